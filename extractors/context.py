@@ -1,0 +1,309 @@
+"""What a count is about: its object (counted thing), predicate (verb) and entity (place).
+
+The words around a count are read in the count's own clause, in this order:
+1. after the unit: `72场对接活动` → 对接活动;
+2. before the number, minus the verbs that open the stretch: `入驻企业和团队1101个` →
+   企业和团队 (predicate 入驻);
+3. a second measure of the same thing (`征占用林地69宗78.4936公顷`) takes the first's;
+4. a bare verb (`结案37宗`, `通过评审119家`) takes the object of the count before it in the
+   same sentence, or the thing the previous clause names (`组织高新技术企业评审,共上会评审
+   122家`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Protocol
+
+from extractors.patterns import (
+    ACTION_WORDS,
+    CLAUSE_DELIMITERS,
+    ENTITY_SUFFIXES,
+    LEADING_FILLERS,
+    RATE_UNITS,
+    SENTENCE_DELIMITERS,
+)
+from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
+from pipeline.records import Fact
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+MAX_OBJECT = 16
+MAX_BEFORE = 20
+# Words after a unit that end its object: `10个项目等`, `3家的`, `21家企业和3家机构`.
+OBJECT_STOP_WORDS = frozenset({"的", "等", "余", "多", "和", "及", "与"})
+# Words that cannot open a counted thing's name right after its unit (`3家已…`, `5个均…`).
+FUNCTION_CHARS = frozenset("已并均将被由在为是也都的等共从向对于把给让不未没")
+FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "累计", "分别", "以来", "左右", "以上"})
+RELATIVE_CLAUSE_MAX = 10
+SHORT_VERBAL_OBJECT = 6
+# The publisher speaking of itself (`我厅共牵头负责8项`) is neither object nor entity.
+SELF_REFERENCE = re.compile(r"^(?:我|本)(?:省|市|县|区|厅|局|委|办|部|处|室|中心|单位)")
+# Leading words of the stretch before a number that are the verb, not the counted thing:
+# verbs, adverbs, prepositions, pronouns, numerals, particles (`发出提醒函`, `共上会评审`).
+LEADING_NON_NOUN_FLAGS = VERB_FLAGS | {"p", "d", "ad", "r", "m", "mq", "f", "u", "uj", "ul",
+                                       "c", "x", "t", "q"}
+# Units that count actions or amounts, whose object may be an action noun (`投资1092万元`,
+# `巡查3656次`); units of things (`家`, `个`) need a real noun (`上会评审122家` has none).
+ACTION_UNITS = frozenset({"元", "美元", "", "次", "人次", "个次", "航次", "场次", "轮次", "亩",
+                          "公顷", "平方米", "平方千米", "吨", "立方米"})
+# Entities named by these are the publisher's own scope, not another body (`全省`, `我市`).
+OWN_SCOPE = ("全", "我", "本", "各", "该", "省内", "市内")
+
+
+class CountLike(Protocol):
+    start: int
+    end: int
+    value: int | float
+    value_max: int | float | None
+    unit: str
+    unit_start: int
+    qualifier: str | None
+
+
+@dataclass(frozen=True)
+class _Before:
+    """What the stretch between the clause start and a number says."""
+
+    entity: str | None
+    predicate: str | None
+    noun: str | None
+
+
+def clause_start(text: str, pos: int, lo: int) -> int:
+    p = pos
+    while p > lo and text[p - 1] not in CLAUSE_DELIMITERS:
+        p -= 1
+    return p
+
+
+def _clause_end(text: str, pos: int, hi: int) -> int:
+    p = pos
+    while p < hi and text[p] not in CLAUSE_DELIMITERS:
+        p += 1
+    return p
+
+
+def _sentence_start(text: str, pos: int, lo: int) -> int:
+    p = pos
+    while p > lo and text[p - 1] not in SENTENCE_DELIMITERS:
+        p -= 1
+    return p
+
+
+def describe(
+    text: str,
+    lo: int,
+    hi: int,
+    counts: Sequence[CountLike],
+    *,
+    section: str | None,
+    publisher: str | None,
+) -> list[Fact]:
+    facts: list[Fact] = []
+    befores: list[_Before] = []
+    for i, count in enumerate(counts):
+        prev = counts[i - 1] if i else None
+        stretch_start = max(clause_start(text, count.start, lo), count.start - MAX_BEFORE)
+        if prev is not None and prev.end > stretch_start:
+            stretch_start = prev.end
+        before = _read_before(text[stretch_start:count.start], count.unit, publisher)
+        adjacent = prev is not None and _is_second_measure(text, prev, count, facts[-1])
+        obj = None
+        if count.unit not in RATE_UNITS:
+            if adjacent:
+                obj = befores[-1].noun or facts[-1].object
+            else:
+                obj = (
+                    _object_after(text, count.end, hi)
+                    or before.noun
+                    or _carried_object(text, count, facts, lo)
+                    or _object_of_previous_clause(text, count, lo)
+                )
+        entity = before.entity or _carried_entity(text, count, facts, lo)
+        if adjacent and entity is None:
+            entity = facts[-1].entity
+        predicate = before.predicate or (facts[-1].predicate if adjacent else None)
+        befores.append(before)
+        facts.append(
+            Fact(
+                value=count.value,
+                value_max=count.value_max,
+                unit=count.unit,
+                text=text[count.start:count.end],
+                start=count.start,
+                end=count.end,
+                section=section,
+                object=obj,
+                qualifier=count.qualifier,
+                entity=entity,
+                predicate=predicate,
+            )
+        )
+    return _share_listed_objects(text, facts)
+
+
+def _share_listed_objects(text: str, facts: list[Fact]) -> list[Fact]:
+    """`牵头负责8项、责任负责2项重点任务`: a list's last item names the thing for all."""
+    out = list(facts)
+    for i in range(len(out) - 2, -1, -1):
+        fact, nxt = out[i], out[i + 1]
+        between = text[fact.end:nxt.start]
+        if (
+            fact.object is None
+            and nxt.object is not None
+            and fact.unit == nxt.unit
+            and fact.unit not in RATE_UNITS
+            and between.startswith("、")
+            and not any(ch in SENTENCE_DELIMITERS or ch == "," for ch in between)
+        ):
+            out[i] = replace(fact, object=nxt.object)
+    return out
+
+
+def _is_second_measure(text: str, prev: CountLike, count: CountLike, prev_fact: Fact) -> bool:
+    """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
+    between = text[prev.end:count.start]
+    if prev.unit == count.unit:
+        return False
+    return between == "" or (prev_fact.object is not None and between == prev_fact.object
+                             and len(between) <= 4)
+
+
+def _strip_fillers(chunk: str) -> str:
+    chunk = chunk.strip()
+    changed = True
+    while changed and chunk:
+        changed = False
+        for word in LEADING_FILLERS:
+            if chunk.startswith(word) and len(chunk) > len(word):
+                chunk = chunk[len(word):]
+                changed = True
+    return chunk
+
+
+def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
+    """Entity, verb and noun in the words before a number.
+
+    `沈阳市上会评审` → (沈阳市, 上会评审, None); `发出提醒函` → (None, 发出, 提醒函).
+    """
+    chunk = _strip_fillers(SELF_REFERENCE.sub("", chunk.strip()))
+    if not chunk:
+        return _Before(None, None, None)
+    toks = list(words(chunk))
+    entity = None
+    first, flag = toks[0]
+    if (
+        flag == "ns"
+        and len(toks) > 1
+        and first.endswith(ENTITY_SUFFIXES)
+        and not first.startswith(OWN_SCOPE)
+        and not (publisher and first in publisher)
+    ):
+        entity = first
+        toks = toks[1:]
+    lead: list[str] = []
+    while toks and (_non_noun(*toks[0]) or toks[0][0] in LEADING_FILLERS):
+        lead.append(toks.pop(0)[0])
+    tail: list[str] = []
+    while toks and _non_noun(*toks[-1]):
+        tail.insert(0, toks.pop()[0])
+    if len(toks) == 1 and len(toks[0][0]) == 1 and lead:
+        toks.insert(0, (lead.pop(), "v"))  # `发出提醒函`: 函 alone names nothing
+    noun = "".join(w for w, _ in toks)
+    nouny = NOUN_FLAGS | {"vn"} if unit in ACTION_UNITS else NOUN_FLAGS
+    if len(noun) < 2 or not any(f in nouny for _, f in toks):
+        predicate = "".join(lead) + noun + "".join(tail)
+        return _Before(entity, predicate or None, None)
+    predicate = "".join(lead) + "".join(tail)
+    return _Before(entity, predicate or None, noun)
+
+
+def _non_noun(word: str, flag: str) -> bool:
+    return flag in LEADING_NON_NOUN_FLAGS or word in ACTION_WORDS
+
+
+def _object_after(text: str, pos: int, hi: int) -> str | None:
+    """The noun phrase right after the unit: `72场对接活动` → `对接活动`.
+
+    `8家已备案的房屋征收实施单位` → the phrase after the relative clause's `的`.
+    """
+    end = min(_clause_end(text, pos, hi), pos + MAX_OBJECT)
+    window = text[pos:end]
+    if not window or not _is_cjk(window[0]):
+        return None
+    if window[0] == "“":
+        close = window.find("”")  # `12个“千人以下”农村水源地`: a label before the noun
+        return _object_after(text, pos + close + 1, hi) if close > 0 else None
+    de = window.find("的", 0, RELATIVE_CLAUSE_MAX)
+    if de > 0 and window[0] in FUNCTION_CHARS:
+        return _object_after(text, pos + de + 1, hi)
+    toks = list(words(window))
+    if len(window) <= SHORT_VERBAL_OBJECT and all(f in VERB_FLAGS or f == "vn" for _, f in toks):
+        return window  # `6个控规编制`: jieba reads a short domain noun as verbs
+    out: list[tuple[str, str]] = []
+    for i, (word, flag) in enumerate(toks):
+        if not _is_cjk(word[0]) or word in OBJECT_STOP_WORDS:
+            break
+        if not out and ((word[0] in FUNCTION_CHARS and len(word) == 1) or word in FUNCTION_WORDS):
+            return None
+        nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
+        if flag in VERB_FLAGS or word in ACTION_WORDS:
+            if not out:
+                if nxt and nxt not in NOUN_FLAGS and nxt != "vn":
+                    return None  # `3家开展…`: no thing named, the predicate follows
+            elif len(word) == 1 or nxt not in NOUN_FLAGS:
+                break  # `专家赴企业`, `代表开展对接`: the verb after the thing
+        if out and flag in ("d", "ad", "p", "u", "uj", "ul", "r", "c"):
+            break
+        out.append((word, flag))
+    while len(out) > 1 and (out[-1][1] in VERB_FLAGS or out[-1][0] in ACTION_WORDS):
+        out.pop()
+    return "".join(w for w, _ in out) or None
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _object_of_previous_clause(text: str, count: CountLike, lo: int) -> str | None:
+    """`组织高新技术企业评审,共上会评审122家`: the thing named just before, same sentence."""
+    here = clause_start(text, count.start, lo)
+    sentence = _sentence_start(text, count.start, lo)
+    if here <= sentence:
+        return None
+    prev_start = clause_start(text, here - 1, max(lo, sentence))
+    toks = list(words(text[prev_start:here - 1][-MAX_BEFORE:]))
+    while toks and toks[-1][1] not in NOUN_FLAGS:
+        toks.pop()
+    noun: list[str] = []
+    while toks and toks[-1][1] in NOUN_FLAGS:
+        noun.insert(0, toks.pop()[0])
+    phrase = "".join(noun)
+    return phrase if len(phrase) >= 2 else None
+
+
+def _carried_object(text: str, count: CountLike, facts: list[Fact], lo: int) -> str | None:
+    """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again."""
+    sentence = _sentence_start(text, count.start, lo)
+    for fact in reversed(facts):
+        if fact.start < sentence:
+            break
+        if fact.object and fact.unit == count.unit:
+            return fact.object
+    return None
+
+
+def _carried_entity(text: str, count: CountLike, facts: list[Fact], lo: int) -> str | None:
+    """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
+    open_at = text.rfind("(", lo, count.start)
+    if open_at < 0 or text.find(")", open_at, count.start) >= 0:
+        return None
+    for fact in reversed(facts):
+        if fact.start < open_at:
+            break
+        if fact.entity:
+            return fact.entity
+    return None

@@ -1,0 +1,216 @@
+"""Counts: `[qualifier] number [scale] [余/多] unit [object]` spans in a stretch of text.
+
+Text of one section in, facts out. Offsets are absolute in the text passed in, so
+``text[f.start:f.end] == f.text`` holds for every fact. The grammar decides which numbers
+are counts; jieba is asked only about Chinese numerals and the words around a count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors import context
+from extractors.numerals import (
+    ARABIC,
+    CN_NUMERAL_CHARS,
+    SCALES,
+    arabic_value,
+    chinese_value,
+    scale_value,
+)
+from extractors.patterns import (
+    AFTER_UNIT_NAME_WORDS,
+    CLAUSE_QUALIFIERS,
+    ENUMERATOR_SUFFIXES,
+    INFIX_QUALIFIERS,
+    LABEL_UNITS_FOR_CHINESE,
+    MAX_LABEL_QUOTE,
+    ORDINAL_PREFIXES,
+    PREFIX_QUALIFIERS,
+    QUOTE_PAIRS,
+    SUFFIX_QUALIFIERS,
+    TITLE_PAIRS,
+    UNITS_LONGEST_FIRST,
+)
+from extractors.segment import stands_alone
+from pipeline.records import Fact
+
+NUMBER_RE = re.compile(rf"(?P<ar>{ARABIC})|(?P<cn>[{CN_NUMERAL_CHARS}]+)")
+# `3至5家`, `3-5家`, `3~5家`: the upper end of a range.
+RANGE_RE = re.compile(
+    rf"\s?(?:-|~|至|到|—)\s?(?P<ar>{ARABIC})|(?:至|到|-)(?P<cn>[{CN_NUMERAL_CHARS}]+)"
+)
+ASCII_ALNUM = re.compile(r"[A-Za-z0-9._]")
+SPACES = " \t\u3000"
+QUALIFIER_CLAUSE_ENDS = frozenset(",;。!?\n")
+
+
+@dataclass(frozen=True)
+class _Count:
+    start: int
+    end: int
+    value: int | float
+    value_max: int | float | None
+    unit: str
+    unit_start: int
+    qualifier: str | None
+    chinese: bool
+
+
+def find_facts(
+    text: str, start: int, end: int, *, section: str | None, publisher: str | None = None
+) -> list[Fact]:
+    """Every count in ``text[start:end]``, with offsets absolute in ``text``."""
+    masked = _masked_spans(text, start, end)
+    counts: list[_Count] = []
+    pos = start
+    while True:
+        match = NUMBER_RE.search(text, pos, end)
+        if not match:
+            break
+        count = _read_count(text, match, start, end, masked)
+        if count is None:
+            pos = match.end()
+            continue
+        counts.append(count)
+        pos = count.end
+    return context.describe(text, start, end, counts, section=section, publisher=publisher)
+
+
+def _read_count(
+    text: str, match: re.Match[str], lo: int, hi: int, masked: list[tuple[int, int]]
+) -> _Count | None:
+    s, e = match.span()
+    chinese = match.group("cn") is not None
+    if chinese:
+        value = chinese_value(match.group("cn"))
+        if value is None:
+            return None  # 一二三产业, 十四五, 二〇一七: labels and years, not numerals
+    else:
+        value = arabic_value(match.group("ar"))
+        if s > lo and ASCII_ALNUM.match(text[s - 1]):
+            return None  # PM2.5, F5, a version or code
+        if text[e:e + 1] in (":", "/") or (s > lo and text[s - 1] in ":/"):
+            return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5
+    if any(a <= s < b for a, b in masked):
+        return None
+    if s > lo and text[s - 1] in ORDINAL_PREFIXES:
+        return None
+    if s > lo and text[s - 1] == "届":
+        return None  # 十届四次全会: a session's name
+    p = e
+    value_max = None
+    rng = RANGE_RE.match(text, p, hi)
+    if rng:
+        upper = arabic_value(rng["ar"]) if rng["ar"] else chinese_value(rng["cn"] or "")
+        if upper is not None and upper > value:
+            value_max, p = upper, rng.end()
+    p = _skip_spaces(text, p, hi)
+    scales, p = _read_scales(text, p, hi)
+    qualifier = None
+    if text[p:p + 1] in INFIX_QUALIFIERS and p < hi:
+        qualifier = INFIX_QUALIFIERS[text[p]]
+        p += 1
+        more, p = _read_scales(text, p, hi)
+        scales += more
+    p = _skip_spaces(text, p, hi)
+    unit = _unit_at(text, p, hi)
+    if unit is None:
+        if not scales or not {"万", "亿"} & set(scales):
+            return None
+        unit = ""  # `货值10亿`: money printed without its unit keeps unit ""
+    unit_start = p
+    p += len(unit)
+    if chinese and not _chinese_is_count(text, match, unit, p, lo, hi):
+        return None
+    after = text[p:hi]
+    if unit and after.startswith(AFTER_UNIT_NAME_WORDS):
+        return None
+    if chinese and text[e:e + 2].startswith(ENUMERATOR_SUFFIXES):
+        return None
+    for word, kind in SUFFIX_QUALIFIERS:
+        if after.startswith(word):
+            qualifier = qualifier or kind
+            p += len(word)
+            break
+    prefix = _prefix_qualifier(text, s, lo)
+    if prefix:
+        s, qualifier = prefix[0], qualifier or prefix[1]
+    else:
+        qualifier = qualifier or _clause_qualifier(text, s, lo)
+    scaled = scale_value(value, scales)
+    scaled_max = scale_value(value_max, scales) if value_max is not None else None
+    return _Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
+
+
+def _chinese_is_count(
+    text: str, match: re.Match[str], unit: str, unit_end: int, lo: int, hi: int
+) -> bool:
+    s = match.start()
+    if match.group("cn") == "一":
+        return False  # 一批, 一个时期, 一支队伍: the indefinite article, not a count
+    if unit in LABEL_UNITS_FOR_CHINESE:
+        return False  # 二期项目, Ⅲ类: a phase or grade
+    w_lo = max(lo, s - 4)
+    w_hi = min(hi, unit_end + 4)
+    return stands_alone(text[w_lo:w_hi], s - w_lo, unit_end - w_lo)
+
+
+def _skip_spaces(text: str, p: int, hi: int) -> int:
+    while p < hi and text[p] in SPACES:
+        p += 1
+    return p
+
+
+def _read_scales(text: str, p: int, hi: int) -> tuple[str, int]:
+    scales = ""
+    while p < hi and text[p] in SCALES:
+        scales += text[p]
+        p += 1
+    return scales, p
+
+
+def _unit_at(text: str, p: int, hi: int) -> str | None:
+    for unit in UNITS_LONGEST_FIRST:
+        if text.startswith(unit, p) and p + len(unit) <= hi:
+            return unit
+    return None
+
+
+def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:
+    for word, kind in PREFIX_QUALIFIERS:
+        if s - len(word) >= lo and text.startswith(word, s - len(word)):
+            return s - len(word), kind
+    return None
+
+
+def _clause_qualifier(text: str, s: int, lo: int) -> str | None:
+    """`预计` binds every number of its clause, which for it runs to `,` `;` `。` (GUIDE)."""
+    p = s
+    while p > lo and text[p - 1] not in QUALIFIER_CLAUSE_ENDS:
+        p -= 1
+    clause = text[p:s]
+    for word, kind in CLAUSE_QUALIFIERS:
+        if word in clause:
+            return kind
+    return None
+
+
+def _masked_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans whose numbers are labels: short quotes (`“6+4”`) and book titles (`《…》`)."""
+    spans: list[tuple[int, int]] = []
+    for pairs, limit in ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, 200)):
+        for left, right in pairs:
+            pos = start
+            while True:
+                a = text.find(left, pos, end)
+                if a < 0:
+                    break
+                b = text.find(right, a + 1, min(end, a + 1 + limit + 1))
+                if b < 0:
+                    pos = a + 1
+                    continue
+                spans.append((a, b + 1))
+                pos = b + 1
+    return spans

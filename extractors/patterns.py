@@ -1,0 +1,82 @@
+"""Tuned vocabularies of the count grammar: units, qualifiers, and what is never a count.
+
+Each group names the bulletin pattern that motivated it (see FORMATS.md §6 and the gold
+GUIDE). Change an entry, then rerun the quality gate (tests/test_quality_gate.py).
+"""
+
+from __future__ import annotations
+
+# Measure words and units as printed after a number (FORMATS.md §6 "Measure words / units
+# seen", plus the gold GUIDE). Compound units written as one word are one unit (人次,
+# 个百分点); matched longest first, so `平方米` wins over `米` and `个次` over `个`.
+UNITS: tuple[str, ...] = (
+    # people and bodies
+    "人次", "家次", "户次", "人", "名", "位", "户", "家", "所",
+    # things, events, documents
+    "项", "个次", "个百分点", "个", "件", "宗", "起", "条", "份", "张", "套", "座", "处",
+    "台件", "台套", "台", "辆", "艘", "枚", "票", "幅", "本", "篇", "册", "部", "栋",
+    "间", "株", "棵", "头", "只", "支", "批次", "批", "类", "场次", "场", "轮次", "轮",
+    "航次", "趟次", "次", "期", "册", "块", "片", "根", "盏", "组",
+    # area, length, volume, mass, energy, data
+    "平方千米", "平方公里", "平方米", "立方米", "公顷", "万亩", "亩", "公里", "千米", "延米",
+    "米", "吨", "千克", "公斤", "千瓦时", "千瓦", "兆瓦", "TB", "GB",
+    # money
+    "等值美元", "美元", "欧元", "港元", "元",
+    # rates and multiples
+    "%", "‰", "倍",
+    # durations: reported, but the scorer treats them as arguable
+    "个工作日", "工作日", "个月", "小时", "分钟", "天", "周岁",
+)
+UNITS_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(set(UNITS), key=len, reverse=True))
+
+RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
+DURATION_UNITS = frozenset({"个工作日", "工作日", "个月", "小时", "分钟", "天", "周岁"})
+
+# Qualifiers (GUIDE "qualifier"). Prefixes bind the number right after them.
+PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
+    ("大约", "approx"), ("约", "approx"), ("近", "approx"),
+    ("超过", "over"), ("突破", "over"), ("超", "over"),
+    ("不足", "under"), ("不到", "under"),
+)
+# `预计受益群众294人`: these bind every number of their clause.
+CLAUSE_QUALIFIERS: tuple[tuple[str, str], ...] = (("预计", "approx"), ("预估", "approx"))
+# Between the number and the unit: `130余名`, `30多家`.
+INFIX_QUALIFIERS = {"余": "over", "多": "over"}
+# After the unit: `5亿元以上`, `40人左右`.
+SUFFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
+    ("左右", "approx"), ("以上", "over"), ("以下", "under"), ("以内", "under"),
+)
+
+# A number right after these is an ordinal or rank (`第一批`, `第2位`), never a count.
+ORDINAL_PREFIXES = ("第",)
+# After a Chinese numeral these make an enumerator (`一是`, `二要`), not a count.
+ENUMERATOR_SUFFIXES = ("是", "要", "则", "方面")
+# Session names: `十届四次全会`, `二次会议`, and `三次产业` (the three sectors).
+AFTER_UNIT_NAME_WORDS = ("全会", "会议", "全体会议", "产业", "党代会", "人代会")
+# A Chinese numeral with these is a phase or grade label (`二期项目`, `五期`), not a count.
+LABEL_UNITS_FOR_CHINESE = frozenset({"期", "类", "级"})
+
+# Brackets whose short content is a label or slogan (`“6+4”政策`, `“三步走”`): numbers inside
+# are not counts. Book-title brackets hold document names (`《…(2017—2020年)实施方案》`).
+QUOTE_PAIRS: tuple[tuple[str, str], ...] = (("“", "”"), ("\"", "\""), ("「", "」"), ("‘", "’"))
+TITLE_PAIRS: tuple[tuple[str, str], ...] = (("《", "》"), ("〈", "〉"), ("<", ">"))
+MAX_LABEL_QUOTE = 12
+
+# Clause delimiters: a fact's object, predicate and clause-wide qualifiers stay inside these.
+CLAUSE_DELIMITERS = frozenset(",;。:!?、()[]【】\n;“”《》")
+SENTENCE_DELIMITERS = frozenset("。;!?\n")
+
+# Words that open the stretch before a number and are not part of the counted thing.
+LEADING_FILLERS: tuple[str, ...] = (
+    "其中", "共计", "合计", "总计", "累计", "共", "达到", "达", "已", "均", "全部", "新增", "另",
+)
+
+# Bulletin verbs that jieba often tags as nouns (`立案` n, `结案` n): read as verbs, so
+# `林业行政案件立案50宗,结案37宗` counts 林业行政案件 twice, not 结案.
+ACTION_WORDS = frozenset({
+    "立案", "结案", "办结", "验收", "销号", "整改", "签约", "开工", "竣工", "投产", "完工",
+    "备案", "通过", "完成", "审核", "审批", "核发", "受理", "处置", "清退", "拆除", "迁移",
+})
+
+# A place or body named before a count (`沈阳市上会评审199家`): GUIDE "entity".
+ENTITY_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村")

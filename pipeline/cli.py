@@ -1,0 +1,71 @@
+"""The ``bulletins`` command: a thin view over the library, one module per subcommand.
+
+Each module in ``pipeline/commands/`` defines ``HELP`` (one line), ``EXAMPLE``,
+``add_arguments(parser)`` and ``run(args) -> int``, and imports heavy libraries only inside
+``run`` so that ``bulletins --help`` answers fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from pipeline.errors import BulletinError
+
+# Order is the order shown in `bulletins --help`.
+COMMANDS = ("extract", "build", "search", "serve", "show", "demo")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bulletins",
+        description="Turn Chinese government progress bulletins into tidy, auditable datasets.",
+        epilog="Run `bulletins COMMAND --help` for a command's options and an example.",
+    )
+    parser.add_argument(
+        "--debug", action="store_true", help="show tracebacks and debug logging on errors"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMANDS:
+        module = importlib.import_module(f"pipeline.commands.{name}")
+        cmd = sub.add_parser(
+            name,
+            help=module.HELP,
+            description=module.HELP,
+            epilog=f"example:\n  {module.EXAMPLE}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        module.add_arguments(cmd)
+        cmd.set_defaults(run=module.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        return int(args.run(args) or 0)
+    except BulletinError as exc:
+        if args.debug:
+            raise
+        print(f"bulletins {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print(f"bulletins {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""One module per ``bulletins`` subcommand; see ``pipeline.cli``."""

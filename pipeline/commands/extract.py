@@ -1,0 +1,51 @@
+"""``bulletins extract``: read bulletins and print one record per document."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+HELP = "read bulletins (files, folders, WARC files, URLs) and print sections, statuses and counts"
+EXAMPLE = "bulletins extract corpus/samples/liaoning-kjt-2017-07.txt --format jsonl > out.jsonl"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs", nargs="+", metavar="PATH_OR_URL",
+        help="HTML or text files, folders of them, WARC files, or http(s) URLs",
+    )
+    parser.add_argument(
+        "--format", choices=("jsonl", "json"), default="jsonl",
+        help="jsonl: one JSON object per line (default); json: one indented array",
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline.extract import extract
+    from pipeline.inputs import iter_pages
+
+    failed = 0
+    records = []
+    for item in iter_pages(args.inputs):
+        if isinstance(item, Exception):
+            failed += 1
+            print(f"bulletins extract: {item}", file=sys.stderr)
+            continue
+        try:
+            bulletin = extract(item)
+        except Exception as exc:  # one bad page must not stop the others
+            if args.debug:
+                raise
+            failed += 1
+            print(f"bulletins extract: {item.source}: cannot read: {exc}", file=sys.stderr)
+            continue
+        record = bulletin.to_json()
+        if args.format == "jsonl":
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        else:
+            records.append(record)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+    return 1 if failed else 0
