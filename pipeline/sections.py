@@ -1,0 +1,265 @@
+"""Split a bulletin's text into its numbered sections (task headings), with nesting and status.
+
+Bulletins number their headings ``一、`` > ``(一)`` > ``第一项`` > ``1.``/``1、``/``99.`` >
+``(1)``, but crawlers flatten them into one line and prose is full of look-alikes
+(``2.6万``, ``2017-2019年``, ``一、二、三产业``). So every marker found by pattern is only a
+candidate; it becomes a heading only when it is plausible where it stands:
+
+* it stands at a line start or right after a sentence end, or it is the first child glued
+  onto its parent's short title (``(一)保护优先进一步加强1.自然资源…``);
+* its number continues its siblings (n+1), or opens a new child list at 1, or, for the
+  global task IDs of a decomposition plan (``99.`` ``146.`` ``148.``), increases at a line
+  start or where its one-sentence title is followed by a progress label (``完成情况:``).
+
+Levels are the styles the document uses, outermost first; a path joins the numbers of
+the enclosing headings. Numbered lists under ``附件:`` name attachments and are no sections.
+
+Input is NFKC-normalised text with the page chrome stripped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.records import Section
+from pipeline.status import PROGRESS_LABELS, find_status
+
+CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN = "一二三四五六七八九十"
+
+# Each style with its canonical rank, outermost first (GUIDE.md "Sections"). Arabic `1.`
+# and `1、` are one style: documents use either at the same depth.
+STYLE_RANKS = {"cn": 0, "cn_paren": 1, "ordinal": 2, "arabic": 3, "arabic_paren": 4}
+
+MARKER = re.compile(
+    # 一、  — not the tail of a longer numeral or of 第一、/统一、 look-alikes.
+    rf"(?<![{_CN}百千万零〇两第])(?P<cn>[{_CN}]{{1,3}})、"
+    # (一)
+    rf"|\(\s*(?P<cn_paren>[{_CN}]{{1,3}})\s*\)"
+    # 第一项 / 第3项 — only with a separator, so `第一项任务` in prose is no heading.
+    rf"|第(?P<ordinal>[{_CN}]{{1,3}}|\d{{1,3}})项(?:\s*[:、.]|\s+)"
+    # 1. 1、 99. — not part of 1,100.76, V1.2, PM2.5, @163.com, 1/3, 5+2, 3-5.
+    r"|(?<![0-9A-Za-z.,@/+\-~%])(?P<arabic>\d{1,3})(?:\.(?![A-Za-z])|、)"
+    # (1)
+    r"|\(\s*(?P<arabic_paren>\d{1,2})\s*\)"
+)
+
+# Where a heading may start without being glued onto a parent's title: a flattened line
+# break (whitespace) or the end of a sentence, clause or bracketed remark.
+BOUNDARY_CHARS = "。;:!?)】"
+
+# A first child glued onto its parent's title must follow within a title's length.
+GLUED_TITLE_MAX = 40
+# Task titles quote the government work report: one sentence, rarely over 120 characters.
+TASK_TITLE_MAX = 120
+TITLE_STOPS = "。;!?"
+# Title ends before a label colon, a line break, or a flattened paragraph break (space).
+TITLE_BREAK = re.compile(r"[:\s]|[一二三四五六七八九十]是")
+
+# `一、二、三产业`, `二、三级市场`, `1、2、3月份`, `1、2号楼`: enumerations, not headings.
+ENUMERATION_AFTER = {
+    "cn": re.compile(rf"[{_CN}]+(?:、|产|级|类|等|线|期)"),
+    "arabic": re.compile(r"\d{1,3}(?:、|,|号|月|至|-|~)"),
+}
+# `附件:1.…2.…`: a list of attachment names; once it starts, the bulletin's own
+# numbering is over, and what follows is attachment content (tables, sign-off).
+ATTACHMENT_LABEL = re.compile(r"(?:^|(?<=[\s。;!?]))附[件表]\s*\d{0,2}\s*:")
+ATTACHMENT_LIST_HEAD = re.compile(r"附[件表]\s*\d{0,2}\s*:\s*$")
+# A task heading of a type-A bulletin: one sentence, then its progress label. This is what
+# lets sparse task IDs (`。146.出台…。完成情况:…`) through where line breaks were lost.
+TASK_HEADING = re.compile(rf"[^。\n]{{1,{TASK_TITLE_MAX}}}。\s*(?:{'|'.join(PROGRESS_LABELS)})\s*:")
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    title_start: int
+    style: str
+    no: int
+    decimal_like: bool
+
+    @property
+    def rank(self) -> int:
+        return STYLE_RANKS[self.style]
+
+
+@dataclass
+class _Heading:
+    """An accepted heading and, per numbering style, the state of its list of children."""
+
+    cand: _Candidate
+    path: str
+    last_child: dict[str, int] = field(default_factory=dict)
+    # Styles whose child list skips numbers (global task IDs 99, 146, 148…).
+    sparse: set[str] = field(default_factory=set)
+    # Styles whose child list is a list of attachment names, and so no sections.
+    closed: set[str] = field(default_factory=set)
+
+
+def split_sections(text: str) -> list[Section]:
+    """The numbered sections of ``text`` in order of start, with paths, levels and status."""
+    headings = _accept(text, _candidates(text))
+    return _build(text, headings)
+
+
+def _candidates(text: str) -> list[_Candidate]:
+    out = []
+    for m in MARKER.finditer(text):
+        style = next(name for name, value in m.groupdict().items() if value is not None)
+        no = _number(m.group(style))
+        if no is None or no == 0:
+            continue
+        after = text[m.end() : m.end() + 4]
+        enumeration = ENUMERATION_AFTER.get(style)
+        if enumeration and enumeration.match(after):
+            continue
+        # Only `N.` can be the head of a decimal (`8.3万`); `一、2022年` is a heading.
+        decimal_like = m.group(0).endswith(".") and after[:1].isdigit()
+        out.append(_Candidate(m.start(), m.end(), style, no, decimal_like))
+    return out
+
+
+def _number(numeral: str) -> int | None:
+    """`99` → 99, `十一` → 11, `二十` → 20; None for a malformed Chinese numeral."""
+    if numeral.isdigit():
+        return int(numeral)
+    if numeral == "十":
+        return 10
+    if "十" not in numeral:
+        return CN_DIGITS[numeral] if len(numeral) == 1 else None
+    tens, _, units = numeral.partition("十")
+    if len(tens) > 1 or len(units) > 1 or "十" in units:
+        return None
+    return CN_DIGITS.get(tens, 1) * 10 + (CN_DIGITS[units] if units else 0)
+
+
+def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
+    """Walk the candidates in order, keeping those that fit the numbering built so far."""
+    root = _Heading(_Candidate(-1, 0, "cn", 0, False), "")
+    open_: list[_Heading] = [root]
+    accepted: list[_Heading] = []
+    paths: set[str] = set()
+    attachments = _attachment_start(text)
+    for cand in candidates:
+        if attachments is not None and cand.start >= attachments and accepted:
+            break
+        while open_[-1] is not root and open_[-1].cand.rank >= cand.rank:
+            open_.pop()
+        parent = open_[-1]
+        if cand.no == 1 and ATTACHMENT_LIST_HEAD.search(text, max(0, cand.start - 12), cand.start):
+            parent.closed.add(cand.style)
+            continue
+        if not _plausible(text, cand, parent, accepted[-1] if accepted else None):
+            continue
+        path = f"{parent.path}.{cand.no}" if parent.path else str(cand.no)
+        if path in paths:
+            continue
+        heading = _Heading(cand, path)
+        if cand.no != parent.last_child.get(cand.style, 0) + 1:
+            parent.sparse.add(cand.style)
+        parent.last_child[cand.style] = cand.no
+        paths.add(path)
+        accepted.append(heading)
+        open_.append(heading)
+    return accepted
+
+
+def _plausible(text: str, cand: _Candidate, parent: _Heading, last: _Heading | None) -> bool:
+    if cand.style in parent.closed:
+        return False
+    prev = parent.last_child.get(cand.style)
+    if _is_task_id(text, cand, prev):
+        # Task IDs skip numbers, but a decimal (`\n10.5%的…`) may not jump a 1, 2, 3 list.
+        if not cand.decimal_like:
+            return True
+        return prev is not None and (cand.style in parent.sparse or cand.no == prev + 1)
+    # Elsewhere `150.55个…` is a decimal, not task 150.
+    if cand.decimal_like:
+        return False
+    if prev is not None:
+        return cand.no == prev + 1 and _at_boundary(text, cand.start)
+    if cand.no != 1:
+        return False
+    return _at_boundary(text, cand.start) or _glued_to(text, cand, parent, last)
+
+
+def _is_task_id(text: str, cand: _Candidate, prev: int | None) -> bool:
+    """An increasing `N.` that starts a line, or a sentence followed by its progress label."""
+    if cand.style != "arabic" or cand.no <= (prev or 0):
+        return False
+    if _at_line_start(text, cand.start):
+        return True
+    return _at_boundary(text, cand.start) and TASK_HEADING.match(text, cand.title_start) is not None
+
+
+def _at_line_start(text: str, pos: int) -> bool:
+    """A real line break before ``pos`` (only indentation between), or the text start."""
+    line_begin = text.rfind("\n", 0, pos) + 1
+    return not text[line_begin:pos].strip(" \t\u3000")
+
+
+def _at_boundary(text: str, pos: int) -> bool:
+    return pos == 0 or text[pos - 1] in BOUNDARY_CHARS or text[pos - 1].isspace()
+
+
+def _glued_to(text: str, cand: _Candidate, parent: _Heading, last: _Heading | None) -> bool:
+    """True for `(一)保护优先进一步加强1.自然…`: a first child right after its parent's title."""
+    if last is None or last is not parent:
+        return False
+    between = text[parent.cand.title_start : cand.start]
+    return len(between) <= GLUED_TITLE_MAX and not any(c in between for c in TITLE_STOPS + "\n")
+
+
+def _attachment_start(text: str) -> int | None:
+    match = ATTACHMENT_LABEL.search(text)
+    return match.start() if match else None
+
+
+def _build(text: str, headings: list[_Heading]) -> list[Section]:
+    ranks = sorted({h.cand.rank for h in headings})
+    ends = _ends(headings, len(text))
+    sections = []
+    for i, h in enumerate(headings):
+        end = ends[i]
+        # A section's own text stops at its first child, so a child's marker is not its own.
+        own_end = headings[i + 1].cand.start if i + 1 < len(headings) else end
+        title_start, title_end = h.cand.title_start, _title_end(text, h.cand.title_start, own_end)
+        status, status_text = find_status(text[title_start:own_end])
+        sections.append(
+            Section(
+                no=h.cand.no,
+                path=h.path,
+                level=ranks.index(h.cand.rank) + 1,
+                title=text[title_start:title_end].strip(),
+                start=h.cand.start,
+                end=end,
+                title_start=title_start,
+                title_end=title_end,
+                status=status,
+                status_text=status_text,
+            )
+        )
+    return sections
+
+
+def _ends(headings: list[_Heading], text_end: int) -> list[int]:
+    """Each heading ends where the next heading of the same or an outer style starts."""
+    ends = [text_end] * len(headings)
+    open_: list[int] = []
+    for i, h in enumerate(headings):
+        while open_ and headings[open_[-1]].cand.rank >= h.cand.rank:
+            ends[open_.pop()] = h.cand.start
+        open_.append(i)
+    return ends
+
+
+def _title_end(text: str, title_start: int, limit: int) -> int:
+    """End of the heading sentence: its first sentence stop (kept), else a break (dropped)."""
+    pos = title_start
+    while pos < limit and text[pos].isspace():
+        pos += 1
+    body = text[pos:limit]
+    stop = min((body.find(c) + 1 for c in TITLE_STOPS if c in body), default=len(body))
+    brk = TITLE_BREAK.search(body, 1)
+    return pos + (brk.start() if brk and brk.start() < stop else stop)
