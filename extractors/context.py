@@ -38,6 +38,10 @@ OBJECT_STOP_WORDS = frozenset({"的", "等", "余", "多", "和", "及", "与"})
 FUNCTION_CHARS = frozenset("已并均将被由在为是也都的等共从向对于把给让不未没")
 FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "累计", "分别", "以来", "左右", "以上"})
 RELATIVE_CLAUSE_MAX = 10
+SINGLE_CHAR_FILLERS = frozenset("共已均另")
+# Verbs that jieba tags as such but that modify the noun after them inside a name
+# (`工业设计相关领域专家`).
+ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
 SHORT_VERBAL_OBJECT = 6
 # The publisher speaking of itself (`我厅共牵头负责8项`) is neither object nor entity.
 SELF_REFERENCE = re.compile(r"^(?:我|本)(?:省|市|县|区|厅|局|委|办|部|处|室|中心|单位)")
@@ -173,14 +177,16 @@ def _is_second_measure(text: str, prev: CountLike, count: CountLike, prev_fact: 
 
 
 def _strip_fillers(chunk: str) -> str:
+    """Drop leading words like `共`, `累计`, `其中`, whole words only (`达成` keeps its 达)."""
     chunk = chunk.strip()
-    changed = True
-    while changed and chunk:
-        changed = False
-        for word in LEADING_FILLERS:
-            if chunk.startswith(word) and len(chunk) > len(word):
-                chunk = chunk[len(word):]
-                changed = True
+    while chunk:
+        first, flag = words(chunk)[0]
+        if first in LEADING_FILLERS and len(first) < len(chunk):
+            chunk = chunk[len(first):]
+        elif flag == "d" and first[0] in SINGLE_CHAR_FILLERS and len(first) > 1:
+            chunk = chunk[1:]  # jieba glues `共上会评审` into `共上`: an adverb, not a word
+        else:
+            break
     return chunk
 
 
@@ -254,8 +260,8 @@ def _object_after(text: str, pos: int, hi: int) -> str | None:
             if not out:
                 if nxt and nxt not in NOUN_FLAGS and nxt != "vn":
                     return None  # `3家开展…`: no thing named, the predicate follows
-            elif len(word) == 1 or nxt not in NOUN_FLAGS:
-                break  # `专家赴企业`, `代表开展对接`: the verb after the thing
+            elif word not in ATTRIBUTIVE_VERBS or nxt not in NOUN_FLAGS:
+                break  # `专家赴企业`, `高校院所成为供应商`: the verb after the thing
         if out and flag in ("d", "ad", "p", "u", "uj", "ul", "r", "c"):
             break
         out.append((word, flag))

@@ -44,6 +44,7 @@ RANGE_RE = re.compile(
 ASCII_ALNUM = re.compile(r"[A-Za-z0-9._]")
 SPACES = " \t\u3000"
 QUALIFIER_CLAUSE_ENDS = frozenset(",;。!?\n")
+ENUMERATION_MARKS = frozenset("、和及与")
 
 
 @dataclass(frozen=True)
@@ -180,8 +181,11 @@ def _unit_at(text: str, p: int, hi: int) -> str | None:
 
 def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:
     for word, kind in PREFIX_QUALIFIERS:
-        if s - len(word) >= lo and text.startswith(word, s - len(word)):
-            return s - len(word), kind
+        at = s - len(word)
+        if at >= lo and text.startswith(word, at):
+            if at > lo and text[at - 1] in ENUMERATION_MARKS:
+                return None  # `远、中、近三个目标`: near term, one of a list, not "nearly"
+            return at, kind
     return None
 
 

@@ -1,0 +1,52 @@
+"""A bulletin as a person reads it in a terminal: metadata, sections with status, counts."""
+
+from __future__ import annotations
+
+from pipeline.records import Bulletin, Fact
+
+STATUS_LABELS = {
+    "completed": "completed",
+    "in_progress": "in progress",
+    "behind": "behind",
+    "not_started": "not started",
+    None: "-",
+}
+
+
+def render(bulletin: Bulletin, *, max_facts_per_section: int = 8) -> str:
+    lines = [
+        f"{bulletin.title or '(no title)'}",
+        f"  source     {bulletin.source}",
+        f"  publisher  {bulletin.publisher or '-'}   region {bulletin.region or '-'}",
+        f"  period     {bulletin.period or '-'}   published {bulletin.published or '-'}",
+    ]
+    summary = bulletin.summary.to_json()
+    if summary:
+        lines.append("  tally      " + ", ".join(f"{k} {v}" for k, v in summary.items()))
+    by_section: dict[str | None, list[Fact]] = {}
+    for fact in bulletin.facts:
+        by_section.setdefault(fact.section, []).append(fact)
+    lines.append(f"  {len(bulletin.sections)} sections, {len(bulletin.facts)} counts")
+    if by_section.get(None):
+        lines.append("  header")
+        lines.extend(_fact_lines(by_section[None], max_facts_per_section))
+    for section in bulletin.sections:
+        status = STATUS_LABELS.get(section.status, section.status)
+        title = section.title if len(section.title) <= 40 else section.title[:39] + "…"
+        lines.append(f"  [{section.path:>5}] {title}  <{status}>")
+        lines.extend(_fact_lines(by_section.get(section.path, []), max_facts_per_section))
+    for warning in bulletin.warnings:
+        lines.append(f"  warning: {warning}")
+    return "\n".join(lines)
+
+
+def _fact_lines(facts: list[Fact], limit: int) -> list[str]:
+    lines = []
+    for fact in facts[:limit]:
+        value = f"{fact.value}" + (f"-{fact.value_max}" if fact.value_max is not None else "")
+        about = fact.object or "?"
+        extra = f" ({fact.qualifier})" if fact.qualifier else ""
+        lines.append(f"           {value} {fact.unit} {about}{extra}   «{fact.text}»")
+    if len(facts) > limit:
+        lines.append(f"           … and {len(facts) - limit} more")
+    return lines

@@ -1,0 +1,20 @@
+"""Paths shared by the tests: the seed fixture and the shared corpus beside the repo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SEED = FIXTURES / "liaoning-kjt-2017-07.txt"
+SHARED = ROOT.parent / "shared"
+REAL = SHARED / "corpus" / "real"
+GOLD = SHARED / "gold"
+SCORER = SHARED / "eval" / "score.py"
+
+
+def need_shared() -> None:
+    if not (REAL.is_dir() and GOLD.is_dir()):
+        pytest.skip("../shared (corpus, gold) is not beside this checkout")
