@@ -1,0 +1,120 @@
+"""Strip page chrome (breadcrumbs, buttons, share rows, footers) from bulletin text.
+
+Works on text from HTML and on plain text alike, and on text whose crawler flattened the
+whole page to one line (`当前位置： 首页政务公开规划信息… <title> 时间：… 微信 微博 QQ空间
+<body> 来源：… 附件下载`), so every pattern is bounded and stops at the first space or
+line end rather than eating to the end of a line. The title and the date line are kept:
+they belong to the document and metadata.py reads them. Input is NFKC-normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+
+CUT = "\x00"  # marks a removed span until whitespace is tidied
+
+_HAN = r"\u3400-\u9fff"
+
+# Breadcrumb on its own line: `首页>>信息公开>>决策执行` (Liaoning TRS), `首页 > 政务公开`.
+BREADCRUMB_LINE = re.compile(r"(?m)^[ \t]*(?:网站)?首页[ \t]*(?:>>|>|»|->|→|/)[^\n]*$")
+# `当前位置:首页 政务公开 …` on a line of its own (no sentence in it) goes whole.
+LOCATION_LINE = re.compile(r"(?m)^[ \t]*(?:当前位置|您的位置|您现在的位置|所在位置)[:：]?"
+                           r"[^\n。,，;；]{0,80}$")
+# Flattened pages (docs 004, 007, 011) run the crumbs together (`首页政务公开规划信息工作进展情况`)
+# and put the title after a space; only the crumb token (or `>`-joined tokens) goes.
+LOCATION_INLINE = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置)[:：]?\s*"
+                             r"[^\s。,，]+(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*")
+# Anhui-style disclosure grid and Pingtan's 2015 template (doc 016): `索 引 号：… 有 效 性： 有效`.
+METADATA_GRID = re.compile(r"索\s*引\s*号[:：][^。]{0,600}?有\s*效\s*性[:：]\s*\S+")
+# Buttons: `【关闭窗口】` `【打印文章】` (seed), `[ 打印 ] [ 关闭 ] [ 收藏 ]` (Jiangsu county).
+BUTTON = re.compile(r"[【\[]\s*(?:关闭窗口|关闭本页|关闭|打印文章|打印本页|打印|收藏本页|收藏|"
+                    r"返回顶部|返回|大|中|小)\s*[】\]]")
+# Font-size switch: `【字体:` left open (seed), `【字体:大 中 小】`, `字体:[ ]` (Anhui),
+# `字号:大 中 小` (Shandong). `发文字号:` is content, hence the look-behind.
+FONT_SWITCH = re.compile(r"【\s*字[体号][:：]?[ \t]*(?:[大中小][ \t]*)*】?|"
+                         r"(?<![文])字[体号][:：][ \t]*(?:[\[【(][ \t]*(?:[大中小][ \t]*)*[\]】)]|"
+                         r"(?:[大中小][ \t]*){1,3}(?=\s|$)|T[ \t]*\|[ \t]*T)?")
+# View counters, JS-filled so often empty: `浏览次数:` `浏览量:` `点击量:` `阅读次数:`.
+VIEW_COUNTER = re.compile(r"(?:浏览次数|浏览量|点击量|点击数|阅读次数)[:：][ \t]*(?:\d+(?=\s|$))?")
+SHARE_SITES = r"(?:微信|微博|QQ空间|QQ好友|QQ|腾讯微博|新浪微博|人人网|豆瓣|今日头条)"
+# Share rows: `微信 微博 QQ空间` (Fujian TRS), `分享到:`; two or more site names apart by spaces,
+# so `通过微信、微博发布` in prose stays.
+SHARE_ROW = re.compile(rf"(?:分享到[:：]?[ \t]*)?{SHARE_SITES}(?:[ \t]+{SHARE_SITES})+|分享到[:：]")
+# Fixed page-tool strings seen on Fujian, Shandong, Inner Mongolia and Anhui templates.
+PAGE_TOOLS = re.compile(
+    r"扫一扫在手机上查看当前页面|扫一扫在手机打开当前页|用微信扫描二维码分享至好友和朋友圈|"
+    r"打印整页|打印内容|全真版|文字版|文件下载|附件下载|无障碍浏览|无障碍阅读|长辈版|长者模式|"
+    r"关怀版|返回首页|返回顶部|相关链接[:：]?[ \t]*-->"
+)
+# `来源:平潭综合实验区经济发展局` ending a flattened page, or `来源:… 时间:…` in a header row; only
+# when nothing but more chrome or the line end follows, so `资金来源:财政拨款,` stays.
+SOURCE_FIELD = re.compile(
+    rf"(?m)(?<![{_HAN}])(?:信息来源|来源|作者|责任编辑|编辑)[:：][ \t]*"
+    r"(?:[^\s:：,，。;；]{1,40})?"
+    r"(?=[ \t]*(?:$|时间|发布时间|发布日期|作者|编辑|浏览|点击|字[体号]|【|\[|\x00))"
+)
+# Leftovers of cut HTML: a stray `an>` (doc 021), `-->`, whole tags in text-only crawls.
+HTML_DEBRIS = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>\n]{0,200})?/?>|"
+                         r"(?<=\s)[a-z]{1,8}>(?=\s|$)|<!--|(?<=\s)-->")
+# One-word button lines and article navigation (`上一篇:…`).
+BUTTON_LINE = re.compile(r"(?m)^[ \t]*(?:关闭|打印|分享|收藏|返回|TOP|top)[ \t]*$|"
+                         r"^[ \t]*(?:上一篇|下一篇)[:：][^\n]*$")
+
+INLINE_CHROME = (BREADCRUMB_LINE, LOCATION_LINE, LOCATION_INLINE, METADATA_GRID, BUTTON,
+                 FONT_SWITCH, VIEW_COUNTER, SHARE_ROW, PAGE_TOOLS, HTML_DEBRIS, BUTTON_LINE,
+                 SOURCE_FIELD)
+
+# A `相关新闻` list ends the article; everything after it is other pages' titles.
+RELATED_LIST = re.compile(r"(?:^|(?<=\s))(?:相关新闻|相关链接|相关文章|相关阅读|相关信息|相关文件|"
+                          r"推荐阅读)[:：]?(?=\s|$)")
+# Site footers; they only ever follow the article.
+FOOTER = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位[:：]|"
+                    r"承办单位[:：]|技术支持[:：]|网站地图|联系我们")
+# Trailing lists and footers are looked for only in the last part of the text, so that a
+# `相关链接` or `联系我们` inside a header or the body never cuts the article.
+TAIL_SHARE = 0.4
+# A footer on a line this short is a footer line and goes whole; on a longer (flattened) line
+# only from the marker on.
+FOOTER_LINE_MAX = 300
+
+
+def strip_chrome(text: str) -> str:
+    """The text without page chrome; content text is never removed."""
+    for pattern in INLINE_CHROME:
+        text = pattern.sub(CUT, text)
+    text = _cut_tail(text, RELATED_LIST)
+    text = _cut_tail(text, FOOTER)
+    return _tidy(text)
+
+
+def _cut_tail(text: str, marker: re.Pattern[str]) -> str:
+    m = marker.search(text, int(len(text) * (1 - TAIL_SHARE)))
+    if not m:
+        return text
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_end = text.find("\n", m.start())
+    line_end = len(text) if line_end < 0 else line_end
+    if marker is not FOOTER or line_end - line_start > FOOTER_LINE_MAX:
+        return text[: m.start()]
+    # Footers span a few lines; earlier lines that carry a marker belong to it too.
+    while line_start > 0:
+        previous = text.rfind("\n", 0, line_start - 1) + 1
+        line = text[previous: line_start - 1]
+        if len(line) > FOOTER_LINE_MAX or not marker.search(line):
+            break
+        line_start = previous
+    return text[:line_start]
+
+
+def _tidy(text: str) -> str:
+    lines = []
+    for line in text.split("\n"):
+        if CUT in line:
+            line = re.sub(rf"^[ \t]*{CUT}[{CUT} \t]*", "", line)
+            line = re.sub(rf"[ \t]*{CUT}[{CUT} \t]*$", "", line)
+            line = re.sub(rf"[ \t]*{CUT}[{CUT} \t]*", " ", line)
+            if not line.strip():
+                continue  # a line that was chrome only
+        lines.append(line.rstrip())
+    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    return tidy.strip("\n")

@@ -1,0 +1,373 @@
+"""Title, publisher, region, publication date and reporting period of one bulletin.
+
+Reads the chrome-stripped text, the page text before chrome stripping (date lines,
+`来源:` fields, flattened headers) and, for HTML, the <title> and <meta> pairs. Every rule is
+a pattern of the genre (FORMATS.md §2, §7), never a particular document. Input is
+NFKC-normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from pipeline.tally import chinese_int, header_of
+
+HAN = r"\u3400-\u9fff"
+CN_NUM = r"[〇零一二三四五六七八九十]"
+
+# --- titles -----------------------------------------------------------------------------
+# How titles of the genre end (`…完成情况`, `…的报告`, `…的通报`, `…工作总结`, `…一览表`).
+TITLE_ENDINGS = ("情况", "报告", "通报", "总结", "通知", "计划", "方案", "意见", "要点", "思路",
+                 "一览表", "统计表", "情况表", "公告", "决定", "批复", "汇报", "进展", "完成情况")
+TITLE_MIN, TITLE_MAX = 6, 100
+# `(2018.06.25)` after a title (doc 022) is a snapshot date, not part of the ending.
+TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
+# Flattened Fujian TRS header: `当前位置: 首页政务公开… <title> 时间:2023-03-31 10:09`.
+CHROME_TITLE = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置)[:：]?\s*[^\s。,，]+"
+                          r"(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*\s+(\S.{2,118}?)\s+"
+                          r"(?:来源[:：]\S*\s+)?(?:发布)?时间[:：]")
+# Disclosure grid field `标 题: …` (Anhui platforms, Pingtan's 2015 template).
+GRID_TITLE = re.compile(r"(?:标\s*题|名\s*称)[:：]\s*(\S{6,100})")
+# `附件:区公安局2023年第四季度…抽查情况表`: short inspection bulletins whose page names the
+# attachment after the bulletin; the title is the attachment's name without `表`.
+ATTACHMENT_TITLE = re.compile(r"附件[:：]\s*(?:\d+\.)?([^\s:：,，。;；]{6,80}?情况)表")
+# <title> is `栏目名_站点名` or `标题 - 站点名`; the first part is kept.
+HTML_TITLE_SPLIT = re.compile(r"\s*(?:_|\||-{1,2}|—|–)\s*")
+HTML_TITLE_MIN = 8  # shorter first parts are column names (`工作进展情况`)
+META_TITLE_KEYS = ("articletitle", "title", "dc.title")
+
+# --- dates ------------------------------------------------------------------------------
+DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+PUBLISHED_LABEL = re.compile(rf"(?:发布时间|发布日期|发文日期|公开日期)[:：]\s*{DATE}")
+# Bare `时间:`/`日期:` count only before the body's first sentence: after it they date a table
+# (`填报时间`, `举报时间`) or an event; `成文日期` is the signing, not the publishing.
+BARE_LABEL = re.compile(rf"(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
+# Sign-off: an issuing body then a date, at the end or before the attachment list.
+ORG_SUFFIX = r"(?:局|厅|委员会|管委会|委|办公室|办|政府|中心|院|署|部|室|会|公司)"
+SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日"
+                      r"(?=\s*(?:$|附件|\(此件))")
+SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
+                         rf"({CN_NUM}{{1,3}})日(?=\s*(?:$|附件|\(此件))")
+META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
+
+# --- periods ----------------------------------------------------------------------------
+MONTH = rf"(\d{{1,2}}|{CN_NUM}{{1,3}})"
+# A year that starts a period: not the second year of a range (`2021-2025`, `2017—2020年`).
+YEAR = r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年(?:度)?\s*"
+# What follows a year or stands alone: `1-7月` (cumulative to July), `七月份`, `第四季度`,
+# `前三季度`, `上半年`; a month followed by a day is a date, not a period.
+AFTER_YEAR = re.compile(
+    rf"(?:{MONTH}\s*[-—–~至到]\s*)?{MONTH}\s*月(?:份)?(?!\s*\d{{1,2}}\s*日|\s*{CN_NUM}{{1,3}}日)"
+    rf"|(?:第|前)?([一二三四1-4])\s*季度|([上下])半年"
+)
+YEARLESS = re.compile(
+    rf"(?:第|前)?([一二三四1-4])\s*季度|([上下])半年|(?:{MONTH}\s*[-—–~至到]\s*)?{MONTH}\s*月份"
+    rf"|截[至止]{MONTH}\s*月底"
+)
+YEAR_RE = re.compile(YEAR)
+# In the body a bare year is the period only where it opens the text or says "since"/"annual"
+# (`2022年来,我局…`, `2022年以来`, `2022年度`, `2022年工作总结`); elsewhere it is a date.
+BODY_YEAR_CUE = re.compile(r"(?:以)?来|度|[^,，。]{0,8}?工作(?:总结|情况|报告)|,")
+BODY_OPENING = 4  # a year within the first characters (after `一、`) opens the text
+# The period is stated in the opening (`2022年来,我局…`, `截至7月底`), before the tasks.
+BODY_WINDOW = 600
+MIN_HEADER = 20
+CITED_TITLE = re.compile(r"《[^《》]*》")
+
+# --- publishers and regions ------------------------------------------------------------
+PROVINCES = ("北京市", "天津市", "上海市", "重庆市", "河北省", "山西省", "辽宁省", "吉林省",
+             "黑龙江省", "江苏省", "浙江省", "安徽省", "福建省", "江西省", "山东省", "河南省",
+             "湖北省", "湖南省", "广东省", "海南省", "四川省", "贵州省", "云南省", "陕西省",
+             "甘肃省", "青海省", "台湾省", "内蒙古自治区", "广西壮族自治区", "西藏自治区",
+             "宁夏回族自治区", "新疆维吾尔自治区", "香港特别行政区", "澳门特别行政区")
+# Sub-provincial regions with their own government that the corpus publishes from, and the
+# province each lies in (their pages rarely name the province).
+REGION_PARENTS = {"平潭综合实验区": "福建省"}
+CITY = re.compile(rf"[{HAN}]{{2,4}}(?:市|州|盟|县)")
+# Abbreviated department names as bulletins write them (`省科技厅`) → the full official name.
+ABBREVIATIONS = {
+    "科技厅": "科学技术厅", "科技局": "科学技术局", "发改委": "发展和改革委员会",
+    "发展改革委": "发展和改革委员会", "工信厅": "工业和信息化厅", "工信局": "工业和信息化局",
+    "人社厅": "人力资源和社会保障厅", "人社局": "人力资源和社会保障局",
+    "住建厅": "住房和城乡建设厅", "住建局": "住房和城乡建设局", "卫健委": "卫生健康委员会",
+    "市场监管局": "市场监督管理局", "交通厅": "交通运输厅", "国资委": "国有资产监督管理委员会",
+    "农业农村厅": "农业农村厅", "生态环境厅": "生态环境厅",
+}
+ORG = rf"[{HAN}]{{2,30}}?{ORG_SUFFIX}"
+META_SOURCE_KEYS = ("contentsource", "source", "author")
+SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?来源[:：]\s*([^\s:：,，。;；]{{2,40}})")
+# `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
+TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
+# `2022年君山片区管理局坚持…`, `2024年,区旅游文体局…`: the report opens with its author.
+OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?\d{{4}}年[,，]?({ORG})"
+                         r"(?=坚持|在|以|围绕|紧扣|深入)")
+# Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
+SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
+                          rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?日"
+                          r"(?=\s*(?:$|附件|\(此件))")
+SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
+LEVEL_PREFIX = "省市区县"
+# Characters that make a level character part of a place word (`片区管理局`, `全省`, `本市`),
+# so that `区管理局` is not read out of `片区管理局`.
+PLACE_WORD_HEADS = "片社园景城郊街校小辖全本该我各"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    title: str | None = None
+    publisher: str | None = None
+    region: str | None = None
+    published: str | None = None
+    period: str | None = None
+    warnings: tuple[str, ...] = ()
+
+
+def find_metadata(text: str, page_text: str | None = None, meta: Mapping[str, str] | None = None,
+                  html_title: str | None = None) -> Metadata:
+    """``text`` is the chrome-stripped body; ``page_text`` the same before stripping."""
+    page_text = text if page_text is None else page_text
+    meta = meta or {}
+    title = find_title(text, page_text, meta, html_title)
+    published = find_published(text, page_text, meta)
+    period = find_period(title, text, published)
+    warnings = []
+    if published and period and len(period) > 4 and published < _period_start(period):
+        # A progress report cannot be signed before its month/quarter starts (a sign-off
+        # typed a year off, FORMATS §10); no date beats a wrong one.
+        warnings.append(f"the page's date {published} precedes the period {period} it reports "
+                        "on; not taken as the publication date")
+        published = None
+    orgs = _org_candidates(text, page_text, meta, title)
+    region = find_region(title, orgs, page_text)
+    return Metadata(title, _publisher(orgs, text, region), region, published, period,
+                    tuple(warnings))
+
+
+def find_title(text: str, page_text: str, meta: Mapping[str, str],
+               html_title: str | None = None) -> str | None:
+    for key in META_TITLE_KEYS:
+        if meta.get(key, "").strip():
+            return _squeeze(meta[key])
+    for pattern in (GRID_TITLE, CHROME_TITLE):
+        m = pattern.search(page_text)
+        if m and _title_like(m.group(1)):
+            return _squeeze(m.group(1))
+    first_line = text.lstrip().split("\n", 1)[0].strip()
+    for candidate in (first_line, first_line.split(" ", 1)[0]):
+        if _title_like(candidate):
+            return _squeeze(candidate)
+    if html_title:
+        first = HTML_TITLE_SPLIT.split(html_title.strip(), 1)[0]
+        if len(first) >= HTML_TITLE_MIN and _title_like(first):
+            return first
+    m = ATTACHMENT_TITLE.search(text)
+    return m.group(1) if m else None
+
+
+def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
+    for key in META_DATE_KEYS:
+        if m := re.match(DATE, meta.get(key, "").strip()):
+            return _iso(*m.groups())
+    if m := PUBLISHED_LABEL.search(page_text):
+        return _iso(*m.groups())
+    first_sentence = page_text.find("。")
+    m = BARE_LABEL.search(page_text, 0, first_sentence if first_sentence >= 0 else len(page_text))
+    if m:
+        return _iso(*m.groups())
+    sign_offs = list(SIGN_OFF.finditer(text))
+    if sign_offs:
+        return _iso(*sign_offs[-1].groups())
+    cn = list(SIGN_OFF_CN.finditer(text))
+    if cn:
+        year = "".join(str(chinese_int(ch)) for ch in cn[-1].group(1))
+        return _iso(year, str(chinese_int(cn[-1].group(2))), str(chinese_int(cn[-1].group(3))))
+    return None
+
+
+def find_period(title: str | None, text: str, published: str | None = None) -> str | None:
+    """The reporting period, from the title first and the body's header second."""
+    year_hint = None
+    if title and (m := YEAR_RE.search(title)):
+        year_hint = m.group(1)
+    if title and (period := _period_in(title, in_title=True, year_hint=year_hint,
+                                       published=published)):
+        return period
+    body = _body_start(text, title)
+    header = header_of(body)
+    # A text that opens with its first heading (`一、2022年工作总结…`) has no header to read.
+    opening = header if len(header) >= MIN_HEADER else body[:BODY_WINDOW]
+    opening = opening.split("附件", 1)[0]
+    opening = CITED_TITLE.sub(lambda m: "#" * len(m.group()), opening)
+    return _period_in(opening, in_title=False, year_hint=year_hint, published=published)
+
+
+def find_region(title: str | None, orgs: list[str], page_text: str) -> str | None:
+    named = " ".join([title or "", *orgs])
+    sub = next((r for r in REGION_PARENTS if r in named), None)
+    if sub is None:
+        counts = Counter({r: page_text.count(r) for r in REGION_PARENTS})
+        best = counts.most_common(1)
+        sub = best[0][0] if best and best[0][1] else None
+    if sub is None and (m := CITY.search(named)):
+        sub = m.group()
+    province = next((p for p in PROVINCES if p in named), None)
+    if province is None and sub in REGION_PARENTS:
+        province = REGION_PARENTS[sub]
+    if province is None:
+        counts = Counter({p: page_text.count(p) for p in PROVINCES})
+        best = counts.most_common(1)
+        province = best[0][0] if best and best[0][1] else None
+    if province and sub and sub != province:
+        return f"{province}·{sub}"
+    return province or sub
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+def _title_like(candidate: str) -> bool:
+    core = TRAILING_PAREN.sub("", candidate.strip())
+    if not TITLE_MIN <= len(core) <= TITLE_MAX or re.search(r"[。,;:;]", core):
+        return False
+    return core.endswith(TITLE_ENDINGS)
+
+
+def _squeeze(title: str) -> str:
+    return re.sub(r"\s+", " ", title).strip()
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    y, m, d = int(year), int(month), int(day)
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _period_start(period: str) -> str:
+    year, _, part = period.partition("-")
+    if part.startswith("Q"):
+        month = 3 * int(part[1]) - 2
+    elif part.startswith("H"):
+        month = 1 if part == "H1" else 7
+    else:
+        month = int(part)
+    return f"{year}-{month:02d}-01"
+
+
+def _body_start(text: str, title: str | None) -> str:
+    """The body without a leading title line, so the header search starts at the prose."""
+    stripped = text.lstrip()
+    if title and stripped.startswith(title):
+        return stripped[len(title):].lstrip()
+    return stripped
+
+
+def _period_in(s: str, *, in_title: bool, year_hint: str | None,
+               published: str | None) -> str | None:
+    candidates: list[tuple[int, str]] = []
+    for m in YEAR_RE.finditer(s):
+        after = AFTER_YEAR.match(s, m.end())
+        if after:
+            candidates.append((m.start(), _period(m.group(1), after)))
+        elif _is_date_year(s, m.end()):
+            continue
+        elif in_title or m.start() <= BODY_OPENING or BODY_YEAR_CUE.match(s, m.end()):
+            candidates.append((m.start(), m.group(1)))
+    taken = [(m.start(), m.end()) for m in YEAR_RE.finditer(s)]
+    for m in YEARLESS.finditer(s):
+        if any(a <= m.start() <= b + 6 for a, b in taken):
+            continue  # part of a year-anchored period already seen
+        year = year_hint or (published[:4] if published else None)
+        if year:
+            candidates.append((m.start(), _yearless(year, m, published)))
+    if not candidates:
+        return None
+    first = min(candidates)[1]
+    if in_title and len(first) == 4:
+        # `2019年县政府工作报告三季度完成情况通报`: a later quarter/month refines the year.
+        finer = [p for _, p in sorted(candidates) if p.startswith(first) and len(p) > 4]
+        return finer[0] if finer else first
+    return first
+
+
+def _is_date_year(s: str, end: int) -> bool:
+    return bool(re.match(rf"{MONTH}\s*月\s*(?:\d{{1,2}}|{CN_NUM}{{1,3}})\s*日", s[end:end + 12]))
+
+
+def _period(year: str, m: re.Match[str]) -> str:
+    month, quarter, half = m.group(2), m.group(3), m.group(4)
+    if quarter:
+        return f"{year}-Q{chinese_int(quarter)}"
+    if half:
+        return f"{year}-H{1 if half == '上' else 2}"
+    number = chinese_int(month or "")
+    return f"{year}-{number:02d}" if number and 1 <= number <= 12 else year
+
+
+def _yearless(year: str, m: re.Match[str], published: str | None) -> str:
+    quarter, half = m.group(1), m.group(2)
+    month = m.group(4) or m.group(5)
+    if quarter:
+        first_month, label = 3 * chinese_int(quarter) - 2, f"Q{chinese_int(quarter)}"
+    elif half:
+        first_month, label = (1, "H1") if half == "上" else (7, "H2")
+    else:
+        number = chinese_int(month or "") or 0
+        if not 1 <= number <= 12:
+            return year
+        first_month, label = number, f"{number:02d}"
+    # A Q4 report published in January reports on last year.
+    if published and f"{year}-{first_month:02d}" > published[:7]:
+        year = str(int(year) - 1)
+    return f"{year}-{label}"
+
+
+def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
+                    title: str | None) -> list[str]:
+    """Issuer names in order of trust: meta, `来源:`, title, opening sentence, sign-off."""
+    found = [meta[k].strip() for k in META_SOURCE_KEYS if meta.get(k, "").strip()]
+    if m := SOURCE_FIELD.search(page_text):
+        found.append(m.group(1))
+    if title and (m := TITLE_ORG.match(title)):
+        found.append(m.group(1))
+    if m := OPENING_ORG.match(_body_start(text, title)):
+        found.append(m.group(1))
+    found.extend(m.group(1) for m in list(SIGN_OFF_ORG.finditer(text))[-1:])
+    return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]
+
+
+def _publisher(orgs: list[str], text: str, region: str | None) -> str | None:
+    if orgs:
+        return _full_name(orgs[0], region)
+    m = SELF_REFERENCE.search(text)
+    if not m:
+        return None
+    # `我厅` + `省科技厅` named in the same header: the most-named body of that kind is the
+    # author (further down, partner bodies are named too).
+    named = Counter(re.findall(rf"(?<![{PLACE_WORD_HEADS}])[{LEVEL_PREFIX}][{HAN}]{{1,8}}?"
+                               rf"{m.group(1)}", header_of(text)))
+    if not named:
+        return None
+    return _full_name(named.most_common(1)[0][0], region)
+
+
+def _full_name(org: str, region: str | None) -> str:
+    """`区公安局` → `平潭综合实验区公安局`, `省科技厅` → `辽宁省科学技术厅`."""
+    for short, full in ABBREVIATIONS.items():
+        if org.endswith(short) and not org.endswith(full):
+            org = org[: -len(short)] + full
+            break
+    if not region:
+        return org
+    places = region.split("·")
+    if any(org.startswith(p) for p in places) or org.startswith(PROVINCES) or CITY.match(org):
+        return org
+    innermost = places[-1]
+    if org[0] in LEVEL_PREFIX and innermost.endswith(org[0]):
+        return innermost + org[1:]
+    if org[0] in LEVEL_PREFIX and places[0].endswith(org[0]):
+        return places[0] + org[1:]
+    # `君山片区管理局` is a body of the sub-region; a province-wide name would be a guess.
+    return innermost + org if len(places) > 1 else org

@@ -1,0 +1,131 @@
+"""Page chrome goes, content stays: line chrome, flattened chrome, HTML main-content picks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.chrome import strip_chrome
+from pipeline.decode import normalise
+from pipeline.html_text import html_to_text, looks_like_html
+from pipeline.read import read_page
+from pipeline.records import Page
+
+SHARED = Path(__file__).parents[1].parent / "shared"
+BODY = "截至9月底,已完成任务3项,其余5项任务按序时推进。"
+
+CASES = [
+    # id, text with chrome, chrome strings that must go, content strings that must stay
+    ("breadcrumb-arrows", f"首页>>信息公开>>决策执行\n\n某市2019年九月份工作完成情况\n\n{BODY}",
+     ["首页>>", "决策执行"], ["某市2019年九月份工作完成情况", BODY]),
+    ("location-line", f"当前位置:首页 政务公开 规划信息\n关于2020年重点工作的报告\n{BODY}",
+     ["当前位置", "规划信息"], ["关于2020年重点工作的报告", BODY]),
+    ("close-print-font-buttons",
+     f"发布时间:2019-10-08\n\n【关闭窗口】\n\n【打印文章】\n\n【字体:\n\n{BODY}",
+     ["【关闭窗口】", "【打印文章】", "【字体"], ["发布时间:2019-10-08", BODY]),
+    ("font-closed-and-bracket-buttons",
+     f"时间:2021-04-02 信息来源:县政府办 浏览次数: 字体:[ 大 中 小 ] [ 打印 ] [ 关闭 ] [ 收藏 ]\n"
+     f"{BODY}",
+     ["浏览次数", "字体", "[ 打印 ]", "[ 关闭 ]", "[ 收藏 ]", "信息来源"],
+     ["时间:2021-04-02", BODY]),
+    ("view-counters", f"发布日期:2022-01-05 点击量:1234\n浏览量:\n{BODY}",
+     ["点击量", "1234", "浏览量"], ["发布日期:2022-01-05", BODY]),
+    ("share-row-and-scan", f"{BODY}\n分享到: 微信 微博 QQ空间\n扫一扫在手机上查看当前页面",
+     ["微信 微博", "QQ空间", "扫一扫", "分享到"], [BODY]),
+    ("related-news-tail", f"{BODY}\n二、下一步工作\n继续推进。\n相关新闻\n· 某局召开会议\n· 某局开"
+                          f"展培训",
+     ["相关新闻", "召开会议", "开展培训"], [BODY, "二、下一步工作", "继续推进。"]),
+    ("footer", f"{BODY}\n主办单位:某市人民政府办公室 版权所有\n闽ICP备12345678号 网站标识码:3500000"
+               f"001",
+     ["版权所有", "ICP备", "网站标识码", "主办单位"], [BODY]),
+    ("flattened-header-chrome",
+     "当前位置: 首页政务公开规划信息工作进展情况 某局关于2022年工作情况的报告 时间:2023-03-31 "
+     f"10:09 微信 微博 QQ空间 {BODY}(责任处室:综合处) 来源:某局 附件下载",
+     ["当前位置", "首页政务公开", "微信", "QQ空间", "来源:某局", "附件下载"],
+     ["某局关于2022年工作情况的报告", "时间:2023-03-31 10:09", BODY, "(责任处室:综合处)"]),
+    ("flattened-metadata-grid",
+     "当前位置: 首页政务公开管委会文件 索 引 号: PZ001-2015-00009 主题分类: 发文机关: 区管委会 "
+     "成文日期: 2015-09-16 标 题: 关于整改情况的报告 发文字号: 某综〔2015〕18号 发布日期: "
+     f"2015-09-17 有 效 性: 有效 关于整改情况的报告 全真版 文字版 文件下载 相关链接: --> {BODY}",
+     ["索 引 号", "有 效 性", "全真版", "文件下载", "-->"], ["关于整改情况的报告", BODY]),
+    ("stray-html-fragment", f"{BODY} an> 来源:某局 附件下载", [" an>", "来源", "附件下载"], [BODY]),
+    ("content-lookalikes-stay",
+     "资金来源:财政拨款,共3项。通过微信、微博发布信息12条。发文字号:某发〔2020〕3号。",
+     [], ["资金来源:财政拨款,共3项。", "通过微信、微博发布信息12条。", "发文字号:某发〔2020〕3号"
+                                               "。"]),
+    ("related-link-in-header-not-a-tail",
+     f"相关链接: 工作动态\n{BODY}\n" + "二、推进情况\n已完成整改4项,正在推进2项。\n" * 5,
+     [], [BODY, "二、推进情况"]),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kept"), [c[1:] for c in CASES],
+                         ids=[c[0] for c in CASES])
+def test_strip_chrome(text, gone, kept):
+    out = strip_chrome(normalise(text))
+    for chrome in gone:
+        assert chrome not in out
+    for content in kept:
+        assert content in out
+
+
+def test_short_numbered_section_never_lost():
+    """Readability tends to drop a one-line section between long ones; the body wins then."""
+    long_para = "<p>" + "按照工作方案要求,扎实推进各项任务落实,取得阶段性成效。" * 8 + "</p>"
+    html = (
+        "<html><head><title>关于2021年重点工作推进情况的通报_某市人民政府</title></head><body>"
+        "<div class='nav'><a href='/'>首页</a> &gt; <a>政务公开</a></div>"
+        f"<div class='main'><h2>一、总体进展</h2>{long_para}"
+        "<div class='x'><p>(二)其他工作</p><p>完成2项。</p></div>"
+        f"<h2>三、下一步工作</h2>{long_para}</div>"
+        "<div class='footer'>版权所有 某市人民政府</div></body></html>"
+    )
+    text = read_page(Page(source="p.html", content=html.encode())).text
+    for heading in ("一、总体进展", "(二)其他工作", "完成2项。", "三、下一步工作"):
+        assert heading in text
+    assert "版权所有" not in text
+
+
+def test_blocks_become_lines_and_scripts_go():
+    html = ("<html><head><style>p{color:red}</style><script>var x='一、假标题';</script></head>"
+            "<body><h1>标题</h1><p>第一段<br>第二行</p><ul><li>甲</li><li>乙</li></ul>"
+            "<table><tr><td>1</td><td>项目</td></tr><tr><td>2</td><td>工程</td></tr></table>"
+            "</body></html>")
+    doc = html_to_text(html)
+    assert doc.body_text.split("\n") == ["标题", "第一段", "第二行", "甲", "乙", "1 项目", "2 工程"]
+    assert "假标题" not in doc.body_text and "color" not in doc.body_text
+
+
+def test_trs_meta_pairs_and_title():
+    html = ('<html><head><title>工作进展情况_平潭综合实验区</title>'
+            '<meta name="ArticleTitle" content="某局2022年工作总结">'
+            '<meta name="PubDate" content="2023-12-14 17:20">'
+            '<meta name="ContentSource" content="平潭综合实验区某局"></head>'
+            '<body><div class="TRS_Editor"><p>一、主要成效</p><p>完成3项。</p></div></body></html>')
+    bulletin = read_page(Page(source="a.html", content=html.encode()))
+    assert bulletin.title == "某局2022年工作总结"
+    assert bulletin.published == "2023-12-14"
+    assert bulletin.publisher == "平潭综合实验区某局"
+    assert bulletin.text == "一、主要成效\n完成3项。"
+
+
+@pytest.mark.parametrize(("text", "is_html"), [
+    ("<div class=TRS_Editor><p>一、总体</p></div>", True),
+    ("<!DOCTYPE html><html>", True),
+    ("完成率<50%的任务2项,>90%的3项。", False),
+])
+def test_looks_like_html(text, is_html):
+    assert looks_like_html(text) is is_html
+
+
+def test_article_html_keeps_paragraphs_of_its_text_twin():
+    real = SHARED / "corpus" / "real"
+    html_file = real / "001_pingtan_xzspj_2022_gzzj.article.html"
+    if not html_file.exists():
+        pytest.skip("shared corpus not present")
+    from_html = read_page(Page(source=str(html_file), content=html_file.read_bytes())).text
+    twin = real / "001_pingtan_xzspj_2022_gzzj.txt"
+    from_text = read_page(Page(source=str(twin), content=twin.read_bytes())).text
+    assert from_html.replace("\n", "") == from_text
+    assert "\n一、主要成效\n" in from_html

@@ -1,0 +1,92 @@
+"""Bytes → text: charset declarations, BOMs, wrong labels, guessing, NFKC."""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from pipeline.decode import codec_for, decode, normalise
+from pipeline.read import read_page
+from pipeline.records import Page
+
+SENTENCE = "截至7月底，我厅牵头负责的8项重点任务已完成1项，其余7项按序时推进。"
+# Traditional characters as Big5 mirror pages carry them.
+TRADITIONAL = "遼寧省科學技術廳報告：截至七月底，已完成任務一項，其餘九項按計劃推進。"
+# 𠮷 is outside GBK: only GB18030 (four-byte form) encodes it.
+RARE = "经办人𠮷祥，截至9月底共受理申请42件。"
+
+
+def html(body: str, head: str = "") -> str:
+    return f"<html><head>{head}<title>Bulletin</title></head><body><p>{body}</p></body></html>"
+
+
+def page(content: bytes, content_type: str | None = None) -> Page:
+    headers = (("Content-Type", content_type),) if content_type else ()
+    return Page(source="t.html", content=content, headers=headers)
+
+
+CASES = [
+    # id, bytes, Content-Type header, expected codec, text that must be read, warning expected
+    ("utf8-undeclared", SENTENCE.encode("utf-8"), None, "utf-8", SENTENCE, False),
+    ("utf8-bom", codecs.BOM_UTF8 + SENTENCE.encode("utf-8"), None, "utf-8-sig", SENTENCE, False),
+    ("gbk-meta-only", html(SENTENCE, '<meta http-equiv="Content-Type" '
+                                     'content="text/html; charset=gbk">').encode("gbk"),
+     None, "gb18030", SENTENCE, False),
+    ("gb2312-label-rare-char", html(RARE).encode("gb18030"), "text/html; charset=gb2312",
+     "gb18030", RARE, False),
+    ("header-beats-meta", html(SENTENCE, '<meta charset="gbk">').encode("utf-8"),
+     "text/html; charset=utf-8", "utf-8", SENTENCE, False),
+    ("header-gbk-meta-utf8-lies", html(SENTENCE, '<meta charset="utf-8">').encode("gbk"),
+     "text/html; charset=GBK", "gb18030", SENTENCE, False),
+    ("meta-utf8-wrong", html(SENTENCE, '<meta charset="utf-8">').encode("gbk"), None,
+     "gb18030", SENTENCE, True),
+    ("header-gb2312-but-utf8", html(SENTENCE).encode("utf-8"), "text/html; charset=gb2312",
+     "utf-8", SENTENCE, True),
+    ("gbk-undeclared-guessed", SENTENCE.encode("gbk"), None, "gb18030", SENTENCE, False),
+    ("big5-meta", html(TRADITIONAL, '<meta charset="big5">').encode("big5"), None,
+     "big5hkscs", TRADITIONAL, False),
+    ("utf16-bom", SENTENCE.encode("utf-16"), None, "utf-16", SENTENCE, False),
+    ("unknown-label", html(SENTENCE, '<meta charset="x-unknown-cs">').encode("utf-8"), None,
+     "utf-8", SENTENCE, True),
+]
+
+
+@pytest.mark.parametrize(("content", "content_type", "codec", "expected", "warns"),
+                         [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_decoding(content, content_type, codec, expected, warns):
+    bulletin = read_page(page(content, content_type))
+    assert bulletin.encoding == codec
+    assert normalise(expected) in bulletin.text
+    assert bool(bulletin.warnings) == warns
+    if warns:
+        assert any("declar" in w for w in bulletin.warnings)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("完成率１００％，（已完成）", "完成率100%,(已完成)"),
+    ("共计１２３项：", "共计123项:"),
+    ("２０１７年７月　发布", "2017年7月 发布"),
+    ("ＡＢＣ－１", "ABC-1"),
+    ("第一行\r\n第二行\r第三行", "第一行\n第二行\n第三行"),
+], ids=["percent-brackets", "digits-colon", "ideographic-space", "latin-dash", "newlines"])
+def test_normalise_nfkc_and_newlines(raw, expected):
+    assert normalise(raw) == expected
+
+
+def test_full_width_text_is_normalised_in_bulletin():
+    bulletin = read_page(page("已完成任务１项，其余９项（按序时推进）。".encode()))
+    assert bulletin.text == "已完成任务1项,其余9项(按序时推进)。"
+
+
+@pytest.mark.parametrize(("label", "codec"), [
+    ("gb2312", "gb18030"), ("GBK", "gb18030"), ("gb_2312", "gb18030"), ("x-gbk", "gb18030"),
+    ("UTF8", "utf-8"), ("big5", "big5hkscs"), ("no-such-charset", None),
+])
+def test_codec_labels(label, codec):
+    assert codec_for(label) == codec
+
+
+def test_decode_keeps_declared_codec_name_and_text():
+    decoded = decode("一、总体情况".encode("gbk"), "text/plain; charset=gbk")
+    assert (decoded.text, decoded.encoding, decoded.warnings) == ("一、总体情况", "gb18030", ())

@@ -1,0 +1,142 @@
+"""Title, publication date, period, publisher and region from bulletin text."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.decode import normalise
+from pipeline.metadata import find_metadata, find_period, find_published, find_title
+
+PERIODS = [
+    # id, title, body, published, expected period
+    ("month-cn-numeral", "吉林省《政府工作报告》2019年九月份工作完成情况", "", None, "2019-09"),
+    ("month-digits", "关于2021年3月重点任务进展情况的通报", "", None, "2021-03"),
+    ("cumulative-months", "2020年1-11月份某市《政府工作报告》部分目标任务完成情况", "", None,
+     "2020-11"),
+    ("cumulative-zhi", "2018年1至7月民生工程进度通报", "", None, "2018-07"),
+    ("quarter-di", "区公安局2023年第四季度消防“双随机”抽查情况", "", None, "2023-Q4"),
+    ("quarter-bare", "2019年县政府工作报告三季度完成情况通报", "", None, "2019-Q3"),
+    ("first-three-quarters", "某省十项民生工程2015年前三季度完成情况", "", None, "2015-Q3"),
+    ("half-year", "关于2016年上半年安全生产督查整改落实情况的报告", "", None, "2016-H1"),
+    ("second-half", "2017年下半年重点项目推进情况", "", None, "2017-H2"),
+    ("annual-title", "某局2022年工作总结及2023年工作计划", "", None, "2022"),
+    ("annual-dudu", "关于2021年度国资监管工作情况的报告", "", None, "2021"),
+    ("yearless-quarter-takes-published-year", "关于第三季度政府网站检查情况的通报", "",
+     "2020-10-09", "2020-Q3"),
+    ("yearless-q4-published-next-january", "关于第四季度重点工作完成情况的通报", "",
+     "2024-01-12", "2023-Q4"),
+    ("body-year-lai", None, "2022年来,我局坚持稳中求进,全年完成投资12亿元。", None, "2022"),
+    ("body-yiyai", None, "2021年以来,在区党工委坚强领导下,各项工作稳步推进。", None, "2021"),
+    ("body-opening-year", None, "一、2023年工作总结今年来,片区管理局完成项目8个。", None, "2023"),
+    ("body-month-tally", None, "2019年10月,我局共办结群众投诉问题5件,其中3件已完成整改。", None,
+     "2019-10"),
+    ("body-date-is-no-period", None, "2023年12月15日,检查组对5家企业进行检查。", None, None),
+    ("body-cited-document-ignored", None,
+     "根据《关于2021年度改革任务评估情况的通报》要求,现将未完成任务通报如下。", None, None),
+    ("title-before-body", "某县2020年工作总结", "2019年以来,全县完成……", None, "2020"),
+    ("range-is-no-period", "某区十四五规划(2021—2025年)中期评估报告", "", None, None),
+]
+
+
+@pytest.mark.parametrize(("title", "body", "published", "expected"), [c[1:] for c in PERIODS],
+                         ids=[c[0] for c in PERIODS])
+def test_period(title, body, published, expected):
+    assert find_period(title, normalise(body), published) == expected
+
+
+PUBLISHED = [
+    ("label-fabu-shijian", "某省某厅\n\n发布时间:2017-08-18\n\n正文。", "2017-08-18"),
+    ("label-chinese-date", "发布日期:2019年5月6日 来源:某局\n正文。", "2019-05-06"),
+    ("bare-time-in-chrome", "某局关于工作情况的报告 时间:2018-03-23 10:00 正文开始"
+                            "。", "2018-03-23"),
+    ("bare-riqi", "日期:2020/11/02\n通报如下。", "2020-11-02"),
+    ("chengwen-is-not-published", "成文日期:2015-09-16 正文。平潭某局 2015年9月20日", "2015-09-20"),
+    ("table-time-after-body-ignored",
+     "现通报如下。附件:进展表 单位:某局 时间:2019年8月29日 合计37项", None),
+    ("sign-off", "请认真落实。\n某市人民政府办公室\n2018年3月23日", "2018-03-23"),
+    ("sign-off-before-attachment", "特此通报。 某局 2019年6月24日 附件:进展情况表 序号 项"
+                                   "目", "2019-06-24"),
+    ("sign-off-chinese-numerals", "特此报告。\n某县发展和改革局\n二〇一七年八月十八"
+                                  "日", "2017-08-18"),
+    ("mid-text-date-is-no-sign-off", "2023年12月15日,检查组开展检查,共检查5家。", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in PUBLISHED],
+                         ids=[c[0] for c in PUBLISHED])
+def test_published(text, expected):
+    text = normalise(text)
+    assert find_published(text, text, {}) == expected
+
+
+TITLES = [
+    ("first-line", "辽宁省《政府工作报告》2018年三月份工作完成情况\n\n发布时间:2018-04-10\n正文。",
+     "辽宁省《政府工作报告》2018年三月份工作完成情况"),
+    ("flattened-chrome",
+     "当前位置: 首页政务公开规划信息 某局关于2021年工作情况的报告 时间:2022-01-05 09:00 正文。",
+     "某局关于2021年工作情况的报告"),
+    ("flattened-first-segment", "某局关于第二阶段攻坚任务进展情况的通报 各所出资企业:现将情况通报如"
+                                "下。",
+     "某局关于第二阶段攻坚任务进展情况的通报"),
+    ("grid-title", "索 引 号: X-1 标 题: 关于安全生产整改落实情况的报告 发文字号: 某〔2015〕1号",
+     "关于安全生产整改落实情况的报告"),
+    ("attachment-name",
+     "2024年3月18日,检查组抽查1家单位。附件:区公安局2024年第一季度烟花爆竹“双随机”抽查情况表 某局",
+     "区公安局2024年第一季度烟花爆竹“双随机”抽查情况"),
+    ("prose-is-no-title", "2022年是关键一年,我局坚持稳中求进,完成各项任务。", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [c[1:] for c in TITLES],
+                         ids=[c[0] for c in TITLES])
+def test_title(text, expected):
+    text = normalise(text)
+    assert find_title(text, text, {}) == expected
+
+
+def test_html_title_minus_site_name():
+    assert find_title("正文开始,共3项。", "", {}, "某局2022年工作总结_某市人民政"
+                                           "府") == "某局2022年工作总结"
+    # Fujian TRS <title> is `栏目名_站点名`: a column name is no title.
+    assert find_title("正文开始,共3项。", "", {}, "工作进展情况_平潭综合实验区") is None
+
+
+PUBLISHERS = [
+    # id, text, expected publisher, expected region
+    ("self-reference-abbreviation",
+     "辽宁省《政府工作报告》2017年七月份工作完成情况\n\n我厅共牵头负责8项。按照《省科技厅任务分工方"
+     "案》,"
+     "各处室积极工作。\n99.发展高新技术产业。",
+     "辽宁省科学技术厅", "辽宁省"),
+    ("source-field", "当前位置: 首页 某局关于2022年工作的报告 时间:2023-03-31 正文。 来源:平潭综合"
+                     "实验区社会事业局",
+     "平潭综合实验区社会事业局", "福建省·平潭综合实验区"),
+    ("title-prefix", "平潭综合实验区行政审批局2022年工作总结\n2022年,我局完成任务。",
+     "平潭综合实验区行政审批局", "福建省·平潭综合实验区"),
+    ("sign-off-short-name-expanded", "平潭综合实验区2023年第四季度抽查。检查完毕。区公安局 2023年12"
+                                     "月5日",
+     "平潭综合实验区公安局", "福建省·平潭综合实验区"),
+    ("opening-sentence", "2022年君山片区管理局坚持稳中求进。平潭综合实验区各项工作推进。",
+     "平潭综合实验区君山片区管理局", "福建省·平潭综合实验区"),
+    ("development-commission", "沈阳市2020年工作总结\n我委牵头8项。按照市发改委部署推进。\n一、主要"
+                               "工作",
+     "沈阳市发展和改革委员会", "沈阳市"),
+]
+
+
+@pytest.mark.parametrize(("text", "publisher", "region"), [c[1:] for c in PUBLISHERS],
+                         ids=[c[0] for c in PUBLISHERS])
+def test_publisher_and_region(text, publisher, region):
+    text = normalise(text)
+    found = find_metadata(text, text)
+    assert (found.publisher, found.region) == (publisher, region)
+
+
+def test_sign_off_before_its_period_is_distrusted():
+    text = normalise("附件:区公安局2023年第四季度易制毒化学品“双随机”抽查情况表 平潭综合实验区公安"
+                     "局 "
+                     "2022年12月18日")
+    found = find_metadata(text, text)
+    assert found.period == "2023-Q4"
+    assert found.published is None
+    assert any("precedes the period" in w for w in found.warnings)
