@@ -1,0 +1,297 @@
+"""``build``: a corpus in, the dataset tables out (Parquet, CSV, SQLite, datapackage.json).
+
+Documents stream through in batches: read, extracted in a process pool or on a Dask
+cluster, and appended to a scratch SQLite database; the outputs are then written from it
+in sorted order, so memory stays flat and the same corpus gives byte-identical files.
+Everything is written to a temporary directory beside ``out`` and swapped in at the end:
+a build killed at any moment leaves the previous output as it was.
+
+Incremental: a document whose bytes (``doc_id``) and extractor version are already in the
+previous output's database is copied from there instead of being parsed again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sqlite3
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from tqdm import tqdm
+
+from pipeline import tables
+from pipeline.errors import UnreadableInput, UsageError
+from pipeline.extract import extract
+from pipeline.fts import create_search_index
+from pipeline.inputs import iter_pages
+from pipeline.records import EXTRACTOR_VERSION, Bulletin, Page, Problem
+
+log = logging.getLogger(__name__)
+
+DB_NAME = "bulletins.db"
+BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
+EXPORT_BATCH = 10_000  # rows per Parquet row group and per CSV write
+FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
+
+# An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
+Mapper = Callable[[Callable[[Page], Bulletin | Problem], list[Page]], list[Bulletin | Problem]]
+
+
+@dataclass
+class BuildSummary:
+    out: Path
+    documents: int = 0
+    extracted: int = 0
+    reused: int = 0
+    duplicates: int = 0
+    sections: int = 0
+    facts: int = 0
+    problems: int = 0
+    seconds: float = 0.0
+    first_problems: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"built {self.out}: {self.documents} documents ({self.extracted} extracted, "
+            f"{self.reused} reused, {self.duplicates} duplicates skipped), "
+            f"{self.sections} sections, {self.facts} facts, {self.problems} problems "
+            f"in {self.seconds:.1f} s"
+        )
+
+
+def extract_page(page: Page) -> Bulletin | Problem:
+    """The per-document work, run in a worker: a bulletin, or the problem that stopped it."""
+    try:
+        return extract(page)
+    except UnreadableInput as exc:
+        return Problem(page.source, "read", exc.reason)
+    except Exception as exc:  # one bad document must not stop the build
+        return Problem(page.source, "extract", f"{type(exc).__name__}: {exc}")
+
+
+def build(
+    inputs: Sequence[str],
+    out: str | Path,
+    *,
+    jobs: int | None = None,
+    executor: str | None = None,
+    progress: bool = False,
+    batch_size: int = BATCH_SIZE,
+) -> BuildSummary:
+    """Build the tables of ``inputs`` into the directory ``out``, replacing it whole."""
+    started = time.monotonic()
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _recover(out)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+    tmp.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary directory
+    summary = BuildSummary(out)
+    try:
+        with (
+            closing(sqlite3.connect(tmp / "staging.db")) as stage,
+            _previous(out / DB_NAME) as previous,
+            _mapper(jobs, executor) as map_pages,
+        ):
+            tables.create_sqlite_tables(stage)
+            stage.execute("create table seen (doc_id text primary key)")
+            _collect(inputs, stage, previous, map_pages, batch_size, progress, summary)
+            stage.commit()
+        _write_outputs(tmp / "staging.db", tmp, summary)
+        (tmp / "staging.db").unlink()
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _collect(
+    inputs: Sequence[str],
+    stage: sqlite3.Connection,
+    previous: sqlite3.Connection | None,
+    map_pages: Mapper,
+    batch_size: int,
+    progress: bool,
+    summary: BuildSummary,
+) -> None:
+    """Read every input once; reuse, extract or record a problem for each document."""
+    batch: list[Page] = []
+    with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
+        for item in iter_pages(inputs):
+            bar.update()
+            if isinstance(item, Exception):
+                source = getattr(item, "source", "?")
+                _add_problem(stage, Problem(source, "input", getattr(item, "reason", str(item))),
+                             None, summary)
+                continue
+            if stage.execute("insert or ignore into seen values (?)", (item.sha256,)).rowcount == 0:
+                summary.duplicates += 1
+                continue
+            old = tables.read_bulletin(previous, item.sha256) if previous else None
+            if old is not None:
+                _add_bulletin(stage, replace(old, source=item.source))
+                summary.reused += 1
+                continue
+            batch.append(item)
+            if len(batch) >= batch_size:
+                _extract_batch(stage, map_pages, batch, summary)
+                batch = []
+        if batch:
+            _extract_batch(stage, map_pages, batch, summary)
+
+
+def _extract_batch(
+    stage: sqlite3.Connection, map_pages: Mapper, batch: list[Page], summary: BuildSummary
+) -> None:
+    for page, result in zip(batch, map_pages(extract_page, batch), strict=True):
+        if isinstance(result, Bulletin):
+            _add_bulletin(stage, result)
+            summary.extracted += 1
+        else:
+            _add_problem(stage, result, page.sha256, summary)
+    stage.commit()
+
+
+def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin) -> None:
+    for name, rows in tables.bulletin_rows(bulletin).items():
+        tables.insert_rows(stage, tables.TABLES[name], rows)
+
+
+def _add_problem(
+    stage: sqlite3.Connection, problem: Problem, doc_id: str | None, summary: BuildSummary
+) -> None:
+    tables.insert_rows(stage, tables.PROBLEMS, [tables.problem_row(problem, doc_id)])
+    line = f"{problem.source}: {problem.stage}: {problem.reason}"
+    log.info("problem: %s", line)
+    if len(summary.first_problems) < FIRST_PROBLEMS:
+        summary.first_problems.append(line)
+
+
+def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
+    """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV."""
+    with closing(sqlite3.connect(tmp / DB_NAME)) as conn:
+        tables.create_sqlite_tables(conn)
+        conn.execute("attach database ? as staging", (str(staging),))
+        for table in tables.TABLES.values():
+            names = ", ".join(f"[{n}]" for n in table.names)
+            conn.execute(
+                f"insert into [{table.name}] ({names}) "
+                + tables.select_sorted(table, "staging")
+            )
+        conn.commit()
+        conn.execute("detach database staging")
+        for table in ("sections", "facts", "problems"):
+            conn.execute(f"create index [idx_{table}_doc_id] on [{table}] (doc_id)")
+        create_search_index(conn)
+        conn.commit()
+        conn.execute("vacuum")
+        for table in tables.TABLES.values():
+            tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table))
+            tables.write_csv(tmp / f"{table.name}.csv", table, _batches(conn, table))
+        counts = {
+            t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables.TABLES
+        }
+        summary.problems = conn.execute(
+            "select count(*) from problems where stage != 'warning'"
+        ).fetchone()[0]
+    tables.write_datapackage(tmp / "datapackage.json")
+    summary.documents = counts["bulletins"]
+    summary.sections = counts["sections"]
+    summary.facts = counts["facts"]
+
+
+def _batches(conn: sqlite3.Connection, table: tables.Table) -> Iterator[list[tables.Row]]:
+    cursor = conn.execute(tables.select_sorted(table))
+    while rows := cursor.fetchmany(EXPORT_BATCH):
+        yield rows
+
+
+# ------------------------------------------------------------- previous output, swap-in
+
+@contextmanager
+def _previous(db_path: Path) -> Iterator[sqlite3.Connection | None]:
+    """The previous build's database, read-only, if it was made by this extractor version."""
+    if not db_path.exists():
+        yield None
+        return
+    with closing(sqlite3.connect(f"{db_path.as_uri()}?mode=ro", uri=True)) as conn:
+        try:
+            rows = conn.execute("select distinct extractor_version from bulletins").fetchall()
+            versions = {v for (v,) in rows}
+        except sqlite3.DatabaseError:
+            versions = set()
+        yield conn if versions == {EXTRACTOR_VERSION} else None
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    """Put the new build in place; the old one is kept aside until the new one is there."""
+    old = out.with_name(f".{out.name}.old")
+    if out.exists():
+        if not (out / DB_NAME).exists() and any(out.iterdir()):
+            raise UsageError(f"{out} exists and is no bulletins build: not replacing it")
+        os.replace(out, old)
+    os.replace(tmp, out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _recover(out: Path) -> None:
+    """Undo what a killed build left: restore a half-swapped output, drop dead temp dirs."""
+    old = out.with_name(f".{out.name}.old")
+    if old.exists():
+        if out.exists():
+            shutil.rmtree(old)
+        else:
+            os.replace(old, out)
+    for stale in out.parent.glob(f".{out.name}.building-*"):
+        pid = stale.name.split("-")[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ------------------------------------------------------------------------- executors
+
+@contextmanager
+def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
+    """The Mapper for ``--jobs``/``--executor``, shut down when the build ends."""
+    if executor:
+        with _dask_mapper(executor) as map_pages:
+            yield map_pages
+        return
+    jobs = jobs or os.cpu_count() or 1
+    if jobs == 1:
+        yield lambda fn, batch: [fn(page) for page in batch]
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield lambda fn, batch: list(pool.map(fn, batch))
+
+
+@contextmanager
+def _dask_mapper(executor: str) -> Iterator[Mapper]:
+    if not executor.startswith("dask://"):
+        raise UsageError(f"--executor {executor}: expected dask://HOST:PORT")
+    try:
+        from distributed import Client
+    except ImportError:
+        raise UsageError(
+            "--executor dask:// needs dask.distributed: pip install 'gov-bulletins[dask]'"
+        ) from None
+    with Client("tcp://" + executor.removeprefix("dask://")) as client:
+        yield lambda fn, batch: client.gather(client.map(fn, batch, pure=False))

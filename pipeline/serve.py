@@ -1,0 +1,94 @@
+"""``serve``: the built database in Datasette, with titles, column descriptions, facets,
+canned queries, and a search box that finds Chinese words of any length.
+
+Datasette's search box sends ``escape_fts(:search)`` to FTS5. This module is also a
+Datasette plugin that replaces ``escape_fts`` on our connections with ``fts_query``, which
+turns `众创空间` into the phrase `"众 创 空 间"` the character index matches.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from datasette import hookimpl
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from pipeline.errors import UsageError
+from pipeline.fts import FTS_TABLES, fts_query
+from pipeline.tables import TABLES
+
+DB_NAME = "bulletins.db"
+FACETS = {
+    "bulletins": ["publisher", "period", "region"],
+    "sections": ["status", "period", "publisher"],
+    "facts": ["unit", "period", "publisher", "qualifier"],
+    "problems": ["stage"],
+}
+QUERIES = {
+    "task_series": {
+        "title": "A task's counts, period by period",
+        "description": "Every count reported under sections whose title contains the words.",
+        "sql": """select f.period, f.publisher, s.no, s.title, f.value, f.unit, f.object,
+  f.text, f.doc_id, f.start, f."end"
+from facts f join sections s on s.doc_id = f.doc_id and s.path = f.section
+where s.title like '%' || :task || '%'
+order by f.period, f.publisher, s.no, f.start""",
+    },
+    "object_across_publishers": {
+        "title": "One counted thing across publishers",
+        "description": "Counts of an object (e.g. 众创空间), by publisher and period.",
+        "sql": """select f.publisher, f.period, f.unit, count(*) as counts,
+  sum(f.value) as total, group_concat(f.text, ' · ') as texts
+from facts f
+where f.object like '%' || :object || '%'
+group by f.publisher, f.period, f.unit
+order by f.publisher, f.period""",
+    },
+}
+
+
+@hookimpl(trylast=True)  # after Datasette's own prepare_connection, so ours wins
+def prepare_connection(conn: Any) -> None:
+    conn.create_function("escape_fts", 1, fts_query, deterministic=True)
+
+
+def metadata(database: str = "bulletins") -> dict[str, Any]:
+    tables: dict[str, Any] = {
+        table.name: {
+            "description": table.description,
+            "columns": {c.name: c.description for c in table.columns},
+            "facets": FACETS[table.name],
+        }
+        for table in TABLES.values()
+    }
+    for table, fts in FTS_TABLES.items():
+        tables[table] |= {"fts_table": fts, "fts_pk": "rowid"}
+        tables[fts] = {"hidden": True}
+    return {
+        "title": "Government progress bulletins",
+        "description": "Sections and reported counts of Chinese government progress bulletins;"
+        " search finds any Chinese word in the facts' sentences and the sections' text.",
+        "databases": {database: {"tables": tables, "queries": QUERIES}},
+    }
+
+
+def app(data: str | Path) -> Datasette:
+    """A Datasette instance over the build in ``data``, ready for tests or an ASGI server."""
+    path = Path(data)
+    path = path / DB_NAME if path.is_dir() else path
+    if not path.is_file():
+        raise UsageError(f"{path}: no such database; run `bulletins build INPUT... --out DIR`")
+    if not pm.is_registered(sys.modules[__name__]):
+        pm.register(sys.modules[__name__], name="gov-bulletins")
+    return Datasette(immutables=[str(path)], metadata=metadata(path.stem))
+
+
+def serve(data: str | Path, host: str, port: int) -> None:
+    import uvicorn
+
+    datasette = app(data)
+    print(f"serving {data} at http://{host}:{port}/bulletins (Ctrl-C stops)", file=sys.stderr)
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")

@@ -1,0 +1,186 @@
+"""``bulletins build`` on the seed and the real corpus: the same rows in every format,
+offsets that quote the text, valid datapackage, byte-identical and incremental rebuilds,
+problems recorded, a killed build harmless, Dask equal to the local pool."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+from contextlib import closing
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+pytest.importorskip("pipeline.inputs", reason="pipeline.inputs has not landed yet")
+
+from pipeline import tables
+from pipeline.build import build
+from pipeline.commands import build as build_command
+
+ROOT = Path(__file__).parents[1]
+SEED = ROOT / "tests" / "fixtures" / "liaoning-kjt-2017-07.txt"
+REAL = Path(__file__).parents[1].parent / "shared" / "corpus" / "real"
+OUTPUT_FILES = [
+    "bulletins.db", "datapackage.json",
+    *(f"{t}.{ext}" for t in tables.TABLES for ext in ("parquet", "csv")),
+]
+
+
+def _corpus() -> list[str]:
+    if not REAL.is_dir():
+        pytest.skip(f"{REAL} is absent")
+    return [str(SEED), str(REAL)]
+
+
+def _hashes(out: Path) -> dict[str, str]:
+    return {name: hashlib.sha256((out / name).read_bytes()).hexdigest() for name in OUTPUT_FILES}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("build") / "out"
+    summary = build(_corpus(), out, jobs=2)
+    assert summary.documents >= 20 and summary.facts > 500
+    return out
+
+
+def _sqlite(out: Path, table: tables.Table) -> pd.DataFrame:
+    with closing(sqlite3.connect(out / "bulletins.db")) as conn:
+        return pd.read_sql_query(tables.select_sorted(table), conn)
+
+
+@pytest.mark.parametrize("table", tables.TABLES.values(), ids=lambda t: t.name)
+def test_same_rows_in_parquet_csv_sqlite_and_duckdb(built: Path, table: tables.Table) -> None:
+    duckdb = pytest.importorskip("duckdb")
+    expected = _sqlite(built, table)
+    parquet = pd.read_parquet(built / f"{table.name}.parquet")
+    csv = pd.read_csv(built / f"{table.name}.csv", encoding="utf-8-sig",
+                      dtype={c.name: "string" for c in table.columns if c.type == "string"},
+                      keep_default_na=False, na_values=[""])
+    with closing(duckdb.connect()) as con:
+        ducked = con.execute(f"select * from read_parquet('{built / table.name}.parquet')").df()
+    assert list(parquet.columns) == table.names
+    assert (built / f"{table.name}.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    for frame in (parquet, ducked):
+        assert _comparable(frame) == _comparable(expected)
+    # CSV has one way to write both an empty string and a null.
+    assert _comparable(csv, empty=None) == _comparable(expected, empty=None)
+
+
+def _comparable(frame: pd.DataFrame, empty: str | None = "") -> list[tuple[object, ...]]:
+    """Rows as tuples with every missing value as None and numbers as floats."""
+    rows = frame.astype(object).where(frame.notna(), None).itertuples(index=False)
+    return [
+        tuple(float(v) if isinstance(v, int | float) else empty if v == "" else v for v in row)
+        for row in rows
+    ]
+
+
+def test_offsets_quote_the_bulletin_text_in_every_table(built: Path) -> None:
+    with closing(sqlite3.connect(built / "bulletins.db")) as conn:
+        texts = dict(conn.execute("select doc_id, text from bulletins"))
+        facts = conn.execute("select doc_id, text, start, [end] from facts").fetchall()
+        sections = conn.execute(
+            "select doc_id, title, start, [end], title_start, title_end from sections"
+        ).fetchall()
+    assert facts and sections
+    for doc_id, text, start, end in facts:
+        assert texts[doc_id][start:end] == text
+    for doc_id, title, start, end, title_start, title_end in sections:
+        assert 0 <= start <= title_start <= title_end <= end <= len(texts[doc_id])
+        assert texts[doc_id][title_start:title_end].strip() == (title or "").strip()
+    parquet = pd.read_parquet(built / "facts.parquet")
+    bulletins = pd.read_parquet(built / "bulletins.parquet").set_index("doc_id")["text"]
+    for row in parquet.itertuples():
+        assert bulletins[row.doc_id][row.start:row.end] == row.text
+
+
+def test_datapackage_validates_with_frictionless(built: Path) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(built / "datapackage.json")
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "message"])[:5]
+
+
+def test_search_index_is_built(built: Path) -> None:
+    with closing(sqlite3.connect(built / "bulletins.db")) as conn:
+        hits = conn.execute(
+            "select count(*) from facts_fts where facts_fts match ?", ('"企 业"',)
+        ).fetchone()[0]
+    assert hits > 0
+
+
+def test_rebuild_is_byte_identical_and_incremental(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = build([str(REAL)], out, jobs=1)
+    assert first.extracted == first.documents
+    again = build(_corpus(), out, jobs=1)
+    assert (again.extracted, again.reused) == (1, first.documents)
+    assert _hashes(out) == _hashes(built)
+
+
+def test_unreadable_input_becomes_a_problem_and_the_build_goes_on(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.txt"
+    binary = tmp_path / "broken.html"
+    binary.write_bytes(b"\x00\xff" * 50)
+    summary = build([str(SEED), str(missing), str(binary)], tmp_path / "out", jobs=1)
+    assert summary.documents >= 1 and summary.problems >= 1
+    with closing(sqlite3.connect(tmp_path / "out" / "bulletins.db")) as conn:
+        problems = conn.execute("select source, stage, reason from problems").fetchall()
+    assert any(str(missing) in source and reason for source, _, reason in problems)
+
+
+def test_killed_build_leaves_the_previous_output_intact(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build([str(SEED)], out, jobs=1)
+    before = _hashes(out)
+    script = textwrap.dedent(f"""
+        import time
+        import pipeline.build as b
+        real = b.extract
+        def slow(page):
+            time.sleep(0.3)
+            return real(page)
+        b.extract = slow
+        b.build({_corpus()!r}, {str(out)!r}, jobs=1)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
+    deadline = time.monotonic() + 30
+    while not list(tmp_path.glob(".out.building-*/staging.db")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.5)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert _hashes(out) == before
+    build([str(SEED)], out, jobs=1)
+    assert not list(tmp_path.glob(".out.*"))
+
+
+def test_dask_cluster_gives_the_same_tables(built: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                 dashboard_address=None) as cluster,
+    ):
+        address = cluster.scheduler_address.removeprefix("tcp://")
+        summary = build(_corpus(), tmp_path / "out", executor=f"dask://{address}")
+    assert summary.extracted == summary.documents
+    assert _hashes(tmp_path / "out") == _hashes(built)
+
+
+def test_command_prints_the_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    build_command.add_arguments(parser)
+    args = parser.parse_args([str(SEED), str(tmp_path / "nope.txt"), "--out",
+                              str(tmp_path / "out"), "--jobs", "1"])
+    assert build_command.run(args) == 0
+    err = capsys.readouterr().err
+    assert "1 documents" in err and "1 problems" in err and "nope.txt" in err

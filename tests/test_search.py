@@ -1,0 +1,145 @@
+"""Full-text search in Chinese: queries of 1, 2 and n characters, filters, the command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from extractors.counts import find_facts
+from pipeline import tables
+from pipeline.commands import search as search_command
+from pipeline.errors import UsageError
+from pipeline.extract import extract
+from pipeline.fts import create_search_index, fts_query, sentence_span
+from pipeline.records import Bulletin, Page
+from pipeline.search import period_months, period_range, search
+
+SEED = Path(__file__).parent / "fixtures" / "liaoning-kjt-2017-07.txt"
+SHENYANG = "沈阳市科技局2017年四季度工作情况。新增众创空间3家,入驻企业50个。"
+
+
+def write_db(path: Path, bulletins: list[Bulletin]) -> Path:
+    """A database as ``build`` writes it, from bulletins made in the test."""
+    with closing(sqlite3.connect(path)) as conn:
+        tables.create_sqlite_tables(conn)
+        for bulletin in bulletins:
+            for name, rows in tables.bulletin_rows(bulletin).items():
+                tables.insert_rows(conn, tables.TABLES[name], rows)
+        create_search_index(conn)
+        conn.commit()
+    return path
+
+
+def sample_bulletins() -> list[Bulletin]:
+    seed = extract(Page(str(SEED), SEED.read_bytes()))
+    facts = find_facts(SHENYANG, 0, len(SHENYANG), section=None, publisher=None)
+    other = Bulletin(source="shenyang.txt", sha256="5" * 64, text=SHENYANG, title="沈阳四季度",
+                     url="http://example.org/sy", publisher="沈阳市科技局", period="2017-Q4",
+                     facts=tuple(facts))
+    return [seed, other]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_db(tmp_path_factory.mktemp("search") / "bulletins.db", sample_bulletins())
+
+
+# fmt: off
+QUERIES = [
+    ("企", 10),                # one character
+    ("企业", 5),               # a two-character word that trigrams miss
+    ("众创空间", 3),            # a four-character word, unsegmented
+    ("高新技术企业", 2),         # longer than any jieba token
+    ("众创空间 企业", 1),        # two terms, both required
+    ("ｅｘａｍｐｌｅ众创空间", 0),  # full-width input is normalised, then simply not found
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("query", "at_least"), QUERIES)
+def test_finds_chinese_queries_of_any_length(db: Path, query: str, at_least: int) -> None:
+    result = search(db, query, limit=None)
+    assert result.total >= at_least and len(result.hits) == result.total
+    for hit in result.hits:
+        for term in query.split():
+            assert term in hit["sentence"]
+        assert hit["sentence"][hit["start"] - hit["sentence_start"]:][: len(hit["text"])] \
+            == hit["text"]
+
+
+def test_filters_unit_period_and_publisher(db: Path) -> None:
+    assert {h["unit"] for h in search(db, "众创空间", unit="家").hits} == {"家"}
+    q4 = search(db, "众创空间", period="2017-10..2017-12").hits
+    assert {h["publisher"] for h in q4} == {"沈阳市科技局"}
+    july = search(db, "众创空间", period="2017-07").hits
+    assert july and {h["period"] for h in july} == {"2017-07"}
+    assert search(db, "众创空间", publisher="沈阳").total == 2  # 3家 and 50个, one sentence
+    assert search(db, "众创空间", period="2018..").total == 0
+
+
+def test_hits_carry_where_and_when(db: Path) -> None:
+    hit = search(db, "入驻企业", unit="个", publisher="沈阳").hits[0]
+    assert hit["text"] == "50个" and hit["value"] == 50 and isinstance(hit["value"], int)
+    assert (hit["title"], hit["period"], hit["url"]) == ("沈阳四季度", "2017-Q4",
+                                                         "http://example.org/sy")
+    assert hit["sentence"] == "新增众创空间3家,入驻企业50个。"
+
+
+@pytest.mark.parametrize("query", ['a" OR "b', "NEAR(企 业)", "企*", "-企", "AND", "^企"])
+def test_any_user_input_is_a_valid_match_expression(db: Path, query: str) -> None:
+    search(db, query)
+
+
+def test_empty_query_and_bad_period_are_usage_errors(db: Path) -> None:
+    for query in ('"', ' " " ', ""):
+        with pytest.raises(UsageError):
+            search(db, query)
+    with pytest.raises(UsageError):
+        search(db, "企业", period="July")
+
+
+@pytest.mark.parametrize(("query", "match"), [
+    ("企业", '"企 业"'),
+    ("众创空间 高企", '"众 创 空 间" "高 企"'),
+    ('"科技 企业" 2', '"科 技 企 业" "2"'),
+])
+def test_fts_query(query: str, match: str) -> None:
+    assert fts_query(query) == match
+
+
+@pytest.mark.parametrize(("period", "months"), [
+    ("2017-07", ("2017-07", "2017-07")), ("2017-Q3", ("2017-07", "2017-09")),
+    ("2017-H2", ("2017-07", "2017-12")), ("2017", ("2017-01", "2017-12")), (None, (None, None)),
+])
+def test_period_months(period: str | None, months: tuple[str, str]) -> None:
+    assert period_months(period) == months
+
+
+def test_period_range_open_ends() -> None:
+    assert period_range("2017-07..") == ("2017-07", None)
+    assert period_range("..2017-Q2") == (None, "2017-06")
+
+
+def test_sentence_span_stops_at_sentence_marks() -> None:
+    text = "一是评审。\n  共上会评审122家,通过119家;其余"
+    start = text.index("122家")
+    assert text[slice(*sentence_span(text, start, start + 4))] == "共上会评审122家,通过119家;"
+
+
+def test_command_prints_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    parser = argparse.ArgumentParser()
+    search_command.add_arguments(parser)
+    args = parser.parse_args(["众创空间", "--data", str(db), "--format", "json", "--limit", "2"])
+    assert search_command.run(args) == 0
+    out, err = capsys.readouterr()
+    hits = json.loads(out)
+    assert len(hits) == 2 and all("众创空间" in h["sentence"] for h in hits)
+    assert "shown" in err
+    args = parser.parse_args(["众创空间", "--data", str(db)])
+    assert search_command.run(args) == 0
+    assert "【" in capsys.readouterr().out

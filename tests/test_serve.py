@@ -1,0 +1,92 @@
+"""Datasette over a build, tested with its own client: facets, search box, canned queries."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("datasette")
+
+from pipeline.commands import serve as serve_command
+from pipeline.errors import UsageError
+from pipeline.serve import app, metadata
+from pipeline.tables import TABLES
+from tests.test_search import sample_bulletins, write_db
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("serve")
+    write_db(out / "bulletins.db", sample_bulletins())
+    return out
+
+
+def get(data: Path, path: str) -> Any:
+    async def fetch() -> Any:
+        return await app(data).client.get(path)
+
+    return asyncio.run(fetch())
+
+
+@pytest.mark.parametrize("table", ["facts", "sections"])
+@pytest.mark.parametrize("query", ["企", "企业", "众创空间", "高新技术企业"])
+def test_search_box_finds_chinese_words(data: Path, table: str, query: str) -> None:
+    response = get(data, f"/bulletins/{table}.json?_search={query}&_shape=objects")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["filtered_table_rows_count"] > 0, body
+    if table == "facts":
+        assert all(r["doc_id"] for r in body["rows"])
+
+
+def test_search_box_is_on_the_table_page(data: Path) -> None:
+    page = get(data, "/bulletins/facts?_search=众创空间")
+    assert page.status_code == 200
+    assert 'name="_search"' in page.text and "众创空间" in page.text
+
+
+@pytest.mark.parametrize(("table", "facet"), [
+    ("facts", "unit"), ("facts", "period"), ("facts", "publisher"),
+    ("sections", "status"), ("bulletins", "publisher"),
+])
+def test_facets_answer(data: Path, table: str, facet: str) -> None:
+    body = get(data, f"/bulletins/{table}.json?_size=0").json()
+    results = body["facet_results"]
+    results = results.get("results", results)  # the shape differs across Datasette versions
+    assert results[facet]["results"], results[facet]
+
+
+def test_unit_facet_counts_the_facts(data: Path) -> None:
+    body = get(data, "/bulletins/facts.json?_size=0").json()
+    results = body["facet_results"]
+    results = results.get("results", results)
+    counts = {r["value"]: r["count"] for r in results["unit"]["results"]}
+    assert counts["家"] >= 10 and sum(counts.values()) == body["filtered_table_rows_count"]
+
+
+@pytest.mark.parametrize(("query", "params"), [
+    ("task_series", "task=高新技术产业"), ("object_across_publishers", "object=众创空间"),
+])
+def test_canned_queries_run(data: Path, query: str, params: str) -> None:
+    body = get(data, f"/bulletins/{query}.json?{params}&_shape=objects").json()
+    assert body["rows"], body
+
+
+def test_metadata_describes_every_column() -> None:
+    tables = metadata()["databases"]["bulletins"]["tables"]
+    for table in TABLES.values():
+        assert set(tables[table.name]["columns"]) == set(table.names)
+
+
+def test_missing_datasette_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "datasette", None)
+    monkeypatch.delitem(sys.modules, "pipeline.serve")
+    parser = argparse.ArgumentParser()
+    serve_command.add_arguments(parser)
+    with pytest.raises(UsageError, match=r"pip install 'gov-bulletins\[datasette\]'"):
+        serve_command.run(parser.parse_args(["somewhere"]))

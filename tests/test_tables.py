@@ -1,0 +1,126 @@
+"""Table shaping and the storage boundary: records → Parquet/SQLite → records, equal."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from pipeline import tables
+from pipeline.records import EXTRACTOR_VERSION, Bulletin, Fact, Section, Summary
+
+TEXT = "99.发展壮大高新技术产业。\n完成情况:共上会评审122家,通过评审约2.6万平方米。"
+NULLABLE_TEXT = st.none() | st.text(max_size=12)
+# Doubles hold integers exactly up to 2**53: counts in bulletins are far below.
+NUMBER = st.integers(-(2**53), 2**53) | st.floats(allow_nan=False, allow_infinity=False)
+
+
+def _sample_bulletin() -> Bulletin:
+    start = TEXT.index("122家")
+    return Bulletin(
+        source="a.txt", sha256="ab" * 32, text=TEXT, title="标题", publisher="辽宁省科学技术厅",
+        period="2017-07", summary=Summary(lead=8, completed=1),
+        sections=(Section(no=99, path="99", level=1, title="发展壮大高新技术产业。", start=0,
+                          end=len(TEXT), title_start=3, title_end=14, status="completed",
+                          status_text="(已完成)"),),
+        facts=(Fact(value=122, unit="家", text="122家", start=start, end=start + 4,
+                    section="99", predicate="上会评审"),),
+        warnings=("no numbered task sections found",),
+    )
+
+
+@st.composite
+def facts(draw: st.DrawFn) -> Fact:
+    text = draw(st.text(min_size=1, max_size=20))
+    start = draw(st.integers(0, 10_000))
+    return Fact(
+        value=draw(NUMBER), unit=draw(st.text(max_size=4)), text=text, start=start,
+        end=start + len(text),
+        section=draw(st.none() | st.from_regex(r"\d{1,3}(\.\d)?", fullmatch=True)),
+        value_max=draw(st.none() | NUMBER), object=draw(NULLABLE_TEXT),
+        qualifier=draw(st.sampled_from([None, "approx", "over", "under"])),
+        entity=draw(NULLABLE_TEXT), predicate=draw(NULLABLE_TEXT),
+    )
+
+
+def _unique(fact_list: list[Fact]) -> list[Fact]:
+    seen = {}
+    for f in fact_list:
+        seen.setdefault(tables.fact_id("d" * 64, f), f)
+    return list(seen.values())
+
+
+def _rows(fact_list: list[Fact]) -> list[tables.Row]:
+    return [tables.fact_row("d" * 64, f, period="2017-07", publisher="厅") for f in fact_list]
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(facts(), min_size=1, max_size=8).map(_unique))
+def test_facts_round_trip_through_parquet(tmp_path: Path, fact_list: list[Fact]) -> None:
+    path = tmp_path / "facts.parquet"
+    tables.write_parquet(path, tables.FACTS, [_rows(fact_list)])
+    back = [tables.fact_from_row(r) for r in tables.read_parquet_rows(path)]
+    assert back == fact_list
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(facts(), min_size=1, max_size=8).map(_unique))
+def test_facts_round_trip_through_sqlite(fact_list: list[Fact]) -> None:
+    with closing(sqlite3.connect(":memory:")) as conn:
+        tables.create_sqlite_tables(conn)
+        conn.execute("pragma foreign_keys = off")
+        tables.insert_rows(conn, tables.FACTS, _rows(fact_list))
+        conn.row_factory = sqlite3.Row
+        back = [tables.fact_from_row(dict(r)) for r in conn.execute("select * from facts")]
+    assert back == fact_list
+
+
+def test_bulletin_round_trips_through_sqlite() -> None:
+    bulletin = _sample_bulletin()
+    with closing(sqlite3.connect(":memory:")) as conn:
+        tables.create_sqlite_tables(conn)
+        for name, rows in tables.bulletin_rows(bulletin).items():
+            tables.insert_rows(conn, tables.TABLES[name], rows)
+        assert tables.read_bulletin(conn, bulletin.sha256) == bulletin
+        assert tables.read_bulletin(conn, "0" * 64) is None
+
+
+def test_rows_follow_the_declared_columns() -> None:
+    rows = tables.bulletin_rows(_sample_bulletin())
+    for name, table_rows in rows.items():
+        assert all(len(r) == len(tables.TABLES[name].columns) for r in table_rows), name
+    bulletin_row = dict(zip(tables.BULLETINS.names, rows["bulletins"][0], strict=True))
+    assert bulletin_row["summary_lead"] == 8 and bulletin_row["summary_total"] is None
+    assert bulletin_row["extractor_version"] == EXTRACTOR_VERSION
+
+
+def test_fact_id_depends_on_doc_section_and_offsets_only() -> None:
+    fact = _sample_bulletin().facts[0]
+    other = Fact(1, "个", "x", fact.start, fact.end, section="99")
+    assert tables.fact_id("a" * 64, fact) == tables.fact_id("a" * 64, other)
+    assert tables.fact_id("a" * 64, fact) != tables.fact_id("b" * 64, fact)
+
+
+def test_datapackage_describes_every_column_with_its_keys() -> None:
+    package = tables.datapackage()
+    resources = {r["name"]: r for r in package["resources"]}
+    assert set(resources) == set(tables.TABLES)
+    for name, table in tables.TABLES.items():
+        schema = resources[name]["schema"]
+        assert [f["name"] for f in schema["fields"]] == table.names
+        assert all(f["description"] for f in schema["fields"])
+    assert resources["facts"]["schema"]["primaryKey"] == ["fact_id"]
+    reference = resources["sections"]["schema"]["foreignKeys"][0]["reference"]
+    assert reference == {"resource": "bulletins", "fields": ["doc_id"]}
+
+
+@pytest.mark.parametrize("table", tables.TABLES.values(), ids=lambda t: t.name)
+def test_sort_order_is_total_and_uses_real_columns(table: tables.Table) -> None:
+    assert set(table.order_by) <= set(table.names)
+    assert set(table.primary_key) <= set(table.order_by) or table.name == "problems"
