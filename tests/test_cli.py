@@ -1,0 +1,94 @@
+"""The `bulletins` command through its real entry point, as a user runs it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pipeline.cli import COMMANDS
+from tests.helpers import ROOT, SEED
+
+
+def bulletins(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pipeline.cli", *args],
+        capture_output=True, text=True, cwd=cwd, check=False,
+    )
+
+
+def test_extract_prints_one_contract_record_per_document() -> None:
+    done = bulletins("extract", str(SEED), "--format", "jsonl")
+    assert done.returncode == 0, done.stderr
+    (line,) = done.stdout.splitlines()
+    record = json.loads(line)
+    for field in ("source", "sha256", "title", "publisher", "region", "published", "period",
+                  "summary", "sections", "facts", "warnings"):
+        assert field in record
+    for fact in record["facts"]:
+        for field in ("section", "value", "unit", "object", "qualifier", "entity", "predicate",
+                      "text", "start", "end"):
+            assert field in fact
+
+
+def test_bad_inputs_are_named_and_the_rest_still_processed(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
+    garbage = tmp_path / "noise.html"
+    garbage.write_bytes(bytes(range(256)) * 8)
+    missing = tmp_path / "missing.txt"
+    done = bulletins("extract", str(missing), str(empty), str(SEED), str(pdf), str(garbage))
+    assert done.returncode == 1
+    assert len(done.stdout.splitlines()) == 1  # the seed, and only the seed
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 4, errors
+    assert "missing.txt" in errors[0]
+    assert "empty.txt" in errors[1]
+    assert "report.pdf" in errors[2] and "text" in errors[2]
+    assert "noise.html" in errors[3]
+    assert "Traceback" not in done.stderr
+
+
+def test_unreachable_url_is_one_clear_line() -> None:
+    done = bulletins("extract", "http://127.0.0.1:9/bulletin.html")
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert "127.0.0.1:9" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_notice_is_a_record_with_a_warning(tmp_path: Path) -> None:
+    notice = tmp_path / "notice.txt"
+    notice.write_text("关于开展植树活动的通知\n请各单位于本周五上午到指定地点集合。", encoding="utf-8")
+    done = bulletins("extract", str(notice))
+    assert done.returncode == 0
+    record = json.loads(done.stdout)
+    assert record["sections"] == []
+    assert record["warnings"]
+
+
+def test_demo_shows_the_seed() -> None:
+    done = bulletins("demo")
+    assert done.returncode == 0, done.stderr
+    assert "辽宁省《政府工作报告》2017年七月份工作完成情况" in done.stdout
+    assert "[  146]" in done.stdout and "completed" in done.stdout
+    assert "72 场 对接活动" in done.stdout
+
+
+def test_top_level_help_lists_every_command() -> None:
+    done = bulletins("--help")
+    assert done.returncode == 0
+    for name in COMMANDS:
+        assert name in done.stdout
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_help_with_an_example(name: str) -> None:
+    done = bulletins(name, "--help")
+    assert done.returncode == 0, done.stderr
+    assert "example:" in done.stdout
+    assert f"bulletins {name}" in done.stdout
