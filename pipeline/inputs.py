@@ -19,14 +19,15 @@ from warcio.recordloader import ArcWarcRecord
 
 from pipeline.decode import not_text_reason
 from pipeline.errors import UnreadableInput
-from pipeline.records import EXTRACTOR_VERSION, Page
+from pipeline.records import Page
+from pipeline.version import RELEASE
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Attachments that need a converter are reported, not skipped, so a folder of downloads
 # says which of its files were not read (FORMATS §9: bulletins often live in .doc/.pdf).
 CONVERT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".rtf")
-USER_AGENT = f"gov-bulletins/{EXTRACTOR_VERSION} (research dataset builder)"
+USER_AGENT = f"gov-bulletins/{RELEASE} (research dataset builder)"
 TIMEOUT_S = 30.0
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")

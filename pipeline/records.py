@@ -12,9 +12,10 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Bumped whenever a rule change may change extracted facts, so datasets say which
-# extractor made them and a release can be rebuilt from the raw pages alone.
-EXTRACTOR_VERSION = "0.1.0"
+from pipeline.version import EXTRACTOR_VERSION
+
+__all__ = ["EXTRACTOR_VERSION", "STATUSES", "Bulletin", "Fact", "Page", "Problem", "Section",
+           "Summary"]
 
 STATUSES = ("completed", "in_progress", "behind", "not_started")
 
