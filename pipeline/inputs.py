@@ -6,6 +6,7 @@ with a one-line reason that says what is wrong and what to do, and reading goes 
 
 from __future__ import annotations
 
+import mmap
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -17,6 +18,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
+from corpus import CRAWL_LOG_PREFIX
 from pipeline.decode import not_text_reason
 from pipeline.errors import UnreadableInput
 from pipeline.records import Page
@@ -57,6 +59,8 @@ def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
                                     ".warc.gz documents: check the path or add documents")
         return
     for file in files:
+        if file.name.startswith(CRAWL_LOG_PREFIX):
+            continue  # the crawler's list pages, robots.txt and errors: no bulletins
         yield from _file(file, str(file))
 
 
@@ -78,8 +82,17 @@ def _file(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
 
 
 def _warc(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
-    data = path.read_bytes()
-    gzip_start = GZIP_MEMBER_START if data.startswith(GZIP_MEMBER_START) else None
+    if path.stat().st_size == 0:
+        yield UnreadableInput(source, "the WARC file is empty: check the crawl wrote it")
+        return
+    # Mapped, not read: archives rotate at 1 GB, and only the record being parsed and the
+    # search for the next record start should touch memory.
+    with path.open("rb") as raw, mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        yield from _warc_records(path, source, data)
+
+
+def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | UnreadableInput]:
+    gzip_start = GZIP_MEMBER_START if data[:len(GZIP_MEMBER_START)] == GZIP_MEMBER_START else None
     offset, seen = 0, set()
     while offset < len(data):
         # Re-open after a corrupt record at the next record start, so one bad record costs
@@ -122,7 +135,7 @@ def _warc_page(record: ArcWarcRecord) -> Page | None:
     )
 
 
-def _next_record(data: bytes, after: int, gzip_start: bytes | None) -> int:
+def _next_record(data: mmap.mmap, after: int, gzip_start: bytes | None) -> int:
     if gzip_start is not None:
         nxt = data.find(gzip_start, after)
     else:

@@ -1,0 +1,195 @@
+"""WARC 1.1 files written with warcio: one request and one response record per HTTP exchange.
+
+Files are numbered ``PREFIX-00000.warc.gz`` and rotated by size. Each record is its own
+gzip member, and each exchange is written with one ``write`` and flushed to disk, so a
+crawl killed mid-write leaves at most one torn member at the end of the newest file;
+``open`` cuts it off (to the size the manifest last committed, or else to the last
+well-formed record) before anything is appended.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import zlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from scrapers.fetch import Exchange
+
+WARC_VERSION = "1.1"
+# 1 GB per file, the size the WARC spec's annex and Common Crawl use.
+DEFAULT_ROTATE_BYTES = 1024**3
+SCAN_CHUNK = 1024 * 1024
+CONTENT_LENGTH_RE = re.compile(rb"\r\nContent-Length:\s*(\d+)\r\n", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """Where a response record landed (its gzip member), and the file's size after the write."""
+
+    file: str
+    offset: int
+    length: int
+    file_size: int
+
+
+class WarcSeries:
+    """Append-only numbered WARC files in ``folder`` named ``prefix-NNNNN.warc.gz``."""
+
+    def __init__(
+        self,
+        folder: Path,
+        prefix: str,
+        *,
+        info: Mapping[str, str],
+        max_bytes: int = DEFAULT_ROTATE_BYTES,
+        committed: Mapping[str, int] | None = None,
+    ) -> None:
+        self.folder = folder
+        self.prefix = prefix
+        self.info = dict(info)
+        self.max_bytes = max_bytes
+        self._files = self._repair(committed)
+        self._fh = None
+        # Size of the newest file, which always ends after a whole exchange.
+        self._end = (folder / self._files[-1]).stat().st_size if self._files else 0
+
+    def write(self, exchange: Exchange) -> Stored:
+        """Append the exchange's response and request records; return where the response is."""
+        path = self._current()
+        data, response_length = _exchange_records(exchange)
+        offset = self._end
+        self._append(path, data)
+        return Stored(path.name, offset, response_length, self._end)
+
+    def close(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    def _current(self) -> Path:
+        if not self._files or self._end >= self.max_bytes:
+            self.close()
+            name = f"{self.prefix}-{len(self._files):05d}.warc.gz"
+            self._files.append(name)
+            self._end = 0
+            self._append(self.folder / name, _warcinfo(name, self.info))
+        return self.folder / self._files[-1]
+
+    def _append(self, path: Path, data: bytes) -> None:
+        if self._fh is None or self._fh.name != str(path):
+            self.close()
+            self._fh = path.open("ab")
+        self._fh.write(data)
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+        self._end += len(data)
+
+    def _repair(self, committed: Mapping[str, int] | None) -> list[str]:
+        files = sorted(p.name for p in self.folder.glob(f"{self.prefix}-*.warc.gz"))
+        kept = []
+        for name in files:
+            path = self.folder / name
+            good = complete_length(path)
+            if committed is not None:
+                # Whole records past the committed size belong to pages the manifest never
+                # heard of; a resumed crawl fetches those again, so keeping them would duplicate.
+                good = min(good, committed.get(name, 0))
+            if good == 0:
+                path.unlink()
+                continue
+            if path.stat().st_size > good:
+                with path.open("r+b") as fh:
+                    fh.truncate(good)
+            kept.append(name)
+        return kept
+
+
+def complete_length(path: Path) -> int:
+    """How many leading bytes of a .warc.gz file are whole, well-formed WARC records."""
+    good = 0
+    pos = 0
+    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+    member = bytearray()
+    with path.open("rb") as fh:
+        while chunk := fh.read(SCAN_CHUNK):
+            data = chunk
+            while data:
+                try:
+                    member += inflater.decompress(data)
+                except zlib.error:
+                    return good
+                if not inflater.eof:
+                    pos += len(data)
+                    break
+                end = pos + len(data) - len(inflater.unused_data)
+                if not _is_whole_record(member):
+                    return good
+                good = pos = end
+                data = inflater.unused_data
+                inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
+                member = bytearray()
+    return good
+
+
+def read_response(path: Path, offset: int) -> tuple[tuple[tuple[str, str], ...], bytes]:
+    """HTTP headers and decoded payload of the response record at ``offset``."""
+    with path.open("rb") as fh:
+        fh.seek(offset)
+        record = next(iter(ArchiveIterator(fh)))
+        headers = tuple(record.http_headers.headers) if record.http_headers else ()
+        return headers, record.content_stream().read()
+
+
+def _is_whole_record(member: bytes) -> bool:
+    head_end = member.find(b"\r\n\r\n")
+    m = CONTENT_LENGTH_RE.search(member, 0, head_end + 2)
+    if not member.startswith(b"WARC/") or head_end < 0 or not m:
+        return False
+    return len(member) == head_end + 4 + int(m.group(1)) + 4 and member.endswith(b"\r\n\r\n")
+
+
+def _exchange_records(exchange: Exchange) -> tuple[bytes, int]:
+    """The response record then its request record, gzipped; and the response's length."""
+    buf = BytesIO()
+    writer = WARCWriter(buf, gzip=True, warc_version=WARC_VERSION)
+    status_line = f"{exchange.status} {exchange.reason}".strip()
+    response = writer.create_warc_record(
+        exchange.url,
+        "response",
+        payload=BytesIO(exchange.body),
+        http_headers=StatusAndHeaders(status_line, list(exchange.headers),
+                                      protocol=exchange.http_version),
+        warc_headers_dict={"WARC-Date": exchange.started},
+    )
+    parts = urlsplit(exchange.url)
+    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    request = writer.create_warc_record(
+        exchange.url,
+        "request",
+        http_headers=StatusAndHeaders(f"GET {target} {exchange.http_version}",
+                                      list(exchange.request_headers), is_http_request=True),
+    )
+    writer.write_record(response)
+    response_length = buf.tell()
+    request.rec_headers.replace_header("WARC-Date", exchange.started)
+    request.rec_headers.add_header(
+        "WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID")
+    )
+    writer.write_record(request)
+    return buf.getvalue(), response_length
+
+
+def _warcinfo(name: str, info: Mapping[str, str]) -> bytes:
+    buf = BytesIO()
+    writer = WARCWriter(buf, gzip=True, warc_version=WARC_VERSION)
+    writer.write_record(writer.create_warcinfo_record(name, dict(info)))
+    return buf.getvalue()

@@ -1,0 +1,150 @@
+"""The synthetic disclosure site served on 127.0.0.1, with the faults the crawl must survive.
+
+Two publishers on two hosts (two ports): kjt paginates with the TRS script, gxt with
+``?page=N`` links and 下一页. kjt's column also lists the fault pages below, a link to a
+path robots.txt disallows, and a link to another host (``localhost`` instead of
+``127.0.0.1``); the server log shows whether any of them was requested.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import random
+from dataclasses import dataclass, field
+
+from corpus.synthetic import (
+    KJT,
+    ListEntry,
+    PublisherSite,
+    SyntheticSite,
+    add_entries,
+    generate_site,
+    plan_bulletins,
+    render_bulletin,
+)
+from scrapers.testsite import Endless, LocalSite, Page, Redirect, Reply, Reset, Route, Slow, Status
+
+# Limits the test crawls run with; the faults are sized against them.
+TIMEOUT = 0.3
+MAX_BYTES = 200_000
+SLOW_SECONDS = 1.0
+RETRY_AFTER = 1
+ROBOTS = b"User-agent: *\nDisallow: /private/\n"
+# A fixed Last-Modified (2017-09-01) so conditional GETs do not depend on the clock.
+LAST_MODIFIED = 1504224000.0
+
+
+@dataclass(frozen=True)
+class Fault:
+    key: str
+    replies: tuple[Reply, ...]
+    expect: str  # "archived" or a fragment of the problem's reason
+
+
+@dataclass
+class ServedSites:
+    synthetic: SyntheticSite
+    servers: dict[str, LocalSite]
+    expected: dict[str, str] = field(default_factory=dict)  # url → title, archived at the end
+    final_urls: dict[str, str] = field(default_factory=dict)  # url → url after redirects
+    problems: dict[str, str] = field(default_factory=dict)  # url → reason fragment
+    never: set[str] = field(default_factory=set)  # urls the crawl must not request
+    bodies: dict[str, bytes] = field(default_factory=dict)  # final url → bytes served
+
+    def sites_toml(self) -> str:
+        out = []
+        for key, server in self.servers.items():
+            start = next(s.start_path for s in self.synthetic.sites if s.publisher.key == key)
+            out.append(
+                f'[sites.synthetic-{key}]\nstart_urls = ["{server.url(start)}"]\n'
+                f'allowed_hosts = ["{server.host}"]\n'
+            )
+        return "\n".join(out)
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.stop()
+
+
+def serve_sites(seed: int = 0, faults: bool = True) -> ServedSites:
+    """Start one server per publisher; with ``faults``, kjt's column lists the fault pages."""
+    synthetic = generate_site(seed)
+    servers = {s.publisher.key: LocalSite({}).start() for s in synthetic.sites}
+    served = ServedSites(synthetic, servers)
+    for site in synthetic.sites:
+        server = servers[site.publisher.key]
+        if faults and site.publisher.key == KJT.key:
+            site = _add_faults(site, server, served, random.Random(seed))
+        for page in site.pages:
+            server.routes[page.path] = Route((_page(page.content),))
+        server.routes["/robots.txt"] = Route((Page(ROBOTS, "text/plain"),))
+        for b in site.bulletins:
+            served.expected[server.url(b.path)] = b.title
+            served.bodies[server.url(b.path)] = _body(site, b.path)
+    for site in synthetic.sites:  # notices share the columns and must be left alone
+        server = servers[site.publisher.key]
+        bulletin_paths = {b.path for b in site.bulletins}
+        served.never |= {server.url(e.path) for e in site.entries
+                         if e.path not in bulletin_paths and "/faults/" not in e.path}
+    return served
+
+
+def _add_faults(
+    site: PublisherSite, server: LocalSite, served: ServedSites, rng: random.Random
+) -> PublisherSite:
+    """Old (2016) bulletins, each served through one fault, listed in kjt's column."""
+    old = plan_bulletins(KJT, 2016, rng)
+    html = {b.month: render_bulletin(b, KJT).encode("gbk") for b in old}
+    offsite = f"http://localhost:{server.port}"
+    moved_to = "/zfxxgk/jczx/201702/t20170205_8000001.html"
+    faults = [
+        Fault("retry500", (Status(500), _page(html[1])), "archived"),
+        Fault("retry429", (Status(429, (("Retry-After", str(RETRY_AFTER)),)), _page(html[2])),
+              "archived"),
+        Fault("slow", (Slow(SLOW_SECONDS, _page(html[3])),), "timed out"),
+        Fault("reset", (Reset(),), "connection failed"),
+        Fault("oversized", (Endless(MAX_BYTES * 50),), "too large"),
+        Fault("bomb", (Page(gzip.compress(b"\0" * MAX_BYTES * 100), "text/html",
+                            (("Content-Encoding", "gzip"),)),), "inflates past"),
+        Fault("loop", (Redirect("/zfxxgk/jczx/faults/loop-back.html"),), "redirect loop"),
+        Fault("offsite-redirect", (Redirect(f"{offsite}/zfxxgk/jczx/faults/elsewhere.html"),),
+              "not followed: off-site"),
+        Fault("moved", (Redirect(moved_to, 301),), "archived"),
+    ]
+    server.routes["/zfxxgk/jczx/faults/loop-back.html"] = Route(
+        (Redirect("/zfxxgk/jczx/faults/loop.html"),)
+    )
+    server.routes[moved_to] = Route((_page(html[9]),))
+    extra = []
+    for month, fault in enumerate(faults, start=1):
+        path = f"/zfxxgk/jczx/faults/{fault.key}.html"
+        server.routes[path] = Route(fault.replies)
+        url = server.url(path)
+        title = old[month - 1].title
+        extra.append(ListEntry(title, path, f"2017-01-{month:02d}"))
+        if fault.expect == "archived":
+            served.expected[url] = title
+            final = server.url(moved_to) if fault.key == "moved" else url
+            served.final_urls[url] = final
+            served.bodies[url] = html[9] if fault.key == "moved" else html[month]
+        else:
+            served.problems[url] = fault.expect
+    disallowed = "/private/t20170110_7000001.html"
+    server.routes[disallowed] = Route((_page(html[10]),))
+    served.problems[server.url(disallowed)] = "disallowed by robots.txt"
+    served.never.add(server.url(disallowed))
+    extra.append(ListEntry(old[9].title, disallowed, "2017-01-10"))
+    elsewhere = f"{offsite}/zfxxgk/jczx/201701/t20170111_7000002.html"
+    served.problems[elsewhere] = "off-site"
+    extra.append(ListEntry(old[10].title, elsewhere, "2017-01-11"))
+    return add_entries(site, extra)
+
+
+def _page(body: bytes) -> Page:
+    etag = '"' + hashlib.sha256(body).hexdigest()[:16] + '"'
+    return Page(body, "text/html", etag=etag, last_modified=LAST_MODIFIED)
+
+
+def _body(site: PublisherSite, path: str) -> bytes:
+    return next(p.content for p in site.pages if p.path == path)
