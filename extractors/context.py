@@ -23,6 +23,7 @@ from extractors.patterns import (
     LEADING_FILLERS,
     RATE_UNITS,
     SENTENCE_DELIMITERS,
+    TALLY_WORDS,
 )
 from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
 from pipeline.records import Fact
@@ -36,13 +37,24 @@ MAX_BEFORE = 20
 OBJECT_STOP_WORDS = frozenset({"的", "等", "余", "多", "和", "及", "与"})
 # Words that cannot open a counted thing's name right after its unit (`3家已…`, `5个均…`).
 FUNCTION_CHARS = frozenset("已并均将被由在为是也都的等共从向对于把给让不未没")
-FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "累计", "分别", "以来", "左右", "以上"})
+FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "累计", "分别", "以来", "左右", "以上",
+                            "全部", "全面", "基本", "已经", "均已", "已全部", "同比", "比上年"})
 RELATIVE_CLAUSE_MAX = 10
 SINGLE_CHAR_FILLERS = frozenset("共已均另")
 # Verbs that jieba tags as such but that modify the noun after them inside a name
 # (`工业设计相关领域专家`).
 ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
 SHORT_VERBAL_OBJECT = 6
+CELL_BREAK = re.compile(r"\s+|\d+")
+# `全市已免费体检`: the publisher's own scope opens the stretch, it names no counted thing.
+OWN_SCOPE_LEAD = re.compile(r"^(?:全|我|本)(?:省|市|县|区|州|镇|乡|旗)")
+# A bare verb's object may come from a count before it across `;` (one list), not `。`.
+CARRY_DELIMITERS = frozenset("。!?\n")
+THING_UNITS = frozenset({"个", "项", "件", "条", "家", "所"})
+MIN_ENTITY = 3
+# A lone verb-tagged word kept as the counted thing must be long enough to be a name
+# (`罚没款`), not an action (`入账`, `处罚`).
+MIN_LONE_VERB_NOUN = 3  # `沈阳市`; two-character `城镇`, `城市` are common nouns, not places
 # The publisher speaking of itself (`我厅共牵头负责8项`) is neither object nor entity.
 SELF_REFERENCE = re.compile(r"^(?:我|本)(?:省|市|县|区|厅|局|委|办|部|处|室|中心|单位)")
 # Leading words of the stretch before a number that are the verb, not the counted thing:
@@ -90,9 +102,11 @@ def _clause_end(text: str, pos: int, hi: int) -> int:
     return p
 
 
-def _sentence_start(text: str, pos: int, lo: int) -> int:
+def _sentence_start(
+    text: str, pos: int, lo: int, delimiters: frozenset[str] = SENTENCE_DELIMITERS
+) -> int:
     p = pos
-    while p > lo and text[p - 1] not in SENTENCE_DELIMITERS:
+    while p > lo and text[p - 1] not in delimiters:
         p -= 1
     return p
 
@@ -118,7 +132,8 @@ def describe(
         obj = None
         if count.unit not in RATE_UNITS:
             if adjacent:
-                obj = befores[-1].noun or facts[-1].object
+                obj = (_object_after(text, count.end, hi) or befores[-1].noun
+                       or facts[-1].object)
             else:
                 obj = (
                     _object_after(text, count.end, hi)
@@ -195,7 +210,10 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
 
     `沈阳市上会评审` → (沈阳市, 上会评审, None); `发出提醒函` → (None, 发出, 提醒函).
     """
-    chunk = _strip_fillers(SELF_REFERENCE.sub("", chunk.strip()))
+    # In a table run into text, cells are separated by spaces and the row number is a
+    # digit: the counted thing is in the last cell (`县经信局 2 完成造林1.2万亩`).
+    chunk = CELL_BREAK.split(chunk.strip())[-1]
+    chunk = _strip_fillers(SELF_REFERENCE.sub("", OWN_SCOPE_LEAD.sub("", chunk)))
     if not chunk:
         return _Before(None, None, None)
     toks = list(words(chunk))
@@ -205,22 +223,33 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         flag == "ns"
         and len(toks) > 1
         and first.endswith(ENTITY_SUFFIXES)
+        and len(first) >= MIN_ENTITY
         and not first.startswith(OWN_SCOPE)
         and not (publisher and first in publisher)
     ):
         entity = first
         toks = toks[1:]
+    # Only bulletin action words leave the end (`闲置土地处置310亩`); other verbs there name
+    # an indicator (`城镇新增就业3125人`, `一般公共预算收入12.37亿元`).
+    tail: list[str] = []
+    while toks and _tail_non_noun(*toks[-1]):
+        tail.insert(0, toks.pop()[0])
+    # Verbs open the stretch (`发出提醒函`), but the last word left is kept unless it is an
+    # action word: jieba tags many indicator nouns as verbs (`罚没款合计`).
     lead: list[str] = []
     while toks and (_non_noun(*toks[0]) or toks[0][0] in LEADING_FILLERS):
+        if (len(toks) == 1 and toks[0][1] in VERB_FLAGS and toks[0][0] not in ACTION_WORDS
+                and len(toks[0][0]) >= MIN_LONE_VERB_NOUN):
+            break
         lead.append(toks.pop(0)[0])
-    tail: list[str] = []
-    while toks and _non_noun(*toks[-1]):
-        tail.insert(0, toks.pop()[0])
     if len(toks) == 1 and len(toks[0][0]) == 1 and lead:
         toks.insert(0, (lead.pop(), "v"))  # `发出提醒函`: 函 alone names nothing
     noun = "".join(w for w, _ in toks)
-    nouny = NOUN_FLAGS | {"vn"} if unit in ACTION_UNITS else NOUN_FLAGS
-    if len(noun) < 2 or not any(f in nouny for _, f in toks):
+    # Amounts (元, 亩, 次) are of indicators jieba rarely tags as nouns (`罚没款`, `一般公共预算
+    # 收入`); things (家, 个) need a noun, or a measure-word ending (`充电桩` 桩 q).
+    named = toks and (unit in ACTION_UNITS or toks[-1][1] == "q"
+                      or any(f in NOUN_FLAGS for _, f in toks))
+    if len(noun) < 2 or not named or _is_tally_word(noun):
         predicate = "".join(lead) + noun + "".join(tail)
         return _Before(entity, predicate or None, None)
     predicate = "".join(lead) + "".join(tail)
@@ -231,18 +260,33 @@ def _non_noun(word: str, flag: str) -> bool:
     return flag in LEADING_NON_NOUN_FLAGS or word in ACTION_WORDS
 
 
+def _tail_non_noun(word: str, flag: str) -> bool:
+    if flag in VERB_FLAGS and word not in ACTION_WORDS:
+        return False
+    if flag in ("l", "i") and word.endswith(tuple(ACTION_WORDS)):
+        return True  # jieba's idioms `全面完成`, `基本建成` are verb phrases
+    if flag == "q":
+        return False  # `充电桩` ends in 桩 (q): the thing's own last character
+    return _non_noun(word, flag) or word in LEADING_FILLERS
+
+
+def _is_tally_word(phrase: str) -> bool:
+    """`达到序时进度的有145个`, `滞后1件`: a status bucket, not the thing counted."""
+    return any(word in phrase for word in TALLY_WORDS)
+
+
 def _object_after(text: str, pos: int, hi: int) -> str | None:
     """The noun phrase right after the unit: `72场对接活动` → `对接活动`.
 
     `8家已备案的房屋征收实施单位` → the phrase after the relative clause's `的`.
     """
+    if text.startswith("“", pos):
+        close = text.find("”", pos, pos + MAX_OBJECT)  # `12个“千人以下”农村水源地`
+        return _object_after(text, close + 1, hi) if close > 0 else None
     end = min(_clause_end(text, pos, hi), pos + MAX_OBJECT)
     window = text[pos:end]
     if not window or not _is_cjk(window[0]):
         return None
-    if window[0] == "“":
-        close = window.find("”")  # `12个“千人以下”农村水源地`: a label before the noun
-        return _object_after(text, pos + close + 1, hi) if close > 0 else None
     de = window.find("的", 0, RELATIVE_CLAUSE_MAX)
     if de > 0 and window[0] in FUNCTION_CHARS:
         return _object_after(text, pos + de + 1, hi)
@@ -265,7 +309,9 @@ def _object_after(text: str, pos: int, hi: int) -> str | None:
         if out and flag in ("d", "ad", "p", "u", "uj", "ul", "r", "c"):
             break
         out.append((word, flag))
-    while len(out) > 1 and (out[-1][1] in VERB_FLAGS or out[-1][0] in ACTION_WORDS):
+    # `220项目标任务中`: a trailing verb or localizer is not part of the thing
+    while len(out) > 1 and (out[-1][1] in VERB_FLAGS or out[-1][1] == "f"
+                            or out[-1][0] in ACTION_WORDS):
         out.pop()
     return "".join(w for w, _ in out) or None
 
@@ -293,13 +339,18 @@ def _object_of_previous_clause(text: str, count: CountLike, lo: int) -> str | No
 
 def _carried_object(text: str, count: CountLike, facts: list[Fact], lo: int) -> str | None:
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again."""
-    sentence = _sentence_start(text, count.start, lo)
+    sentence = _sentence_start(text, count.start, lo, CARRY_DELIMITERS)
     for fact in reversed(facts):
         if fact.start < sentence:
             break
-        if fact.object and fact.unit == count.unit:
+        if fact.object and _same_kind(fact.unit, count.unit):
             return fact.object
     return None
+
+
+def _same_kind(a: str, b: str) -> bool:
+    """`220项目标任务中,已完成的有58个`: 项, 个, 件 all count things."""
+    return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
 def _carried_entity(text: str, count: CountLike, facts: list[Fact], lo: int) -> str | None:

@@ -45,6 +45,7 @@ ASCII_ALNUM = re.compile(r"[A-Za-z0-9._]")
 SPACES = " \t\u3000"
 QUALIFIER_CLAUSE_ENDS = frozenset(",;。!?\n")
 ENUMERATION_MARKS = frozenset("、和及与")
+CLAUSE_ENDS = frozenset(",;。!?、)\n")
 
 
 @dataclass(frozen=True)
@@ -151,11 +152,16 @@ def _chinese_is_count(
     s = match.start()
     if match.group("cn") == "一":
         return False  # 一批, 一个时期, 一支队伍: the indefinite article, not a count
-    if unit in LABEL_UNITS_FOR_CHINESE:
-        return False  # 二期项目, Ⅲ类: a phase or grade
+    if unit in LABEL_UNITS_FOR_CHINESE and not _ends_clause(text, unit_end, hi):
+        return False  # 二期项目, 五期土地整治项目: a phase or grade naming what follows
     w_lo = max(lo, s - 4)
     w_hi = min(hi, unit_end + 4)
     return stands_alone(text[w_lo:w_hi], s - w_lo, unit_end - w_lo)
+
+
+def _ends_clause(text: str, pos: int, hi: int) -> bool:
+    """`开展培训二十三期,…`: nothing follows the unit in its clause, so it counts."""
+    return pos >= hi or text[pos] in CLAUSE_ENDS
 
 
 def _skip_spaces(text: str, p: int, hi: int) -> int:

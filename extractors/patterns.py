@@ -20,6 +20,8 @@ UNITS: tuple[str, ...] = (
     # area, length, volume, mass, energy, data
     "平方千米", "平方公里", "平方米", "立方米", "公顷", "万亩", "亩", "公里", "千米", "延米",
     "米", "吨", "千克", "公斤", "千瓦时", "千瓦", "兆瓦", "TB", "GB",
+    # concentrations and flows, written with a slash (`31.6微克/立方米`)
+    "微克/立方米", "毫克/立方米", "毫克/升", "立方米/秒", "吨/日", "吨/天",
     # money
     "等值美元", "美元", "欧元", "港元", "元",
     # rates and multiples
@@ -53,7 +55,8 @@ ORDINAL_PREFIXES = ("第",)
 ENUMERATOR_SUFFIXES = ("是", "要", "则", "方面")
 # Session names: `十届四次全会`, `二次会议`, and `三次产业` (the three sectors).
 AFTER_UNIT_NAME_WORDS = ("全会", "会议", "全体会议", "产业", "党代会", "人代会")
-# A Chinese numeral with these is a phase or grade label (`二期项目`, `五期`), not a count.
+# A Chinese numeral with these is a phase or grade label (`二期项目`, `五期土地整治项目`)
+# unless nothing follows in its clause (`开展培训二十三期,`).
 LABEL_UNITS_FOR_CHINESE = frozenset({"期", "类", "级"})
 
 # Brackets whose short content is a label or slogan (`“6+4”政策`, `“三步走”`): numbers inside
@@ -76,7 +79,12 @@ LEADING_FILLERS: tuple[str, ...] = (
 ACTION_WORDS = frozenset({
     "立案", "结案", "办结", "验收", "销号", "整改", "签约", "开工", "竣工", "投产", "完工",
     "备案", "通过", "完成", "审核", "审批", "核发", "受理", "处置", "清退", "拆除", "迁移",
+    "新建", "改造", "建成",
 })
+
+# Status buckets of a tally sentence (`达到序时进度的有145个`, `滞后1件`, `已完成58个`): the
+# words before such a count say how the things are doing, not what they are.
+TALLY_WORDS = ("序时", "进度", "滞后", "逾期", "推进", "达序", "已完成", "已办结")
 
 # A place or body named before a count (`沈阳市上会评审199家`): GUIDE "entity".
 ENTITY_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村")
