@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from extractors.patterns import (
     ACTION_WORDS,
@@ -30,6 +30,8 @@ from pipeline.records import Fact
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+
+    from extractors.counts import Count
 
 MAX_OBJECT = 16
 MAX_BEFORE = 20
@@ -69,16 +71,6 @@ ACTION_UNITS = frozenset({"元", "美元", "", "次", "人次", "个次", "航�
 OWN_SCOPE = ("全", "我", "本", "各", "该", "省内", "市内")
 
 
-class CountLike(Protocol):
-    start: int
-    end: int
-    value: int | float
-    value_max: int | float | None
-    unit: str
-    unit_start: int
-    qualifier: str | None
-
-
 @dataclass(frozen=True)
 class _Before:
     """What the stretch between the clause start and a number says."""
@@ -115,7 +107,7 @@ def describe(
     text: str,
     lo: int,
     hi: int,
-    counts: Sequence[CountLike],
+    counts: Sequence[Count],
     *,
     section: str | None,
     publisher: str | None,
@@ -182,7 +174,7 @@ def _share_listed_objects(text: str, facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def _is_second_measure(text: str, prev: CountLike, count: CountLike, prev_fact: Fact) -> bool:
+def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Fact) -> bool:
     """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
     between = text[prev.end:count.start]
     if prev.unit == count.unit:
@@ -320,7 +312,7 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
-def _object_of_previous_clause(text: str, count: CountLike, lo: int) -> str | None:
+def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
     """`组织高新技术企业评审,共上会评审122家`: the thing named just before, same sentence."""
     here = clause_start(text, count.start, lo)
     sentence = _sentence_start(text, count.start, lo)
@@ -337,7 +329,7 @@ def _object_of_previous_clause(text: str, count: CountLike, lo: int) -> str | No
     return phrase if len(phrase) >= 2 else None
 
 
-def _carried_object(text: str, count: CountLike, facts: list[Fact], lo: int) -> str | None:
+def _carried_object(text: str, count: Count, facts: list[Fact], lo: int) -> str | None:
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again."""
     sentence = _sentence_start(text, count.start, lo, CARRY_DELIMITERS)
     for fact in reversed(facts):
@@ -353,7 +345,7 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
-def _carried_entity(text: str, count: CountLike, facts: list[Fact], lo: int) -> str | None:
+def _carried_entity(text: str, count: Count, facts: list[Fact], lo: int) -> str | None:
     """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
     open_at = text.rfind("(", lo, count.start)
     if open_at < 0 or text.find(")", open_at, count.start) >= 0:

@@ -49,7 +49,9 @@ CLAUSE_ENDS = frozenset(",;。!?、)\n")
 
 
 @dataclass(frozen=True)
-class _Count:
+class Count:
+    """A number the grammar accepted as a count, before its words are read (context.py)."""
+
     start: int
     end: int
     value: int | float
@@ -65,7 +67,7 @@ def find_facts(
 ) -> list[Fact]:
     """Every count in ``text[start:end]``, with offsets absolute in ``text``."""
     masked = _masked_spans(text, start, end)
-    counts: list[_Count] = []
+    counts: list[Count] = []
     pos = start
     while True:
         match = NUMBER_RE.search(text, pos, end)
@@ -82,7 +84,7 @@ def find_facts(
 
 def _read_count(
     text: str, match: re.Match[str], lo: int, hi: int, masked: list[tuple[int, int]]
-) -> _Count | None:
+) -> Count | None:
     s, e = match.span()
     chinese = match.group("cn") is not None
     if chinese:
@@ -143,7 +145,7 @@ def _read_count(
         qualifier = qualifier or _clause_qualifier(text, s, lo)
     scaled = scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
-    return _Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
+    return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
 
 
 def _chinese_is_count(
