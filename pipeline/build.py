@@ -106,6 +106,16 @@ def build(
         _write_outputs(tmp / "staging.db", tmp, summary)
         (tmp / "staging.db").unlink()
         _swap(tmp, out)
+    except (OSError, sqlite3.OperationalError) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if isinstance(exc, sqlite3.OperationalError) and not _is_disk_error(exc):
+            raise
+        # A full disk or a file-size limit is the user's to fix, not a traceback.
+        why = getattr(exc, "strerror", None) or str(exc)
+        where = getattr(exc, "filename", None) or out.parent
+        raise UsageError(f"the build stopped: {why} ({where}); free space or choose another "
+                         f"--out DIR, then run it again. The previous output in {out} is "
+                         "unchanged") from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
@@ -137,7 +147,8 @@ def _collect(
                 continue
             old = tables.read_bulletin(previous, item.sha256) if previous else None
             if old is not None:
-                _add_bulletin(stage, replace(old, source=item.source))
+                # same bytes, maybe found elsewhere now: where it was read is the new input's
+                _add_bulletin(stage, replace(old, source=item.source, url=item.url))
                 summary.reused += 1
                 continue
             batch.append(item)
@@ -206,6 +217,10 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
     summary.documents = counts["bulletins"]
     summary.sections = counts["sections"]
     summary.facts = counts["facts"]
+
+
+def _is_disk_error(exc: sqlite3.OperationalError) -> bool:
+    return any(m in str(exc) for m in ("disk is full", "disk I/O error", "unable to open"))
 
 
 def _batches(conn: sqlite3.Connection, table: tables.Table) -> Iterator[list[tables.Row]]:

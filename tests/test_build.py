@@ -126,6 +126,19 @@ def test_rebuild_is_byte_identical_and_incremental(built: Path, tmp_path: Path) 
     assert _hashes(out) == _hashes(built)
 
 
+def test_reused_document_takes_the_new_inputs_source(tmp_path: Path) -> None:
+    first = tmp_path / "a" / "bulletin.txt"
+    moved = tmp_path / "b" / "bulletin.txt"
+    for path in (first, moved):
+        path.parent.mkdir()
+        path.write_bytes(SEED.read_bytes())
+    build([str(first)], tmp_path / "out", jobs=1)
+    again = build([str(moved)], tmp_path / "out", jobs=1)
+    assert again.reused == 1
+    with closing(sqlite3.connect(tmp_path / "out" / "bulletins.db")) as conn:
+        assert conn.execute("select source from bulletins").fetchall() == [(str(moved),)]
+
+
 def test_unreadable_input_becomes_a_problem_and_the_build_goes_on(tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     binary = tmp_path / "broken.html"

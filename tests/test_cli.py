@@ -63,7 +63,7 @@ def test_unreachable_url_is_one_clear_line() -> None:
 
 def test_a_notice_is_a_record_with_a_warning(tmp_path: Path) -> None:
     notice = tmp_path / "notice.txt"
-    notice.write_text("关于开展植树活动的通知\n请各单位于本周五上午到指定地点集合。", encoding="utf-8")
+    notice.write_text("关于开展植树活动的通知\n请各单位周五到指定地点集合。", encoding="utf-8")
     done = bulletins("extract", str(notice))
     assert done.returncode == 0
     record = json.loads(done.stdout)
@@ -71,12 +71,20 @@ def test_a_notice_is_a_record_with_a_warning(tmp_path: Path) -> None:
     assert record["warnings"]
 
 
-def test_demo_shows_the_seed() -> None:
-    done = bulletins("demo")
-    assert done.returncode == 0, done.stderr
-    assert "辽宁省《政府工作报告》2017年七月份工作完成情况" in done.stdout
+def test_demo_runs_end_to_end(tmp_path: Path) -> None:
+    out = tmp_path / "demo"
+    for _ in range(2):  # a second run replaces the first's outputs instead of piling up
+        done = bulletins("demo", "--out", str(out))
+        assert done.returncode == 0, done.stderr
+    assert "辽宁省《政府工作报告》2017年七月份工作完成情况" in done.stdout  # the seed
     assert "[  146]" in done.stdout and "completed" in done.stdout
-    assert "72 场 对接活动" in done.stdout
+    assert "fetched 24" in done.stdout
+    assert (out / "build" / "bulletins.db").is_file()
+    assert (out / "build" / "facts.parquet").is_file()
+    page = (out / "highlight.html").read_text(encoding="utf-8")
+    assert "<mark" in page
+    for name in ("archive", "build", "highlight.html"):
+        assert str(out / name) in done.stdout  # the summary names every output
 
 
 def test_top_level_help_lists_every_command() -> None:

@@ -1,31 +1,26 @@
-"""``bulletins demo``: the product at work on the bundled seed bulletin."""
+"""``bulletins demo``: the whole product at work, offline, in a few minutes."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
 
-HELP = "show the pipeline at work on the bundled sample bulletin"
-EXAMPLE = "bulletins demo"
+HELP = "crawl a local synthetic site, build, search and highlight: the product end to end"
+EXAMPLE = "bulletins demo --out demo-out"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--all-facts", action="store_true", help="list every count, not the first few per section"
+        "--out", type=Path, default=Path("demo-out"),
+        help="where the archive, the tables and the highlight page go (default: demo-out)",
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    from corpus import SEED
-    from pipeline.extract import extract
-    from pipeline.records import Page
-    from pipeline.report import render
+    from pipeline.demo import run_demo
+    from scrapers.progress import NoProgress, Progress
 
-    page = Page(source=str(SEED.relative_to(SEED.parents[2])), content=SEED.read_bytes())
-    bulletin = extract(page)
-    limit = 10_000 if args.all_facts else 4
-    print(render(bulletin, max_facts_per_section=limit))
-    print(
-        "\nnext: `bulletins extract FILE_OR_URL... > out.jsonl` for the full records "
-        "(one JSON object per document)"
-    )
+    progress = Progress() if sys.stderr.isatty() else NoProgress()
+    run_demo(args.out, progress=progress)
     return 0
