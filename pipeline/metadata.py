@@ -37,6 +37,16 @@ ATTACHMENT_TITLE = re.compile(r"附件[:：]\s*(?:\d+\.)?([^\s:：,，。;；]{6
 # <title> is `栏目名_站点名` or `标题 - 站点名`; the first part is kept.
 HTML_TITLE_SPLIT = re.compile(r"\s*(?:_|\||-{1,2}|—|–)\s*")
 HTML_TITLE_MIN = 8  # shorter first parts are column names (`工作进展情况`)
+# Lines above the title that chrome stripping may leave: a breadcrumb (`首页>>信息公开>>…`)
+# or a metadata field line (`索引号:… 发布机构:…`, `发布日期:2019-10-14 分享`).
+META_FIELDS = ("索引号", "索 引 号", "发布机构", "发布日期", "发布时间", "发文日期", "成文日期",
+               "公开日期", "信息来源", "来源", "文号", "发文字号", "主题分类", "信息分类",
+               "组配分类", "体裁分类", "有效性", "浏览次数", "点击量", "字号", "作者", "编辑",
+               "时间", "日期", "当前位置", "您的位置", "您现在的位置", "所在位置")
+META_LINE = re.compile(r"^(?:\s*(?:" + "|".join(META_FIELDS) + r")\s*[:：]"
+                       r"|.*(?:>>|»|->|→|>\s*\S+\s*>))")
+# A title stands among the page's first lines: at most this many metadata lines above it.
+TITLE_LINES_MAX = 6
 META_TITLE_KEYS = ("articletitle", "title", "dc.title")
 
 # --- dates ------------------------------------------------------------------------------
@@ -51,6 +61,12 @@ SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日
                       r"(?=\s*(?:$|附件|\(此件))")
 SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
                          rf"({CN_NUM}{{1,3}})日(?=\s*(?:$|附件|\(此件))")
+# A sign-off line of its own, anywhere: the issuing body, a gap, an unlabelled ISO or
+# Chinese date (`某市民生实事工作领导小组办公室    2023-10-16`, often right under the title).
+SIGN_OFF_LINE = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+{DATE}日?[ \t]*$")
+SIGN_OFF_LINE_CN = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+"
+                              rf"([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
+                              rf"({CN_NUM}{{1,3}})日[ \t]*$")
 META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
 
 # --- periods ----------------------------------------------------------------------------
@@ -155,7 +171,7 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
         m = pattern.search(page_text)
         if m and _title_like(m.group(1)):
             return _squeeze(m.group(1))
-    first_line = text.lstrip().split("\n", 1)[0].strip()
+    first_line = _first_line(text)
     for candidate in (first_line, first_line.split(" ", 1)[0]):
         if _title_like(candidate):
             return _squeeze(candidate)
@@ -165,6 +181,15 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
             return first
     m = ATTACHMENT_TITLE.search(text)
     return m.group(1) if m else None
+
+
+def _first_line(text: str) -> str:
+    """The first line of ``text`` that is not a breadcrumb or metadata field line."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()]
+    for line in lines[:TITLE_LINES_MAX + 1]:
+        if not META_LINE.match(line):
+            return line
+    return lines[0] if lines else ""
 
 
 def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
@@ -182,9 +207,18 @@ def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | 
         return _iso(*sign_offs[-1].groups())
     cn = list(SIGN_OFF_CN.finditer(text))
     if cn:
-        year = "".join(str(chinese_int(ch)) for ch in cn[-1].group(1))
-        return _iso(year, str(chinese_int(cn[-1].group(2))), str(chinese_int(cn[-1].group(3))))
+        return _iso_cn(*cn[-1].groups())
+    if lines := list(SIGN_OFF_LINE.finditer(text)):
+        return _iso(*lines[-1].groups())
+    if lines := list(SIGN_OFF_LINE_CN.finditer(text)):
+        return _iso_cn(*lines[-1].groups())
     return None
+
+
+def _iso_cn(year: str, month: str, day: str) -> str | None:
+    """`二〇一七`, `八`, `十八` → `2017-08-18`."""
+    digits = "".join(str(chinese_int(ch)) for ch in year)
+    return _iso(digits, str(chinese_int(month)), str(chinese_int(day)))
 
 
 def find_period(title: str | None, text: str, published: str | None = None) -> str | None:
@@ -267,18 +301,25 @@ def _body_start(text: str, title: str | None) -> str:
 def _period_in(s: str, *, in_title: bool, year_hint: str | None,
                published: str | None) -> str | None:
     candidates: list[tuple[int, str]] = []
+    # Spans already read as a year with what directly follows it (`2021年1-11月份`, a date
+    # `2019年10月12日`); a quarter, month or half further on (`2022年度重点工作清单一季度`)
+    # is read on its own below and refines a bare year in a title.
+    taken: list[tuple[int, int]] = []
     for m in YEAR_RE.finditer(s):
         after = AFTER_YEAR.match(s, m.end())
         if after:
             candidates.append((m.start(), _period(m.group(1), after)))
-        elif _is_date_year(s, m.end()):
-            continue
+            taken.append((m.start(), after.end()))
+        elif date := _date_after_year(s, m.end()):
+            taken.append((m.start(), m.end() + date.end()))
         elif in_title or m.start() <= BODY_OPENING or BODY_YEAR_CUE.match(s, m.end()):
             candidates.append((m.start(), m.group(1)))
-    taken = [(m.start(), m.end()) for m in YEAR_RE.finditer(s)]
+            taken.append((m.start(), m.end()))
+        else:
+            taken.append((m.start(), m.end()))
     for m in YEARLESS.finditer(s):
-        if any(a <= m.start() <= b + 6 for a, b in taken):
-            continue  # part of a year-anchored period already seen
+        if any(a <= m.start() < b for a, b in taken):
+            continue  # part of a year-anchored period or date already seen
         year = year_hint or (published[:4] if published else None)
         if year:
             candidates.append((m.start(), _yearless(year, m, published)))
@@ -292,8 +333,9 @@ def _period_in(s: str, *, in_title: bool, year_hint: str | None,
     return first
 
 
-def _is_date_year(s: str, end: int) -> bool:
-    return bool(re.match(rf"{MONTH}\s*月\s*(?:\d{{1,2}}|{CN_NUM}{{1,3}})\s*日", s[end:end + 12]))
+def _date_after_year(s: str, end: int) -> re.Match[str] | None:
+    """`10月12日` right after a year: the year is a date's, not a period's."""
+    return re.match(rf"{MONTH}\s*月\s*(?:\d{{1,2}}|{CN_NUM}{{1,3}})\s*日", s[end:end + 12])
 
 
 def _period(year: str, m: re.Match[str]) -> str:

@@ -144,9 +144,13 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
     for cand in candidates:
         if attachments is not None and cand.start >= attachments and accepted:
             break
-        while open_[-1] is not root and open_[-1].cand.rank >= cand.rank:
-            open_.pop()
-        parent = open_[-1]
+        # The parent is the innermost open heading of an outer style. The open headings are
+        # closed only when the candidate is accepted: a rejected look-alike (`2.2个百分点`
+        # under `(1)`) must not close `1.`'s list and so orphan the `(2)` that follows.
+        depth = len(open_)
+        while depth > 1 and open_[depth - 1].cand.rank >= cand.rank:
+            depth -= 1
+        parent = open_[depth - 1]
         if cand.no == 1 and ATTACHMENT_LIST_HEAD.search(text, max(0, cand.start - 12), cand.start):
             parent.closed.add(cand.style)
             continue
@@ -161,6 +165,7 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
         parent.last_child[cand.style] = cand.no
         paths.add(path)
         accepted.append(heading)
+        del open_[depth:]
         open_.append(heading)
     return accepted
 

@@ -34,9 +34,8 @@ COMPLETED = (
     "完成交账销号",
 )
 
-# Under way at or ahead of the planned pace: the contract folds "ahead of schedule"
-# (超进度) into in_progress because the year's task is not yet finished.
-IN_PROGRESS = (
+# Under way at the planned pace (FORMATS §5 "On schedule").
+ON_SCHEDULE = (
     "正在推进",
     "推进中",
     "持续推进",
@@ -44,6 +43,8 @@ IN_PROGRESS = (
     "序时推进",
     "达序推进",
     "达到序时进度",
+    "达到序时",
+    "达序时进度",
     "基本达序时进度",
     "达进度",
     "按计划推进",
@@ -53,10 +54,18 @@ IN_PROGRESS = (
     "正按计划全力推进中",
     "进展顺利",
     "年底前能确保完成",
+)
+
+# Ahead of the planned pace (FORMATS §5 "Ahead"). The contract has no "ahead" status: the
+# year's task is not yet finished, so ahead is in_progress, like on schedule.
+AHEAD = (
     "超进度",
     "超序时进度",
+    "超序时",
     "提前或超额完成节点任务",
 )
+
+IN_PROGRESS = ON_SCHEDULE + AHEAD
 
 # Behind the planned pace, overdue, or not going to be finished.
 BEHIND = (
@@ -64,9 +73,15 @@ BEHIND = (
     "滞后",
     "进度滞后",
     "滞后序时",
+    "滞后序时进度",
+    "滞后于序时进度",
     "欠进度",
+    "欠序时进度",
     "未达序时",
+    "未达序时进度",
+    "未达到序时",
     "未达到序时进度",
+    "低于序时进度",
     "进度相对滞后",
     "进展缓慢",
     "逾期",
@@ -80,6 +95,10 @@ NOT_STARTED = (
     "尚未启动",
     "尚未正式启动",
 )
+
+# FORMATS §5 also lists `指标项目出现调整` (the target was changed) and `其它类` (other) among
+# the "behind / other" buckets: they say nothing about progress, so they map to no status
+# (a section so marked gets status null) and are deliberately absent here.
 
 STATUS_OF_PHRASE: dict[str, str] = {
     **{p: "completed" for p in COMPLETED},

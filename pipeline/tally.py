@@ -19,35 +19,66 @@ NUM = r"(\d+|[〇零一二两三四五六七八九十百千]+)"
 # Headers are a paragraph or two; the seed's runs to about 300 characters.
 HEADER_MAX = 600
 # The first heading ends the header: `一、` anywhere (flattened pages glue it to the previous
-# sentence), `(一)`, or `1.`/`99.`/`1、` at a line start.
+# sentence), `(一)`, `第一项:`, or `1.`/`99.`/`1、` at a line start.
 FIRST_HEADING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|"
+                           r"第[一二三四五六七八九十]{1,3}项\s*[:：、.]|"
                            r"(?m:^[ \t]*\d{1,3}[.、](?!\d))")
 
 TASK = r"(?:重点|主要|攻坚|目标)?(?:工作)?(?:任务|事项|指标|工作)?"
 UNIT = r"[项件个条]"
+# `已完成的有58个`, `欠进度的有17个`, `达到序时进度的为44项`: a bucket word, then its count.
+HAS = r"(?:的?有|的?为|的)?"
+
+# The buckets' words as tally sentences write them (FORMATS §5). A word must not be the tail
+# of its opposite: `未达到序时进度` is behind, not `达到序时进度`; `超序时进度` is ahead.
+NOT_NEGATED = r"(?<![未不欠超后])"
+ON_SCHEDULE_WORDS = (r"(?:基本)?(?:按序时推进|序时推进|达序推进|达到序时进度|达序时进度|达进度|"
+                     r"按计划推进|正在推进|推进中|有序推进)")
+# Ahead of schedule: `超进度的有10个`, `超序时进度6项`.
+AHEAD_WORDS = r"(?:超进度|超序时进度|超序时)"
+BEHIND_WORDS = (r"(?:逾期|进度滞后|滞后于序时进度|滞后序时进度|滞后序时|滞后|欠序时进度|欠进度|"
+                r"未达到序时进度|未达到序时|未达序时进度|未达序时)")
+
 # Each field's phrasings, from the seed and FORMATS §2/§5 tally sentences.
 FIELD_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     # `共牵头负责8项` (seed), `牵头3项`
     "lead": (re.compile(rf"牵头(?:负责|承担)?(?:了)?{NUM}{UNIT}"),),
     # `责任负责2项` (seed), `配合5项`, `参与3项`
     "responsible": (re.compile(rf"(?:责任负责|配合(?:负责|完成)?|参与){NUM}{UNIT}"),),
-    # `共10项任务`, `承担12项重点任务`, `涉及9项`; `共N项` not followed by a lead/responsible verb
+    # `共10项任务`, `承担12项重点任务`, `涉及9项`; `共N项` not followed by a lead/responsible verb;
+    # `纳入调度的220项目标任务中`
     "total": (re.compile(rf"(?:共(?:有|计)?|承担|涉及){NUM}项{TASK}(?=[,，。;；、:：]|中|$)"),
               re.compile(rf"{NUM}项{TASK}中")),
-    # `已完成任务1项` (seed), `已完成2项`, `完成26件`
-    "completed": (re.compile(rf"已(?:全部)?完成(?:任务|整改)?{NUM}{UNIT}"),
+    # `已完成任务1项` (seed), `已完成2项`, `完成26件`, `已完成的有58个`
+    "completed": (re.compile(rf"已(?:全部)?完成(?:任务|整改)?{HAS}{NUM}{UNIT}"),
                   re.compile(rf"{NUM}{UNIT}(?:任务)?已(?:全部)?完成")),
-    # `其余9项任务完成计划月度任务` (seed), `序时推进5项`, `达到序时进度44项`, `6项按计划推进`
+    # `其余9项任务完成计划月度任务` (seed), `序时推进5项`, `达到序时进度44项`, `6项按计划推进`,
+    # `达序推进38项` (table tallies), `达到序时进度的有145个`
     "on_schedule": (re.compile(rf"其余{NUM}{UNIT}(?:任务)?(?:完成计划|按计划|按序时|达到序时|"
                                r"序时推进|正在推进|有序推进)"),
-                    re.compile(rf"(?:按序时推进|序时推进|达到序时进度|达序时进度|按计划推进|"
-                               rf"正在推进|推进中)(?:的有)?{NUM}{UNIT}"),
-                    re.compile(rf"{NUM}{UNIT}(?:任务)?(?:按序时推进|序时推进|达到序时进度|"
-                               r"按计划推进|正在推进)")),
-    # `逾期1项`, `欠进度的有17个`, `滞后3项`, `未完成移交项目11个` is a count of things, not tasks
-    "behind": (re.compile(rf"(?:逾期|滞后|欠进度|未达序时进度|未达到序时进度)(?:的有)?{NUM}{UNIT}"),
-               re.compile(rf"{NUM}{UNIT}(?:任务)?(?:逾期|滞后|欠进度|未达序时)")),
+                    re.compile(rf"{NOT_NEGATED}{ON_SCHEDULE_WORDS}{HAS}{NUM}{UNIT}"),
+                    re.compile(rf"{NUM}{UNIT}(?:任务)?{ON_SCHEDULE_WORDS}")),
+    # `超进度的有10个`, `超序时进度6项`: folded into on_schedule by find_summary.
+    "ahead": (re.compile(rf"{AHEAD_WORDS}{HAS}{NUM}{UNIT}"),
+              re.compile(rf"{NUM}{UNIT}(?:任务)?{AHEAD_WORDS}")),
+    # `逾期1项`, `欠进度的有17个`, `滞后序时7项`, `未达序时进度4项`; `未完成移交项目11个` is a
+    # count of things, not tasks
+    "behind": (re.compile(rf"{BEHIND_WORDS}{HAS}{NUM}{UNIT}"),
+               re.compile(rf"{NUM}{UNIT}(?:任务)?{BEHIND_WORDS}")),
 }
+
+# The number of tasks the header says the bulletin covers, in weaker phrasings read only when
+# the patterns above find no total and every such phrase in the header gives one number:
+# `确定了10件民生实事`, `确定的8个方面96项重点工作任务`, `分解为4个方面52项具体任务`. A count of
+# groups (`4个方面`) is skipped for the count of tasks after it.
+GROUPS = rf"(?:{NUM}(?:个|大)(?:方面|领域|类别|类|板块|主题)(?:共)?)?"
+TASK_COUNT = r"(?:[项件]|个(?=(?:重点|民生)?(?:项目|事项|任务|实事)))"
+TOTAL_WEAK = (
+    re.compile(rf"确定(?:了|的)?{GROUPS}{NUM}{TASK_COUNT}"),
+    re.compile(rf"分解(?:为|成){GROUPS}{NUM}{TASK_COUNT}"),
+)
+# `其中超进度的有10个`: the ahead tasks are a part of a bucket already counted.
+SUBSET_CUE = re.compile(r"其中[^,，。;；]{0,6}$")
 
 
 def chinese_int(token: str) -> int | None:
@@ -72,8 +103,13 @@ def header_of(text: str) -> str:
 
 
 def find_summary(text: str) -> Summary:
+    """The header's tally. The contract's fields have no "ahead of schedule" bucket: a task
+    ahead of schedule is on schedule (and in_progress as a section status, see status.py),
+    so a header's ahead count is added to its on-schedule count, unless the header gives it
+    as a part of another bucket (`其中超进度的有10个`)."""
     header = header_of(text)
     found: dict[str, int] = {}
+    ahead_is_subset = False
     for name, patterns in FIELD_PATTERNS.items():
         hits = [m for p in patterns for m in p.finditer(header)]
         if hits:
@@ -81,4 +117,14 @@ def find_summary(text: str) -> Summary:
             value = chinese_int(first.group(1))
             if value is not None:
                 found[name] = value
+                if name == "ahead":
+                    ahead_is_subset = bool(SUBSET_CUE.search(header, 0, first.start()))
+    if "total" not in found:
+        weak = {chinese_int(m.group(m.lastindex or 1)) for p in TOTAL_WEAK
+                for m in p.finditer(header)}
+        if len(weak) == 1 and None not in weak:
+            found["total"] = weak.pop()
+    ahead = found.pop("ahead", None)
+    if ahead is not None and not ahead_is_subset:
+        found["on_schedule"] = found.get("on_schedule", 0) + ahead
     return Summary(**found)

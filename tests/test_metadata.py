@@ -35,6 +35,13 @@ PERIODS = [
      "根据《关于2021年度改革任务评估情况的通报》要求,现将未完成任务通报如下。", None, None),
     ("title-before-body", "某县2020年工作总结", "2019年以来,全县完成……", None, "2020"),
     ("range-is-no-period", "某区十四五规划(2021—2025年)中期评估报告", "", None, None),
+    # A quarter, month range or half further on in the title than right after the year.
+    ("quarter-after-other-words", "某县2023年度重点工作清单二季度执行落实情况", "", None,
+     "2023-Q2"),
+    ("quarter-after-task-noun", "2021年重点项目三季度推进情况", "", None, "2021-Q3"),
+    ("months-after-other-words", "某市2020年政府工作报告目标任务1-10月份完成情况", "", None,
+     "2020-10"),
+    ("half-after-other-words", "2024年民生实事项目上半年进展情况通报", "", None, "2024-H1"),
 ]
 
 
@@ -59,6 +66,19 @@ PUBLISHED = [
     ("sign-off-chinese-numerals", "特此报告。\n某县发展和改革局\n二〇一七年八月十八"
                                   "日", "2017-08-18"),
     ("mid-text-date-is-no-sign-off", "2023年12月15日,检查组开展检查,共检查5家。", None),
+    # A sign-off line with an unlabelled date, e.g. right under the title.
+    ("sign-off-line-iso", "关于2022年二季度民生实事进展情况的通报\n"
+                          "某市民生实事工作领导小组办公室    2022-07-08\n\n各乡镇:现通报如下。",
+     "2022-07-08"),
+    ("sign-off-line-chinese", "某县2021年一季度重点工作通报\n\n"
+                              "县政府督查室        2021年4月12日\n\n按照工作安排,现通报如下。",
+     "2021-04-12"),
+    ("sign-off-line-chinese-numerals", "通报\n某区发展和改革局  二〇二〇年七月九日\n正文。",
+     "2020-07-09"),
+    ("labelled-beats-sign-off-line", "发布日期:2021-04-15\n\n县政府督查室    2021年4月12日\n正文。",
+     "2021-04-15"),
+    ("date-in-sentence-is-no-sign-off-line", "县政府督查室于2021年4月12日召开调度会。\n正文。",
+     None),
 ]
 
 
@@ -84,6 +104,17 @@ TITLES = [
      "2024年3月18日,检查组抽查1家单位。附件:区公安局2024年第一季度烟花爆竹“双随机”抽查情况表 某局",
      "区公安局2024年第一季度烟花爆竹“双随机”抽查情况"),
     ("prose-is-no-title", "2022年是关键一年,我局坚持稳中求进,完成各项任务。", None),
+    # Metadata lines left above the title by the page template.
+    ("breadcrumb-and-date-above",
+     "首页>>信息公开>>重点工作\n发布日期:2021-05-10\n\n某区2021年重点工作一季度推进情况通报\n正文。",
+     "某区2021年重点工作一季度推进情况通报"),
+    ("index-grid-above",
+     "索引号:000123456/2020-00456   发布机构:某县人民政府办公室\n发布日期:2020-07-20 分享\n\n"
+     "某县2020年民生工程上半年进展情况通报\n\n第五期",
+     "某县2020年民生工程上半年进展情况通报"),
+    ("arrow-breadcrumb-above",
+     "首页 > 政务公开 > 督查通报\n某市2019年1-9月份重点工作完成情况\n正文。",
+     "某市2019年1-9月份重点工作完成情况"),
 ]
 
 
@@ -140,3 +171,12 @@ def test_sign_off_before_its_period_is_distrusted():
     assert found.period == "2023-Q4"
     assert found.published is None
     assert any("precedes the period" in w for w in found.warnings)
+
+
+def test_metadata_lines_above_the_title():
+    text = normalise("首页>>信息公开>>政务督查\n发布日期:2019-10-14\n\n"
+                     "某县2019年县政府工作报告三季度完成情况通报\n\n"
+                     "县政府督查室    2019年10月12日\n\n按照县政府工作安排,现通报如下:")
+    found = find_metadata(text, text)
+    assert (found.title, found.published, found.period) == (
+        "某县2019年县政府工作报告三季度完成情况通报", "2019-10-14", "2019-Q3")

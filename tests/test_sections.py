@@ -181,6 +181,38 @@ LAYOUTS = [
         ["1", "2"],
         id="full-width-arabic-dot",
     ),
+    # Four levels `一、(一)1.(1)`: every `(n)` of a group is a section. A look-alike that is
+    # rejected (`2.2个百分点` inside `(1)`) must not close the `1.` its siblings hang under.
+    pytest.param(
+        "一、…\n(一)…\n1.大气污染防治。\n(1)空气质量。…\n(2)重点减排。完成12家企业深度治理。",
+        ["1", "1.1", "1.1.1", "1.1.1.1", "1.1.1.2"],
+        id="four-levels-minimal",
+    ),
+    pytest.param(
+        "一、农业农村工作\n(一)粮食生产\n1.稳定播种面积。\n(1)早稻。播种面积12.6万亩,同比增长1.5%。\n"
+        "(2)晚稻。完成育秧3200亩。\n2.提升耕地质量。\n(1)高标准农田。新建2.3万亩。\n"
+        "(2)土壤改良。治理酸化耕地800亩。\n(二)农民增收\n1.务工收入。转移就业1.8万人。",
+        ["1", "1.1", "1.1.1", "1.1.1.1", "1.1.1.2", "1.1.2", "1.1.2.1", "1.1.2.2", "1.2", "1.2.1"],
+        id="four-levels-decimals-in-first-child",
+    ),
+    pytest.param(
+        "一、工业经济(一)稳增长1.规上工业。(1)产值。同比增长8.2%,高于全省1.3个百分点。"
+        "(2)企业培育。新增规上企业15家。2.服务业。(1)营收。增长6.4%。",
+        ["1", "1.1", "1.1.1", "1.1.1.1", "1.1.1.2", "1.1.2", "1.1.2.1"],
+        id="four-levels-flattened-glued",
+    ),
+    pytest.param(
+        "一、交通建设\n1.公路建设。\n(1)国道改造。完成投资3.5亿元,完成率87.5%。\n(2)农村公路。新建45公里。\n"
+        "二、水利建设\n1.完成水库除险加固4座。",
+        ["1", "1.1", "1.1.1", "1.1.2", "2", "2.1"],
+        id="three-levels-decimals-in-first-child",
+    ),
+    pytest.param(
+        "一、生态保护\n(一)水环境\n1.河湖治理。\n(1)断面水质。达到Ⅲ类,PM2.5下降3.2%,V1.2版平台上线。\n"
+        "(2)黑臭水体。整治7条。\n(3)入河排污口。排查126个。",
+        ["1", "1.1", "1.1.1", "1.1.1.1", "1.1.1.2", "1.1.1.3"],
+        id="four-levels-lookalikes-in-first-child",
+    ),
 ]
 
 
@@ -208,6 +240,16 @@ def test_section_ends_at_next_same_or_higher_heading() -> None:
     assert child1.end == child2.start
     assert child2.end == second.start
     assert second.end == len(text)
+
+
+def test_fourth_level_siblings_own_their_text() -> None:
+    # The count under `(2)` lies in `(2)`'s own span, not in the `(1)` before it.
+    text = nfkc("一、污染防治\n(一)大气\n1.减排。\n(1)空气质量。优良率95.5%,上升2.1个百分点。\n"
+                "(2)重点减排。完成12家企业深度治理。\n2.扬尘管控。")
+    by_path = {s.path: s for s in split_sections(text)}
+    pos = text.index("12家")
+    assert by_path["1.1.1.1"].end <= pos < by_path["1.1.1.2"].end
+    assert by_path["1.1.1.2"].end == by_path["1.1.2"].start
 
 
 def test_task_150_title_keeps_its_count() -> None:
@@ -250,6 +292,14 @@ STATUS_LAYOUTS = [
         "一、项目建设 1.道路工程。(已完成) 2.桥梁工程。(推进中)",
         [("1", None, None), ("1.1", "completed", "(已完成)"), ("1.2", "in_progress", "(推进中)")],
         id="child-status-not-parent",
+    ),
+    pytest.param(
+        "第一项:新建高标准农田3万亩。\n已开工2.1万亩。\n完成情况:未达序时进度。\n"
+        "第二项:城镇新增就业5000人。\n新增就业4120人。\n完成情况:超序时进度。\n"
+        "第三项:改造老旧小区8个。(达序推进)",
+        [("1", "behind", "完成情况:未达序时进度"), ("2", "in_progress", "完成情况:超序时进度"),
+         ("3", "in_progress", "(达序推进)")],
+        id="closing-label-schedule-words",
     ),
 ]
 

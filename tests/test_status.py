@@ -38,6 +38,17 @@ CASES = [
     pytest.param("完成情况:已完成78%。", (None, None), id="label-with-count"),
     pytest.param("完成情况:已完成任务1项。", (None, None), id="label-with-task-count"),
     pytest.param("", (None, None), id="empty"),
+    pytest.param("牵头单位:县水利局。\n完成情况:未达序时进度。",
+                 ("behind", "完成情况:未达序时进度"), id="closing-not-on-schedule-pace"),
+    pytest.param("已完成年度投资的58%。(未达序时进度)", ("behind", "(未达序时进度)"),
+                 id="bracketed-not-on-schedule-pace"),
+    pytest.param("完成情况:超序时进度。", ("in_progress", "完成情况:超序时进度"),
+                 id="closing-ahead"),
+    pytest.param("已开工6个。【达序推进】", ("in_progress", "【达序推进】"), id="table-cell-word"),
+    pytest.param("进展情况:滞后序时;", ("behind", "进展情况:滞后序时"), id="behind-pace"),
+    pytest.param("完成情况:未达到序时进度,剩余3公里。", (None, None),
+                 id="label-value-runs-on-is-prose"),
+    pytest.param("(指标项目出现调整)", (None, None), id="adjusted-is-no-status"),
 ]
 
 
@@ -53,3 +64,42 @@ def test_every_phrase_maps_to_a_contract_status() -> None:
 @pytest.mark.parametrize("phrase", sorted(STATUS_OF_PHRASE))
 def test_every_phrase_is_found_in_brackets(phrase: str) -> None:
     assert find_status(f"工作情况。({phrase})") == (STATUS_OF_PHRASE[phrase], f"({phrase})")
+
+
+# FORMATS.md §5, every exact string, with the contract status it maps to. `指标项目出现调整`
+# and `其它类` report no progress and map to none.
+FORMATS_VOCABULARY = {
+    "completed": ("已完成", "基本完成", "全部完成", "如期完成", "提前完成", "已提前完成全年任务",
+                  "超额完成", "已完成或超额完成", "已全部完成或超额完成", "完成到位", "已整改到位",
+                  "已验收销号", "完成交账销号"),
+    "in_progress": ("按序时推进", "序时推进", "达序推进", "达到序时进度", "达进度", "按计划推进",
+                    "按计划完成节点任务", "有序推进", "稳步推进", "持续推进", "正在推进", "推进中",
+                    "正按计划全力推进中", "进展顺利", "年底前能确保完成", "基本达序时进度",
+                    # ahead of schedule: still under way
+                    "超进度", "超序时进度", "提前或超额完成节点任务"),
+    "behind": ("欠进度", "滞后序时", "未达序时", "未达序时进度", "未达到序时进度", "进度相对滞后",
+               "进展缓慢", "逾期", "完成有一定困难", "年底前不能全部完成"),
+    "not_started": ("未启动", "尚未正式启动"),
+}
+VOCABULARY_CASES = [(phrase, status) for status, phrases in FORMATS_VOCABULARY.items()
+                    for phrase in phrases]
+# Each way a marker labels a section: ASCII and full-width brackets, 【】, a closing label.
+FORMS = [
+    pytest.param("新建校舍2栋。({})", "({})", id="paren"),
+    pytest.param("新建校舍2栋。（{}）", "（{}）", id="full-width-paren"),
+    pytest.param("新建校舍2栋。【{}】", "【{}】", id="lenticular"),
+    pytest.param("新建校舍2栋。\n完成情况:{}。", "完成情况:{}", id="closing-label"),
+    pytest.param("新建校舍2栋。\n进展情况:{}", "进展情况:{}", id="label-at-end"),
+]
+
+
+@pytest.mark.parametrize(("text", "marker"), FORMS)
+@pytest.mark.parametrize(("phrase", "status"), VOCABULARY_CASES)
+def test_formats_vocabulary_in_every_form(phrase: str, status: str, text: str,
+                                          marker: str) -> None:
+    assert find_status(text.format(phrase)) == (status, marker.format(phrase))
+
+
+@pytest.mark.parametrize("phrase", ["指标项目出现调整", "其它类"])
+def test_other_buckets_are_no_status(phrase: str) -> None:
+    assert find_status(f"完成情况:{phrase}。") == (None, None)

@@ -32,6 +32,38 @@ CASES = [
     ("no-tally", "现将2022年工作情况报告如下:一、基本情况全年完成投资12亿元。", {}),
     ("only-what-is-stated", "截至目前,已完成任务3项。\n1.推进改革。\n其余7项按计划推进"
                             "。", {"completed": 3}),
+    # `的有N个/项` after every bucket word.
+    ("de-you-every-bucket",
+     "全县纳入考核的120项任务中,已完成的有36个,占30%;达到序时进度的有70个;欠进度的有14个。",
+     {"total": 120, "completed": 36, "on_schedule": 70, "behind": 14}),
+    ("behind-pace", "截至6月底,45项重点工作中已完成9项,按序时推进31项,滞后序时5项。",
+     {"total": 45, "completed": 9, "on_schedule": 31, "behind": 5}),
+    ("table-tally-word", "经汇总,一季度已完成3项,达序推进22项,欠进度2项。",
+     {"completed": 3, "on_schedule": 22, "behind": 2}),
+    ("not-reached-is-behind-not-on-schedule", "上半年未达到序时进度的有3项,未达序时进度2项。",
+     {"behind": 3}),
+    # Ahead of schedule is on schedule (the contract has no ahead field): added to it …
+    ("ahead-added-to-on-schedule",
+     "列入督查的33项任务中,超序时进度5项、达到序时进度24项、未达序时进度4项。",
+     {"total": 33, "on_schedule": 29, "behind": 4}),
+    ("ahead-de-you", "超进度的有6个,达到序时进度的有40个,欠进度的有3个。",
+     {"on_schedule": 46, "behind": 3}),
+    ("ahead-only", "截至9月底,超进度的有12个。", {"on_schedule": 12}),
+    # … unless the header gives it as a part of the on-schedule bucket.
+    ("ahead-as-part-is-not-added", "达到序时进度的有50个,其中超进度的有8个;欠进度的有2个。",
+     {"on_schedule": 50, "behind": 2}),
+    # The number of tasks the header says it covers.
+    ("total-determined", "今年,县政府确定了12件民生实事共30个子项目。"
+                         "截至9月底,已完成5件,序时推进6件,滞后1件。",
+     {"total": 12, "completed": 5, "on_schedule": 6, "behind": 1}),
+    ("total-split-into-groups",
+     "市政府将报告确定的目标任务分解为5个方面60项具体任务,明确了责任单位。",
+     {"total": 60}),
+    ("total-groups-then-tasks", "县政府确定的6个方面88项重点工作任务,已完成10项,按序时推进70项。",
+     {"total": 88, "completed": 10, "on_schedule": 70}),
+    ("total-ambiguous-is-none", "市政府确定了8件民生实事,各部门确定了20项重点工作。", {}),
+    ("ordinal-heading-ends-header",
+     "现将督查情况通报如下:\n第一项:新建污水管网。\n已完成3项子工程,滞后1项。", {}),
 ]
 
 
