@@ -15,8 +15,11 @@ CUT = "\x00"  # marks a removed span until whitespace is tidied
 
 _HAN = r"\u3400-\u9fff"
 
-# Breadcrumb on its own line: `首页>>信息公开>>决策执行` (Liaoning TRS), `首页 > 政务公开`.
-BREADCRUMB_LINE = re.compile(r"(?m)^[ \t]*(?:网站)?首页[ \t]*(?:>>|>|»|->|→|/)[^\n]*$")
+# Breadcrumb at a line start: `首页>>信息公开>>决策执行` (Liaoning TRS), `首页 > 政务公开`.
+# Only the separator-joined crumbs go: on a flattened page the title and text follow the
+# last crumb after a space on the same line, and must stay.
+BREADCRUMB_LINE = re.compile(r"(?m)^[ \t]*(?:网站)?首页(?:[ \t]*(?:>>|>|»|->|→|/)[ \t]*"
+                             r"[^\s>»→/]*)+")
 # `当前位置:首页 政务公开 …` on a line of its own (no sentence in it) goes whole.
 LOCATION_LINE = re.compile(r"(?m)^[ \t]*(?:当前位置|您的位置|您现在的位置|所在位置)[:：]?"
                            r"[^\n。,，;；]{0,80}$")

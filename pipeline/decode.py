@@ -23,6 +23,13 @@ GB_LABELS = frozenset({"gb2312", "gbk", "gb_2312", "gb_2312-80", "x-gbk", "cp936
 # Mirror sites serve Big5; HKSCS is the superset Python knows.
 BIG5_LABELS = frozenset({"big5", "big5-hkscs", "x-x-big5", "cn-big5", "csbig5"})
 
+# Single-byte Western codecs: they decode any bytes, so a wrong label never fails loudly.
+LATIN_CODECS = frozenset({"iso8859-1", "cp1252", "iso8859-15", "latin-1", "latin1"})
+# Legacy Chinese codecs whose byte ranges overlap: a page labelled one may be the other.
+CJK_RIVALS = {"gb18030": "big5hkscs", "big5hkscs": "gb18030"}
+# Share of non-ASCII characters that must be Han for bytes to count as Chinese text.
+CJK_SHARE = 0.5
+
 BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig"),
     (codecs.BOM_UTF32_LE, "utf-32"),
@@ -54,6 +61,10 @@ DOCUMENT_SIGNATURES = (
 CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D,
                                                                               0x1E, 0x1F, 0x7F}
 BINARY_CONTROL_SHARE = 0.02
+# Longest partial character a cut-off multibyte encoding can leave (UTF-8, GB18030: 3 bytes).
+TRUNCATED_TAIL_MAX = 3
+# What Python's codecs say about such a cut: UTF-8/16, the CJK codecs, UTF-16's odd byte.
+TRUNCATED_REASONS = ("unexpected end of data", "incomplete multibyte sequence", "truncated data")
 
 
 @dataclass(frozen=True)
@@ -111,37 +122,71 @@ def decode(content: bytes, content_type: str | None = None, source: str = "") ->
                 warnings.append(f"{where} declares charset {label!r} but the bytes start with a "
                                 f"{_family(bom_codec)} byte-order mark: the declaration is "
                                 f"wrong, read as {_family(bom_codec)}")
-        return Decoded(_unify_newlines(content.decode(bom_codec)), bom_codec, tuple(warnings))
+        try:
+            text = _decode_strict(content, bom_codec, warnings)
+        except UnicodeDecodeError as exc:
+            text = content.decode(bom_codec, errors="replace")
+            warnings.append(f"the bytes after the {_family(bom_codec)} byte-order mark are not "
+                            f"all {_family(bom_codec)} (first bad byte at {exc.start}): "
+                            "replaced what could not be read")
+        return Decoded(_unify_newlines(text), bom_codec, tuple(warnings))
 
     for where, label in declared:
         codec = codec_for(label)
         if codec is None:
             warnings.append(f"{where} declares unknown charset {label!r}; ignored it")
             continue
+        if codec in LATIN_CODECS and (cjk := _cjk_guess(content, source)):
+            # Servers (Tomcat's default among them) label Chinese pages ISO-8859-1; a Latin
+            # codec reads any bytes without error, so only the bytes can show it is wrong.
+            cjk_text, cjk_codec = cjk
+            warnings.append(f"{where} declares charset {label!r} but the bytes are Chinese "
+                            f"text in {cjk_codec}; the declaration is wrong, read as {cjk_codec}")
+            return Decoded(_unify_newlines(cjk_text), cjk_codec, tuple(warnings))
+        if (rival := _rival_reading(content, codec)) is not None:
+            # Big5 and GBK byte ranges overlap: both may decode without error, and only
+            # the characters that come out tell which one was meant.
+            warnings.append(f"{where} declares charset {label!r} but the bytes are {rival} "
+                            f"text; the declaration is wrong, read as {rival}")
+            return Decoded(_unify_newlines(content.decode(rival)), rival, tuple(warnings))
         if codec != "utf-8" and _is_utf8_text(content):
             # Legacy multibyte text almost never forms valid UTF-8 runs by accident, while a
             # GB18030 decoder accepts most UTF-8 bytes and makes mojibake of them.
             warnings.append(f"{where} declares charset {label!r} but the bytes are UTF-8; "
                             "the declaration is wrong, read as utf-8")
-            return Decoded(_unify_newlines(content.decode("utf-8")), "utf-8", tuple(warnings))
+            text = _decode_strict(content, "utf-8", warnings)
+            return Decoded(_unify_newlines(text), "utf-8", tuple(warnings))
         try:
-            return Decoded(_unify_newlines(content.decode(codec)), codec, tuple(warnings))
+            text = _decode_strict(content, codec, warnings)
+            return Decoded(_unify_newlines(text), codec, tuple(warnings))
         except UnicodeDecodeError:
             warnings.append(f"{where} declares charset {label!r} but the bytes are not "
                             f"{codec}: the declaration is wrong")
 
+    if warnings:  # the last declaration's doubt says what was read instead
+        last = len(warnings) - 1
     try:
-        text, codec = content.decode("utf-8"), "utf-8"
+        text, codec = _decode_strict(content, "utf-8", warnings), "utf-8"
     except UnicodeDecodeError:
         text, codec = _guess(content, source)
-    if warnings:
-        warnings[-1] += f"; read as {codec}"
+    if declared:  # every declaration that got here left a warning
+        warnings[last] += f"; read as {codec}"
     return Decoded(_unify_newlines(text), codec, tuple(warnings))
 
 
+# Circled numbers (①…⑳, ㉑…㊿) mark list items in table cells; NFKC would make ① a plain
+# `1` that fuses with the next digit (`①9个小区` → `19个`), so they stay as printed.
+CIRCLED_NUMBERS = re.compile("([\u2460-\u2473\u24ea-\u24ff\u3251-\u325f\u32b1-\u32bf])")
+
+
 def normalise(text: str) -> str:
-    """NFKC (full-width ，：（）１２３ → ,:()123, ideographic space → space) and \\n newlines."""
-    return _unify_newlines(unicodedata.normalize("NFKC", text))
+    """NFKC (full-width ，：（）１２３ → ,:()123, ideographic space → space) and \\n newlines.
+
+    Circled numbers are kept as printed (see CIRCLED_NUMBERS).
+    """
+    parts = CIRCLED_NUMBERS.split(text)  # the kept markers land at the odd positions
+    text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
+    return _unify_newlines(text)
 
 
 def _declarations(content: bytes, content_type: str | None) -> list[tuple[str, str]]:
@@ -155,10 +200,61 @@ def _declarations(content: bytes, content_type: str | None) -> list[tuple[str, s
 
 def _is_utf8_text(content: bytes) -> bool:
     try:
-        text = content.decode("utf-8")
+        text = _decode_strict(content, "utf-8", [])
     except UnicodeDecodeError:
         return False
     return not text.isascii()
+
+
+def _decode_strict(content: bytes, codec: str, warnings: list[str]) -> str:
+    """Strict decoding that forgives one multibyte character cut off at the very end.
+
+    A download or file cut short mid-character is still that encoding; its last partial
+    character is dropped and a warning says the document is truncated.
+    """
+    try:
+        return content.decode(codec)
+    except UnicodeDecodeError as exc:
+        body = exc.object  # what the codec saw: without the BOM for utf-8-sig
+        if exc.end != len(body) or len(body) - exc.start > TRUNCATED_TAIL_MAX or \
+                exc.reason not in TRUNCATED_REASONS:
+            raise
+        text = body[: exc.start].decode(codec)  # raises if anything else is wrong
+        warnings.append(f"the bytes end inside a {codec} character: the document is "
+                        "truncated; dropped the partial character")
+        return text
+
+
+def _cjk_guess(content: bytes, source: str) -> tuple[str, str] | None:
+    """The text and codec of bytes that are Chinese in a CJK encoding (UTF-8 included)."""
+    if content.isascii():
+        return None
+    if _is_utf8_text(content):
+        text, codec = _decode_strict(content, "utf-8", []), "utf-8"
+    else:
+        try:
+            text, codec = _guess(content, source)
+        except UnreadableInput:
+            return None
+    if codec in LATIN_CODECS:
+        return None
+    wide = [c for c in text if ord(c) > 0x7F]
+    han = sum(1 for c in wide if "\u3400" <= c <= "\u9fff")
+    return (text, codec) if han >= CJK_SHARE * len(wide) else None
+
+
+def _rival_reading(content: bytes, codec: str) -> str | None:
+    """The other legacy Chinese codec, when the bytes read as both and the guess prefers it."""
+    rival = CJK_RIVALS.get(codec)
+    if rival is None or content.isascii():
+        return None
+    try:
+        content.decode(rival)
+    except UnicodeDecodeError:
+        return None
+    best = from_bytes(content).best()
+    guessed = codec_for(best.encoding) if best is not None else None
+    return rival if guessed == rival else None
 
 
 def _family(codec: str) -> str:
@@ -168,6 +264,13 @@ def _family(codec: str) -> str:
 
 def _guess(content: bytes, source: str) -> tuple[str, str]:
     best = from_bytes(content).best()
+    for cut in range(1, TRUNCATED_TAIL_MAX + 1):
+        if best is not None or len(content) <= cut:
+            break
+        # Bytes cut short inside a character defeat the guess; it is the same text without.
+        best = from_bytes(content[:-cut]).best()
+        if best is not None:
+            content = content[:-cut]
     if best is None:
         # charset-normalizer gives up only on bytes that no text encoding explains.
         raise UnreadableInput(source, "the bytes match no text encoding: this is no text or "

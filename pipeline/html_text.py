@@ -68,7 +68,10 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str) -> HtmlText:
     html = XML_DECLARATION.sub("", html)
-    root = lxml.html.document_fromstring(html)
+    try:
+        root = lxml.html.document_fromstring(html)
+    except etree.ParserError:  # nothing but markup, e.g. all of it inside an open attribute
+        return HtmlText("", "", None, {})
     title_el = root.find(".//title")
     title = _clean_line(title_el.text_content()) if title_el is not None else None
     meta = {}
@@ -117,9 +120,12 @@ def _main_text(root: lxml.html.HtmlElement, html: str, body_text: str) -> str:
                 return text
     try:
         summary = Document(html).summary(html_partial=True)
-    except Unparseable:
+        fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
+    except (Unparseable, etree.ParserError, AssertionError, ValueError):
+        # readability gave up, or handed back a page lxml cannot re-read (no body, control
+        # characters such as ESC): the whole body is the safe pick
         return body_text
-    text = block_text(lxml.html.fragment_fromstring(summary, create_parent="div"))
+    text = block_text(fragment)
     return text if _keeps_content(text, body_text) else body_text
 
 
