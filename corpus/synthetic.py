@@ -226,18 +226,25 @@ def generate_site(
     for i, publisher in enumerate(publishers):
         rng = random.Random(f"{seed}:{i}:{publisher.key}")
         bulletins = plan_bulletins(publisher, year, rng)
-        pages = [
-            SitePage(b.path, render_bulletin(b, publisher).encode(publisher.charset),
-                     publisher.charset)
-            for b in bulletins
-        ]
-        entries = [ListEntry(b.title, b.path, b.published) for b in bulletins]
-        for notice in plan_notices(publisher, year, rng):
-            entries.append(notice)
-            html = render_notice(notice, publisher)
-            pages.append(SitePage(notice.path, html.encode(publisher.charset), publisher.charset))
-        sites.append(_with_lists(publisher, tuple(bulletins), pages, entries))
+        sites.append(publisher_site(publisher, bulletins, year, rng))
     return SyntheticSite(seed, year, tuple(sites))
+
+
+def publisher_site(
+    publisher: Publisher, bulletins: list[BulletinTruth], year: int, rng: random.Random
+) -> PublisherSite:
+    """A publisher's column: the given bulletins among its notices, with the list pages."""
+    pages = [
+        SitePage(b.path, render_bulletin(b, publisher).encode(publisher.charset),
+                 publisher.charset)
+        for b in bulletins
+    ]
+    entries = [ListEntry(b.title, b.path, b.published) for b in bulletins]
+    for notice in plan_notices(publisher, year, rng):
+        entries.append(notice)
+        html = render_notice(notice, publisher)
+        pages.append(SitePage(notice.path, html.encode(publisher.charset), publisher.charset))
+    return _with_lists(publisher, tuple(bulletins), pages, entries)
 
 
 def add_entries(site: PublisherSite, extra: list[ListEntry]) -> PublisherSite:

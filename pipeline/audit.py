@@ -1,0 +1,310 @@
+"""Linking, series and checks over whole tables: what ``bulletins build``, ``diff`` and
+``series`` call.
+
+``derive_tables`` is the build's one entry point: the dataset frames in, the sections and
+facts with their ``task_key`` and the new ``series`` and ``checks`` frames out. It turns the
+frames back into records and runs the same functions that ``diff`` runs on two files, so a
+finding reads the same wherever it is made.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from pipeline import checks as checks_mod
+from pipeline import series as series_mod
+from pipeline.checks import Check, diff_checks, run_checks
+from pipeline.errors import UsageError
+from pipeline.linking import Link, group_of, link_tasks, ordered, period_order, series_of
+from pipeline.records import Bulletin, Fact, Section, Summary
+from pipeline.series import SeriesRow, build_series
+
+SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind")
+SERIES_COLUMNS = [name for name, _, _ in series_mod.COLUMNS]
+CHECK_COLUMNS = [name for name, _, _ in checks_mod.COLUMNS]
+
+
+@dataclass(frozen=True)
+class Audit:
+    links: dict[tuple[str, str], Link]
+    series: list[SeriesRow]
+    checks: list[Check]
+
+
+def audit(bulletins: list[Bulletin], fact_ids: dict[tuple[str, int, int], str]) -> Audit:
+    """Link every task, line up its counts and run every check, on records."""
+    links = link_tasks(bulletins)
+
+    def fact_id(doc_id: str, fact: Fact) -> str:
+        return fact_ids[(doc_id, fact.start, fact.end)]
+
+    return Audit(links, build_series(bulletins, links, fact_id), run_checks(bulletins, links))
+
+
+def derive_tables(
+    bulletins: pd.DataFrame, sections: pd.DataFrame, facts: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """{"sections", "facts", "series", "checks"}: the input sections with ``task_key``,
+    ``link_score`` and ``link_method``; the facts with ``task_key`` and ``period``; and the
+    two derived tables, every frame in a fixed row order."""
+    records = frames_to_bulletins(bulletins, sections, facts)
+    ids = {(r.doc_id, int(r.start), int(r.end)): r.fact_id for r in facts.itertuples()}
+    result = audit(records, ids)
+    return {
+        "sections": _with_links(sections, result.links),
+        "facts": _facts_with_keys(facts, bulletins, result.links),
+        "series": series_frame(result.series),
+        "checks": checks_frame(result.checks),
+    }
+
+
+def series_frame(rows: Iterable[SeriesRow]) -> pd.DataFrame:
+    frame = pd.DataFrame([vars(r) for r in rows], columns=SERIES_COLUMNS)
+    return frame.astype({"value": "float64", "cumulative": "int64"})
+
+
+def checks_frame(found: Iterable[Check]) -> pd.DataFrame:
+    frame = pd.DataFrame([c.to_json() for c in found], columns=CHECK_COLUMNS)
+    offsets = ["start", "end", "other_start", "other_end"]
+    return frame.astype(dict.fromkeys(offsets, "Int64"))
+
+
+def _with_links(sections: pd.DataFrame, links: dict[tuple[str, str], Link]) -> pd.DataFrame:
+    out = sections.copy()
+    found = [links.get((d, p)) for d, p in zip(out["doc_id"], out["path"], strict=True)]
+    out["task_key"] = [link.task_key if link else None for link in found]
+    out["link_score"] = pd.array([link.link_score if link else None for link in found],
+                                 dtype="Float64")
+    out["link_method"] = [link.link_method if link else None for link in found]
+    return out.sort_values(["doc_id", "start", "path"], kind="stable").reset_index(drop=True)
+
+
+def _facts_with_keys(
+    facts: pd.DataFrame, bulletins: pd.DataFrame, links: dict[tuple[str, str], Link]
+) -> pd.DataFrame:
+    out = facts.copy()
+    periods = dict(zip(bulletins["doc_id"], bulletins["period"], strict=True))
+    out["task_key"] = [
+        links[(d, s)].task_key if (d, s) in links else None
+        for d, s in zip(out["doc_id"], out["section"], strict=True)
+    ]
+    out["period"] = [periods.get(d) for d in out["doc_id"]]
+    return out.sort_values(["doc_id", "start", "end", "fact_id"], kind="stable").reset_index(
+        drop=True)
+
+
+# ------------------------------------------------------------------- frames → records
+
+def frames_to_bulletins(
+    bulletins: pd.DataFrame, sections: pd.DataFrame, facts: pd.DataFrame
+) -> list[Bulletin]:
+    """Records from the dataset tables; summary columns may be ``lead`` or ``summary_lead``."""
+    by_doc_sections: dict[str, list[dict[str, Any]]] = {}
+    for row in sections.to_dict("records"):
+        by_doc_sections.setdefault(row["doc_id"], []).append(row)
+    by_doc_facts: dict[str, list[dict[str, Any]]] = {}
+    for row in facts.to_dict("records"):
+        by_doc_facts.setdefault(row["doc_id"], []).append(row)
+    out = []
+    for row in bulletins.to_dict("records"):
+        doc = row["doc_id"]
+        text = row["text"]
+        out.append(Bulletin(
+            source=row["source"], sha256=doc, text=text, url=_value(row.get("url")),
+            title=_value(row.get("title")), publisher=_value(row.get("publisher")),
+            region=_value(row.get("region")), published=_value(row.get("published")),
+            period=_value(row.get("period")), summary=_summary(row),
+            sections=tuple(sorted((_section(text, s) for s in by_doc_sections.get(doc, [])),
+                                  key=lambda s: (s.start, s.path))),
+            facts=tuple(sorted((_fact(f) for f in by_doc_facts.get(doc, [])),
+                               key=lambda f: (f.start, f.end))),
+        ))
+    return out
+
+
+def _value(value: Any) -> Any:
+    """None for every kind of missing value a frame holds (None, NaN, pd.NA)."""
+    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
+
+
+def _int(value: Any) -> int | None:
+    value = _value(value)
+    return None if value is None else int(value)
+
+
+def _number(value: Any) -> int | float | None:
+    value = _value(value)
+    if value is None:
+        return None
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _summary(row: dict[str, Any]) -> Summary:
+    return Summary(**{
+        name: _int(row.get(f"summary_{name}", row.get(name))) for name in SUMMARY_FIELDS
+    })
+
+
+def _section(text: str, row: dict[str, Any]) -> Section:
+    start, end, title = int(row["start"]), int(row["end"]), row["title"] or ""
+    title_start = _int(row.get("title_start"))
+    if title_start is None:  # tables without heading offsets: find the title in its section
+        found = text.find(title, start, end) if title else -1
+        title_start = found if found >= 0 else start
+    title_end = _int(row.get("title_end"))
+    return Section(
+        no=int(row["no"]), path=str(row["path"]), level=int(row["level"]), title=title,
+        start=start, end=end, title_start=title_start,
+        title_end=title_end if title_end is not None else title_start + len(title),
+        status=_value(row.get("status")), status_text=_value(row.get("status_text")),
+    )
+
+
+def _fact(row: dict[str, Any]) -> Fact:
+    value = _number(row["value"])
+    return Fact(
+        value=value if value is not None else 0, unit=row["unit"] or "", text=row["text"],
+        start=int(row["start"]), end=int(row["end"]), section=_value(row.get("section")),
+        value_max=_number(row.get("value_max")), object=_value(row.get("object")),
+        qualifier=_value(row.get("qualifier")), entity=_value(row.get("entity")),
+        predicate=_value(row.get("predicate")),
+    )
+
+
+# ------------------------------------------------------------------------ builds and diff
+
+def read_build(out: str | Path) -> dict[str, pd.DataFrame]:
+    """The bulletins, sections and facts tables of a build directory, from its Parquet."""
+    out = Path(out)
+    frames = {}
+    for name in ("bulletins", "sections", "facts"):
+        path = out / f"{name}.parquet"
+        if not path.is_file():
+            raise UsageError(f"{out}: no {name}.parquet: give a directory `bulletins build` "
+                             "wrote")
+        frames[name] = pd.read_parquet(path)
+    return frames
+
+
+def build_bulletins(out: str | Path) -> list[Bulletin]:
+    frames = read_build(out)
+    return frames_to_bulletins(frames["bulletins"], frames["sections"], frames["facts"])
+
+
+def diff_bulletins(old: Bulletin, new: Bulletin) -> list[Check]:
+    """Two documents compared as consecutive issues of one series: the user says they are."""
+    return diff_checks(old, new, link_tasks([old, new], series=lambda _: ("", "")))
+
+
+def diff_builds(old: list[Bulletin], new: list[Bulletin]) -> list[Check]:
+    """Each report series' latest bulletin in ``old`` against its latest in ``new``."""
+    both = {b.sha256: b for b in [*old, *new]}
+    links = link_tasks(both.values())
+    found = []
+    latest_old, latest_new = _latest(old), _latest(new)
+    for group in sorted(latest_old.keys() & latest_new.keys()):
+        a, b = latest_old[group], latest_new[group]
+        if a.sha256 != b.sha256:
+            found.extend(diff_checks(a, b, links))
+    return checks_mod.sort_checks(found)
+
+
+def diff_periods(
+    bulletins: list[Bulletin], old: str, new: str, publisher: str | None = None
+) -> list[Check]:
+    """Two periods of each publisher (or of the one named) inside one build."""
+    links = link_tasks(bulletins)
+    chosen: dict[tuple[tuple[str, str], str], Bulletin] = {}
+    for b in ordered(bulletins):  # the latest-published bulletin of a period stands for it
+        if publisher is None or publisher in group_of(b):
+            chosen[(series_of(b), b.period or "")] = b
+    groups = sorted({g for g, p in chosen if p == old} & {g for g, p in chosen if p == new})
+    if not groups:
+        raise UsageError(f"no publisher has bulletins for both {old} and {new}"
+                         + (f" matching {publisher!r}" if publisher else ""))
+    found = []
+    for group in groups:
+        found.extend(diff_checks(chosen[(group, old)], chosen[(group, new)], links))
+    return checks_mod.sort_checks(found)
+
+
+def _latest(bulletins: list[Bulletin]) -> dict[tuple[str, str], Bulletin]:
+    return {series_of(b): b for b in ordered(bulletins)}  # in period order: the last one wins
+
+
+# ------------------------------------------------------------------------ one task's series
+
+def derived_tables(out: str | Path) -> dict[str, pd.DataFrame]:
+    """A build's tables with task keys, series and checks: as stored, or derived when the
+    build predates them."""
+    frames = read_build(out)
+    stored = {name: Path(out) / f"{name}.parquet" for name in ("series", "checks")}
+    keyed = "task_key" in frames["sections"] and frames["sections"]["task_key"].notna().any()
+    if keyed and all(path.is_file() for path in stored.values()):
+        return {**frames, **{name: pd.read_parquet(path) for name, path in stored.items()}}
+    return {**frames, **derive_tables(frames["bulletins"], frames["sections"], frames["facts"])}
+
+
+def find_task(sections: pd.DataFrame, query: str) -> str:
+    """The task key ``query`` names: a key, its `year/number` tail, or words of its title."""
+    keyed = sections.dropna(subset=["task_key"])
+    keys = sorted(keyed["task_key"].unique())
+    if query in keys:
+        return query
+    hits = [k for k in keys if k.endswith("/" + query)]
+    if not hits:
+        hits = sorted(keyed.loc[keyed["title"].str.contains(query, regex=False, na=False),
+                                "task_key"].unique())
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise UsageError(f"no task matches {query!r}: give a task_key (see sections.csv) or "
+                         "words of a task's title")
+    titles = keyed.drop_duplicates("task_key", keep="last").set_index("task_key")["title"]
+    listed = "; ".join(f"{k} ({titles[k]})" for k in hits[:10])
+    raise UsageError(f"{query!r} matches {len(hits)} tasks: {listed}; give one task_key")
+
+
+def task_title(sections: pd.DataFrame, key: str) -> str:
+    """The task's title as its latest bulletin words it."""
+    rows = sections[sections["task_key"] == key]
+    order = rows["period"].map(period_order) if "period" in rows else None
+    if order is not None:
+        rows = rows.assign(_order=order).sort_values("_order", kind="stable")
+    return str(rows["title"].iloc[-1]) if len(rows) else key
+
+
+# ------------------------------------------------------------------- records → frames
+
+def bulletins_to_frames(bulletins: Iterable[Bulletin]) -> dict[str, pd.DataFrame]:
+    """The bulletins, sections and facts frames of records, in the dataset's columns."""
+    from pipeline.tables import fact_id
+
+    docs, secs, facts = [], [], []
+    for b in bulletins:
+        docs.append({"doc_id": b.sha256, "source": b.source, "url": b.url, "title": b.title,
+                     "publisher": b.publisher, "region": b.region, "published": b.published,
+                     "period": b.period, **{f"summary_{k}": v for k, v in vars(b.summary).items()},
+                     "text": b.text})
+        secs.extend({"doc_id": b.sha256, **s.to_json(), "title_start": s.title_start,
+                     "title_end": s.title_end, "period": b.period, "publisher": b.publisher}
+                    for s in b.sections)
+        facts.extend({"fact_id": fact_id(b.sha256, f), "doc_id": b.sha256, **f.to_json(),
+                      "value_max": f.value_max} for f in b.facts)
+    return {"bulletins": pd.DataFrame(docs), "sections": pd.DataFrame(secs),
+            "facts": pd.DataFrame(facts)}
+
+
+def sample_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Every table of a small dataset made on the spot: the synthetic year with planted
+    anomalies (corpus/anomalies.py), for notebooks and demos without a build at hand."""
+    from corpus.anomalies import planted_series
+    from pipeline.extract import extract
+
+    frames = bulletins_to_frames(extract(page) for page in planted_series(seed).pages())
+    return {**frames, **derive_tables(frames["bulletins"], frames["sections"], frames["facts"])}

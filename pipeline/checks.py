@@ -1,0 +1,371 @@
+"""Audit checks: what changed from one period to the next, and what does not add up.
+
+Every finding is a ``Check`` with its evidence: the span of the bulletin it is about and,
+where another statement is involved (last month's count, the whole a part exceeds, the
+paragraph a text was copied from), that statement's span too. Period-to-period checks
+compare a publisher's bulletin with its previous one; status and cumulative counts are
+compared within one year only, because each year's task list starts afresh.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from itertools import pairwise
+from typing import Any
+
+from pipeline.clauses import CLAUSE_ENDS, clause_of, clause_start, is_cumulative, metric_of
+from pipeline.clauses import sentence_of as sentence_span
+from pipeline.linking import Link, group_of, ordered, period_order, series_of, year_of
+from pipeline.records import Bulletin, Fact, Section
+from pipeline.recycled import compare, paragraphs
+
+CHECKS = (
+    "newly_completed", "status_regressed", "task_added", "task_dropped", "count_decreased",
+    "part_exceeds_whole", "tally_mismatch", "recycled_text",
+)
+# A clause that counts a whole (`共上会评审122家`, `受理申报45项`) and one that counts a part
+# of it (`通过评审119家`, `其中获批30项`), from the seed and the issue's examples.
+WHOLE_WORDS = re.compile(r"共|累计|合计|总计|申报|受理|评审|上报|报名|参评|参加|申请|征集|推荐")
+PART_WORDS = re.compile(r"其中|通过|获批|入选|立项|办结|录取|合格|达标|认定")
+TALLY_UNITS = frozenset("项件个条")
+
+COLUMNS: tuple[tuple[str, str, str], ...] = (
+    ("check", "string", "what was found: " + ", ".join(CHECKS)),
+    ("publisher", "string", "whose task list the finding is about (publisher, else site)"),
+    ("task_key", "string", "the task (sections.task_key); null for a bulletin-wide finding"),
+    ("period", "string", "the period of the bulletin the finding is about"),
+    ("detail", "string", "the finding in words"),
+    ("doc_id", "string", "evidence: the bulletin (bulletins.doc_id)"),
+    ("source", "string", "evidence: where that bulletin was read from"),
+    ("start", "integer", "evidence: offset of the span in the bulletin text; null: none"),
+    ("end", "integer", "evidence: offset just after the span"),
+    ("text", "string", "evidence: the span as printed"),
+    ("other_period", "string", "the other statement's period (previous bulletin or same)"),
+    ("other_doc_id", "string", "the other statement's bulletin"),
+    ("other_source", "string", "where the other bulletin was read from"),
+    ("other_start", "integer", "offset of the other statement"),
+    ("other_end", "integer", "offset just after the other statement"),
+    ("other_text", "string", "the other statement as printed"),
+)
+
+
+@dataclass(frozen=True)
+class Check:
+    check: str
+    publisher: str
+    task_key: str | None
+    period: str | None
+    detail: str
+    doc_id: str
+    source: str
+    start: int | None
+    end: int | None
+    text: str | None
+    other_period: str | None = None
+    other_doc_id: str | None = None
+    other_source: str | None = None
+    other_start: int | None = None
+    other_end: int | None = None
+    other_text: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Span:
+    bulletin: Bulletin
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def text(self) -> str | None:
+        if self.start is None or self.end is None:
+            return None
+        return self.bulletin.text[self.start:self.end]
+
+
+def _check(
+    name: str, task_key: str | None, detail: str, at: _Span, other: _Span | None = None
+) -> Check:
+    b = at.bulletin
+    extra: dict[str, Any] = {}
+    if other is not None:
+        o = other.bulletin
+        extra = dict(other_period=o.period, other_doc_id=o.sha256, other_source=o.source,
+                     other_start=other.start, other_end=other.end, other_text=other.text)
+    return Check(name, group_of(b), task_key, b.period, detail, b.sha256, b.source,
+                 at.start, at.end, at.text, **extra)
+
+
+def sort_checks(checks: Iterable[Check]) -> list[Check]:
+    return sorted(checks, key=lambda c: (
+        c.publisher, period_order(c.period), c.check, c.task_key or "", c.start or -1,
+        c.other_start or -1, c.doc_id))
+
+
+# --------------------------------------------------------------------------- entry points
+
+def run_checks(bulletins: Iterable[Bulletin], links: dict[tuple[str, str], Link]) -> list[Check]:
+    """Every check over every report series, each bulletin compared with its predecessor."""
+    found: list[Check] = []
+    counts: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]] = {}
+    previous: dict[tuple[str, str], Bulletin] = {}
+    for b in ordered(bulletins):
+        series = series_of(b)
+        prev = previous.get(series)
+        found.extend(document_checks(b, links))
+        if prev is not None and period_order(prev.period, prev.published)[:3] < period_order(
+            b.period, b.published
+        )[:3]:
+            found.extend(change_checks(prev, b, links))
+        found.extend(_count_decreases(b, links, counts))
+        previous[series] = b
+    return sort_checks(found)
+
+
+def diff_checks(
+    old: Bulletin, new: Bulletin, links: dict[tuple[str, str], Link]
+) -> list[Check]:
+    """What changed from ``old`` to ``new``, and what in ``new`` does not add up."""
+    counts: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]] = {}
+    _count_decreases(old, links, counts)
+    return sort_checks([
+        *document_checks(new, links), *change_checks(old, new, links),
+        *_count_decreases(new, links, counts),
+    ])
+
+
+def document_checks(b: Bulletin, links: dict[tuple[str, str], Link]) -> list[Check]:
+    return [*part_exceeds_whole(b, links), *tally_mismatch(b), *recycled_within(b, links)]
+
+
+def change_checks(
+    prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
+) -> list[Check]:
+    out = [*tasks_added_dropped(prev, cur, links), *recycled_since(prev, cur, links)]
+    if year_of(prev) == year_of(cur):
+        out.extend(status_changes(prev, cur, links))
+    return out
+
+
+# -------------------------------------------------------------------- period to period
+
+def _keyed(b: Bulletin, links: dict[tuple[str, str], Link]) -> dict[str, Section]:
+    """The bulletin's sections by task key (first section wins if two share one)."""
+    out: dict[str, Section] = {}
+    for s in b.sections:
+        link = links.get((b.sha256, s.path))
+        if link is not None:
+            out.setdefault(link.task_key, s)
+    return out
+
+
+def _heading(b: Bulletin, s: Section) -> _Span:
+    return _Span(b, s.title_start, s.title_end)
+
+
+def _marker(b: Bulletin, s: Section) -> _Span:
+    """The status marker as printed, else the heading."""
+    if s.status_text:
+        at = b.text.rfind(s.status_text, s.start, s.end)
+        if at >= 0:
+            return _Span(b, at, at + len(s.status_text))
+    return _heading(b, s)
+
+
+def status_changes(
+    prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
+) -> Iterator[Check]:
+    before, now = _keyed(prev, links), _keyed(cur, links)
+    for key, s in now.items():
+        p = before.get(key)
+        if p is None:
+            continue
+        if s.status == "completed" and p.status != "completed":
+            was = p.status_text or "no status marker"
+            yield _check("newly_completed", key, f"{s.status_text} now; {was} in {prev.period}",
+                         _marker(cur, s), _marker(prev, p))
+        elif p.status == "completed" and s.status != "completed":
+            now_text = s.status_text or "no status marker"
+            yield _check("status_regressed", key,
+                         f"{p.status_text} in {prev.period}; {now_text} now",
+                         _marker(cur, s), _marker(prev, p))
+
+
+def tasks_added_dropped(
+    prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
+) -> Iterator[Check]:
+    before, now = _keyed(prev, links), _keyed(cur, links)
+    for key, s in now.items():
+        if key not in before:
+            yield _check("task_added", key, f"task {s.no} not in {prev.period}: {s.title}",
+                         _heading(cur, s))
+    for key, p in before.items():
+        if key not in now:
+            yield _check("task_dropped", key, f"task {p.no} of {prev.period} missing: {p.title}",
+                         _Span(cur), _heading(prev, p))
+
+
+def _count_decreases(
+    b: Bulletin, links: dict[tuple[str, str], Link],
+    last: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]],
+) -> list[Check]:
+    """A cumulative count below the same task's same metric earlier in the year.
+
+    ``last`` holds each (task, metric)'s latest cumulative count and is updated here: call it
+    bulletin by bulletin in period order.
+    """
+    year = year_of(b)
+    stated: dict[tuple[str, str], Fact] = {}
+    for fact in sorted(b.facts, key=lambda f: f.start):
+        link = links.get((b.sha256, fact.section or ""))
+        if link is not None and is_cumulative(b.text, fact):
+            stated.setdefault((link.task_key, metric_of(fact)), fact)
+    found = []
+    for (key, metric), fact in stated.items():
+        earlier = last.get((key, metric))
+        if earlier and earlier[0] == year and fact.value < earlier[2].value:
+            _, p_bulletin, p_fact = earlier
+            found.append(_check(
+                "count_decreased", key,
+                f"{metric}: {p_fact.value:g} in {p_bulletin.period}, {fact.value:g} now",
+                _Span(b, fact.start, fact.end), _Span(p_bulletin, p_fact.start, p_fact.end)))
+        last[(key, metric)] = (year, b, fact)
+    return found
+
+
+def recycled_since(
+    prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
+) -> Iterator[Check]:
+    """A task's paragraph copied from the same task's text in the previous bulletin."""
+    before = _keyed(prev, links)
+    for key, s in _keyed(cur, links).items():
+        p = before.get(key)
+        if p is not None:
+            yield from _recycled(cur, s, prev, p, key, f"same as task {p.no} in {prev.period}")
+
+
+def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
+    """A paragraph repeated under another task of the same bulletin; the later one is reported."""
+    sections = sorted(b.sections, key=lambda s: s.start)
+    for j, s in enumerate(sections):
+        link = links.get((b.sha256, s.path))
+        for p in sections[:j]:
+            yield from _recycled(b, s, b, p, link.task_key if link else None,
+                                 f"repeats task {p.no}'s text")
+
+
+def _recycled(
+    b: Bulletin, s: Section, o: Bulletin, p: Section, key: str | None, why: str
+) -> Iterator[Check]:
+    """One finding per paragraph of ``s``, spanning every paragraph of ``p`` it repeats."""
+    mine = paragraphs(b.text, s, _own_end(b, s))
+    theirs = paragraphs(o.text, p, _own_end(o, p))
+    for para in mine:
+        matches = [m for q in theirs if (m := compare(para, q)) is not None]
+        if not matches:
+            continue
+        score = max(m.score for m in matches)
+        yield _check(
+            "recycled_text", key, f"{why} (similarity {score:.2f})",
+            _Span(b, min(m.a_start for m in matches), max(m.a_end for m in matches)),
+            _Span(o, min(m.b_start for m in matches), max(m.b_end for m in matches)))
+
+
+def _own_end(b: Bulletin, s: Section) -> int:
+    """Where a section's own text ends: at its first subsection, if it has one."""
+    children = [c.start for c in b.sections if s.start < c.start < s.end]
+    return min(children) if children else s.end
+
+
+# --------------------------------------------------------------------- one bulletin
+
+def part_exceeds_whole(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
+    """In one sentence, a part (`通过评审130家`) above the whole just before it (`评审122家`)."""
+    facts = sorted(b.facts, key=lambda f: f.start)
+    for whole, part in pairwise(facts):
+        if not _whole_and_part(b.text, whole, part) or part.value <= whole.value:
+            continue
+        link = links.get((b.sha256, part.section or ""))
+        yield _check(
+            "part_exceeds_whole", link.task_key if link else None,
+            f"{part.text} ({part.predicate or 'part'}) exceeds "
+            f"{whole.text} ({whole.predicate or 'whole'})",
+            _Span(b, part.start, part.end), _Span(b, whole.start, whole.end))
+
+
+def _whole_and_part(text: str, whole: Fact, part: Fact) -> bool:
+    if (whole.section != part.section or whole.unit != part.unit
+            or whole.entity != part.entity
+            or sentence_span(text, whole.start) != sentence_span(text, part.start)):
+        return False
+    between = text[whole.end:part.start]
+    if sum(between.count(ch) for ch in CLAUSE_ENDS) > 1:  # not a clause pair
+        return False
+    if whole.object and part.object and not (whole.object in part.object
+                                            or part.object in whole.object):
+        return False
+    whole_clause = clause_of(text, whole)
+    part_clause = text[clause_start(text, part.start):part.end]
+    return bool(WHOLE_WORDS.search(whole_clause) and not PART_WORDS.search(whole_clause)
+                and PART_WORDS.search(part_clause))
+
+
+def _task_sections(b: Bulletin) -> list[Section]:
+    """The sections that are tasks: those of the level with the most sections (the deeper on
+    a tie), since outline headings (`一、`) group tasks and subheadings are fewer."""
+    if not b.sections:
+        return []
+    levels = Counter(s.level for s in b.sections)
+    level = max(levels, key=lambda lv: (levels[lv], lv))
+    return [s for s in b.sections if s.level == level]
+
+
+def _tally_span(b: Bulletin) -> _Span:
+    """The header sentences that state the tally: those holding its `N项` counts."""
+    first = min((s.start for s in b.sections), default=len(b.text))
+    tally = [f for f in b.facts if f.section is None and f.end <= first and f.unit in TALLY_UNITS]
+    if not tally:
+        return _Span(b, 0, 0)
+    start = sentence_span(b.text, tally[0].start)[0]
+    return _Span(b, start, sentence_span(b.text, tally[-1].start)[1])
+
+
+def tally_mismatch(b: Bulletin) -> Iterator[Check]:
+    """The header's own tally against its task sections and their status markers."""
+    s = b.summary
+    tasks = _task_sections(b)
+    marked = Counter(t.status for t in tasks)
+    total = s.total
+    if s.lead is not None:
+        stated = s.lead + (s.responsible or 0)
+        if total is not None and total != stated:
+            yield _tally(b, f"header: {s.lead} lead + {s.responsible or 0} responsible "
+                            f"tasks, but {total} in all")
+        total = stated
+    if total is not None and total != len(tasks):
+        yield _tally(b, f"header counts {total} tasks; the bulletin has {len(tasks)} task "
+                        "sections")
+    for field, status in (("completed", "completed"), ("behind", "behind")):
+        claimed = getattr(s, field)
+        if claimed is not None and claimed != marked[status]:
+            yield _tally(b, f"header says {claimed} {field}; {marked[status]} sections are "
+                            f"marked {status}")
+    if s.on_schedule is not None:
+        if marked["in_progress"]:
+            if s.on_schedule != marked["in_progress"]:
+                yield _tally(b, f"header says {s.on_schedule} on schedule; "
+                                f"{marked['in_progress']} sections are marked in progress")
+        elif total is not None and s.completed is not None:
+            summed = s.completed + s.on_schedule + (s.behind or 0)
+            if summed != total:
+                yield _tally(b, f"header: {s.completed} completed + {s.on_schedule} on "
+                                f"schedule + {s.behind or 0} behind = {summed}, not {total}")
+
+
+def _tally(b: Bulletin, detail: str) -> Check:
+    return _check("tally_mismatch", None, detail, _tally_span(b))

@@ -1,0 +1,176 @@
+"""Audit checks: every planted anomaly found, nothing reported on a clean series, the seed."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from corpus.anomalies import PLANTS
+from pipeline.checks import CHECKS, Check, run_checks, tally_mismatch
+from pipeline.clauses import is_cumulative, metric_of
+from pipeline.extract import extract
+from pipeline.linking import link_tasks
+from pipeline.records import Page, Summary
+from pipeline.recycled import RECYCLED_SIMILARITY, Paragraph, compare
+from tests.test_linking import extracted, identities, seed
+
+
+def found_in(kind: str) -> tuple[set[tuple[str, str, str | None, str | None]], list[Check]]:
+    series, bulletins, links = extracted(kind)
+    keys = identities(series, bulletins, links)
+    checks = run_checks(bulletins, links)
+    by_doc = {b.sha256: b.source.split("/")[1] for b in bulletins}
+    found = {
+        (c.check, by_doc[c.doc_id], c.period, next(iter(keys[c.task_key])) if c.task_key else None)
+        for c in checks
+    }
+    return found, checks
+
+
+def expected_in(kind: str) -> set[tuple[str, str, str, str | None]]:
+    series, _, _ = extracted(kind)
+    return {(e.check, e.publisher, e.period, e.task) for e in series.expected}
+
+
+def test_every_planted_anomaly_is_found_and_nothing_else() -> None:
+    found, _ = found_in("planted")
+    assert found == expected_in("planted")
+
+
+def test_every_kind_of_check_is_planted_for_each_publisher() -> None:
+    expected = expected_in("planted")
+    for publisher in PLANTS:
+        assert {e[0] for e in expected if e[1] == publisher} == set(CHECKS)
+
+
+def test_clean_series_reports_only_tasks_completing() -> None:
+    found, checks = found_in("clean")
+    assert found == expected_in("clean")
+    assert {c.check for c in checks} == {"newly_completed"}
+
+
+def test_evidence_quotes_the_bulletins() -> None:
+    _, bulletins, _ = extracted("planted")
+    texts = {b.sha256: b.text for b in bulletins}
+    _, checks = found_in("planted")
+    for c in checks:
+        if c.start is not None:
+            assert texts[c.doc_id][c.start:c.end] == c.text
+        if c.other_doc_id is not None:
+            assert texts[c.other_doc_id][c.other_start:c.other_end] == c.other_text
+
+
+def test_seed_recycled_paragraph_and_consistent_tally() -> None:
+    b = seed()
+    checks = run_checks([b], link_tasks([b]))
+    assert Counter(c.check for c in checks) == {"recycled_text": 1}
+    (c,) = checks
+    assert c.task_key is not None and c.task_key.endswith("/152")
+    assert c.text is not None and c.text.startswith("组织东北大学")
+    assert c.text.endswith("达成合作意向6项。")
+    assert c.other_start is not None
+    s148 = next(s for s in b.sections if s.no == 148)
+    assert s148.start <= c.other_start < s148.end
+
+
+# fmt: off
+PARTS = [
+    ("共上会评审122家,通过评审119家。", False),
+    ("共上会评审122家,通过评审130家。", True),
+    ("本月受理入库申请60家,审核通过68家。", True),
+    ("共申报32个项目,其中获批立项35个。", True),
+    ("共举办72场对接活动,达成合作意向86项。", False),   # different units
+    ("举办活动12场,参加企业130家。", False),            # no part word
+    ("共上会评审122家。通过评审130家。", False),          # two sentences
+    ("共上会评审122家,通过评审119家(沈阳市上会评审199家,通过评审192家)。", False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("claim", "flagged"), PARTS)
+def test_part_exceeds_whole(claim: str, flagged: bool) -> None:
+    text = f"我厅共牵头负责1项重点任务。\n1.发展壮大高新技术产业。\n完成情况:{claim}\n"
+    b = extract(Page(source="t.txt", content=text.encode()))
+    checks = [c for c in run_checks([b], link_tasks([b])) if c.check == "part_exceeds_whole"]
+    assert bool(checks) is flagged, b.facts
+
+
+# fmt: off
+CUMULATIVE = [
+    ("截至7月底全省共举办72场对接活动", "72场", True),
+    ("今年以来累计组织培训12期", "12期", True),
+    ("1-5月认定8个数字化车间", "8个", True),
+    ("截至5月底,已认定8个数字化车间", "8个", True),
+    ("本月举办对接活动12场", "12场", False),
+    ("共同举办对接活动12场", "12场", False),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("text", "count", "cumulative"), CUMULATIVE)
+def test_cumulative_counts(text: str, count: str, cumulative: bool) -> None:
+    from pipeline.records import Fact
+
+    start = text.index(count)
+    fact = Fact(value=0, unit="", text=count, start=start, end=start + len(count))
+    assert is_cumulative(text, fact) is cumulative
+
+
+def test_metric_drops_time_words() -> None:
+    from pipeline.records import Fact
+
+    def metric(predicate: str) -> str:
+        return metric_of(Fact(1, "场", "1场", 0, 2, object="对接活动", predicate=predicate))
+
+    assert metric("截至5月底共举办") == metric("截至六月底累计举办") == "举办 对接活动 (场)"
+    assert metric("月底共举办") == metric("今年以来举办") == "举办 对接活动 (场)"
+
+
+# fmt: off
+TALLIES = [
+    (Summary(lead=8, responsible=2, completed=1, on_schedule=9), 10, 1, 0),
+    (Summary(lead=8, responsible=2, completed=2, on_schedule=8), 10, 1, 1),
+    (Summary(lead=9, responsible=2, completed=1, on_schedule=9), 10, 1, 2),  # count and sum
+    (Summary(total=10, completed=1), 10, 1, 0),
+    (Summary(lead=8, responsible=2, total=11), 10, 0, 1),
+    (Summary(), 10, 1, 0),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("summary", "sections", "completed", "mismatches"), TALLIES)
+def test_tally_mismatch(summary: Summary, sections: int, completed: int, mismatches: int) -> None:
+    from dataclasses import replace
+
+    b = seed()
+    kept = list(b.sections[:sections])
+    kept = [replace(s, status="completed" if i < completed else None) for i, s in
+            enumerate(kept)]
+    found = list(tally_mismatch(replace(b, summary=summary, sections=tuple(kept))))
+    assert len(found) == mismatches, [c.detail for c in found]
+
+
+def test_recycled_threshold() -> None:
+    prose = "组织东北大学、中科院沈阳自动化所等单位的专家,赴荣科科技公司开展科技成果对接活动。"
+    old = Paragraph(0, 60, f"{prose}截至6月底共举办42场对接活动。")
+    copied = Paragraph(0, 60, f"{prose}截至7月底共举办51场对接活动。")
+    other = Paragraph(0, 60, "召开全省科技创新大会,出台实施意见,对今后一个时期的工作进行部署。")
+    match = compare(copied, old)
+    assert match is not None and match.score >= RECYCLED_SIMILARITY
+    assert compare(other, old) is None
+    stock = Paragraph(0, 9, "完成情况:已完成。")
+    assert compare(stock, stock) is None
+
+
+def test_only_issues_of_one_report_series_are_compared() -> None:
+    from dataclasses import replace
+
+    july = seed()
+    august = replace(july, sha256="b" * 64, period="2017-08", sections=july.sections[1:],
+                     title="辽宁省《政府工作报告》2017年八月份工作完成情况")
+    other = replace(august, sha256="c" * 64, title="省科技厅2017年巡视整改落实情况通报")
+    same = run_checks([july, august], link_tasks([july, august]))
+    assert [c.detail[:7] for c in same if c.check == "task_dropped"] == ["task 99"]
+    apart = run_checks([july, other], link_tasks([july, other]))
+    assert not [c for c in apart if c.check in ("task_dropped", "task_added")]
