@@ -27,6 +27,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from pipeline import tables
+from pipeline.audit import audit
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.extract import extract
 from pipeline.fts import create_search_index
@@ -199,6 +200,8 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
             )
         conn.commit()
         conn.execute("detach database staging")
+        _audit(conn)
+        conn.commit()
         for table in ("sections", "facts", "problems"):
             conn.execute(f"create index [idx_{table}_doc_id] on [{table}] (doc_id)")
         create_search_index(conn)
@@ -217,6 +220,43 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
     summary.documents = counts["bulletins"]
     summary.sections = counts["sections"]
     summary.facts = counts["facts"]
+
+
+def _audit(conn: sqlite3.Connection) -> None:
+    """Cross-document work, once every document is in: task keys, series and checks.
+
+    Linking needs a publisher's whole run of bulletins, so this step holds the built
+    records in memory (the extraction before it streams).
+    """
+    doc_ids = [row[0] for row in conn.execute("select doc_id from bulletins order by doc_id")]
+    records = [tables.read_bulletin(conn, doc_id) for doc_id in doc_ids]
+    conn.row_factory = None
+    fact_ids = {(d, start, end): f for d, start, end, f in
+                conn.execute("select doc_id, start, [end], fact_id from facts")}
+    found = audit([r for r in records if r is not None], fact_ids)
+    links = sorted(found.links.items())
+    conn.executemany(
+        "update sections set task_key = ?, link_score = ?, link_method = ? "
+        "where doc_id = ? and path = ?",
+        [(link.task_key, link.link_score, link.link_method, doc, path)
+         for (doc, path), link in links],
+    )
+    conn.executemany(
+        "update facts set task_key = ? where doc_id = ? and section = ?",
+        [(link.task_key, doc, path) for (doc, path), link in links],
+    )
+    _insert_sorted(conn, tables.SERIES, [vars(row) for row in found.series])
+    _insert_sorted(conn, tables.CHECKS, [check.to_json() for check in found.checks])
+
+
+def _insert_sorted(conn: sqlite3.Connection, table: tables.Table, rows: list[dict]) -> None:
+    """In the table's total order (NULLs first, as SQLite sorts): the file's bytes depend
+    on insertion order."""
+    def key(row: dict) -> tuple:
+        return tuple((row[n] is not None, row[n]) for n in table.order_by)
+
+    ordered = sorted(rows, key=key)
+    tables.insert_rows(conn, table, [tuple(row[n] for n in table.names) for row in ordered])
 
 
 def _is_disk_error(exc: sqlite3.OperationalError) -> bool:

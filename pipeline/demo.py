@@ -1,27 +1,33 @@
-"""The whole product on one machine, offline: crawl a synthetic site, build, search, show.
+"""The whole product on one machine, offline: crawl a synthetic site, build, search, diff,
+show.
 
-The site is the one the crawl tests serve (corpus/synthetic.py: two publishers, a year of
-monthly GBK bulletins, two pagination styles), started on 127.0.0.1 for the length of
-the demo, so every stage runs for real: the crawler obeys robots.txt and its delay, the
-build reads the WARC files it wrote, search and the highlight page read the build.
+The site is built by the generator the tests use (corpus/synthetic.py: two publishers, a
+year of monthly GBK bulletins, two pagination styles) with one anomaly of every kind the
+audit checks for planted in each publisher's year (corpus/anomalies.py). It is served on
+127.0.0.1 for the length of the demo, so every stage runs for real: the crawler obeys
+robots.txt and its delay, the build reads the WARC files it wrote, search, diff and the
+highlight page read the build.
 """
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin
 
 from corpus import SEED
-from corpus.synthetic import SyntheticSite, generate_site
-from pipeline.build import build
+from corpus.anomalies import planted_site
+from corpus.synthetic import SyntheticSite
+from pipeline.audit import build_bulletins, diff_periods
+from pipeline.build import DB_NAME, build
 from pipeline.extract import extract
 from pipeline.records import Page
-from pipeline.report import render
+from pipeline.report import checks_table, render
 from pipeline.search import format_hit, search
 from pipeline.show import find_bulletin
 from pipeline.show import render as render_page
@@ -36,6 +42,7 @@ from scrapers.testsite import Page as Served
 # still spaces its requests the way it would on a real site (1 s by default).
 DEMO_DELAY = 0.02
 DEMO_QUERY = "众创空间"
+DIFF_PERIODS = ("2017-05", "2017-06")
 ROBOTS = b"User-agent: *\nAllow: /\n"
 
 Say = Callable[[str], None]
@@ -48,6 +55,8 @@ class DemoSummary:
     documents: int = 0
     facts: int = 0
     hits: int = 0
+    findings: int = 0
+    checks: dict[str, int] = field(default_factory=dict)
     outputs: dict[str, Path] = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -61,7 +70,7 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     say(render(seed, max_facts_per_section=3))
 
     say("\n== 2. crawl a synthetic disclosure site (two publishers, GBK, paginated)")
-    synthetic = generate_site(seed=0)
+    synthetic = planted_site(seed=0)
     archive = out / "archive"
     if archive.exists():
         # the site comes up on new ports each run: yesterday's URLs would double the corpus
@@ -86,6 +95,9 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     built = build([str(archive)], tables, jobs=1)
     say(f"   {built}")
     summary.documents, summary.facts = built.documents, built.facts
+    summary.checks = checks_by_kind(tables)
+    say("   audit checks over all months: "
+        + (", ".join(f"{kind} {n}" for kind, n in summary.checks.items()) or "none"))
     summary.outputs["tables (Parquet, CSV, SQLite)"] = tables
 
     say(f"\n== 4. search the facts for {DEMO_QUERY}")
@@ -95,7 +107,15 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     for hit in found.hits:
         say("   " + format_hit(hit).replace("\n", "\n   "))
 
-    say("\n== 5. a highlight page of the latest bulletin")
+    say(f"\n== 5. what changed from {DIFF_PERIODS[0]} to {DIFF_PERIODS[1]} (bulletins diff)")
+    found = diff_periods(build_bulletins(tables), *DIFF_PERIODS)
+    summary.findings = len(found)
+    say("   " + checks_table(found).rstrip().replace("\n", "\n   "))
+    fired = sorted({c.check for c in found})
+    say(f"   checks that fired: {', '.join(fired) or 'none'}; every build's checks table "
+        "holds the findings of all months")
+
+    say("\n== 6. a highlight page of the latest bulletin")
     page = out / "highlight.html"
     page.write_text(render_page(find_bulletin(latest_url, tables)), encoding="utf-8")
     say(f"   {latest.title} → {page}")
@@ -129,15 +149,24 @@ def serving(synthetic: SyntheticSite) -> Iterator[list[Profile]]:
             server.stop()
 
 
+def checks_by_kind(tables: Path) -> dict[str, int]:
+    with closing(sqlite3.connect(tables / DB_NAME)) as conn:
+        rows = conn.execute("select [check], count(*) from checks group by [check] order by 1")
+        return dict(rows.fetchall())
+
+
 def closing_lines(summary: DemoSummary) -> str:
     lines = [
         f"done in {summary.seconds:.0f} s: {summary.fetched} bulletins fetched, "
         f"{summary.documents} documents built, {summary.facts} facts, "
-        f"{summary.hits} search hits",
+        f"{summary.hits} search hits, {summary.findings} findings between two months",
+        "checks that fired: " + (", ".join(summary.checks) or "none"),
         "outputs:",
         *(f"  {name:32} {path}" for name, path in summary.outputs.items()),
         "try next:",
         f"  bulletins search 对接活动 --data {summary.out / 'build'}",
+        f"  bulletins diff {summary.out / 'build'} 2017-06 2017-07",
+        f"  bulletins series {summary.out / 'build'} --task 2017/151 --plot series.png",
         f"  bulletins serve {summary.out / 'build'}",
         "  bulletins extract FILE_OR_URL... > out.jsonl",
     ]

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
+from typing import TYPE_CHECKING
+
 from pipeline.records import Bulletin, Fact
+
+if TYPE_CHECKING:
+    from pipeline.checks import Check
+
+SHOWN = 36  # characters of evidence shown per column in the findings table
 
 STATUS_LABELS = {
     "completed": "completed",
@@ -50,3 +58,33 @@ def _fact_lines(facts: list[Fact], limit: int) -> list[str]:
     if len(facts) > limit:
         lines.append(f"           … and {len(facts) - limit} more")
     return lines
+
+
+def checks_table(found: list[Check]) -> str:
+    """Audit findings as aligned terminal columns (Chinese characters are two wide)."""
+    if not found:
+        return "no findings\n"
+    head = ("check", "task", "period", "detail", "evidence")
+    body = [
+        (c.check, c.task_key or "-", c.period or "-",
+         _cut(c.detail, 2 * SHOWN), _cut(c.text or c.other_text or "", SHOWN))
+        for c in found
+    ]
+    widths = [max(_width(row[i]) for row in (head, *body)) for i in range(len(head))]
+    lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in (head, *body)]
+    return "\n".join(lines) + f"\n{len(found)} findings\n"
+
+
+def _cut(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _width(text: str) -> int:
+    """Terminal columns: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))

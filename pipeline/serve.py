@@ -26,16 +26,19 @@ FACETS = {
     "sections": ["status", "period", "publisher"],
     "facts": ["unit", "period", "publisher", "qualifier"],
     "problems": ["stage"],
+    "series": ["publisher", "metric", "period", "cumulative"],
+    "checks": ["check", "publisher", "period"],
 }
 QUERIES = {
     "task_series": {
         "title": "A task's counts, period by period",
-        "description": "Every count reported under sections whose title contains the words.",
-        "sql": """select f.period, f.publisher, s.no, s.title, f.value, f.unit, f.object,
-  f.text, f.doc_id, f.start, f."end"
-from facts f join sections s on s.doc_id = f.doc_id and s.path = f.section
-where s.title like '%' || :task || '%'
-order by f.period, f.publisher, s.no, f.start""",
+        "description": "The series of every task whose key (publisher/year/number) or title "
+        "contains the words: one row per metric and period.",
+        "sql": """select r.task_key, r.metric, r.period, r.value, r.qualifier, r.text, r.doc_id
+from series r
+where r.task_key like '%' || :task || '%'
+   or r.task_key in (select task_key from sections where title like '%' || :task || '%')
+order by r.task_key, r.metric, r.period""",
     },
     "object_across_publishers": {
         "title": "One counted thing across publishers",

@@ -21,7 +21,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlite_utils
 
+from pipeline.checks import COLUMNS as check_columns
 from pipeline.records import EXTRACTOR_VERSION, Bulletin, Fact, Problem, Section, Summary
+from pipeline.series import COLUMNS as series_columns
 
 Row = tuple[Any, ...]
 
@@ -56,7 +58,7 @@ def _c(name: str, type_: str, description: str, required: bool = False) -> Colum
 _DOC_ID = _c("doc_id", "string", "SHA-256 of the document's bytes", required=True)
 _PERIOD = _c("period", "string", "period the bulletin covers: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY")
 _PUBLISHER = _c("publisher", "string", "the body that published the bulletin")
-_TASK_KEY = _c("task_key", "string", "the same task across periods (not linked yet: null)")
+_TASK_KEY = _c("task_key", "string", "the same task across periods (publisher/year/number)")
 _SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind")
 
 BULLETINS = Table(
@@ -100,6 +102,9 @@ SECTIONS = Table(
         _c("title_start", "integer", "offset of the heading's first character", True),
         _c("title_end", "integer", "offset just after the heading", True),
         _TASK_KEY,
+        _c("link_score", "number", "title similarity that linked the task to its last "
+           "period (0-1); null for a task's first appearance"),
+        _c("link_method", "string", "how the task was linked: new, number+title or title"),
         _PERIOD,
         _PUBLISHER,
     ),
@@ -146,7 +151,26 @@ PROBLEMS = Table(
     references_bulletins=False,
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (BULLETINS, SECTIONS, FACTS, PROBLEMS)}
+SERIES = Table(
+    "series",
+    "One row per task metric in a period: a task's reported numbers as a time series.",
+    tuple(_c(name, type_, text, name in ("task_key", "metric", "fact_id", "doc_id"))
+          for name, type_, text in series_columns),
+    order_by=("task_key", "metric", "period", "fact_id"),
+)
+
+CHECKS = Table(
+    "checks",
+    "One row per audit finding, with the statements it rests on quoted by their offsets.",
+    tuple(_c(name, type_, text, name in ("check", "publisher", "detail", "doc_id", "source"))
+          for name, type_, text in check_columns),
+    order_by=("check", "publisher", "task_key", "period", "doc_id", "start", "other_doc_id",
+              "other_start", "detail"),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (BULLETINS, SECTIONS, FACTS, PROBLEMS, SERIES, CHECKS)
+}
 
 
 # ----------------------------------------------------------------------- records → rows
@@ -168,7 +192,7 @@ def bulletin_rows(bulletin: Bulletin) -> dict[str, list[Row]]:
         ],
         "sections": [
             (b.sha256, s.path, s.no, s.level, s.title, s.status, s.status_text, s.start, s.end,
-             s.title_start, s.title_end, None, b.period, b.publisher)
+             s.title_start, s.title_end, None, None, None, b.period, b.publisher)
             for s in b.sections
         ],
         "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher) for f in b.facts],

@@ -12,18 +12,23 @@ import pytest
 
 pytest.importorskip("datasette")
 
+from pipeline.build import build
 from pipeline.commands import serve as serve_command
 from pipeline.errors import UsageError
 from pipeline.serve import app, metadata
 from pipeline.tables import TABLES
-from tests.test_search import sample_bulletins, write_db
+from tests.test_search import SEED, SHENYANG
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("serve")
-    write_db(out / "bulletins.db", sample_bulletins())
-    return out
+    """A real build (so the series and checks tables are filled) of the seed and a second
+    bulletin."""
+    folder = tmp_path_factory.mktemp("serve")
+    other = folder / "shenyang.txt"
+    other.write_text(SHENYANG, encoding="utf-8")
+    build([str(SEED), str(other)], folder / "out", jobs=1)
+    return folder / "out"
 
 
 def get(data: Path, path: str) -> Any:
