@@ -183,18 +183,21 @@ def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Fact) ->
                              and len(between) <= 4)
 
 
-def _strip_fillers(chunk: str) -> str:
-    """Drop leading words like `共`, `累计`, `其中`, whole words only (`达成` keeps its 达)."""
+def _strip_fillers(chunk: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Drop leading words like `共`, `累计`, `其中`, whole words only (`达成` keeps its 达);
+    return what is left and its words."""
     chunk = chunk.strip()
+    toks: tuple[tuple[str, str], ...] = ()
     while chunk:
-        first, flag = words(chunk)[0]
+        toks = words(chunk)
+        first, flag = toks[0]
         if first in LEADING_FILLERS and len(first) < len(chunk):
             chunk = chunk[len(first):]
         elif flag == "d" and first[0] in SINGLE_CHAR_FILLERS and len(first) > 1:
             chunk = chunk[1:]  # jieba glues `共上会评审` into `共上`: an adverb, not a word
         else:
-            break
-    return chunk
+            return chunk, toks
+    return chunk, ()
 
 
 def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
@@ -205,10 +208,10 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     # In a table run into text, cells are separated by spaces and the row number is a
     # digit: the counted thing is in the last cell (`县经信局 2 完成造林1.2万亩`).
     chunk = CELL_BREAK.split(chunk.strip())[-1]
-    chunk = _strip_fillers(SELF_REFERENCE.sub("", OWN_SCOPE_LEAD.sub("", chunk)))
+    chunk, segmented = _strip_fillers(SELF_REFERENCE.sub("", OWN_SCOPE_LEAD.sub("", chunk)))
     if not chunk:
         return _Before(None, None, None)
-    toks = list(words(chunk))
+    toks = list(segmented)
     entity = None
     first, flag = toks[0]
     if (

@@ -31,7 +31,7 @@ from extractors.patterns import (
     QUOTE_PAIRS,
     SUFFIX_QUALIFIERS,
     TITLE_PAIRS,
-    UNITS_LONGEST_FIRST,
+    UNITS_BY_FIRST_CHAR,
 )
 from extractors.segment import stands_alone
 from pipeline.records import Fact
@@ -181,7 +181,7 @@ def _read_scales(text: str, p: int, hi: int) -> tuple[str, int]:
 
 
 def _unit_at(text: str, p: int, hi: int) -> str | None:
-    for unit in UNITS_LONGEST_FIRST:
+    for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ()):
         if text.startswith(unit, p) and p + len(unit) <= hi:
             return unit
     return None

@@ -29,7 +29,10 @@ UNITS: tuple[str, ...] = (
     # durations: reported, but the scorer treats them as arguable
     "个工作日", "工作日", "个月", "小时", "分钟", "天", "周岁",
 )
-UNITS_LONGEST_FIRST: tuple[str, ...] = tuple(sorted(set(UNITS), key=len, reverse=True))
+# Units by their first character, longest first: a count's unit is found in one lookup.
+UNITS_BY_FIRST_CHAR: dict[str, tuple[str, ...]] = {}
+for _unit in sorted(set(UNITS), key=len, reverse=True):
+    UNITS_BY_FIRST_CHAR[_unit[0]] = (*UNITS_BY_FIRST_CHAR.get(_unit[0], ()), _unit)
 
 RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
 DURATION_UNITS = frozenset({"个工作日", "工作日", "个月", "小时", "分钟", "天", "周岁"})
