@@ -100,3 +100,40 @@ def test_every_command_has_help_with_an_example(name: str) -> None:
     assert done.returncode == 0, done.stderr
     assert "example:" in done.stdout
     assert f"bulletins {name}" in done.stdout
+
+
+def test_help_imports_nothing_heavy() -> None:
+    """`bulletins --help` must answer fast: heavy libraries load in the commands only."""
+    heavy = ("jieba", "pandas", "pyarrow", "spacy", "matplotlib", "datasette", "httpx", "lxml")
+    code = (
+        "import sys; from pipeline.cli import build_parser; build_parser(); "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""
+
+
+def test_every_option_of_every_command_is_documented() -> None:
+    import argparse
+
+    from pipeline.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    undocumented = [
+        f"{name} {action.dest}"
+        for name, command in sub.choices.items()
+        for action in command._actions
+        if not isinstance(action, argparse._HelpAction)
+        and (not action.help or action.help == argparse.SUPPRESS)
+    ]
+    assert not undocumented, undocumented
+
+
+def test_every_output_column_is_described() -> None:
+    from pipeline.tables import TABLES
+
+    missing = [f"{t.name}.{c.name}" for t in TABLES.values() for c in t.columns
+               if len(c.description) < 10]
+    assert not missing, missing

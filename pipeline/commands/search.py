@@ -20,7 +20,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--publisher", help="only publishers whose name contains this")
     parser.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text",
+        help="text: each fact with its sentence (default); json: one array of hits",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
