@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint install sysdeps clean
+.PHONY: demo test lint install sysdeps clean bench fuzz
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,6 +26,28 @@ sysdeps:
 test: $(STAMP) sysdeps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
+
+# Speed, memory and accuracy next to the alternatives; writes benchmarks/RESULTS.md.
+# The peer libraries live in benchmarks/.venv only, never in the project's environment.
+BENCH_VENV := benchmarks/.venv
+BENCH_STAMP := $(BENCH_VENV)/.installed
+
+$(BENCH_STAMP): benchmarks/requirements.txt
+	test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet -r benchmarks/requirements.txt
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(BIN)/python benchmarks/run_all.py --peers-python $(BENCH_VENV)/bin/python
+
+# The hostile-input tests (issue 8) with 10,000 examples per fuzz strategy and more kill
+# points; figures go to .hypothesis/hostile-figures.jsonl for benchmarks/HOSTILE.md.
+HOSTILE_EXAMPLES ?= 10000
+HOSTILE_KILLS ?= 12
+fuzz: $(STAMP)
+	HOSTILE_EXAMPLES=$(HOSTILE_EXAMPLES) HOSTILE_KILLS=$(HOSTILE_KILLS) \
+	  HOSTILE_FIGURES=.hypothesis/hostile-figures.jsonl \
+	  $(BIN)/python -m pytest -q tests/test_hostile_*.py --hypothesis-show-statistics
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,112 @@
+"""Build scaling and parallel speed-up: `bulletins build` on 1,000 and 10,000 synthetic docs.
+
+Each build is a fresh one (the output folder is removed first, so nothing is reused) run
+as a subprocess through ``measure.py``: whole-process wall time and peak RSS of the
+process tree. Goals (issue 7): time grows linearly from 1,000 to 10,000 documents, and
+peak memory stays within 1.3x between the two.
+
+    python benchmarks/bench_build.py [--sizes 1000 10000] [--jobs 1 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common
+
+MEMORY_GOAL = 1.3
+
+
+def run_build(folder: Path, n: int, jobs: int) -> dict:
+    out = common.WORK / f"build-out-{n}-j{jobs}"
+    shutil.rmtree(out, ignore_errors=True)
+    cmd = [sys.executable, str(common.BENCH / "measure.py"), "--",
+           str(common.BULLETINS), "build", str(folder), "--out", str(out), "--jobs", str(jobs)]
+    res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    if res["returncode"] != 0:
+        raise SystemExit(f"build failed: {res['stderr_tail']}")
+    res.update(docs=n, jobs=jobs, summary=res["stderr_tail"].strip().splitlines()[-1])
+    shutil.rmtree(out, ignore_errors=True)
+    return res
+
+
+def analyse(runs: list[dict]) -> dict:
+    by = {(r["docs"], r["jobs"]): r for r in runs}
+    sizes = sorted({r["docs"] for r in runs})
+    jobs = sorted({r["jobs"] for r in runs})
+    out: dict = {"scaling": [], "speedup": []}
+    if len(sizes) >= 2:
+        small, big = sizes[0], sizes[-1]
+        for j in jobs:
+            a, b = by.get((small, j)), by.get((big, j))
+            if not a or not b:
+                continue
+            mem_key = "tree_peak_rss_mb" if a["tree_peak_rss_mb"] else "max_process_rss_mb"
+            out["scaling"].append(dict(
+                jobs=j, small=small, big=big, docs_ratio=big / small,
+                time_ratio=b["wall_s"] / a["wall_s"],
+                ms_per_doc_small=1000 * a["wall_s"] / small,
+                ms_per_doc_big=1000 * b["wall_s"] / big,
+                marginal_ms_per_doc=1000 * (b["wall_s"] - a["wall_s"]) / (big - small),
+                fixed_s=a["wall_s"] - small * (b["wall_s"] - a["wall_s"]) / (big - small),
+                cpu_ms_per_doc_small=1000 * (a["cpu_user_s"] + a["cpu_sys_s"]) / small,
+                cpu_ms_per_doc_big=1000 * (b["cpu_user_s"] + b["cpu_sys_s"]) / big,
+                memory_ratio=b[mem_key] / a[mem_key], memory_key=mem_key,
+            ))
+    if 1 in jobs:
+        for n in sizes:
+            one = by.get((n, 1))
+            for j in jobs:
+                if j != 1 and one and by.get((n, j)):
+                    out["speedup"].append(dict(docs=n, jobs=j, speedup=one["wall_s"]
+                                               / by[(n, j)]["wall_s"]))
+    return out
+
+
+def report(runs: list[dict], analysis: dict) -> str:
+    lines = [common.table(
+        ["documents", "--jobs", "wall s", "docs/s", "peak RSS, process tree (MB)",
+         "peak RSS, largest process (MB)", "CPU user+sys s"],
+        [[f"{r['docs']:,}", r["jobs"], r["wall_s"], r["docs"] / r["wall_s"],
+          r["tree_peak_rss_mb"], r["max_process_rss_mb"], r["cpu_user_s"] + r["cpu_sys_s"]]
+         for r in runs])]
+    for s in analysis["scaling"]:
+        lines.append(
+            f"\n--jobs {s['jobs']}: {s['docs_ratio']:.0f}× the documents took "
+            f"{s['time_ratio']:.2f}× the time ({s['ms_per_doc_small']:.2f} → "
+            f"{s['ms_per_doc_big']:.2f} ms/doc; marginal {s['marginal_ms_per_doc']:.2f} ms/doc "
+            f"over a fixed {s['fixed_s']:.1f} s; CPU {s['cpu_ms_per_doc_small']:.2f} → "
+            f"{s['cpu_ms_per_doc_big']:.2f} ms/doc) "
+            f"and {s['memory_ratio']:.2f}× the peak memory (goal ≤ {MEMORY_GOAL}×: "
+            f"{'met' if s['memory_ratio'] <= MEMORY_GOAL else 'missed'})."
+        )
+    for s in analysis["speedup"]:
+        lines.append(f"\n{s['docs']:,} documents: --jobs {s['jobs']} is {s['speedup']:.2f}× "
+                     f"as fast as --jobs 1.")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
+    ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    args = ap.parse_args()
+    runs = []
+    for jobs in args.jobs:
+        for n in args.sizes:
+            runs.append(run_build(common.synthetic_folder(n), n, jobs))
+            print(f"  {n} docs --jobs {jobs}: {runs[-1]['wall_s']:.1f} s", file=sys.stderr)
+    analysis = analyse(runs)
+    common.save("build", dict(runs=runs, analysis=analysis, memory_goal=MEMORY_GOAL))
+    print(report(runs, analysis))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
