@@ -10,10 +10,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+# Traditional forms (兩, 萬, 億) too: mirror sites republish bulletins in Big5 (FORMATS.md §9).
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 CN_SMALL_UNITS = {"十": 10, "百": 100, "千": 1000}
-SCALES = {"万": 10_000, "亿": 100_000_000}
+SCALES = {"万": 10_000, "亿": 100_000_000, "萬": 10_000, "億": 100_000_000}
 
 CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(SCALES)
 

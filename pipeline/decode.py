@@ -158,6 +158,7 @@ def decode(content: bytes, content_type: str | None = None, source: str = "") ->
             return Decoded(_unify_newlines(text), "utf-8", tuple(warnings))
         try:
             text = _decode_strict(content, codec, warnings)
+            warnings.extend(_contradictions(declared, codec, where))
             return Decoded(_unify_newlines(text), codec, tuple(warnings))
         except UnicodeDecodeError:
             warnings.append(f"{where} declares charset {label!r} but the bytes are not "
@@ -187,6 +188,18 @@ def normalise(text: str) -> str:
     parts = CIRCLED_NUMBERS.split(text)  # the kept markers land at the odd positions
     text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
     return _unify_newlines(text)
+
+
+def _contradictions(declared: list[tuple[str, str]], codec: str, trusted: str) -> list[str]:
+    """Warnings for the declarations the bytes proved wrong: a page's <meta> that names
+    another charset than the HTTP header the bytes agree with is wrong all the same."""
+    out = []
+    for where, label in declared:
+        other = codec_for(label)
+        if where != trusted and other and _family(other) != _family(codec):
+            out.append(f"{where} declares charset {label!r} but the bytes are {codec} (as "
+                       f"{trusted} says): the declaration is wrong")
+    return out
 
 
 def _declarations(content: bytes, content_type: str | None) -> list[tuple[str, str]]:
