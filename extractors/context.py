@@ -187,17 +187,17 @@ def _strip_fillers(chunk: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """Drop leading words like `共`, `累计`, `其中`, whole words only (`达成` keeps its 达);
     return what is left and its words."""
     chunk = chunk.strip()
-    toks: tuple[tuple[str, str], ...] = ()
-    while chunk:
-        toks = words(chunk)
+    toks = words(chunk) if chunk else ()
+    while toks:
         first, flag = toks[0]
-        if first in LEADING_FILLERS and len(first) < len(chunk):
-            chunk = chunk[len(first):]
+        if first in LEADING_FILLERS and len(toks) > 1:
+            toks = toks[1:]
         elif flag == "d" and first[0] in SINGLE_CHAR_FILLERS and len(first) > 1:
-            chunk = chunk[1:]  # jieba glues `共上会评审` into `共上`: an adverb, not a word
+            # jieba glues `共上会评审` into `共上`: an adverb, not a word; cut again without it
+            toks = words("".join(w for w, _ in toks)[1:])
         else:
-            return chunk, toks
-    return chunk, ()
+            break
+    return "".join(w for w, _ in toks), toks
 
 
 def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
