@@ -33,6 +33,9 @@ USER_AGENT = f"gov-bulletins/{RELEASE} (research dataset builder)"
 TIMEOUT_S = 30.0
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")
+# What follows a record's block: its closing blank lines, then the next record or the end.
+NEXT_RECORD = re.compile(rb"(?:\r?\n)*(?:WARC/1\.[01]\r?\n|\Z)")
+WARC_HEADER_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-Type:")
 GZIP_MEMBER_START = b"\x1f\x8b\x08"
 
 
@@ -105,12 +108,16 @@ def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | U
                 for record in records:
                     page = _warc_page(record)  # before the offset calls, which read to the end
                     at = offset + records.get_record_offset()
-                    bad = at + records.get_record_length()
+                    end = at + records.get_record_length()
+                    if gzip_start is None and _swallows_a_record(data, at, end):
+                        bad = at
+                        raise _Overrun("its length runs past the next record's start")
+                    bad = end
                     if page is not None and at not in seen:
                         seen.add(at)
                         yield replace(page, source=f"{source}#{at}")
                 offset = len(data)
-            except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
+            except (ArchiveLoadFailed, ValueError, EOFError, OSError, _Overrun) as exc:
                 yield UnreadableInput(source, f"corrupt WARC record near byte offset {bad} "
                                               f"({_first_line(exc)}): skipped it and read the "
                                               "rest; re-fetch that page to get it")
@@ -118,6 +125,22 @@ def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | U
     if not seen:
         yield UnreadableInput(source, "WARC file holds no successful (2xx) HTTP response "
                                       "records: check the crawl captured the pages")
+
+
+class _Overrun(Exception):
+    """A record of an uncompressed WARC whose declared length swallows the next record."""
+
+
+def _swallows_a_record(data: mmap.mmap, at: int, end: int) -> bool:
+    """Whether the record read from ``at`` to ``end`` holds another record's start.
+
+    A record cut short still declares its full length, so its reading runs into the next
+    record and would take that one's start as its own bytes; the next record's header line
+    inside the block, where the block does not end cleanly, shows it.
+    """
+    if end >= len(data) or NEXT_RECORD.match(data, end):
+        return False
+    return WARC_HEADER_START.search(data, at + 1, end) is not None
 
 
 def _warc_page(record: ArcWarcRecord) -> Page | None:
