@@ -89,9 +89,14 @@ def build(
     """Build the tables of ``inputs`` into the directory ``out``, replacing it whole."""
     started = time.monotonic()
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _recover(out)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-", dir=out.parent))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _recover(out)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-{os.getpid()}-",
+                                    dir=out.parent))
+    except OSError as exc:
+        raise UsageError(f"cannot write the build to {out} ({exc.strerror}): choose an --out "
+                         "DIR in a folder you can write to") from exc
     tmp.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary directory
     summary = BuildSummary(out)
     try:

@@ -137,3 +137,18 @@ def test_every_output_column_is_described() -> None:
     missing = [f"{t.name}.{c.name}" for t in TABLES.values() for c in t.columns
                if len(c.description) < 10]
     assert not missing, missing
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["build", "tests/fixtures", "--out", "/proc/no/such/place"], "cannot write the build"),
+    (["build", "/no/such/input", "--out", "{tmp}/out"], "no such file or folder"),
+    (["crawl", "no-such-site"], "no site profile 'no-such-site'"),
+    (["search", "企业", "--data", "{tmp}/nothing"], "no such database"),
+    (["show", "nope", "--data", "{tmp}/nothing", "--out", "{tmp}/p.html"], "no such document"),
+    (["extract", "ftp://example.org/x.html"], "x.html"),
+])
+def test_user_errors_are_one_clear_line(tmp_path: Path, args: list[str], says: str) -> None:
+    done = bulletins(*(a.replace("{tmp}", str(tmp_path)) for a in args))
+    assert done.returncode != 0
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr

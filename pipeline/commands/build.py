@@ -40,4 +40,4 @@ def run(args: argparse.Namespace) -> int:
     if summary.problems > len(summary.first_problems):
         print(f"bulletins build: … and more: see {summary.out}/problems.csv", file=sys.stderr)
     print(summary, file=sys.stderr)
-    return 0
+    return 1 if summary.documents == 0 else 0  # nothing readable at all is a failure
