@@ -18,10 +18,12 @@ import shutil
 import sqlite3
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -36,13 +38,13 @@ from pipeline.records import EXTRACTOR_VERSION, Bulletin, Page, Problem
 
 log = logging.getLogger(__name__)
 
-DB_NAME = "bulletins.db"
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
 EXPORT_BATCH = 10_000  # rows per Parquet row group and per CSV write
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
-Mapper = Callable[[Callable[[Page], Bulletin | Problem], list[Page]], list[Bulletin | Problem]]
+Work = Callable[[Page], Bulletin | Problem]
+Mapper = Callable[[Work, list[Page]], list[Bulletin | Problem]]
 
 
 @dataclass
@@ -67,14 +69,22 @@ class BuildSummary:
         )
 
 
-def extract_page(page: Page) -> Bulletin | Problem:
-    """The per-document work, run in a worker: a bulletin, or the problem that stopped it."""
+def extract_page(page: Page, strict: bool = False) -> Bulletin | Problem:
+    """The per-document work, run in a worker: a bulletin, or the problem that stopped it.
+
+    ``strict`` (``--debug``) lets an unexpected error raise with its traceback instead.
+    """
     try:
         return extract(page)
     except UnreadableInput as exc:
         return Problem(page.source, "read", exc.reason)
     except Exception as exc:  # one bad document must not stop the build
-        return Problem(page.source, "extract", f"{type(exc).__name__}: {exc}")
+        if strict:
+            raise
+        frame = traceback.extract_tb(exc.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        return Problem(page.source, "extract", f"{type(exc).__name__} at {where}: {exc} "
+                                               "(a bug: run with --debug for the traceback)")
 
 
 def build(
@@ -85,6 +95,7 @@ def build(
     executor: str | None = None,
     progress: bool = False,
     batch_size: int = BATCH_SIZE,
+    strict: bool = False,
 ) -> BuildSummary:
     """Build the tables of ``inputs`` into the directory ``out``, replacing it whole."""
     started = time.monotonic()
@@ -102,12 +113,13 @@ def build(
     try:
         with (
             closing(sqlite3.connect(tmp / "staging.db")) as stage,
-            _previous(out / DB_NAME) as previous,
+            _previous(out / tables.DB_NAME) as previous,
             _mapper(jobs, executor) as map_pages,
         ):
             tables.create_sqlite_tables(stage)
             stage.execute("create table seen (doc_id text primary key)")
-            _collect(inputs, stage, previous, map_pages, batch_size, progress, summary)
+            work = partial(extract_page, strict=True) if strict else extract_page
+            _collect(inputs, stage, previous, map_pages, work, batch_size, progress, summary)
             stage.commit()
         _write_outputs(tmp / "staging.db", tmp, summary)
         (tmp / "staging.db").unlink()
@@ -134,6 +146,7 @@ def _collect(
     stage: sqlite3.Connection,
     previous: sqlite3.Connection | None,
     map_pages: Mapper,
+    work: Work,
     batch_size: int,
     progress: bool,
     summary: BuildSummary,
@@ -159,16 +172,17 @@ def _collect(
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                _extract_batch(stage, map_pages, batch, summary)
+                _extract_batch(stage, map_pages, work, batch, summary)
                 batch = []
         if batch:
-            _extract_batch(stage, map_pages, batch, summary)
+            _extract_batch(stage, map_pages, work, batch, summary)
 
 
 def _extract_batch(
-    stage: sqlite3.Connection, map_pages: Mapper, batch: list[Page], summary: BuildSummary
+    stage: sqlite3.Connection, map_pages: Mapper, work: Work, batch: list[Page],
+    summary: BuildSummary,
 ) -> None:
-    for page, result in zip(batch, map_pages(extract_page, batch), strict=True):
+    for page, result in zip(batch, map_pages(work, batch), strict=True):
         if isinstance(result, Bulletin):
             _add_bulletin(stage, result)
             summary.extracted += 1
@@ -194,7 +208,7 @@ def _add_problem(
 
 def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
     """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV."""
-    with closing(sqlite3.connect(tmp / DB_NAME)) as conn:
+    with closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
         tables.create_sqlite_tables(conn)
         conn.execute("attach database ? as staging", (str(staging),))
         for table in tables.TABLES.values():
@@ -295,7 +309,7 @@ def _swap(tmp: Path, out: Path) -> None:
     """Put the new build in place; the old one is kept aside until the new one is there."""
     old = out.with_name(f".{out.name}.old")
     if out.exists():
-        if not (out / DB_NAME).exists() and any(out.iterdir()):
+        if not (out / tables.DB_NAME).exists() and any(out.iterdir()):
             raise UsageError(f"{out} exists and is no bulletins build: not replacing it")
         os.replace(out, old)
     os.replace(tmp, out)

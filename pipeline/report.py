@@ -21,6 +21,12 @@ STATUS_LABELS = {
 }
 
 
+def number_text(value: float | int) -> str:
+    """`110076000000`, `2.6`, `12.5`: whole numbers in full, never `1.10076e+11`."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() else repr(value)
+
+
 def render(bulletin: Bulletin, *, max_facts_per_section: int = 8) -> str:
     lines = [
         f"{bulletin.title or '(no title)'}",
@@ -51,7 +57,8 @@ def render(bulletin: Bulletin, *, max_facts_per_section: int = 8) -> str:
 def _fact_lines(facts: list[Fact], limit: int) -> list[str]:
     lines = []
     for fact in facts[:limit]:
-        value = f"{fact.value}" + (f"-{fact.value_max}" if fact.value_max is not None else "")
+        value = number_text(fact.value) + (
+            f"-{number_text(fact.value_max)}" if fact.value_max is not None else "")
         about = fact.object or "?"
         extra = f" ({fact.qualifier})" if fact.qualifier else ""
         lines.append(f"           {value} {fact.unit} {about}{extra}   «{fact.text}»")

@@ -58,7 +58,7 @@ def profile_for_list(url: str, title_pattern: str | None = None) -> Profile:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"--list {url!r} is not an http(s) URL; give the list page's full address")
-    _check_regex(title_pattern or DEFAULT_TITLE_PATTERN, "--match")
+    check_regex(title_pattern or DEFAULT_TITLE_PATTERN, "--match")
     return Profile(
         name=parts.netloc,
         start_urls=(url,),
@@ -104,7 +104,7 @@ def _profile(name: str, table: dict, path: Path) -> Profile:
     hosts = table.get("allowed_hosts") or sorted({urlsplit(u).netloc for u in start_urls})
     for key in ("title_pattern", "link_pattern"):
         if table.get(key):
-            _check_regex(table[key], f"{where} {key}")
+            check_regex(table[key], f"{where} {key}")
     return Profile(
         name=name,
         start_urls=start_urls,
@@ -116,7 +116,7 @@ def _profile(name: str, table: dict, path: Path) -> Profile:
     )
 
 
-def _check_regex(pattern: str, where: str) -> None:
+def check_regex(pattern: str, where: str) -> None:
     try:
         re.compile(pattern)
     except re.error as exc:

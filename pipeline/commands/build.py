@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from pipeline.commands import positive_int
+
 HELP = "build the tables (Parquet, CSV, SQLite with search, datapackage.json) from a corpus"
 EXAMPLE = "bulletins build corpus/archive/ corpus/samples/ --out out/ --jobs 4"
 
@@ -19,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="directory to write, replaced whole when the build succeeds (default: out)",
     )
     parser.add_argument(
-        "--jobs", type=int, metavar="N",
+        "--jobs", type=positive_int, metavar="N",
         help="worker processes for extraction (default: all cores; 1: no pool)",
     )
     parser.add_argument(
@@ -33,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
 
     summary = build(
         args.inputs, args.out, jobs=args.jobs, executor=args.executor,
-        progress=sys.stderr.isatty(),
+        progress=sys.stderr.isatty(), strict=getattr(args, "debug", False),
     )
     for line in summary.first_problems:
         print(f"bulletins build: problem: {line}", file=sys.stderr)

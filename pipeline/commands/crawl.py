@@ -9,6 +9,8 @@ import os
 import sys
 from pathlib import Path
 
+from pipeline.commands import positive_int
+
 HELP = "fetch every progress bulletin a site lists into WARC files (polite, resumable, incremental)"
 EXAMPLE = "bulletins crawl liaoning-kjt --out corpus/archive/   # or: bulletins crawl --list URL"
 CONTACT_ENV = "BULLETINS_CONTACT"
@@ -35,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"archive folder: WARC files + manifest.sqlite (default: {ARCHIVE})")
     parser.add_argument("--dry-run", action="store_true",
                         help="read the list pages and print the URLs that would be fetched")
-    parser.add_argument("--max-pages", type=_positive_int, metavar="N",
+    parser.add_argument("--max-pages", type=positive_int, metavar="N",
                         help="read at most N list pages per start URL (newest first)")
     parser.add_argument("--since", type=_date, metavar="YYYY-MM-DD",
                         help="skip bulletins the list dates before this day")
@@ -44,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     polite = parser.add_argument_group("politeness and limits")
     polite.add_argument("--delay", type=_seconds, metavar="SECONDS",
                         help="seconds between requests to one host (default 1, or [crawler] delay)")
-    polite.add_argument("--concurrency", type=_positive_int, metavar="N",
+    polite.add_argument("--concurrency", type=positive_int, metavar="N",
                         help="requests in flight per host (default 1)")
     polite.add_argument("--timeout", type=_seconds, metavar="SECONDS",
                         help="give up on a silent server after this long (default 30)")
@@ -52,7 +54,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="retries on timeouts, connection errors, 429 and 5xx (default 3)")
     polite.add_argument("--backoff", type=_seconds, metavar="SECONDS",
                         help="first retry waits about this long, doubling after (default 1)")
-    polite.add_argument("--max-bytes", type=_positive_int, metavar="N",
+    polite.add_argument("--max-bytes", type=positive_int, metavar="N",
                         help="abort a response larger than this, decompressed (default 20 MiB)")
     polite.add_argument("--contact", metavar="EMAIL_OR_URL",
                         help=f"how a site admin reaches you, sent in the User-Agent "
@@ -63,11 +65,19 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.errors import UsageError
     from scrapers.crawl import CrawlJob, run_crawl, user_agent
     from scrapers.fetch import FetchPolicy
-    from scrapers.profiles import CrawlerConfig, get_profile, load_sites, profile_for_list
+    from scrapers.profiles import (
+        CrawlerConfig,
+        check_regex,
+        get_profile,
+        load_sites,
+        profile_for_list,
+    )
     from scrapers.progress import BarProgress
 
     if not args.sites and not args.list:
         raise UsageError(f"name a SITE from {args.sites_file} or give --list URL")
+    if args.match:
+        check_regex(args.match, "--match")
     config = CrawlerConfig()
     profiles = [profile_for_list(url, args.match) for url in args.list]
     if args.sites or args.sites_file.exists():
@@ -101,13 +111,6 @@ def run(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(f"bulletins crawl: {line}", file=sys.stderr)
     return 0
-
-
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
-    return value
 
 
 def _count(text: str) -> int:

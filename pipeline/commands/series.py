@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.audit import derived_tables, find_task, task_title
     from pipeline.charts import plot_series
     from pipeline.linking import period_order
+    from pipeline.report import number_text
 
     tables = derived_tables(args.build)
     key = find_task(tables["sections"], args.task)
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
         print("no counts reported for this task")
     else:
         shown = rows.assign(shown=[
-            f"{QUALIFIER_MARKS.get(q, '') if isinstance(q, str) else ''}{v:g}"
+            f"{QUALIFIER_MARKS.get(q, '') if isinstance(q, str) else ''}{number_text(v)}"
             for q, v in zip(rows["qualifier"], rows["value"], strict=True)
         ])
         table = shown.pivot_table(index="period", columns="metric", values="shown",
