@@ -24,13 +24,15 @@ from corpus import SEED
 from corpus.anomalies import planted_site
 from corpus.synthetic import SyntheticSite
 from pipeline.audit import build_bulletins, diff_periods
-from pipeline.build import DB_NAME, build
+from pipeline.build import build
+from pipeline.errors import UsageError
 from pipeline.extract import extract
 from pipeline.records import Page
 from pipeline.report import checks_table, render
 from pipeline.search import format_hit, search
 from pipeline.show import find_bulletin
 from pipeline.show import render as render_page
+from pipeline.tables import DB_NAME
 from scrapers.crawl import CrawlJob, run_crawl, user_agent
 from scrapers.fetch import FetchPolicy
 from scrapers.profiles import Profile
@@ -43,6 +45,7 @@ from scrapers.testsite import Page as Served
 DEMO_DELAY = 0.02
 DEMO_QUERY = "众创空间"
 DIFF_PERIODS = ("2017-05", "2017-06")
+DEMO_MARKER = ".bulletins-demo"
 ROBOTS = b"User-agent: *\nAllow: /\n"
 
 Say = Callable[[str], None]
@@ -72,6 +75,7 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     say("\n== 2. crawl a synthetic disclosure site (two publishers, GBK, paginated)")
     synthetic = planted_site(seed=0)
     archive = out / "archive"
+    _claim(out)
     if archive.exists():
         # the site comes up on new ports each run: yesterday's URLs would double the corpus
         say(f"   replacing the previous demo archive in {archive}")
@@ -124,6 +128,18 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     summary.seconds = time.monotonic() - started
     say("\n" + closing_lines(summary))
     return summary
+
+
+def _claim(out: Path) -> None:
+    """Mark ``out`` as the demo's, refusing a folder that holds anything else: each run
+    replaces the previous run's archive, and must never delete a real crawl."""
+    marker = out / DEMO_MARKER
+    if out.exists() and any(out.iterdir()) and not marker.exists():
+        raise UsageError(f"{out} already holds files the demo did not make; give "
+                         "`bulletins demo --out` an empty or new folder")
+    out.mkdir(parents=True, exist_ok=True)
+    marker.write_text("made by `bulletins demo`; its archive is replaced on each run\n",
+                      encoding="utf-8")
 
 
 @contextmanager

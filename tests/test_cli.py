@@ -146,6 +146,7 @@ def test_every_output_column_is_described() -> None:
     (["search", "企业", "--data", "{tmp}/nothing"], "no such database"),
     (["show", "nope", "--data", "{tmp}/nothing", "--out", "{tmp}/p.html"], "no such document"),
     (["extract", "ftp://example.org/x.html"], "x.html"),
+    (["demo", "--out", "tests"], "already holds files the demo did not make"),
 ])
 def test_user_errors_are_one_clear_line(tmp_path: Path, args: list[str], says: str) -> None:
     done = bulletins(*(a.replace("{tmp}", str(tmp_path)) for a in args))
