@@ -7,7 +7,6 @@ sequence that is no well-formed numeral returns None and the caller drops it.
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 
 # Traditional forms (兩, 萬, 億) too: mirror sites republish bulletins in Big5 (FORMATS.md §9).
@@ -20,7 +19,6 @@ CN_NUMERAL_CHARS = "".join(CN_DIGITS) + "".join(CN_SMALL_UNITS) + "".join(SCALES
 
 # `1,100.76` with thousands separators, or plain digits with an optional decimal part.
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-ARABIC_RE = re.compile(ARABIC)
 
 
 def arabic_value(text: str) -> int | float:

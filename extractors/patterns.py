@@ -38,7 +38,6 @@ for _unit in sorted(set(UNITS), key=len, reverse=True):
     UNITS_BY_FIRST_CHAR[_unit[0]] = (*UNITS_BY_FIRST_CHAR.get(_unit[0], ()), _unit)
 
 RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
-DURATION_UNITS = frozenset({"个工作日", "工作日", "个月", "小时", "分钟", "天", "周岁"})
 
 # Qualifiers (GUIDE "qualifier"). Prefixes bind the number right after them.
 PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (

@@ -54,3 +54,9 @@ def stands_alone(window: str, start: int, end: int) -> bool:
         if tok_start < end < tok_end:
             return False
     return True
+
+
+@lru_cache(maxsize=65536)
+def title_words(title: str) -> tuple[str, ...]:
+    """The words of a task title, for comparing titles across periods (pipeline.linking)."""
+    return tuple(jieba.lcut(title.strip(), HMM=False))

@@ -31,17 +31,17 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...]) -> list[Fact]:
     to the innermost section that holds it.
     """
     text = bulletin.text
-    spans: list[tuple[int, int, str | None, int | None]] = []
+    spans: list[tuple[int, int, str | None]] = []
     cursor = 0
     for sec in sections:
         if sec.start > cursor:
-            spans.append((cursor, sec.start, _enclosing(sections, cursor), None))
-        spans.append((sec.title_start, _own_end(sections, sec), sec.path, sec.no))
+            spans.append((cursor, sec.start, _enclosing(sections, cursor)))
+        spans.append((sec.title_start, _own_end(sections, sec), sec.path))
         cursor = _own_end(sections, sec)
     if cursor < len(text):
-        spans.append((cursor, len(text), _enclosing(sections, cursor), None))
+        spans.append((cursor, len(text), _enclosing(sections, cursor)))
     facts: list[Fact] = []
-    for start, end, path, _ in spans:
+    for start, end, path in spans:
         if end > start:
             facts.extend(
                 find_facts(text, start, end, section=path, publisher=bulletin.publisher)

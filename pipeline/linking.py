@@ -8,7 +8,6 @@ Bulletins are taken in period order, so the same input always gives the same key
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -105,12 +104,10 @@ def ordered(bulletins: Iterable[Bulletin], series: Series = series_of) -> list[B
 
 @lru_cache(maxsize=65536)
 def title_tokens(title: str) -> frozenset[str]:
-    import jieba  # the slow import and dictionary load happen only when linking runs
+    from extractors.segment import title_words  # jieba loads only when linking runs
 
-    jieba.setLogLevel(logging.WARNING)
     return frozenset(
-        t for t in jieba.lcut(title.strip()) if t.strip() and not PUNCT.match(t)
-        and t not in STOP_TOKENS
+        t for t in title_words(title) if t.strip() and not PUNCT.match(t) and t not in STOP_TOKENS
     )
 
 

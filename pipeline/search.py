@@ -11,8 +11,8 @@ from typing import Any
 
 from pipeline.errors import UsageError
 from pipeline.fts import fts_query, sentence_span
+from pipeline.tables import DB_NAME
 
-DB_NAME = "bulletins.db"
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 
 

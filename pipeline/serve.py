@@ -18,9 +18,8 @@ from datasette.plugins import pm
 
 from pipeline.errors import UsageError
 from pipeline.fts import FTS_TABLES, fts_query
-from pipeline.tables import TABLES
+from pipeline.tables import DB_NAME, TABLES
 
-DB_NAME = "bulletins.db"
 FACETS = {
     "bulletins": ["publisher", "period", "region"],
     "sections": ["status", "period", "publisher"],

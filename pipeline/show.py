@@ -13,7 +13,8 @@ from pipeline import tables
 from pipeline.errors import UsageError
 from pipeline.fts import sentence_span
 from pipeline.records import Bulletin, Fact
-from pipeline.search import DB_NAME, open_db
+from pipeline.search import open_db
+from pipeline.tables import DB_NAME
 
 MIN_ID_PREFIX = 6  # shortest doc_id prefix accepted, like a short git hash
 

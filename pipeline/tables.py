@@ -26,6 +26,7 @@ from pipeline.records import EXTRACTOR_VERSION, Bulletin, Fact, Problem, Section
 from pipeline.series import COLUMNS as series_columns
 
 Row = tuple[Any, ...]
+DB_NAME = "bulletins.db"  # the one SQLite file of a build, beside the Parquet and CSV
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""scrapers/ never parses a bulletin: it imports nothing of pipeline but records and errors."""
+"""scrapers/ never parses a bulletin and extractors/ never reads a page: neither imports the
+other, nor anything of pipeline but records and errors."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-SCRAPERS = Path(__file__).resolve().parents[1] / "scrapers"
+ROOT = Path(__file__).resolve().parents[1]
+STAGES = {"scrapers": "extractors", "extractors": "scrapers"}
 ALLOWED = {"pipeline.records", "pipeline.errors"}
 
 
@@ -21,7 +23,11 @@ def imported(path: Path) -> set[str]:
     return names
 
 
-@pytest.mark.parametrize("path", sorted(SCRAPERS.glob("*.py")), ids=lambda p: p.name)
-def test_scrapers_import_only_records_and_errors_of_the_pipeline(path: Path) -> None:
-    ours = {n for n in imported(path) if n.split(".")[0] in ("pipeline", "extractors")}
+@pytest.mark.parametrize(
+    "path", sorted(p for stage in STAGES for p in (ROOT / stage).glob("*.py")),
+    ids=lambda p: f"{p.parent.name}/{p.name}",
+)
+def test_stage_imports_only_records_and_errors_of_the_pipeline(path: Path) -> None:
+    other = STAGES[path.parent.name]
+    ours = {n for n in imported(path) if n.split(".")[0] in ("pipeline", other)}
     assert ours <= ALLOWED, ours
