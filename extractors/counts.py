@@ -24,6 +24,7 @@ from extractors.patterns import (
     AFTER_UNIT_NAME_WORDS,
     CLAUSE_QUALIFIERS,
     ENUMERATOR_SUFFIXES,
+    EVENT_WORDS,
     INFIX_QUALIFIERS,
     LABEL_UNITS_FOR_CHINESE,
     MAX_LABEL_QUOTE,
@@ -155,8 +156,10 @@ def _chinese_is_count(
     s = match.start()
     if match.group("cn") == "一":
         return False  # 一批, 一个时期, 一支队伍: the indefinite article, not a count
-    if unit in LABEL_UNITS_FOR_CHINESE and not _ends_clause(text, unit_end, hi):
-        return False  # 二期项目, 五期土地整治项目: a phase or grade naming what follows
+    if unit in LABEL_UNITS_FOR_CHINESE and not (
+        _ends_clause(text, unit_end, hi) and _after_event_word(text, s, lo)
+    ):
+        return False  # 二期项目, 产业园二期。: a phase or grade, not a number of sessions
     w_lo = max(lo, s - 4)
     w_hi = min(hi, unit_end + 4)
     return stands_alone(text[w_lo:w_hi], s - w_lo, unit_end - w_lo)
@@ -165,6 +168,12 @@ def _chinese_is_count(
 def _ends_clause(text: str, pos: int, hi: int) -> bool:
     """`开展培训二十三期,…`: nothing follows the unit in its clause, so it counts."""
     return pos >= hi or text[pos] in CLAUSE_ENDS
+
+
+def _after_event_word(text: str, s: int, lo: int) -> bool:
+    """`开展电商培训二十三期`: sessions held are counted; `产业园二期` names a phase."""
+    clause = text[context.clause_start(text, s, lo):s]
+    return any(word in clause for word in EVENT_WORDS)
 
 
 def _skip_spaces(text: str, p: int, hi: int) -> int:

@@ -14,7 +14,8 @@ UNITS: tuple[str, ...] = (
     "人次", "家次", "户次", "人", "名", "位", "户", "家", "所",
     # things, events, documents
     "项", "个次", "个百分点", "个", "件", "宗", "起", "条", "份", "张", "套", "座", "处",
-    "台件", "台套", "台", "辆", "艘", "枚", "票", "幅", "本", "篇", "册", "部", "栋",
+    "台次", "台件", "台套", "台", "辆", "笔", "架次", "班次", "车次", "例",
+    "艘", "枚", "票", "幅", "本", "篇", "册", "部", "栋",
     "间", "株", "棵", "头", "只", "支", "批次", "批", "类", "场次", "场", "轮次", "轮",
     "航次", "趟次", "次", "期", "册", "块", "片", "根", "盏", "组",
     # area, length, volume, mass, energy, data
@@ -63,6 +64,9 @@ AFTER_UNIT_NAME_WORDS = ("全会", "会议", "全体会议", "产业", "党代�
 # A Chinese numeral with these is a phase or grade label (`二期项目`, `五期土地整治项目`)
 # unless nothing follows in its clause (`开展培训二十三期,`).
 LABEL_UNITS_FOR_CHINESE = frozenset({"期", "类", "级"})
+
+# Before a Chinese numeral and 期, these make it a number of sessions held (`培训二十三期`).
+EVENT_WORDS = ("培训", "举办", "开展", "组织", "讲座", "办班", "培训班", "研修", "期刊")
 
 # Brackets whose short content is a label or slogan (`“6+4”政策`, `“三步走”`): numbers inside
 # are not counts. Book-title brackets hold document names (`《…(2017—2020年)实施方案》`).

@@ -27,22 +27,26 @@ FIRST_HEADING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二�
 TASK = r"(?:重点|主要|攻坚|目标)?(?:工作)?(?:任务|事项|指标|工作)?"
 UNIT = r"[项件个条]"
 # `已完成的有58个`, `欠进度的有17个`, `达到序时进度的为44项`: a bucket word, then its count.
-HAS = r"(?:的?有|的?为|的)?"
+HAS = r"(?:的?有|的?为|的)?\s*"  # \s: a hard line break from a PDF (`进度滞后\n3个`)
 
 # The buckets' words as tally sentences write them (FORMATS §5). A word must not be the tail
 # of its opposite: `未达到序时进度` is behind, not `达到序时进度`; `超序时进度` is ahead.
 NOT_NEGATED = r"(?<![未不欠超后])"
 ON_SCHEDULE_WORDS = (r"(?:基本)?(?:按序时推进|序时推进|达序推进|达到序时进度|达序时进度|达进度|"
-                     r"按计划推进|正在推进|推进中|有序推进)")
+                     r"按计划推进|正在推进|推进中|有序推进|正常推进|顺利推进|按期推进)")
 # Ahead of schedule: `超进度的有10个`, `超序时进度6项`.
 AHEAD_WORDS = r"(?:超进度|超序时进度|超序时)"
 BEHIND_WORDS = (r"(?:逾期|进度滞后|滞后于序时进度|滞后序时进度|滞后序时|滞后|欠序时进度|欠进度|"
-                r"未达到序时进度|未达到序时|未达序时进度|未达序时)")
+                r"未达到序时进度|未达到序时|未达序时进度|未达序时|未完成)")
 
 # Each field's phrasings, from the seed and FORMATS §2/§5 tally sentences.
 FIELD_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     # `共牵头负责8项` (seed), `牵头3项`
-    "lead": (re.compile(rf"牵头(?:负责|承担)?(?:了)?{NUM}{UNIT}"),),
+    "lead": (re.compile(rf"牵头(?:负责|承担)?(?:了)?{NUM}{UNIT}"),
+             # `我局牵头负责市委市政府为民办实事项目4项`, `涉及我委牵头任务6项`: what is led,
+             # then its count, in one clause
+             re.compile(rf"(?:我|本)[厅局委办]牵头(?:负责|承担)?(?:的)?[^,，。;；:：\d]{{0,16}}?"
+                        rf"{NUM}项")),
     # `责任负责2项` (seed), `配合5项`, `参与3项`
     "responsible": (re.compile(rf"(?:责任负责|配合(?:负责|完成)?|参与){NUM}{UNIT}"),),
     # `共10项任务`, `承担12项重点任务`, `涉及9项`; `共N项` not followed by a lead/responsible verb;
@@ -66,6 +70,9 @@ FIELD_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "behind": (re.compile(rf"{BEHIND_WORDS}{HAS}{NUM}{UNIT}"),
                re.compile(rf"{NUM}{UNIT}(?:任务)?{BEHIND_WORDS}")),
 }
+
+# Any count of tasks or items the header states (`共涉及28个子项目`, `45项`).
+STATED_COUNT = re.compile(rf"{NUM}\s*[项个件]")
 
 # The number of tasks the header says the bulletin covers, in weaker phrasings read only when
 # the patterns above find no total and every such phrase in the header gives one number:
@@ -127,4 +134,17 @@ def find_summary(text: str) -> Summary:
     ahead = found.pop("ahead", None)
     if ahead is not None and not ahead_is_subset:
         found["on_schedule"] = found.get("on_schedule", 0) + ahead
+    _total_from_parts(header, found)
     return Summary(**found)
+
+
+def _total_from_parts(header: str, found: dict[str, int]) -> None:
+    """`十项重点民生实事,共涉及28个子项目…已完成4个,按序时推进21个,进度滞后3个`: where the
+    total read disagrees with its buckets and they add up to another number the header
+    states, that number is the total."""
+    parts = [found[b] for b in ("completed", "on_schedule", "behind") if b in found]
+    if "total" not in found or len(parts) < 2 or found["total"] == sum(parts):
+        return  # a total the header does not state is not inferred
+    stated = {chinese_int(m.group(1)) for m in STATED_COUNT.finditer(header)}
+    if sum(parts) in stated:
+        found["total"] = sum(parts)

@@ -30,6 +30,7 @@ CASES = [
         "累计完成投资。(未完成)", ("behind", "(未完成)"), id="not-completed-not-completed"
     ),
     pytest.param("(超进度)", ("in_progress", "(超进度)"), id="ahead-is-in-progress"),
+    pytest.param("完成规划编制。【正常推进】", ("in_progress", "【正常推进】"), id="normal-pace"),
     pytest.param("(已完成或超额完成)", ("completed", "(已完成或超额完成)"), id="longest-phrase"),
     pytest.param("(推进中)后续完成情况:已完成。", ("completed", "完成情况:已完成"), id="last-wins"),
     pytest.param("各项工作按序时推进,进展顺利。", (None, None), id="prose-on-schedule"),

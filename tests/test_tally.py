@@ -30,6 +30,13 @@ CASES = [
      "。",
      {}),
     ("no-tally", "现将2022年工作情况报告如下:一、基本情况全年完成投资12亿元。", {}),
+    ("normal-pace-and-not-done", "全年共45项重点工作,已完成12项,正常推进30项,未完成3项。",
+     {"total": 45, "completed": 12, "on_schedule": 30, "behind": 3}),
+    ("led-thing-named-before-count", "2023年,我局牵头负责市政府为民办实事项目4项。截至6月底,"
+     "已完成1项,按序时推进3项。", {"lead": 4, "completed": 1, "on_schedule": 3}),
+    ("pdf-line-break-before-count", "确定的十项民生实事,共涉及28个子项\n目。已完成4个子项目,"
+     "按序时推进21个,进度滞后\n3个。", {"total": 28, "completed": 4, "on_schedule": 21,
+                                       "behind": 3}),
     ("only-what-is-stated", "截至目前,已完成任务3项。\n1.推进改革。\n其余7项按计划推进"
                             "。", {"completed": 3}),
     # `的有N个/项` after every bucket word.
