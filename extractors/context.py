@@ -63,10 +63,17 @@ SELF_REFERENCE = re.compile(r"^(?:我|本)(?:省|市|县|区|厅|局|委|办|部
 # verbs, adverbs, prepositions, pronouns, numerals, particles (`发出提醒函`, `共上会评审`).
 LEADING_NON_NOUN_FLAGS = VERB_FLAGS | {"p", "d", "ad", "r", "m", "mq", "f", "u", "uj", "ul",
                                        "c", "x", "t", "q"}
-# Units that count actions or amounts, whose object may be an action noun (`投资1092万元`,
-# `巡查3656次`); units of things (`家`, `个`) need a real noun (`上会评审122家` has none).
-ACTION_UNITS = frozenset({"元", "美元", "", "次", "人次", "个次", "航次", "场次", "轮次", "亩",
-                          "公顷", "平方米", "平方千米", "吨", "立方米"})
+# Units that count things (`家`, `个`): their object must be a noun, since an action noun
+# before them is the verb (`上会评审122家` counts enterprises, not reviews). Every other unit
+# (amounts, lengths, cases, sessions: `投资1092万元`, `巡查3656次`, `投诉举报1.52万件`) may
+# be named by an action noun or an idiom jieba does not tag as a noun.
+THING_COUNT_UNITS = frozenset({
+    "个", "家", "项", "名", "位", "人", "户", "所", "条", "座", "处", "台", "辆", "艘", "张",
+    "套", "支", "批", "期", "类", "只", "头", "株", "棵", "间", "栋", "部", "本", "册", "篇",
+    "份", "個", "項", "條", "張", "處", "臺", "輛", "戶",
+})
+# jieba tags some names of things as state words or idioms (`邻里纠纷` z, `残垣断壁` i).
+NAME_FLAGS = NOUN_FLAGS | {"z", "i"}
 # Entities named by these are the publisher's own scope, not another body (`全省`, `我市`).
 OWN_SCOPE = ("全", "我", "本", "各", "该", "省内", "市内")
 
@@ -242,8 +249,8 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     noun = "".join(w for w, _ in toks)
     # Amounts (元, 亩, 次) are of indicators jieba rarely tags as nouns (`罚没款`, `一般公共预算
     # 收入`); things (家, 个) need a noun, or a measure-word ending (`充电桩` 桩 q).
-    named = toks and (unit in ACTION_UNITS or toks[-1][1] == "q"
-                      or any(f in NOUN_FLAGS for _, f in toks))
+    named = toks and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
+                      or any(f in NAME_FLAGS for _, f in toks))
     if len(noun) < 2 or not named or _is_tally_word(noun):
         predicate = "".join(lead) + noun + "".join(tail)
         return _Before(entity, predicate or None, None)

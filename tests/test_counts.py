@@ -170,6 +170,11 @@ DETAILS = [
     ("涉企经营许可事项106项全部纳入改革。", 0, "object", "涉企经营许可事项"),
     ("全面完成12个“千人以下”农村水源地整治。", 0, "object", "农村水源地整治"),
     ("城镇调查失业率5.5%,城镇新增就业2.5万人。", 1, "entity", None),
+    # amounts, cases and sessions may be named by action nouns and idioms; things may not
+    ("受理消费投诉举报1.52万件。", 0, "object", "消费投诉举报"),
+    ("清理河道垃圾12.6吨,拆除残垣断壁17处。", 1, "object", "残垣断壁"),
+    ("婚姻家庭纠纷12件、邻里纠纷15件。", 1, "object", "邻里纠纷"),
+    ("已完成绿道建设31.5公里。", 0, "object", "绿道建设"),
     ("约8.3万宗调查成果。", 0, "qualifier", "approx"),
     ("培训130余名干部。", 0, "qualifier", "over"),
     ("吸引30多家企业。", 0, "qualifier", "over"),
