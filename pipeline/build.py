@@ -219,10 +219,12 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
             )
         conn.commit()
         conn.execute("detach database staging")
-        _audit(conn)
-        conn.commit()
+        # Indexes before the audit: it reads every document's rows and updates them by
+        # doc_id, which without them is a scan per document, quadratic in the corpus.
         for table in ("sections", "facts", "problems"):
             conn.execute(f"create index [idx_{table}_doc_id] on [{table}] (doc_id)")
+        _audit(conn)
+        conn.commit()
         create_search_index(conn)
         conn.commit()
         conn.execute("vacuum")
