@@ -47,6 +47,7 @@ META_LINE = re.compile(r"^(?:\s*(?:" + "|".join(META_FIELDS) + r")\s*[:：]"
                        r"|.*(?:>>|»|->|→|>\s*\S+\s*>))")
 # A title stands among the page's first lines: at most this many metadata lines above it.
 TITLE_LINES_MAX = 6
+HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 META_TITLE_KEYS = ("articletitle", "title", "dc.title")
 
 # --- dates ------------------------------------------------------------------------------
@@ -58,9 +59,9 @@ BARE_LABEL = re.compile(rf"(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
 # Sign-off: an issuing body then a date, at the end or before the attachment list.
 ORG_SUFFIX = r"(?:局|厅|委员会|管委会|委|办公室|办|政府|中心|院|署|部|室|会|公司)"
 SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日"
-                      r"(?=\s*(?:$|附件|\(此件))")
+                      r"(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
 SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
-                         rf"({CN_NUM}{{1,3}})日(?=\s*(?:$|附件|\(此件))")
+                         rf"({CN_NUM}{{1,3}})日(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
 # A sign-off line of its own, anywhere: the issuing body, a gap, an unlabelled ISO or
 # Chinese date (`某市民生实事工作领导小组办公室    2023-10-16`, often right under the title).
 SIGN_OFF_LINE = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+{DATE}日?[ \t]*$")
@@ -123,7 +124,7 @@ OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?\d{{4}}年
 # Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
 SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
                           rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?日"
-                          r"(?=\s*(?:$|附件|\(此件))")
+                          r"(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
 SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
 LEVEL_PREFIX = "省市区县"
 # Characters that make a level character part of a place word (`片区管理局`, `全省`, `本市`),
@@ -172,7 +173,7 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
         if m and _title_like(m.group(1)):
             return _squeeze(m.group(1))
     first_line = _first_line(text)
-    for candidate in (first_line, first_line.split(" ", 1)[0]):
+    for candidate in (first_line, first_line.split(" ", 1)[0], *_title_lines(text)):
         if _title_like(candidate):
             return _squeeze(candidate)
     if html_title:
@@ -190,6 +191,26 @@ def _first_line(text: str) -> str:
         if not META_LINE.match(line):
             return line
     return lines[0] if lines else ""
+
+
+def _title_lines(text: str) -> list[str]:
+    """Candidates below a masthead (`督查通报 / 第5期 / 督查室 2023年9月8日`, `…文件 / 文号`):
+    each of the first lines, and each joined with the next, for a title a PDF broke in two
+    (`…重点民生实事` / `进展情况的通报`). Numbered headings are the body, not the title."""
+    lines = [line.strip() for line in text.split("\n") if line.strip()][:TITLE_LINES_MAX + 1]
+    lines = [line for line in lines if not META_LINE.match(line)]
+    head = []
+    for line in lines:
+        if HEADING_START.match(line):
+            break
+        head.append(line)
+    out = []
+    for i, line in enumerate(head):
+        out.append(line)
+        # a line that is no title itself may be one's first half (no masthead gap in it)
+        if i + 1 < len(head) and not _title_like(line) and not re.search(r"\s", line):
+            out.append(line + head[i + 1])
+    return out
 
 
 def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
