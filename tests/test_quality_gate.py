@@ -17,9 +17,8 @@ import pytest
 
 from tests.helpers import GOLD, REAL, ROOT, SCORER, SEED, SHARED, need_shared
 
-# Our own red-team set: bulletins of other layouts and provinces written for this project
-# and annotated by GUIDE.md (tests/heldout/README.md), guarding what the shared gold lacks.
-HELDOUT = ROOT / "tests" / "heldout"
+# Our own red-team sets (tests/heldout*/README.md): bulletins of other layouts and provinces
+# written for this project and annotated by GUIDE.md, guarding what the shared gold lacks.
 
 FLOORS = json.loads((ROOT / "tests" / "quality_floors.json").read_text(encoding="utf-8"))
 
@@ -84,14 +83,16 @@ def test_no_regression_against_the_measured_baseline(all_gold_scores: dict[str, 
         assert all_gold_scores[metric] >= floor, f"{metric} fell to {all_gold_scores[metric]}"
 
 
-def test_heldout_layouts_meet_their_floors(tmp_path: Path) -> None:
+@pytest.mark.parametrize("name", ["heldout", "heldout2"])
+def test_heldout_layouts_meet_their_floors(tmp_path: Path, name: str) -> None:
     need_shared()  # the scorer lives in ../shared
-    out = tmp_path / "heldout.jsonl"
-    extract_to(out, gold_inputs(HELDOUT / "gold", HELDOUT))
-    scores = score(out, [HELDOUT / "gold"])
+    folder = ROOT / "tests" / name
+    out = tmp_path / f"{name}.jsonl"
+    extract_to(out, gold_inputs(folder / "gold", folder))
+    scores = score(out, [folder / "gold"])
     assert scores["unpaired"] == 0
-    for metric, floor in FLOORS["heldout"].items():
-        assert scores[metric] >= floor, f"held-out {metric} {scores[metric]} < {floor}"
+    for metric, floor in FLOORS[name].items():
+        assert scores[metric] >= floor, f"{name} {metric} {scores[metric]} < {floor}"
 
 
 def test_every_real_document_goes_through(tmp_path: Path) -> None:
