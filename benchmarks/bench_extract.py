@@ -173,7 +173,7 @@ def report(rows: list[dict], profiles: list[dict]) -> str:
                        f"{w['posseg_chars']:,} characters; lcut {w['lcut_calls']:,} windows, "
                        f"{w['lcut_chars']:,} characters; the texts hold {w['text_chars']:,} "
                        f"characters ({(w['posseg_chars'] + w['lcut_chars']) / w['text_chars']:.0%}"
-                       " of them went through jieba, POS-tagging with HMM for posseg).")
+                       " of them went through jieba, dictionary words only, no HMM).")
         out.append("\n")
         out.append(common.table(["hottest functions (own time)", "calls", "own s", "cum s",
                                  "share"],
