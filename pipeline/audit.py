@@ -1,9 +1,9 @@
 """Linking, series and checks over whole tables: what ``bulletins build``, ``diff`` and
 ``series`` call.
 
-``derive_tables`` is the build's one entry point: the dataset frames in, the sections and
-facts with their ``task_key`` and the new ``series`` and ``checks`` frames out. It turns the
-frames back into records and runs the same functions that ``diff`` runs on two files, so a
+``audit`` is what the build runs, one report series at a time, on records read back from
+its database; ``derive_tables`` does the same for dataset frames (notebooks, builds made
+before the audit existed). Both run the functions that ``diff`` runs on two files, so a
 finding reads the same wherever it is made.
 """
 
@@ -36,9 +36,13 @@ class Audit:
     checks: list[Check]
 
 
-def audit(bulletins: list[Bulletin], fact_ids: dict[tuple[str, int, int], str]) -> Audit:
-    """Link every task, line up its counts and run every check, on records."""
-    links = link_tasks(bulletins)
+def audit(
+    bulletins: list[Bulletin], fact_ids: dict[tuple[str, int, int], str],
+    taken: set[str] | None = None,
+) -> Audit:
+    """Link every task, line up its counts and run every check, on records; ``taken``: see
+    ``link_tasks``."""
+    links = link_tasks(bulletins, taken=taken)
 
     def fact_id(doc_id: str, fact: Fact) -> str:
         return fact_ids[(doc_id, fact.start, fact.end)]

@@ -29,11 +29,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from pipeline import tables
-from pipeline.audit import audit
+from pipeline.audit import Audit, audit
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.extract import extract
 from pipeline.fts import create_search_index
 from pipeline.inputs import iter_pages
+from pipeline.linking import series_of
 from pipeline.records import EXTRACTOR_VERSION, Bulletin, Page, Problem
 
 log = logging.getLogger(__name__)
@@ -246,15 +247,29 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
 def _audit(conn: sqlite3.Connection) -> None:
     """Cross-document work, once every document is in: task keys, series and checks.
 
-    Linking needs a publisher's whole run of bulletins, so this step holds the built
-    records in memory (the extraction before it streams).
+    Tasks are linked and checked within one report series (a publisher's monthly bulletins,
+    say), so the series are read and audited one at a time: memory holds the largest
+    series, not the corpus.
     """
-    doc_ids = [row[0] for row in conn.execute("select doc_id from bulletins order by doc_id")]
-    records = [tables.read_bulletin(conn, doc_id) for doc_id in doc_ids]
-    conn.row_factory = None
-    fact_ids = {(d, start, end): f for d, start, end, f in
-                conn.execute("select doc_id, start, [end], fact_id from facts")}
-    found = audit([r for r in records if r is not None], fact_ids)
+    heads = conn.execute("select doc_id, source, url, title, publisher from bulletins")
+    by_series: dict[tuple[str, str], list[str]] = {}
+    for doc_id, source, url, title, publisher in heads.fetchall():
+        head = Bulletin(source=source, sha256=doc_id, text="", url=url, title=title,
+                        publisher=publisher)
+        by_series.setdefault(series_of(head), []).append(doc_id)
+    taken: set[str] = set()
+    for key in sorted(by_series):
+        doc_ids = sorted(by_series[key])
+        records = [r for r in (tables.read_bulletin(conn, d) for d in doc_ids) if r is not None]
+        conn.row_factory = None
+        marks = ",".join("?" * len(doc_ids))
+        fact_ids = {(d, start, end): f for d, start, end, f in conn.execute(
+            f"select doc_id, start, [end], fact_id from facts where doc_id in ({marks})",
+            doc_ids)}
+        _write_audit(conn, audit(records, fact_ids, taken))
+
+
+def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
     links = sorted(found.links.items())
     conn.executemany(
         "update sections set task_key = ?, link_score = ?, link_method = ? "

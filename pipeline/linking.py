@@ -154,13 +154,18 @@ class _Group:
 
 
 def link_tasks(
-    bulletins: Iterable[Bulletin], series: Series = series_of
+    bulletins: Iterable[Bulletin], series: Series = series_of, taken: set[str] | None = None
 ) -> dict[tuple[str, str], Link]:
     """Every section's ``Link``, keyed by (doc sha256, section path); tasks are linked within
-    each of ``series`` (by default: a publisher's report series)."""
+    each of ``series`` (by default: a publisher's report series).
+
+    ``taken`` holds the keys already given, for a caller that links one series at a time;
+    the keys given here are added to it.
+    """
     links: dict[tuple[str, str], Link] = {}
     groups: dict[tuple[str, str], _Group] = {}
-    keys: set[str] = set()  # across series: two series of one publisher may share numbers
+    # across series: two series of one publisher may share numbers
+    keys: set[str] = taken if taken is not None else set()
     for bulletin in ordered(bulletins, series):
         year = year_of(bulletin)
         group = groups.setdefault(series(bulletin), _Group())
