@@ -31,6 +31,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 CONVERT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".rtf")
 USER_AGENT = f"gov-bulletins/{RELEASE} (research dataset builder)"
 TIMEOUT_S = 30.0
+MAX_BYTES = 20 * 1024 * 1024  # as the crawler: no bulletin page is larger
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")
 # What follows a record's block: its closing blank lines, then the next record or the end.
@@ -42,7 +43,7 @@ GZIP_MEMBER_START = b"\x1f\x8b\x08"
 def iter_pages(specs: Iterable[str]) -> Iterator[Page | UnreadableInput]:
     for spec in specs:
         if re.match(r"https?://", spec, re.I):
-            yield _fetch(spec)
+            yield fetch_page(spec)
             continue
         path = Path(spec)
         if path.is_dir():
@@ -167,11 +168,21 @@ def _next_record(data: mmap.mmap, after: int, gzip_start: bytes | None) -> int:
     return len(data) if nxt < 0 else nxt
 
 
-def _fetch(url: str) -> Page | UnreadableInput:
+def fetch_page(url: str, max_bytes: int = MAX_BYTES) -> Page | UnreadableInput:
+    """One URL the user named (no crawling): streamed, and refused past ``max_bytes``."""
     try:
-        with httpx.Client(timeout=TIMEOUT_S, follow_redirects=True,
-                          headers={"User-Agent": USER_AGENT}) as client:
-            response = client.get(url)
+        with (
+            httpx.Client(timeout=TIMEOUT_S, follow_redirects=True,
+                         headers={"User-Agent": USER_AGENT}) as client,
+            client.stream("GET", url) as response,
+        ):
+            body = bytearray()
+            for chunk in response.iter_bytes():  # decompressed: a gzip bomb stops here too
+                body += chunk
+                if len(body) > max_bytes:
+                    return UnreadableInput(url, f"the page is larger than {max_bytes:,} bytes "
+                                                "(decompressed): save it and pass the file "
+                                                "if it really is a bulletin")
     except httpx.HTTPError as exc:
         return UnreadableInput(url, f"cannot fetch ({type(exc).__name__}: {_first_line(exc)}): "
                                     "check the address and the network, or save the page and "
@@ -180,12 +191,13 @@ def _fetch(url: str) -> Page | UnreadableInput:
         return UnreadableInput(url, f"server answered HTTP {response.status_code} "
                                     f"{response.reason_phrase}: check the address, or save the "
                                     "page from a browser and pass the file")
-    reason = not_text_reason(response.content)
+    content = bytes(body)
+    reason = not_text_reason(content)
     if reason:
         return UnreadableInput(url, reason)
     return Page(
         source=url,
-        content=response.content,
+        content=content,
         headers=tuple(response.headers.items()),
         url=str(response.url),
         fetched=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import socket
 import threading
@@ -13,7 +14,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.errors import UnreadableInput
-from pipeline.inputs import iter_pages
+from pipeline.inputs import fetch_page, iter_pages
 from pipeline.read import read_page
 from pipeline.records import Page
 
@@ -104,6 +105,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/html; charset=gbk")
             self.end_headers()
             self.wfile.write(GBK_PAGE)
+        elif self.path == "/gzip-bomb.html":
+            body = gzip.compress(b"<p>" + b"0" * 3_000_000)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
         elif self.path == "/moved":
             self.send_response(302)
             self.send_header("Location", "/gbk.html")
@@ -134,6 +143,11 @@ def test_url_fetch_gbk_page_with_redirect(server):
     assert bulletin.title == "某县2019年三季度重点任务完成情况通报"
     assert bulletin.period == "2019-Q3"
     assert bulletin.summary.completed == 3
+
+
+def test_url_larger_than_the_limit_is_refused_while_streaming(server):
+    item = fetch_page(f"{server}/gzip-bomb.html", max_bytes=1_000_000)
+    assert isinstance(item, UnreadableInput) and "larger than 1,000,000 bytes" in item.reason
 
 
 def test_url_non_2xx_is_reported(server):
