@@ -19,12 +19,13 @@ import sqlite3
 import tempfile
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from tqdm import tqdm
 
@@ -45,7 +46,9 @@ FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them al
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
 Work = Callable[[Page], Bulletin | Problem]
-Mapper = Callable[[Work, list[Page]], list[Bulletin | Problem]]
+# Starts the work on a batch and returns its results in order, computed by the time they
+# are iterated: a pool's work runs while the caller does other things.
+Mapper = Callable[[Work, list[Page]], Iterable[Bulletin | Problem]]
 
 
 @dataclass
@@ -154,6 +157,7 @@ def _collect(
 ) -> None:
     """Read every input once; reuse, extract or record a problem for each document."""
     batch: list[Page] = []
+    pending: tuple[list[Page], Iterable[Bulletin | Problem]] | None = None
     with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
         for item in iter_pages(inputs):
             bar.update()
@@ -173,17 +177,26 @@ def _collect(
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
-                _extract_batch(stage, map_pages, work, batch, summary)
-                batch = []
+                # the next batch starts before the last one's results are stored, so the
+                # workers extract while this process reads and writes
+                started = (batch, map_pages(work, batch))
+                if pending:
+                    _store_batch(stage, *pending, summary)
+                pending, batch = started, []
         if batch:
-            _extract_batch(stage, map_pages, work, batch, summary)
+            started = (batch, map_pages(work, batch))
+            if pending:
+                _store_batch(stage, *pending, summary)
+            pending = started
+        if pending:
+            _store_batch(stage, *pending, summary)
 
 
-def _extract_batch(
-    stage: sqlite3.Connection, map_pages: Mapper, work: Work, batch: list[Page],
+def _store_batch(
+    stage: sqlite3.Connection, batch: list[Page], results: Iterable[Bulletin | Problem],
     summary: BuildSummary,
 ) -> None:
-    for page, result in zip(batch, map_pages(work, batch), strict=True):
+    for page, result in zip(batch, results, strict=True):
         if isinstance(result, Bulletin):
             _add_bulletin(stage, result)
             summary.extracted += 1
@@ -371,7 +384,8 @@ def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
         yield lambda fn, batch: [fn(page) for page in batch]
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield lambda fn, batch: list(pool.map(fn, batch))
+        # a few chunks per worker: one document per message made the pool slower than none
+        yield lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs)))
 
 
 @contextmanager
@@ -385,4 +399,9 @@ def _dask_mapper(executor: str) -> Iterator[Mapper]:
             "--executor dask:// needs dask.distributed: pip install 'gov-bulletins[dask]'"
         ) from None
     with Client("tcp://" + executor.removeprefix("dask://")) as client:
-        yield lambda fn, batch: client.gather(client.map(fn, batch, pure=False))
+        yield lambda fn, batch: _gathered(client, client.map(fn, batch, pure=False))
+
+
+def _gathered(client: Any, futures: list[Any]) -> Iterator[Bulletin | Problem]:
+    """The cluster's results, fetched only when iterated (the work is already running)."""
+    yield from client.gather(futures)
