@@ -381,7 +381,7 @@ def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
-        yield lambda fn, batch: [fn(page) for page in batch]
+        yield lambda fn, batch: (fn(page) for page in batch)  # lazy: one batch alive
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         # a few chunks per worker: one document per message made the pool slower than none
