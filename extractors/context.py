@@ -243,7 +243,9 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         if (len(toks) == 1 and toks[0][1] in VERB_FLAGS and toks[0][0] not in ACTION_WORDS
                 and len(toks[0][0]) >= MIN_LONE_VERB_NOUN):
             break
-        lead.append(toks.pop(0)[0])
+        word, flag = toks.pop(0)
+        if flag != "t" and word not in LEADING_FILLERS:  # the predicate says what was done
+            lead.append(word)
     if len(toks) == 1 and len(toks[0][0]) == 1 and lead:
         toks.insert(0, (lead.pop(), "v"))  # `发出提醒函`: 函 alone names nothing
     noun = "".join(w for w, _ in toks)

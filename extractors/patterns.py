@@ -81,6 +81,9 @@ SENTENCE_DELIMITERS = frozenset("。;!?\n")
 # Words that open the stretch before a number and are not part of the counted thing.
 LEADING_FILLERS: tuple[str, ...] = (
     "其中", "共计", "合计", "总计", "累计", "共", "达到", "达", "已", "均", "全部", "新增", "另",
+    # when, not what: `截至目前共完成`, `今年以来共开展巡查3656次`, `月底共上会评审`
+    "截至", "截止", "目前", "今年以来", "以来", "年初以来", "月底", "年底", "月末", "本月",
+    "当月", "全年", "年内",
 )
 
 # Bulletin verbs that jieba often tags as nouns (`立案` n, `结案` n): read as verbs, so

@@ -148,6 +148,10 @@ DETAILS = [
     ("全区5家已备案的检测机构参加培训。", 0, "object", "检测机构"),
     ("同比增长8.6%。", 0, "object", None),
     ("共上会评审87家。", 0, "predicate", "上会评审"),
+    # time words say when, neither what was done nor what was counted
+    ("截至12月底共上会评审235家。", 0, "predicate", "上会评审"),
+    ("今年以来共开展巡查3656次。", 0, "object", "巡查"),
+    ("今年以来共开展巡查3656次。", 0, "predicate", "开展"),
     ("大连市上会评审64家,通过评审60家。", 0, "entity", "大连市"),
     ("(大连市上会评审64家,通过评审60家)", 1, "entity", "大连市"),
     ("全省上会评审64家。", 0, "entity", None),
