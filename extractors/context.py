@@ -35,6 +35,13 @@ if TYPE_CHECKING:
 
 MAX_OBJECT = 16
 MAX_BEFORE = 20
+# Quoted labels and bracketed asides inside the words before a count: read past, not as the
+# counted thing's name.
+ASIDE_OPENER = {"”": "“", ")": "("}
+MAX_ASIDE = 12
+# An aside right before the number qualifies it; one inside the words is part of the name
+# (`每千人口执业(助理)医师3.1人`, `“一网通办”事项123项`).
+TRAILING_ASIDE = re.compile(r"(?:“[^“”]{0,12}”|\([^()]{0,12}\))\s*$")
 # Words after a unit that end its object: `10个项目等`, `3家的`, `21家企业和3家机构`.
 OBJECT_STOP_WORDS = frozenset({"的", "等", "余", "多", "和", "及", "与"})
 # Words that cannot open a counted thing's name right after its unit (`3家已…`, `5个均…`).
@@ -94,6 +101,18 @@ def clause_start(text: str, pos: int, lo: int) -> int:
     return p
 
 
+def _stretch_start(text: str, pos: int, lo: int) -> int:
+    """Where the words before a count start: its clause, reaching over a quoted label or a
+    bracketed aside (`农村公路“白改黑”36.5公里`, `救助资金(含临时救助)286.5万元`)."""
+    p = clause_start(text, pos, lo)
+    while p > lo and text[p - 1] in ASIDE_OPENER:
+        opener = text.rfind(ASIDE_OPENER[text[p - 1]], max(lo, p - 1 - MAX_ASIDE), p - 1)
+        if opener < 0:
+            break
+        p = clause_start(text, opener, lo)
+    return p
+
+
 def _clause_end(text: str, pos: int, hi: int) -> int:
     p = pos
     while p < hi and text[p] not in CLAUSE_DELIMITERS:
@@ -123,10 +142,11 @@ def describe(
     befores: list[_Before] = []
     for i, count in enumerate(counts):
         prev = counts[i - 1] if i else None
-        stretch_start = max(clause_start(text, count.start, lo), count.start - MAX_BEFORE)
+        stretch_start = max(_stretch_start(text, count.start, lo), count.start - MAX_BEFORE)
         if prev is not None and prev.end > stretch_start:
             stretch_start = prev.end
-        before = _read_before(text[stretch_start:count.start], count.unit, publisher)
+        chunk = TRAILING_ASIDE.sub("", text[stretch_start:count.start])
+        before = _read_before(chunk, count.unit, publisher)
         adjacent = prev is not None and _is_second_measure(text, prev, count, facts[-1])
         obj = None
         if count.unit not in RATE_UNITS:
@@ -249,15 +269,20 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     if len(toks) == 1 and len(toks[0][0]) == 1 and lead:
         toks.insert(0, (lead.pop(), "v"))  # `发出提醒函`: 函 alone names nothing
     noun = "".join(w for w, _ in toks)
+    if noun.count("“") > noun.count("”"):  # a label cut by the verb after it: 食堂“明厨亮灶”改造
+        noun = noun[:noun.rfind("“")]
     # Amounts (元, 亩, 次) are of indicators jieba rarely tags as nouns (`罚没款`, `一般公共预算
     # 收入`); things (家, 个) need a noun, or a measure-word ending (`充电桩` 桩 q).
     named = toks and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
                       or any(f in NAME_FLAGS for _, f in toks))
     if len(noun) < 2 or not named or _is_tally_word(noun):
-        predicate = "".join(lead) + noun + "".join(tail)
-        return _Before(entity, predicate or None, None)
-    predicate = "".join(lead) + "".join(tail)
-    return _Before(entity, predicate or None, noun)
+        return _Before(entity, _predicate(lead, [noun], tail), None)
+    return _Before(entity, _predicate(lead, [], tail), noun)
+
+
+def _predicate(*parts: list[str]) -> str | None:
+    """The verb words, without the quote marks of a label they were cut from."""
+    return "".join(w for part in parts for w in part).strip("“”()") or None
 
 
 def _non_noun(word: str, flag: str) -> bool:

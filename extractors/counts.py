@@ -97,8 +97,9 @@ def _read_count(
         value = arabic_value(match.group("ar"))
         if s > lo and ASCII_ALNUM.match(text[s - 1]):
             return None  # PM2.5, F5, a version or code
-        if text[e:e + 1] in (":", "/") or (s > lo and text[s - 1] in ":/"):
-            return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5
+        if text[e:e + 1] in (":", "/") or (s > lo + 1 and text[s - 1] in ":/"
+                                             and text[s - 2].isdigit()):
+            return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5 (not `办结:398件`)
     if s in masked:
         return None
     if s > lo and text[s - 1] in ORDINAL_PREFIXES:
