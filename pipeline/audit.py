@@ -24,7 +24,8 @@ from pipeline.linking import Link, group_of, link_tasks, ordered, period_order, 
 from pipeline.records import Bulletin, Fact, Section, Summary
 from pipeline.series import SeriesRow, build_series
 
-SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind")
+SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind",
+                   "not_started")
 SERIES_COLUMNS = [name for name, _, _ in series_mod.COLUMNS]
 CHECK_COLUMNS = [name for name, _, _ in checks_mod.COLUMNS]
 

@@ -52,6 +52,7 @@ class Summary:
     completed: int | None = None
     on_schedule: int | None = None
     behind: int | None = None
+    not_started: int | None = None
 
     def to_json(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if v is not None}

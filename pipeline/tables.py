@@ -60,7 +60,8 @@ _DOC_ID = _c("doc_id", "string", "SHA-256 of the document's bytes", required=Tru
 _PERIOD = _c("period", "string", "period the bulletin covers: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY")
 _PUBLISHER = _c("publisher", "string", "the body that published the bulletin")
 _TASK_KEY = _c("task_key", "string", "the same task across periods (publisher/year/number)")
-_SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind")
+_SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind",
+                   "not_started")
 
 BULLETINS = Table(
     "bulletins",

@@ -45,8 +45,8 @@ FIELD_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
     "lead": (re.compile(rf"牵头(?:负责|承担)?(?:了)?{NUM}{UNIT}"),
              # `我局牵头负责市委市政府为民办实事项目4项`, `涉及我委牵头任务6项`: what is led,
              # then its count, in one clause
-             re.compile(rf"(?:我|本)[厅局委办]牵头(?:负责|承担)?(?:的)?[^,，。;；:：\d]{{0,16}}?"
-                        rf"{NUM}项")),
+             re.compile(rf"(?:我|本)[厅局委办]牵头(?:负责|承担)?(?:的)?"
+                        rf"(?:(?!已|完成|推进|启动|滞后|序时)[^,，。;；:：\d]){{0,16}}?{NUM}项")),
     # `责任负责2项` (seed), `配合5项`, `参与3项`
     "responsible": (re.compile(rf"(?:责任负责|配合(?:负责|完成)?|参与){NUM}{UNIT}"),),
     # `共10项任务`, `承担12项重点任务`, `涉及9项`; `共N项` not followed by a lead/responsible verb;
@@ -58,13 +58,17 @@ FIELD_PATTERNS: dict[str, tuple[re.Pattern[str], ...]] = {
                   re.compile(rf"{NUM}{UNIT}(?:任务)?已(?:全部)?完成")),
     # `其余9项任务完成计划月度任务` (seed), `序时推进5项`, `达到序时进度44项`, `6项按计划推进`,
     # `达序推进38项` (table tallies), `达到序时进度的有145个`
-    "on_schedule": (re.compile(rf"其余{NUM}{UNIT}(?:任务)?(?:完成计划|按计划|按序时|达到序时|"
-                               r"序时推进|正在推进|有序推进)"),
+    # `其余5项均按计划推进`
+    "on_schedule": (re.compile(rf"其余{NUM}{UNIT}(?:任务)?(?:均|都|仍|正在?)?"
+                               r"(?:完成计划|按计划|按序时|达到序时|序时推进|正在推进|有序推进)"),
                     re.compile(rf"{NOT_NEGATED}{ON_SCHEDULE_WORDS}{HAS}{NUM}{UNIT}"),
                     re.compile(rf"{NUM}{UNIT}(?:任务)?{ON_SCHEDULE_WORDS}")),
     # `超进度的有10个`, `超序时进度6项`: folded into on_schedule by find_summary.
     "ahead": (re.compile(rf"{AHEAD_WORDS}{HAS}{NUM}{UNIT}"),
               re.compile(rf"{NUM}{UNIT}(?:任务)?{AHEAD_WORDS}")),
+    # `未启动1项`, `尚未启动2项`
+    "not_started": (re.compile(rf"(?:尚)?未(?:正式)?启动{HAS}{NUM}{UNIT}"),
+                    re.compile(rf"{NUM}{UNIT}(?:任务)?(?:尚)?未(?:正式)?启动")),
     # `逾期1项`, `欠进度的有17个`, `滞后序时7项`, `未达序时进度4项`; `未完成移交项目11个` is a
     # count of things, not tasks
     "behind": (re.compile(rf"{BEHIND_WORDS}{HAS}{NUM}{UNIT}"),

@@ -30,6 +30,8 @@ CASES = [
      "。",
      {}),
     ("no-tally", "现将2022年工作情况报告如下:一、基本情况全年完成投资12亿元。", {}),
+    ("rest-all-on-schedule-and-not-started", "我局牵头任务中已完成1项,其余5项均按计划推进;"
+     "另有未启动1项。", {"completed": 1, "on_schedule": 5, "not_started": 1}),
     ("normal-pace-and-not-done", "全年共45项重点工作,已完成12项,正常推进30项,未完成3项。",
      {"total": 45, "completed": 12, "on_schedule": 30, "behind": 3}),
     ("led-thing-named-before-count", "2023年,我局牵头负责市政府为民办实事项目4项。截至6月底,"
