@@ -10,7 +10,7 @@ finding reads the same wherever it is made.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +24,7 @@ from pipeline.linking import Link, group_of, link_tasks, ordered, period_order, 
 from pipeline.records import Bulletin, Fact, Section, Summary
 from pipeline.series import SeriesRow, build_series
 
-SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind",
-                   "not_started")
+SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))  # the header tally's buckets
 SERIES_COLUMNS = [name for name, _, _ in series_mod.COLUMNS]
 CHECK_COLUMNS = [name for name, _, _ in checks_mod.COLUMNS]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors.counts import find_facts
+from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read import read_page
 from pipeline.records import Bulletin, Fact, Page, Section
 from pipeline.sections import split_sections
@@ -22,6 +23,21 @@ def extract(page: Page) -> Bulletin:
     if not sections and not _looks_like_bulletin(bulletin, facts):
         warnings.append("no numbered task sections found: this page may be no progress bulletin")
     return replace(bulletin, sections=sections, facts=facts, warnings=tuple(warnings))
+
+
+def extract_one(spec: str) -> Bulletin:
+    """The one document a file or URL names, read and extracted (``diff`` and ``show``).
+
+    Raises ``UsageError`` when it holds none or several, ``UnreadableInput`` when unreadable.
+    """
+    from pipeline.inputs import iter_pages  # httpx and warcio: only for this caller
+
+    pages = list(iter_pages([spec]))
+    if len(pages) != 1:
+        raise UsageError(f"{spec}: holds {len(pages)} documents; give one bulletin")
+    if isinstance(pages[0], UnreadableInput):
+        raise pages[0]
+    return extract(pages[0])
 
 
 def _facts(bulletin: Bulletin, sections: tuple[Section, ...]) -> list[Fact]:

@@ -11,7 +11,7 @@ from typing import Any
 
 from pipeline.errors import UsageError
 from pipeline.fts import fts_query, sentence_span
-from pipeline.tables import DB_NAME
+from pipeline.tables import db_path
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 
@@ -24,9 +24,7 @@ class SearchResult:
 
 def open_db(data: str | Path) -> sqlite3.Connection:
     """The built database, read-only: ``data`` is a build directory or the .db file."""
-    path = Path(data)
-    if path.is_dir():
-        path = path / DB_NAME
+    path = db_path(data)
     if not path.is_file():
         raise UsageError(f"{path}: no such database; run `bulletins build INPUT... --out DIR`")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)

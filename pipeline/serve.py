@@ -18,7 +18,7 @@ from datasette.plugins import pm
 
 from pipeline.errors import UsageError
 from pipeline.fts import FTS_TABLES, fts_query
-from pipeline.tables import DB_NAME, TABLES
+from pipeline.tables import TABLES, db_path
 
 FACETS = {
     "bulletins": ["publisher", "period", "region"],
@@ -79,8 +79,7 @@ def metadata(database: str = "bulletins") -> dict[str, Any]:
 
 def app(data: str | Path) -> Datasette:
     """A Datasette instance over the build in ``data``, ready for tests or an ASGI server."""
-    path = Path(data)
-    path = path / DB_NAME if path.is_dir() else path
+    path = db_path(data)
     if not path.is_file():
         raise UsageError(f"{path}: no such database; run `bulletins build INPUT... --out DIR`")
     if not pm.is_registered(sys.modules[__name__]):

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from pipeline import tables
 from pipeline.errors import UsageError
+from pipeline.extract import extract_one
 from pipeline.fts import sentence_span
 from pipeline.records import Bulletin, Fact
 from pipeline.search import open_db
-from pipeline.tables import DB_NAME
+from pipeline.tables import db_path
 
 MIN_ID_PREFIX = 6  # shortest doc_id prefix accepted, like a short git hash
 
@@ -41,14 +42,14 @@ FACT_COLUMNS = ("text", "value", "unit", "object", "qualifier", "entity", "predi
 def find_bulletin(doc: str, data: str | Path) -> Bulletin:
     """The bulletin ``doc`` names: a doc_id (or prefix), source or URL in the build at
     ``data``; else a file or URL read and extracted on the spot."""
-    db = Path(data) / DB_NAME if Path(data).is_dir() else Path(data)
+    db = db_path(data)
     if db.is_file():
         with closing(open_db(db)) as conn:
             found = _lookup(conn, doc)
         if found is not None:
             return found
     if Path(doc).exists() or doc.startswith(("http://", "https://")):
-        return _extract_one(doc)
+        return extract_one(doc)
     raise UsageError(f"{doc}: no such document in {db} and no such file")
 
 
@@ -61,17 +62,6 @@ def _lookup(conn: sqlite3.Connection, doc: str) -> Bulletin | None:
     if len(ids) > 1:
         raise UsageError(f"{doc}: names {len(ids)} documents; give more of the doc_id")
     return tables.read_bulletin(conn, ids[0]) if ids else None
-
-
-def _extract_one(doc: str) -> Bulletin:
-    from pipeline.extract import extract
-    from pipeline.inputs import iter_pages
-
-    for item in iter_pages([doc]):
-        if isinstance(item, Exception):
-            raise UsageError(str(item))
-        return extract(item)
-    raise UsageError(f"{doc}: holds no document")
 
 
 def render(bulletin: Bulletin) -> str:

@@ -13,7 +13,7 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,12 @@ from pipeline.series import COLUMNS as series_columns
 
 Row = tuple[Any, ...]
 DB_NAME = "bulletins.db"  # the one SQLite file of a build, beside the Parquet and CSV
+
+
+def db_path(data: str | Path) -> Path:
+    """The database of a build: ``data`` is the build directory or the .db file itself."""
+    path = Path(data)
+    return path / DB_NAME if path.is_dir() else path
 
 
 @dataclass(frozen=True)
@@ -60,8 +66,7 @@ _DOC_ID = _c("doc_id", "string", "SHA-256 of the document's bytes", required=Tru
 _PERIOD = _c("period", "string", "period the bulletin covers: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY")
 _PUBLISHER = _c("publisher", "string", "the body that published the bulletin")
 _TASK_KEY = _c("task_key", "string", "the same task across periods (publisher/year/number)")
-_SUMMARY_FIELDS = ("lead", "responsible", "total", "completed", "on_schedule", "behind",
-                   "not_started")
+_SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))  # the header tally's buckets
 
 BULLETINS = Table(
     "bulletins",

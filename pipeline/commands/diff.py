@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from pipeline.checks import Check
-    from pipeline.records import Bulletin
 
 HELP = "compare two bulletins (files, builds, or two periods of a build) and list the checks"
 EXAMPLE = "bulletins diff out/ 2017-06 2017-07 --publisher 科学技术厅"
@@ -37,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     from pipeline import audit
     from pipeline.errors import UsageError
+    from pipeline.extract import extract_one
 
     inputs = args.inputs
     if len(inputs) == 3 and Path(inputs[0]).is_dir():
@@ -46,25 +46,12 @@ def run(args: argparse.Namespace) -> int:
         found = audit.diff_builds(audit.build_bulletins(inputs[0]),
                                   audit.build_bulletins(inputs[1]))
     elif len(inputs) == 2:
-        found = audit.diff_bulletins(_one(inputs[0]), _one(inputs[1]))
+        found = audit.diff_bulletins(extract_one(inputs[0]), extract_one(inputs[1]))
     else:
         raise UsageError("give two bulletins, two build directories, or a build directory "
                          "and two periods")
     _write(found, args.format)
     return 0
-
-
-def _one(spec: str) -> Bulletin:
-    from pipeline.errors import UnreadableInput, UsageError
-    from pipeline.extract import extract
-    from pipeline.inputs import iter_pages
-
-    pages = list(iter_pages([spec]))
-    if len(pages) != 1:
-        raise UsageError(f"{spec}: holds {len(pages)} documents; give one bulletin")
-    if isinstance(pages[0], UnreadableInput):
-        raise pages[0]
-    return extract(pages[0])
 
 
 def _write(found: list[Check], fmt: str) -> None:
