@@ -68,7 +68,7 @@ def ours(docs: list[tuple[str, dict, Path]]) -> tuple[dict, dict, dict]:
     """Our predictions (for the scorer), values per doc, and the seconds per doc."""
     import jieba
 
-    from pipeline.extract import extract
+    from pipeline.read.document import extract
     from pipeline.records import Page
 
     jieba.initialize()

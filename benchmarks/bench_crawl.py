@@ -1,6 +1,6 @@
 """Crawl throughput and politeness against the synthetic disclosure site on 127.0.0.1.
 
-The site (corpus/synthetic.py pages, scrapers/testsite.py server) runs in this process;
+The site (corpus/synthetic.py pages, corpus/testsite.py server) runs in this process;
 `bulletins crawl` runs as a subprocess against it. Both runs are measured from the server's
 own request log (arrival times), so the numbers are what a site sees.
 
@@ -60,7 +60,7 @@ def big_column(n: int):
 
 
 def serve(pages, lists):
-    from scrapers.testsite import LocalSite, Page, Route
+    from corpus.testsite import LocalSite, Page, Route
 
     site = LocalSite({})
     for p in [*pages, *lists]:

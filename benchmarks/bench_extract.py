@@ -1,7 +1,7 @@
 """Extraction throughput: `extract` against `jieba.lcut` over the same text.
 
 For each corpus (the seed, shared/corpus/real, N synthetic bulletins) it times
-``pipeline.extract.extract`` on the documents' bytes as served, and again on their
+``pipeline.read.document.extract`` on the documents' bytes as served, and again on their
 normalised text alone (fed back as UTF-8 .txt, so HTML parsing and decoding drop out),
 then ``jieba.lcut`` over that same normalised text: the segmentation floor that every
 jieba-based extractor pays. Goal (issue 7): extract at least 2x faster than jieba.lcut.
@@ -31,9 +31,9 @@ import common
 GOAL = 2.0
 # Functions whose cumulative time says where extraction goes (file suffix, function name).
 STAGES = (
-    ("pipeline/read.py", "read_page", "read_page: decode, HTML to text, chrome, metadata"),
-    ("pipeline/html_text.py", "html_to_text", "  html_to_text (lxml + main-text pick)"),
-    ("pipeline/sections.py", "split_sections", "split_sections"),
+    ("pipeline/read/page.py", "read_page", "read_page: decode, HTML to text, chrome, metadata"),
+    ("pipeline/read/html_text.py", "html_to_text", "  html_to_text (lxml + main-text pick)"),
+    ("pipeline/read/sections.py", "split_sections", "split_sections"),
     ("extractors/counts.py", "find_facts", "find_facts (counts + context)"),
     ("extractors/counts.py", "_read_count", "  _read_count (number grammar)"),
     ("extractors/counts.py", "_unit_at", "    _unit_at (unit lookup)"),
@@ -66,7 +66,7 @@ def as_text(pages: list, bulletins: list) -> list:
 def measure(name: str, pages: list, reps: int) -> dict:
     import jieba
 
-    from pipeline.extract import extract
+    from pipeline.read.document import extract
 
     bulletins = [extract(p) for p in pages]
     texts = [b.text for b in bulletins]
@@ -99,7 +99,7 @@ def profile(name: str, pages: list) -> dict:
     import jieba
     import jieba.posseg
 
-    from pipeline.extract import extract
+    from pipeline.read.document import extract
 
     # Count what reaches jieba (cache misses only) against the text itself.
     seen = {"posseg_calls": 0, "posseg_chars": 0, "lcut_calls": 0, "lcut_chars": 0}
@@ -190,7 +190,7 @@ def main() -> int:
 
     import jieba
 
-    from pipeline.extract import extract
+    from pipeline.read.document import extract
     from pipeline.records import Page
 
     jieba.initialize()

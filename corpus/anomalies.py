@@ -20,7 +20,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpus.synthetic import (
     PUBLISHERS,
@@ -34,6 +34,9 @@ from corpus.synthetic import (
     render_bulletin,
 )
 from pipeline.records import Page
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 DONE = "（已完成）"
 # The month from which a renumbered year's list is renumbered again (a revised plan).
@@ -302,3 +305,13 @@ def _pair(whole: int, part: int) -> str:
 def _order(e: Expected) -> tuple[str, str, str, str]:
     return e.publisher, e.period, e.check, e.task or ""
 
+
+def sample_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
+    """Every table of a small dataset made on the spot: the synthetic year with planted
+    anomalies, for notebooks and demos without a build at hand."""
+    from pipeline.audit import run  # pandas and the audit: only for this caller
+    from pipeline.read.document import extract
+
+    frames = run.bulletins_to_frames(extract(page) for page in planted_series(seed).pages())
+    derived = run.derive_tables(frames["bulletins"], frames["sections"], frames["facts"])
+    return {**frames, **derived}

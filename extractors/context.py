@@ -25,13 +25,11 @@ from extractors.patterns import (
     SENTENCE_DELIMITERS,
     TALLY_WORDS,
 )
+from extractors.records import Claim, Count
 from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
-from pipeline.records import Fact
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from extractors.counts import Count
 
 MAX_OBJECT = 16
 MAX_BEFORE = 20
@@ -135,10 +133,9 @@ def describe(
     hi: int,
     counts: Sequence[Count],
     *,
-    section: str | None,
     publisher: str | None,
-) -> list[Fact]:
-    facts: list[Fact] = []
+) -> list[Claim]:
+    facts: list[Claim] = []
     befores: list[_Before] = []
     for i, count in enumerate(counts):
         prev = counts[i - 1] if i else None
@@ -166,14 +163,13 @@ def describe(
         predicate = before.predicate or (facts[-1].predicate if adjacent else None)
         befores.append(before)
         facts.append(
-            Fact(
+            Claim(
                 value=count.value,
                 value_max=count.value_max,
                 unit=count.unit,
                 text=text[count.start:count.end],
                 start=count.start,
                 end=count.end,
-                section=section,
                 object=obj,
                 qualifier=count.qualifier,
                 entity=entity,
@@ -183,7 +179,7 @@ def describe(
     return _share_listed_objects(text, facts)
 
 
-def _share_listed_objects(text: str, facts: list[Fact]) -> list[Fact]:
+def _share_listed_objects(text: str, facts: list[Claim]) -> list[Claim]:
     """`牵头负责8项、责任负责2项重点任务`: a list's last item names the thing for all."""
     out = list(facts)
     for i in range(len(out) - 2, -1, -1):
@@ -201,7 +197,7 @@ def _share_listed_objects(text: str, facts: list[Fact]) -> list[Fact]:
     return out
 
 
-def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Fact) -> bool:
+def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Claim) -> bool:
     """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
     between = text[prev.end:count.start]
     if prev.unit == count.unit:
@@ -366,7 +362,7 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
     return phrase if len(phrase) >= 2 else None
 
 
-def _carried_object(text: str, count: Count, facts: list[Fact], lo: int) -> str | None:
+def _carried_object(text: str, count: Count, facts: list[Claim], lo: int) -> str | None:
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again."""
     sentence = _sentence_start(text, count.start, lo, CARRY_DELIMITERS)
     for fact in reversed(facts):
@@ -382,7 +378,7 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
-def _carried_entity(text: str, count: Count, facts: list[Fact], lo: int) -> str | None:
+def _carried_entity(text: str, count: Count, facts: list[Claim], lo: int) -> str | None:
     """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
     open_at = text.rfind("(", lo, count.start)
     if open_at < 0 or text.find(")", open_at, count.start) >= 0:

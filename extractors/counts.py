@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 
 from extractors import context
 from extractors.numerals import (
@@ -35,8 +34,8 @@ from extractors.patterns import (
     TITLE_PAIRS,
     UNITS_BY_FIRST_CHAR,
 )
+from extractors.records import Claim, Count
 from extractors.segment import stands_alone
-from pipeline.records import Fact
 
 NUMBER_RE = re.compile(rf"(?P<ar>{ARABIC})|(?P<cn>[{CN_NUMERAL_CHARS}]+)")
 # `3至5家`, `3-5家`, `3~5家`: the upper end of a range.
@@ -50,23 +49,9 @@ ENUMERATION_MARKS = frozenset("、和及与")
 CLAUSE_ENDS = frozenset(",;。!?、)\n")
 
 
-@dataclass(frozen=True)
-class Count:
-    """A number the grammar accepted as a count, before its words are read (context.py)."""
-
-    start: int
-    end: int
-    value: int | float
-    value_max: int | float | None
-    unit: str
-    unit_start: int
-    qualifier: str | None
-    chinese: bool
-
-
 def find_facts(
-    text: str, start: int, end: int, *, section: str | None, publisher: str | None = None
-) -> list[Fact]:
+    text: str, start: int, end: int, *, publisher: str | None = None
+) -> list[Claim]:
     """Every count in ``text[start:end]``, with offsets absolute in ``text``."""
     masked = _Masked(text, start, end)
     counts: list[Count] = []
@@ -81,7 +66,7 @@ def find_facts(
             continue
         counts.append(count)
         pos = count.end
-    return context.describe(text, start, end, counts, section=section, publisher=publisher)
+    return context.describe(text, start, end, counts, publisher=publisher)
 
 
 def _read_count(

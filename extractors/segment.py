@@ -58,5 +58,5 @@ def stands_alone(window: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=65536)
 def title_words(title: str) -> tuple[str, ...]:
-    """The words of a task title, for comparing titles across periods (pipeline.linking)."""
+    """The words of a task title, for comparing titles across periods (pipeline.audit.linking)."""
     return tuple(jieba.lcut(title.strip(), HMM=False))

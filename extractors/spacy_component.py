@@ -31,7 +31,7 @@ for _name in ATTRIBUTES:
 def bulletin_facts(doc: Doc) -> Doc:
     """Put every count of ``doc.text`` into ``doc.spans["facts"]``."""
     spans = []
-    for fact in find_facts(doc.text, 0, len(doc.text), section=None, publisher=None):
+    for fact in find_facts(doc.text, 0, len(doc.text), publisher=None):
         span = doc.char_span(fact.start, fact.end, label=fact.unit, alignment_mode="expand")
         if span is None:  # only whitespace at the fact's ends: nothing to mark
             continue

@@ -29,14 +29,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from pipeline import tables
-from pipeline.audit import Audit, audit
+from pipeline.audit.linking import series_of
+from pipeline.audit.run import Audit, audit
 from pipeline.errors import UnreadableInput, UsageError
-from pipeline.extract import extract
-from pipeline.fts import create_search_index
-from pipeline.inputs import iter_pages
-from pipeline.linking import series_of
-from pipeline.records import EXTRACTOR_VERSION, Bulletin, Page, Problem
+from pipeline.read.document import extract
+from pipeline.read.inputs import iter_pages
+from pipeline.records import Bulletin, Page, Problem
+from pipeline.store import tables
+from pipeline.store.search_index import create_search_index
+from pipeline.store.version import EXTRACTOR_VERSION
 
 log = logging.getLogger(__name__)
 

@@ -14,6 +14,7 @@ import sys
 from collections.abc import Sequence
 
 from pipeline.errors import BulletinError
+from scrapers.errors import CrawlSetupError
 
 # Order is the order shown in `bulletins --help`.
 COMMANDS = ("crawl", "extract", "build", "diff", "series", "search", "serve", "show", "demo")
@@ -55,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         return int(args.run(args) or 0)
-    except BulletinError as exc:
+    except (BulletinError, CrawlSetupError) as exc:
         if args.debug:
             raise
         print(f"bulletins {args.command}: error: {exc}", file=sys.stderr)

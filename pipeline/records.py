@@ -1,9 +1,16 @@
-"""The records that flow through every stage: Page → Bulletin (Section, Fact) and Problem.
+"""The records that flow through every stage: Page → Bulletin (Section, Fact), Problem, and
+the audit's Link, SeriesRow and Check.
 
-This is the one module that scrapers/, extractors/ and pipeline/ all import. Records are
+The bottom of the house: it imports nothing of the project, and every room of
+``pipeline`` builds on it (scrapers/ and extractors/ have records of their own). Records are
 frozen; a stage that enriches a record makes a new one with ``dataclasses.replace``.
 Offsets in a ``Section`` or ``Fact`` are absolute in ``Bulletin.text`` and
 ``Bulletin.text[f.start:f.end] == f.text`` always holds.
+
+A field that is also a table column says so with ``column(type, description)``: its
+Frictionless type and the description every format's schema shows. ``pipeline.store.rows``
+turns records into rows and back from these declarations alone, so a new field is one edit
+here and flows to every table, format and the datapackage.
 """
 
 from __future__ import annotations
@@ -12,12 +19,21 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from pipeline.version import EXTRACTOR_VERSION
-
-__all__ = ["EXTRACTOR_VERSION", "STATUSES", "Bulletin", "Fact", "Page", "Problem", "Section",
-           "Summary"]
+__all__ = ["STATUSES", "Bulletin", "Check", "Fact", "Link", "Page", "Problem", "Section",
+           "SeriesRow", "Summary", "column"]
 
 STATUSES = ("completed", "in_progress", "behind", "not_started")
+_NO_DEFAULT: Any = object()
+
+
+def column(type_: str, description: str, *, required: bool = False,
+           default: Any = _NO_DEFAULT) -> Any:
+    """A dataclass field that is a table column: Frictionless ``type_`` (string, integer or
+    number) and its ``description``; ``required`` columns are never null."""
+    meta = {"column": (type_, description, required)}
+    if default is _NO_DEFAULT:
+        return field(metadata=meta)
+    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
@@ -46,13 +62,13 @@ class Page:
 class Summary:
     """The header's own tally of its tasks, as written; None where it says nothing."""
 
-    lead: int | None = None
-    responsible: int | None = None
-    total: int | None = None
-    completed: int | None = None
-    on_schedule: int | None = None
-    behind: int | None = None
-    not_started: int | None = None
+    lead: int | None = column("integer", "the header's own tally: lead", default=None)
+    responsible: int | None = column("integer", "the header's own tally: responsible", default=None)
+    total: int | None = column("integer", "the header's own tally: total", default=None)
+    completed: int | None = column("integer", "the header's own tally: completed", default=None)
+    on_schedule: int | None = column("integer", "the header's own tally: on schedule", default=None)
+    behind: int | None = column("integer", "the header's own tally: behind", default=None)
+    not_started: int | None = column("integer", "the header's own tally: not started", default=None)
 
     def to_json(self) -> dict[str, int]:
         return {k: v for k, v in asdict(self).items() if v is not None}
@@ -65,16 +81,21 @@ class Summary:
 class Section:
     """A numbered heading and the text up to the next heading of the same or a higher level."""
 
-    no: int
-    path: str
-    level: int
-    title: str
-    start: int
-    end: int
-    title_start: int
-    title_end: int
-    status: str | None = None
-    status_text: str | None = None
+    no: int = column("integer", "the task's number as printed", required=True)
+    path: str = column("string", "enclosing headings' numbers joined by '.'; unique per doc",
+                       required=True)
+    level: int = column("integer", "nesting depth of the heading, 1 outermost", required=True)
+    title: str = column("string", "the heading's text")
+    start: int = column("integer", "offset of the section's first character in the text",
+                        required=True)
+    end: int = column("integer", "offset just after the section's last character",
+                      required=True)
+    title_start: int = column("integer", "offset of the heading's first character",
+                              required=True)
+    title_end: int = column("integer", "offset just after the heading", required=True)
+    status: str | None = column("string", "completed, in_progress, behind, not_started or null",
+                                default=None)
+    status_text: str | None = column("string", "the status marker as printed", default=None)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -93,17 +114,22 @@ class Section:
 class Fact:
     """One reported count or measure, quoted by its offsets into the bulletin's text."""
 
-    value: int | float
-    unit: str
-    text: str
-    start: int
-    end: int
-    section: str | None = None
-    value_max: int | float | None = None
-    object: str | None = None
-    qualifier: str | None = None
-    entity: str | None = None
-    predicate: str | None = None
+    value: int | float = column(
+        "number", "the number, fully scaled (2.6万 → 26000); a range's low end", required=True)
+    unit: str = column("string", "measure word or unit as printed, without scale")
+    text: str = column("string", "the count as printed: the bulletin text from start to end",
+                       required=True)
+    start: int = column("integer", "offset of the count's first character in the bulletin text",
+                        required=True)
+    end: int = column("integer", "offset just after the count's last character", required=True)
+    section: str | None = column(
+        "string", "path of the innermost section holding the count; null: header", default=None)
+    value_max: int | float | None = column("number", "a range's upper end", default=None)
+    object: str | None = column("string", "the counted thing the text names", default=None)
+    qualifier: str | None = column("string", "approx, over, under or null", default=None)
+    entity: str | None = column(
+        "string", "place or body the count belongs to, other than the publisher", default=None)
+    predicate: str | None = column("string", "the verb phrase the count answers", default=None)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -127,16 +153,23 @@ class Fact:
 class Bulletin:
     """One readable document: its normalised text, metadata, sections and facts."""
 
-    source: str
-    sha256: str
-    text: str
-    url: str | None = None
-    encoding: str | None = None
-    title: str | None = None
-    publisher: str | None = None
-    region: str | None = None
-    published: str | None = None
-    period: str | None = None
+    source: str = column("string", "file, WARC record or URL the document was read from",
+                         required=True)
+    sha256: str = column("string", "SHA-256 of the document's bytes", required=True)
+    text: str = column("string", "normalised body text; every start/end offset counts into it",
+                       required=True)
+    url: str | None = column("string", "the document's address on the web, where known",
+                             default=None)
+    encoding: str | None = column("string", "the character encoding the bytes were decoded from",
+                                  default=None)
+    title: str | None = column("string", "the bulletin's title", default=None)
+    publisher: str | None = column("string", "the body that published the bulletin",
+                                   default=None)
+    region: str | None = column("string", "the province or city of the publisher", default=None)
+    published: str | None = column("string", "publication date the page states, YYYY-MM-DD",
+                                   default=None)
+    period: str | None = column(
+        "string", "period the bulletin covers: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY", default=None)
     summary: Summary = field(default_factory=Summary)
     sections: tuple[Section, ...] = ()
     facts: tuple[Fact, ...] = ()
@@ -157,7 +190,6 @@ class Bulletin:
             "sections": [s.to_json() for s in self.sections],
             "facts": [f.to_json() for f in self.facts],
             "warnings": list(self.warnings),
-            "extractor_version": EXTRACTOR_VERSION,
         }
 
 
@@ -165,6 +197,72 @@ class Bulletin:
 class Problem:
     """An input, or part of one, that could not be read whole, and why."""
 
-    source: str
-    stage: str
-    reason: str
+    source: str = column("string", "file, WARC record or URL", required=True)
+    stage: str = column("string", "input, read, extract or warning", required=True)
+    reason: str = column("string", "what went wrong, in words", required=True)
+
+
+@dataclass(frozen=True)
+class Link:
+    """A section's task: its key, the title similarity that linked it, and by what."""
+
+    task_key: str = column("string", "the same task across periods (publisher/year/number)")
+    # None: the task's first section, nothing earlier to link to
+    link_score: float | None = column(
+        "number", "title similarity that linked the task to its last period (0-1); null for a "
+        "task's first appearance")
+    link_method: str = column("string", "how the task was linked: new, number+title or title")
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    """One value of a task's metric in one period, pointing at the fact that states it."""
+
+    task_key: str = column("string", "the task, as linked across periods (sections.task_key)",
+                           required=True)
+    metric: str = column(
+        "string", "what is counted: entity, predicate, object without time words, (unit)",
+        required=True)
+    period: str | None = column("string", "the period of the bulletin that states the value")
+    value: int | float = column("number", "the count, fully scaled; a range's low end")
+    qualifier: str | None = column("string", "approx, over, under or null")
+    fact_id: str = column("string", "the fact this value is (facts.fact_id)", required=True)
+    publisher: str = column("string", "whose task list the task is on (publisher, else site)")
+    doc_id: str = column("string", "SHA-256 of the bulletin that states the value",
+                         required=True)
+    unit: str = column("string", "measure word or unit as printed")
+    cumulative: int = column(
+        "integer", "1 if the clause says the count is cumulative (截至, 累计, 共…)")
+    text: str = column("string", "the count as printed")
+
+
+@dataclass(frozen=True)
+class Check:
+    """An audit finding, with the span it is about and the other statement it rests on."""
+
+    check: str = column("string", "what was found: the check's name (README: Audit checks)",
+                        required=True)
+    publisher: str = column(
+        "string", "whose task list the finding is about (publisher, else site)", required=True)
+    task_key: str | None = column(
+        "string", "the task (sections.task_key); null for a bulletin-wide finding")
+    period: str | None = column("string", "the period of the bulletin the finding is about")
+    detail: str = column("string", "the finding in words", required=True)
+    doc_id: str = column("string", "evidence: the bulletin (bulletins.doc_id)", required=True)
+    source: str = column("string", "evidence: where that bulletin was read from", required=True)
+    start: int | None = column(
+        "integer", "evidence: offset of the span in the bulletin text; null: none")
+    end: int | None = column("integer", "evidence: offset just after the span")
+    text: str | None = column("string", "evidence: the span as printed")
+    other_period: str | None = column(
+        "string", "the other statement's period (previous bulletin or same)", default=None)
+    other_doc_id: str | None = column("string", "the other statement's bulletin", default=None)
+    other_source: str | None = column("string", "where the other bulletin was read from",
+                                      default=None)
+    other_start: int | None = column("integer", "offset of the other statement", default=None)
+    other_end: int | None = column("integer", "offset just after the other statement",
+                                   default=None)
+    other_text: str | None = column("string", "the other statement as printed", default=None)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)

@@ -23,25 +23,26 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from corpus import BULLETINS_WARC_PREFIX, CRAWL_LOG_PREFIX
-from pipeline.errors import UsageError
-from pipeline.records import Problem
-from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard
+from scrapers.errors import CrawlSetupError
+from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard, user_agent
 from scrapers.listing import Link, ListPage, read_list
 from scrapers.manifest import ListRow, Manifest, PageRow, ProblemRow
 from scrapers.profiles import Profile
 from scrapers.progress import NoProgress, Progress
 from scrapers.robots import Robots
-from scrapers.warc import DEFAULT_ROTATE_BYTES, Stored, WarcSeries, read_response
+from scrapers.warc import (
+    BULLETINS_PREFIX,
+    DEFAULT_ROTATE_BYTES,
+    LOG_PREFIX,
+    Stored,
+    WarcSeries,
+    read_response,
+)
 
-PROJECT = "gov-bulletins"
 MANIFEST = "manifest.sqlite"
-BULLETINS_PREFIX = BULLETINS_WARC_PREFIX
-LOG_PREFIX = CRAWL_LOG_PREFIX
 LOCK = ".crawl.lock"
 # A pager that keeps inventing pages (calendars, session ids) must end somewhere.
 MAX_LIST_PAGES = 1000
@@ -49,13 +50,13 @@ MAX_LIST_PAGES = 1000
 MAX_CRAWL_DELAY = 30.0
 
 
-def user_agent(contact: str = "") -> str:
-    try:
-        version = metadata.version(PROJECT)
-    except metadata.PackageNotFoundError:
-        version = "dev"
-    who = f"; contact: {contact}" if contact else ""
-    return f"{PROJECT}/{version} (government bulletin archiver{who})"
+@dataclass(frozen=True)
+class CrawlProblem:
+    """A URL the crawl could not archive, and why (also kept in the manifest)."""
+
+    source: str
+    stage: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ class CrawlSummary:
     skipped_since: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
     would_fetch: list[str] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
+    problems: list[CrawlProblem] = field(default_factory=list)
     hosts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
@@ -139,14 +140,14 @@ def open_archive(job: CrawlJob) -> Iterator[Archive]:
         out.mkdir(parents=True, exist_ok=True)
         lock = (out / LOCK).open("w")
     except OSError as exc:
-        raise UsageError(
+        raise CrawlSetupError(
             f"cannot write to {out} ({exc.strerror}); choose another folder with --out DIR"
         ) from None
     try:
         fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
         lock.close()
-        raise UsageError(
+        raise CrawlSetupError(
             f"another crawl is writing to {out}; wait for it or use another --out DIR"
         ) from None
     manifest = Manifest(out / MANIFEST)
@@ -406,7 +407,7 @@ class Crawl:
         stored: list[Stored] | None = None,
         failed: bool = True,
     ) -> None:
-        self.summary.problems.append(Problem(source=url, stage=stage, reason=reason))
+        self.summary.problems.append(CrawlProblem(source=url, stage=stage, reason=reason))
         if failed:
             self._count(urlsplit(url).netloc, "failed")
         if self.archive is not None:

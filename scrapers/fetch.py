@@ -15,10 +15,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from importlib import metadata
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
+PROJECT = "gov-bulletins"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_RETRIES = 3
@@ -38,6 +40,16 @@ INFLATING_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
 FRAMING_HEADERS = frozenset({"transfer-encoding"})
 
 Guard = Callable[[str], Awaitable[str | None]]
+
+
+# One User-Agent for the crawler and for `extract URL`: a site sees one tool, one version.
+def user_agent(contact: str = "") -> str:
+    try:
+        version = metadata.version(PROJECT)
+    except metadata.PackageNotFoundError:
+        version = "dev"
+    who = f"; contact: {contact}" if contact else ""
+    return f"{PROJECT}/{version} (government bulletin archiver{who})"
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pipeline.errors import UsageError
+from scrapers.errors import CrawlSetupError
 
 # The titles of progress bulletins on the 《政府工作报告》 (FORMATS.md §1, types A and B).
 DEFAULT_TITLE_PATTERN = r"政府工作报告.*(完成|进展|落实)情况"
@@ -57,7 +57,9 @@ def profile_for_list(url: str, title_pattern: str | None = None) -> Profile:
     """An ad-hoc profile for ``crawl --list URL``: that list's host only."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--list {url!r} is not an http(s) URL; give the list page's full address")
+        raise CrawlSetupError(
+            f"--list {url!r} is not an http(s) URL; give the list page's full address"
+        )
     check_regex(title_pattern or DEFAULT_TITLE_PATTERN, "--match")
     return Profile(
         name=parts.netloc,
@@ -72,9 +74,11 @@ def load_sites(path: Path) -> tuple[dict[str, Profile], CrawlerConfig]:
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise UsageError(f"no sites file at {path}; pass --sites FILE or use --list URL") from None
+        raise CrawlSetupError(
+            f"no sites file at {path}; pass --sites FILE or use --list URL"
+        ) from None
     except tomllib.TOMLDecodeError as exc:
-        raise UsageError(f"{path} is not valid TOML ({exc}); fix the file") from None
+        raise CrawlSetupError(f"{path} is not valid TOML ({exc}); fix the file") from None
     profiles = {name: _profile(name, table, path) for name, table in data.get("sites", {}).items()}
     crawler = data.get("crawler", {})
     config = CrawlerConfig(
@@ -90,7 +94,7 @@ def get_profile(profiles: dict[str, Profile], name: str, path: Path) -> Profile:
         return profiles[name]
     except KeyError:
         known = ", ".join(sorted(profiles)) or "none"
-        raise UsageError(
+        raise CrawlSetupError(
             f"no site profile {name!r} in {path} (known: {known}); "
             "add a [sites.NAME] table there or use --list URL"
         ) from None
@@ -100,7 +104,7 @@ def _profile(name: str, table: dict, path: Path) -> Profile:
     where = f"{path} [sites.{name}]"
     start_urls = tuple(table.get("start_urls", ()))
     if not start_urls:
-        raise UsageError(f"{where} has no start_urls; list the column's first list page")
+        raise CrawlSetupError(f"{where} has no start_urls; list the column's first list page")
     hosts = table.get("allowed_hosts") or sorted({urlsplit(u).netloc for u in start_urls})
     for key in ("title_pattern", "link_pattern"):
         if table.get(key):
@@ -120,5 +124,5 @@ def check_regex(pattern: str, where: str) -> None:
     try:
         re.compile(pattern)
     except re.error as exc:
-        raise UsageError(f"{where}: {pattern!r} is not a valid regular expression ({exc})") \
+        raise CrawlSetupError(f"{where}: {pattern!r} is not a valid regular expression ({exc})") \
             from None

@@ -24,6 +24,11 @@ from warcio.warcwriter import WARCWriter
 
 from scrapers.fetch import Exchange
 
+# The crawler writes bulletins and everything else (list pages, robots.txt, redirects,
+# errors) to two WARC series; readers of an archive folder skip the second.
+BULLETINS_PREFIX = "bulletins"
+LOG_PREFIX = "crawl-log"
+
 WARC_VERSION = "1.1"
 # 1 GB per file, the size the WARC spec's annex and Common Crawl use.
 DEFAULT_ROTATE_BYTES = 1024**3

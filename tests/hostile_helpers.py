@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from pipeline.errors import UnreadableInput
-from pipeline.extract import extract
+from pipeline.read.document import extract
 from pipeline.records import Bulletin, Page
 
 ROOT = Path(__file__).resolve().parents[1]

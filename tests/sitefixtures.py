@@ -23,7 +23,7 @@ from corpus.synthetic import (
     plan_bulletins,
     render_bulletin,
 )
-from scrapers.testsite import Endless, LocalSite, Page, Redirect, Reply, Reset, Route, Slow, Status
+from corpus.testsite import Endless, LocalSite, Page, Redirect, Reply, Reset, Route, Slow, Status
 
 # Limits the test crawls run with; the faults are sized against them.
 TIMEOUT = 0.3

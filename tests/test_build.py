@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-pytest.importorskip("pipeline.inputs", reason="pipeline.inputs has not landed yet")
+pytest.importorskip("pipeline.read.inputs", reason="pipeline.read.inputs has not landed yet")
 
-from pipeline import tables
 from pipeline.build import build
 from pipeline.commands import build as build_command
+from pipeline.store import tables
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "tests" / "fixtures" / "liaoning-kjt-2017-07.txt"

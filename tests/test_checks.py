@@ -7,12 +7,12 @@ from collections import Counter
 import pytest
 
 from corpus.anomalies import PLANTS
-from pipeline.checks import CHECKS, Check, run_checks, tally_mismatch
-from pipeline.clauses import is_cumulative, metric_of
-from pipeline.extract import extract
-from pipeline.linking import link_tasks
+from pipeline.audit.checks import CHECKS, Check, run_checks, tally_mismatch
+from pipeline.audit.clauses import is_cumulative, metric_of
+from pipeline.audit.linking import link_tasks
+from pipeline.audit.recycled import RECYCLED_SIMILARITY, Paragraph, compare
+from pipeline.read.document import extract
 from pipeline.records import Page, Summary
-from pipeline.recycled import RECYCLED_SIMILARITY, Paragraph, compare
 from tests.test_linking import extracted, identities, seed
 
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.chrome import strip_chrome
-from pipeline.decode import normalise
-from pipeline.html_text import html_to_text, looks_like_html
-from pipeline.read import read_page
+from pipeline.read.chrome import strip_chrome
+from pipeline.read.decode import normalise
+from pipeline.read.html_text import html_to_text, looks_like_html
+from pipeline.read.page import read_page
 from pipeline.records import Page
 
 SHARED = Path(__file__).parents[1].parent / "shared"

@@ -132,7 +132,7 @@ def test_every_option_of_every_command_is_documented() -> None:
 
 
 def test_every_output_column_is_described() -> None:
-    from pipeline.tables import TABLES
+    from pipeline.store.tables import TABLES
 
     missing = [f"{t.name}.{c.name}" for t in TABLES.values() for c in t.columns
                if len(c.description) < 10]

@@ -7,12 +7,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors.counts import find_facts
-from pipeline.decode import normalise
+from pipeline.read.decode import normalise
 
 
 def facts_of(sentence: str):
     text = normalise(sentence)  # the reading stage's normalisation, circled numbers kept
-    return find_facts(text, 0, len(text), section=None)
+    return find_facts(text, 0, len(text))
 
 
 def values(sentence: str) -> list[tuple[int | float, str]]:
@@ -221,15 +221,15 @@ def test_second_measure_shares_the_first_ones_object() -> None:
 def test_offsets_are_absolute_within_a_slice() -> None:
     text = "前言共有3家。99.标题。完成情况:举办12场活动。"
     start = text.index("99.") + 3
-    facts = find_facts(text, start, len(text), section="99")
-    assert [(f.value, f.section) for f in facts] == [(12, "99")]
+    facts = find_facts(text, start, len(text))
+    assert [f.value for f in facts] == [12]
     assert all(text[f.start:f.end] == f.text for f in facts)
 
 
 def test_section_title_count_after_marker() -> None:
     # `150.55个…`: the splitter hands over the title after `150.`, so 55 is the count
     text = "150.55个省级以上经济开发区要对标先进。"
-    facts = find_facts(text, 4, len(text), section="150")
+    facts = find_facts(text, 4, len(text))
     assert [(f.value, f.unit, f.object) for f in facts] == [(55, "个", "省级以上经济开发区")]
 
 
@@ -245,7 +245,7 @@ BULLETINISH = st.text(
 @settings(max_examples=300, deadline=None)
 @given(BULLETINISH)
 def test_offsets_hold_and_nothing_raises(text: str) -> None:
-    for fact in find_facts(text, 0, len(text), section=None):
+    for fact in find_facts(text, 0, len(text)):
         assert text[fact.start:fact.end] == fact.text
         assert fact.value >= 0
 
@@ -253,5 +253,5 @@ def test_offsets_hold_and_nothing_raises(text: str) -> None:
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_any_unicode_never_raises(text: str) -> None:
-    for fact in find_facts(text, 0, len(text), section=None):
+    for fact in find_facts(text, 0, len(text)):
         assert text[fact.start:fact.end] == fact.text

@@ -17,9 +17,9 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from corpus.synthetic import PER_LIST_PAGE
+from corpus.testsite import Hit, Page, Route
 from pipeline.cli import main
 from scrapers.manifest import Manifest, PageRow, ProblemRow
-from scrapers.testsite import Hit, Page, Route
 from tests.sitefixtures import MAX_BYTES, RETRY_AFTER, TIMEOUT, ServedSites, serve_sites
 
 DELAY = 0.1
@@ -92,8 +92,8 @@ def test_bulletins_are_stored_byte_for_byte_and_decode_from_meta(crawled: Crawle
 
 
 def test_archived_bulletins_extract_with_their_titles_and_periods(crawled: Crawled) -> None:
-    from pipeline.extract import extract
-    from pipeline.inputs import iter_pages
+    from pipeline.read.document import extract
+    from pipeline.read.inputs import iter_pages
 
     truths = {crawled.sites.servers[s.publisher.key].url(b.path): b
               for s in crawled.sites.synthetic.sites for b in s.bulletins}

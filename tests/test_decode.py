@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from pipeline.decode import codec_for, decode, normalise
-from pipeline.read import read_page
+from pipeline.read.decode import codec_for, decode, normalise
+from pipeline.read.page import read_page
 from pipeline.records import Page
 
 SENTENCE = "截至7月底，我厅牵头负责的8项重点任务已完成1项，其余7项按序时推进。"

@@ -11,8 +11,8 @@ import pytest
 
 from corpus.anomalies import planted_series
 from pipeline.build import build
-from pipeline.charts import cjk_font
 from pipeline.cli import main
+from pipeline.views.charts import cjk_font
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pipeline.cli import COMMANDS
-from pipeline.schema_doc import main as schema_doc
+from pipeline.store.schema_doc import main as schema_doc
 from tests.helpers import ROOT
 
 README = ROOT / "README.md"

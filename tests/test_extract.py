@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pipeline.errors import UnreadableInput
-from pipeline.extract import extract
+from pipeline.read.document import extract
 from pipeline.records import Page
 from tests.helpers import REAL, SEED, need_shared
 

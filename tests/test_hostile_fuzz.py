@@ -19,9 +19,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from extractors.counts import find_facts
-from pipeline.decode import normalise
+from pipeline.read.decode import normalise
+from pipeline.read.sections import split_sections
 from pipeline.records import Page
-from pipeline.sections import split_sections
 from tests.hostile_helpers import (
     ROOT,
     extract_or_unreadable,
@@ -85,7 +85,7 @@ def test_sections_and_counts_on_random_text(raw: str) -> None:
     for s in sections:
         assert 0 <= s.start <= s.title_start <= s.title_end <= s.end <= len(text)
     lo = len(text) // 3
-    for f in find_facts(text, lo, len(text), section=None):
+    for f in find_facts(text, lo, len(text)):
         assert lo <= f.start < f.end <= len(text)
         assert text[f.start:f.end] == f.text
 

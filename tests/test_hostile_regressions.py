@@ -8,9 +8,9 @@ import pytest
 
 import pipeline.build
 from pipeline.build import build
-from pipeline.decode import decode
 from pipeline.errors import UnreadableInput, UsageError
-from pipeline.extract import extract
+from pipeline.read.decode import decode
+from pipeline.read.document import extract
 from pipeline.records import Page
 from tests.hostile_helpers import SEED, extract_or_unreadable
 

@@ -1,7 +1,7 @@
 """Safety against hostile pages (issue 8): HTML output escapes everything a page carries;
 no output path is built from URL text; the crawler never leaves the profile's hosts.
 
-The crawl tests run the real crawler against scrapers/testsite.py servers on 127.0.0.1:
+The crawl tests run the real crawler against corpus/testsite.py servers on 127.0.0.1:
 one "allowed" site whose pages try every trick, and an "evil" site that must see no request.
 """
 
@@ -14,15 +14,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline import tables
+from corpus.testsite import LocalSite, Redirect, Route
+from corpus.testsite import Page as Served
 from pipeline.cli import main
 from pipeline.records import Bulletin, Fact, Page, Section
-from pipeline.show import render
+from pipeline.store import tables
+from pipeline.views.show import render
 from scrapers.crawl import CrawlJob, run_crawl
 from scrapers.fetch import FetchPolicy
 from scrapers.profiles import profile_for_list
-from scrapers.testsite import LocalSite, Redirect, Route
-from scrapers.testsite import Page as Served
 from tests.hostile_helpers import SEED, extract_or_unreadable, fuzz_settings, tally
 
 PAYLOADS = (

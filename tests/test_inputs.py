@@ -14,8 +14,8 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.errors import UnreadableInput
-from pipeline.inputs import fetch_page, iter_pages
-from pipeline.read import read_page
+from pipeline.read.inputs import fetch_page, iter_pages
+from pipeline.read.page import read_page
 from pipeline.records import Page
 
 SHARED = Path(__file__).parents[1].parent / "shared"

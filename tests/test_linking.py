@@ -8,8 +8,7 @@ from functools import cache
 import pytest
 
 from corpus.anomalies import Series, clean_series, planted_series
-from pipeline.extract import extract
-from pipeline.linking import (
+from pipeline.audit.linking import (
     NUMBER_CONFIRM,
     TITLE_THRESHOLD,
     Link,
@@ -18,6 +17,7 @@ from pipeline.linking import (
     period_order,
     title_similarity,
 )
+from pipeline.read.document import extract
 from pipeline.records import Bulletin, Page
 from tests.helpers import SEED
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.decode import normalise
-from pipeline.metadata import find_metadata, find_period, find_published, find_title
+from pipeline.read.decode import normalise
+from pipeline.read.metadata import find_metadata, find_period, find_published, find_title
 
 PERIODS = [
     # id, title, body, published, expected period

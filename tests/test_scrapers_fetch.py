@@ -10,6 +10,7 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from corpus.testsite import LocalSite, Page, Route, Status
 from scrapers.fetch import (
     DEFAULT_MAX_BYTES,
     Fetcher,
@@ -19,7 +20,6 @@ from scrapers.fetch import (
     TooLarge,
     retry_after,
 )
-from scrapers.testsite import LocalSite, Page, Route, Status
 
 FAST = FetchPolicy(user_agent="test", delay=0, timeout=2, retries=2, backoff=0.01)
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from corpus import SITES
-from pipeline.errors import UsageError
+from scrapers.errors import CrawlSetupError
 from scrapers.profiles import (
     DEFAULT_TITLE_PATTERN,
     Profile,
@@ -54,7 +54,7 @@ def test_unknown_profile_names_the_known_ones(tmp_path: Path) -> None:
     path.write_text('[sites.a]\nstart_urls = ["http://a.example/"]\n', encoding="utf-8")
     profiles, _ = load_sites(path)
     assert profiles["a"].allowed_hosts == frozenset({"a.example"})
-    with pytest.raises(UsageError, match=r"known: a\); add a \[sites.NAME\]"):
+    with pytest.raises(CrawlSetupError, match=r"known: a\); add a \[sites.NAME\]"):
         get_profile(profiles, "b", path)
 
 
@@ -69,12 +69,12 @@ def test_unknown_profile_names_the_known_ones(tmp_path: Path) -> None:
 def test_bad_sites_files_say_what_to_fix(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "sites.toml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(UsageError, match=message):
+    with pytest.raises(CrawlSetupError, match=message):
         load_sites(path)
 
 
 def test_missing_sites_file(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="no sites file"):
+    with pytest.raises(CrawlSetupError, match="no sites file"):
         load_sites(tmp_path / "none.toml")
 
 

@@ -6,18 +6,19 @@ import argparse
 import json
 import sqlite3
 from contextlib import closing
+from dataclasses import asdict
 from pathlib import Path
 
 import pytest
 
 from extractors.counts import find_facts
-from pipeline import tables
 from pipeline.commands import search as search_command
 from pipeline.errors import UsageError
-from pipeline.extract import extract
-from pipeline.fts import create_search_index, fts_query, sentence_span
-from pipeline.records import Bulletin, Page
-from pipeline.search import period_months, period_range, search
+from pipeline.read.document import extract
+from pipeline.records import Bulletin, Fact, Page
+from pipeline.store import tables
+from pipeline.store.search_index import create_search_index, fts_query, sentence_span
+from pipeline.views.search import period_months, period_range, search
 
 SEED = Path(__file__).parent / "fixtures" / "liaoning-kjt-2017-07.txt"
 SHENYANG = "沈阳市科技局2017年四季度工作情况。新增众创空间3家,入驻企业50个。"
@@ -37,10 +38,10 @@ def write_db(path: Path, bulletins: list[Bulletin]) -> Path:
 
 def sample_bulletins() -> list[Bulletin]:
     seed = extract(Page(str(SEED), SEED.read_bytes()))
-    facts = find_facts(SHENYANG, 0, len(SHENYANG), section=None, publisher=None)
+    facts = find_facts(SHENYANG, 0, len(SHENYANG), publisher=None)
     other = Bulletin(source="shenyang.txt", sha256="5" * 64, text=SHENYANG, title="沈阳四季度",
                      url="http://example.org/sy", publisher="沈阳市科技局", period="2017-Q4",
-                     facts=tuple(facts))
+                     facts=tuple(Fact(**asdict(c)) for c in facts))
     return [seed, other]
 
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.sections import split_sections
+from pipeline.read.sections import split_sections
 
 
 def nfkc(text: str) -> str:

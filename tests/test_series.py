@@ -7,15 +7,14 @@ from functools import cache
 import pandas as pd
 import pytest
 
-from pipeline.audit import (
-    CHECK_COLUMNS,
-    SERIES_COLUMNS,
+from pipeline.audit.checks import run_checks
+from pipeline.audit.run import (
     bulletins_to_frames,
     derive_tables,
     find_task,
 )
-from pipeline.checks import run_checks
 from pipeline.errors import UsageError
+from pipeline.store import tables
 from tests.test_linking import extracted
 
 
@@ -55,8 +54,8 @@ def test_one_row_per_task_metric_period_pointing_at_its_fact() -> None:
 def test_derive_tables_contract() -> None:
     out = derived()
     assert set(out) == {"sections", "facts", "series", "checks"}
-    assert list(out["series"].columns) == SERIES_COLUMNS
-    assert list(out["checks"].columns) == CHECK_COLUMNS
+    assert list(out["series"].columns) == tables.SERIES.names
+    assert list(out["checks"].columns) == tables.CHECKS.names
     sections = out["sections"]
     assert {"task_key", "link_score", "link_method"} <= set(sections.columns)
     assert sections["task_key"].notna().all()

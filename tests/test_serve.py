@@ -15,8 +15,8 @@ pytest.importorskip("datasette")
 from pipeline.build import build
 from pipeline.commands import serve as serve_command
 from pipeline.errors import UsageError
-from pipeline.serve import app, metadata
-from pipeline.tables import TABLES
+from pipeline.store.tables import TABLES
+from pipeline.views.serve import app, metadata
 from tests.test_search import SEED, SHENYANG
 
 
@@ -90,7 +90,7 @@ def test_metadata_describes_every_column() -> None:
 
 def test_missing_datasette_is_one_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "datasette", None)
-    monkeypatch.delitem(sys.modules, "pipeline.serve")
+    monkeypatch.delitem(sys.modules, "pipeline.views.serve")
     parser = argparse.ArgumentParser()
     serve_command.add_arguments(parser)
     with pytest.raises(UsageError, match=r"pip install 'gov-bulletins\[datasette\]'"):

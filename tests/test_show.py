@@ -14,7 +14,7 @@ import pytest
 from pipeline.commands import show as show_command
 from pipeline.errors import UsageError
 from pipeline.records import Bulletin, Fact
-from pipeline.show import find_bulletin, render
+from pipeline.views.show import find_bulletin, render
 from tests.test_search import SEED, sample_bulletins, write_db
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

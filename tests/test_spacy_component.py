@@ -33,7 +33,7 @@ def nlp(request: pytest.FixtureRequest) -> spacy.Language:
 def test_spans_are_the_extractors_facts(nlp: spacy.Language) -> None:
     doc = nlp(TEXT)  # spans live only as long as their doc
     spans = list(doc.spans["facts"])
-    facts = find_facts(TEXT, 0, len(TEXT), section=None, publisher=None)
+    facts = find_facts(TEXT, 0, len(TEXT), publisher=None)
     assert len(spans) == len(facts) > 20
     for span, fact in zip(spans, facts, strict=True):
         assert span.start_char <= fact.start < fact.end <= span.end_char
@@ -58,8 +58,9 @@ def test_registered_as_a_spacy_factories_entry_point() -> None:
 
 
 def test_no_other_command_imports_spacy() -> None:
-    modules = ["pipeline.build", "pipeline.search", "pipeline.show", "pipeline.tables",
-               "pipeline.fts", "pipeline.extract", "pipeline.commands.build",
+    modules = ["pipeline.build", "pipeline.views.search", "pipeline.views.show",
+               "pipeline.store.tables",
+               "pipeline.store.search_index", "pipeline.read.document", "pipeline.commands.build",
                "pipeline.commands.search", "pipeline.commands.serve", "pipeline.commands.show"]
     code = (
         "import importlib, sys\n"

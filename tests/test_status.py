@@ -6,8 +6,8 @@ import unicodedata
 
 import pytest
 
+from pipeline.read.status import STATUS_OF_PHRASE, find_status
 from pipeline.records import STATUSES
-from pipeline.status import STATUS_OF_PHRASE, find_status
 
 CASES = [
     pytest.param("完成情况:召开大会。(已完成)", ("completed", "(已完成)"), id="ascii-brackets"),

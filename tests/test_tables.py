@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline import tables
-from pipeline.records import EXTRACTOR_VERSION, Bulletin, Fact, Section, Summary
+from pipeline.records import Bulletin, Fact, Section, Summary
+from pipeline.store import tables
+from pipeline.store.version import EXTRACTOR_VERSION
 
 TEXT = "99.发展壮大高新技术产业。\n完成情况:共上会评审122家,通过评审约2.6万平方米。"
 NULLABLE_TEXT = st.none() | st.text(max_size=12)
@@ -65,7 +66,7 @@ def _rows(fact_list: list[Fact]) -> list[tables.Row]:
 def test_facts_round_trip_through_parquet(tmp_path: Path, fact_list: list[Fact]) -> None:
     path = tmp_path / "facts.parquet"
     tables.write_parquet(path, tables.FACTS, [_rows(fact_list)])
-    back = [tables.fact_from_row(r) for r in tables.read_parquet_rows(path)]
+    back = [tables.FACTS.to_record(r) for r in tables.read_parquet_rows(path)]
     assert back == fact_list
 
 
@@ -77,7 +78,7 @@ def test_facts_round_trip_through_sqlite(fact_list: list[Fact]) -> None:
         conn.execute("pragma foreign_keys = off")
         tables.insert_rows(conn, tables.FACTS, _rows(fact_list))
         conn.row_factory = sqlite3.Row
-        back = [tables.fact_from_row(dict(r)) for r in conn.execute("select * from facts")]
+        back = [tables.FACTS.to_record(dict(r)) for r in conn.execute("select * from facts")]
     assert back == fact_list
 
 

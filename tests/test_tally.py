@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.decode import normalise
-from pipeline.tally import chinese_int, find_summary
+from pipeline.read.decode import normalise
+from pipeline.read.tally import chinese_int, find_summary
 
 CASES = [
     # id, text, expected summary fields

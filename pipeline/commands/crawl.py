@@ -63,8 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.errors import UsageError
-    from scrapers.crawl import CrawlJob, run_crawl, user_agent
-    from scrapers.fetch import FetchPolicy
+    from scrapers.crawl import CrawlJob, run_crawl
+    from scrapers.fetch import FetchPolicy, user_agent
     from scrapers.profiles import (
         CrawlerConfig,
         check_regex,

@@ -18,7 +18,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.demo import run_demo
+    from corpus.demo import run_demo
     from scrapers.progress import NoProgress, Progress
 
     progress = Progress() if sys.stderr.isatty() else NoProgress()

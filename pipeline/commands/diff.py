@@ -9,7 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.checks import Check
+    from pipeline.records import Check
 
 HELP = "compare two bulletins (files, builds, or two periods of a build) and list the checks"
 EXAMPLE = "bulletins diff out/ 2017-06 2017-07 --publisher 科学技术厅"
@@ -34,9 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from pipeline import audit
+    from pipeline.audit import run as audit
     from pipeline.errors import UsageError
-    from pipeline.extract import extract_one
+    from pipeline.read.document import extract_one
 
     inputs = args.inputs
     if len(inputs) == 3 and Path(inputs[0]).is_dir():
@@ -55,16 +55,16 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write(found: list[Check], fmt: str) -> None:
-    from pipeline.checks import COLUMNS
+    from pipeline.store.tables import CHECKS
 
     rows = [c.to_json() for c in found]
     if fmt == "json":
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=[name for name, _, _ in COLUMNS])
+        writer = csv.DictWriter(sys.stdout, fieldnames=CHECKS.names)
         writer.writeheader()
         writer.writerows(rows)
     else:
-        from pipeline.report import checks_table
+        from pipeline.views.report import checks_table
 
         sys.stdout.write(checks_table(found))

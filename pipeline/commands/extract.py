@@ -22,8 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.extract import extract
-    from pipeline.inputs import iter_pages
+    from pipeline.read.document import extract
+    from pipeline.read.inputs import iter_pages
+    from pipeline.store.version import EXTRACTOR_VERSION
 
     failed = 0
     records = []
@@ -40,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             failed += 1
             print(f"bulletins extract: {item.source}: cannot read: {exc}", file=sys.stderr)
             continue
-        record = bulletin.to_json()
+        record = {**bulletin.to_json(), "extractor_version": EXTRACTOR_VERSION}
         if args.format == "jsonl":
             sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
             sys.stdout.flush()

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.search import format_hit, search
+    from pipeline.views.search import format_hit, search
 
     result = search(
         args.data, args.query, unit=args.unit, period=args.period,

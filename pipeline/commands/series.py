@@ -21,10 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
-    from pipeline.audit import derived_tables, find_task, task_title
-    from pipeline.charts import plot_series
-    from pipeline.linking import period_order
-    from pipeline.report import number_text
+    from pipeline.audit.linking import period_order
+    from pipeline.audit.run import derived_tables, find_task, task_title
+    from pipeline.views.charts import plot_series
+    from pipeline.views.report import number_text
 
     tables = derived_tables(args.build)
     key = find_task(tables["sections"], args.task)

@@ -19,7 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     try:
-        from pipeline.serve import serve
+        from pipeline.views.serve import serve
     except ImportError as exc:
         if exc.name not in ("datasette", "uvicorn"):
             raise

@@ -20,7 +20,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from pipeline.show import find_bulletin, render
+    from pipeline.views.show import find_bulletin, render
 
     page = render(find_bulletin(args.doc, args.data))
     if args.out:

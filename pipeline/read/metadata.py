@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline.tally import chinese_int, header_of
+from pipeline.read.tally import chinese_int, header_of
 
 HAN = r"\u3400-\u9fff"
 CN_NUM = r"[〇零一二三四五六七八九十]"

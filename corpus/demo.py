@@ -23,22 +23,22 @@ from urllib.parse import urljoin
 from corpus import SEED
 from corpus.anomalies import planted_site
 from corpus.synthetic import SyntheticSite
-from pipeline.audit import build_bulletins, diff_periods
+from corpus.testsite import LocalSite, Route
+from corpus.testsite import Page as Served
+from pipeline.audit.run import build_bulletins, diff_periods
 from pipeline.build import build
 from pipeline.errors import UsageError
-from pipeline.extract import extract
+from pipeline.read.document import extract
 from pipeline.records import Page
-from pipeline.report import checks_table, render
-from pipeline.search import format_hit, search
-from pipeline.show import find_bulletin
-from pipeline.show import render as render_page
-from pipeline.tables import DB_NAME
+from pipeline.store.tables import DB_NAME
+from pipeline.views.report import checks_table, render
+from pipeline.views.search import format_hit, search
+from pipeline.views.show import find_bulletin
+from pipeline.views.show import render as render_page
 from scrapers.crawl import CrawlJob, run_crawl, user_agent
 from scrapers.fetch import FetchPolicy
 from scrapers.profiles import Profile
 from scrapers.progress import NoProgress, Progress
-from scrapers.testsite import LocalSite, Route
-from scrapers.testsite import Page as Served
 
 # The local server answers at once; a short delay keeps the demo brisk while the crawler
 # still spaces its requests the way it would on a real site (1 s by default).

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from extractors.counts import find_facts
 from pipeline.errors import UnreadableInput, UsageError
-from pipeline.read import read_page
+from pipeline.read.page import read_page
+from pipeline.read.sections import split_sections
 from pipeline.records import Bulletin, Fact, Page, Section
-from pipeline.sections import split_sections
 
 
 def extract(page: Page) -> Bulletin:
@@ -30,7 +30,7 @@ def extract_one(spec: str) -> Bulletin:
 
     Raises ``UsageError`` when it holds none or several, ``UnreadableInput`` when unreadable.
     """
-    from pipeline.inputs import iter_pages  # httpx and warcio: only for this caller
+    from pipeline.read.inputs import iter_pages  # httpx and warcio: only for this caller
 
     pages = list(iter_pages([spec]))
     if len(pages) != 1:
@@ -60,7 +60,8 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...]) -> list[Fact]:
     for start, end, path in spans:
         if end > start:
             facts.extend(
-                find_facts(text, start, end, section=path, publisher=bulletin.publisher)
+                Fact(section=path, **asdict(claim))
+                for claim in find_facts(text, start, end, publisher=bulletin.publisher)
             )
     return facts
 

@@ -9,42 +9,10 @@ value; the others stay in ``facts``.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
-from pipeline.clauses import is_cumulative, metric_of
-from pipeline.linking import Link, group_of, ordered, period_order
-from pipeline.records import Bulletin, Fact
-
-# Column name, Frictionless type, description: for the table writers and datapackage.json.
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("task_key", "string", "the task, as linked across periods (sections.task_key)"),
-    ("metric", "string", "what is counted: entity, predicate, object without time words, (unit)"),
-    ("period", "string", "the period of the bulletin that states the value"),
-    ("value", "number", "the count, fully scaled; a range's low end"),
-    ("qualifier", "string", "approx, over, under or null"),
-    ("fact_id", "string", "the fact this value is (facts.fact_id)"),
-    ("publisher", "string", "whose task list the task is on (publisher, else site)"),
-    ("doc_id", "string", "SHA-256 of the bulletin that states the value"),
-    ("unit", "string", "measure word or unit as printed"),
-    ("cumulative", "integer", "1 if the clause says the count is cumulative (截至, 累计, 共…)"),
-    ("text", "string", "the count as printed"),
-)
-
-
-@dataclass(frozen=True)
-class SeriesRow:
-    task_key: str
-    metric: str
-    period: str | None
-    value: int | float
-    qualifier: str | None
-    fact_id: str
-    publisher: str
-    doc_id: str
-    unit: str
-    cumulative: int
-    text: str
-
+from pipeline.audit.clauses import is_cumulative, metric_of
+from pipeline.audit.linking import group_of, ordered, period_order
+from pipeline.records import Bulletin, Fact, Link, SeriesRow
 
 FactId = Callable[[str, Fact], str]
 

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import PurePosixPath
 from urllib.parse import urlparse
 
-from pipeline.records import Bulletin
+from pipeline.records import Bulletin, Link
 
 # Calibrated on the synthetic years with renumbered and reworded titles (corpus/anomalies.py):
 # a reworded title of the same task scores 0.86–0.93 against its old wording; two different
@@ -36,15 +36,6 @@ PUNCT = re.compile(r"^[\W_]+$")
 # What changes in a title from one issue of a report series to the next: its dates.
 TITLE_DATES = re.compile(r"[一二三四五六七八九十\d]+\s*(?:月份|月|季度)|\d{4}\s*年度?|"
                          r"上半年|下半年|前三季度|全年|\d+")
-
-
-@dataclass(frozen=True)
-class Link:
-    """A section's task: its key, the title similarity that linked it, and by what."""
-
-    task_key: str
-    link_score: float | None  # None: the task's first section, nothing earlier to link to
-    link_method: str  # "new", "number+title" or "title"
 
 
 def group_of(bulletin: Bulletin) -> str:

@@ -61,7 +61,7 @@ def plot_series(series: pd.DataFrame, title: str, path: str | Path | None = None
     """One line per metric, period by period; written to ``path`` as PNG when given."""
     from matplotlib.figure import Figure
 
-    from pipeline.linking import period_order
+    from pipeline.audit.linking import period_order
 
     use_cjk_font()
     fig = Figure(figsize=(9, 4.5), layout="constrained")
@@ -88,7 +88,7 @@ def plot_checks(checks: pd.DataFrame, path: str | Path | None = None) -> Figure:
     import pandas as pd
     from matplotlib.figure import Figure
 
-    from pipeline.linking import period_order
+    from pipeline.audit.linking import period_order
 
     use_cjk_font()
     fig = Figure(figsize=(9, 4.5), layout="constrained")

@@ -17,8 +17,8 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from pipeline.errors import UsageError
-from pipeline.fts import FTS_TABLES, fts_query
-from pipeline.tables import TABLES, db_path
+from pipeline.store.search_index import FTS_TABLES, fts_query
+from pipeline.store.tables import TABLES, db_path
 
 FACETS = {
     "bulletins": ["publisher", "period", "region"],

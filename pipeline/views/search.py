@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import UsageError
-from pipeline.fts import fts_query, sentence_span
-from pipeline.tables import db_path
+from pipeline.store.search_index import fts_query, sentence_span
+from pipeline.store.tables import db_path
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")
 

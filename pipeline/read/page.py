@@ -1,17 +1,17 @@
 """Page → Bulletin: decode, turn HTML into text, strip chrome, read metadata and the tally.
 
-Sections and facts are left empty; pipeline/extract.py fills them.
+Sections and facts are left empty; pipeline/read/document.py fills them.
 """
 
 from __future__ import annotations
 
-from pipeline.chrome import strip_chrome
-from pipeline.decode import decode, normalise, not_text_reason
 from pipeline.errors import UnreadableInput
-from pipeline.html_text import html_to_text, looks_like_html
-from pipeline.metadata import find_metadata
+from pipeline.read.chrome import strip_chrome
+from pipeline.read.decode import decode, normalise, not_text_reason
+from pipeline.read.html_text import html_to_text, looks_like_html
+from pipeline.read.metadata import find_metadata
+from pipeline.read.tally import find_summary
 from pipeline.records import Bulletin, Page
-from pipeline.tally import find_summary
 
 
 def read_page(page: Page) -> Bulletin:

@@ -18,20 +18,17 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
-from corpus import CRAWL_LOG_PREFIX
-from pipeline.decode import not_text_reason
 from pipeline.errors import UnreadableInput
+from pipeline.read.decode import not_text_reason
 from pipeline.records import Page
-from pipeline.version import RELEASE
+from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, user_agent
+from scrapers.warc import LOG_PREFIX
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
 # Attachments that need a converter are reported, not skipped, so a folder of downloads
 # says which of its files were not read (FORMATS §9: bulletins often live in .doc/.pdf).
 CONVERT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".rtf")
-USER_AGENT = f"gov-bulletins/{RELEASE} (research dataset builder)"
-TIMEOUT_S = 30.0
-MAX_BYTES = 20 * 1024 * 1024  # as the crawler: no bulletin page is larger
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")
 # What follows a record's block: its closing blank lines, then the next record or the end.
@@ -63,7 +60,7 @@ def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
                                     ".warc.gz documents: check the path or add documents")
         return
     for file in files:
-        if file.name.startswith(CRAWL_LOG_PREFIX):
+        if file.name.startswith(LOG_PREFIX):
             continue  # the crawler's list pages, robots.txt and errors: no bulletins
         yield from _file(file, str(file))
 
@@ -168,12 +165,12 @@ def _next_record(data: mmap.mmap, after: int, gzip_start: bytes | None) -> int:
     return len(data) if nxt < 0 else nxt
 
 
-def fetch_page(url: str, max_bytes: int = MAX_BYTES) -> Page | UnreadableInput:
+def fetch_page(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Page | UnreadableInput:
     """One URL the user named (no crawling): streamed, and refused past ``max_bytes``."""
     try:
         with (
-            httpx.Client(timeout=TIMEOUT_S, follow_redirects=True,
-                         headers={"User-Agent": USER_AGENT}) as client,
+            httpx.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=True,
+                         headers={"User-Agent": user_agent()}) as client,
             client.stream("GET", url) as response,
         ):
             body = bytearray()

@@ -12,15 +12,15 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from pipeline.clauses import CLAUSE_ENDS, clause_of, clause_start, is_cumulative, metric_of
-from pipeline.clauses import sentence_of as sentence_span
-from pipeline.linking import Link, group_of, ordered, period_order, series_of, year_of
-from pipeline.records import Bulletin, Fact, Section
-from pipeline.recycled import compare, paragraphs
+from pipeline.audit.clauses import CLAUSE_ENDS, clause_of, clause_start, is_cumulative, metric_of
+from pipeline.audit.clauses import sentence_of as sentence_span
+from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
+from pipeline.audit.recycled import compare, paragraphs
+from pipeline.records import Bulletin, Check, Fact, Link, Section
 
 CHECKS = (
     "newly_completed", "status_regressed", "task_added", "task_dropped", "count_decreased",
@@ -31,49 +31,6 @@ CHECKS = (
 WHOLE_WORDS = re.compile(r"共|累计|合计|总计|申报|受理|评审|上报|报名|参评|参加|申请|征集|推荐")
 PART_WORDS = re.compile(r"其中|通过|获批|入选|立项|办结|录取|合格|达标|认定")
 TALLY_UNITS = frozenset("项件个条")
-
-COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("check", "string", "what was found: " + ", ".join(CHECKS)),
-    ("publisher", "string", "whose task list the finding is about (publisher, else site)"),
-    ("task_key", "string", "the task (sections.task_key); null for a bulletin-wide finding"),
-    ("period", "string", "the period of the bulletin the finding is about"),
-    ("detail", "string", "the finding in words"),
-    ("doc_id", "string", "evidence: the bulletin (bulletins.doc_id)"),
-    ("source", "string", "evidence: where that bulletin was read from"),
-    ("start", "integer", "evidence: offset of the span in the bulletin text; null: none"),
-    ("end", "integer", "evidence: offset just after the span"),
-    ("text", "string", "evidence: the span as printed"),
-    ("other_period", "string", "the other statement's period (previous bulletin or same)"),
-    ("other_doc_id", "string", "the other statement's bulletin"),
-    ("other_source", "string", "where the other bulletin was read from"),
-    ("other_start", "integer", "offset of the other statement"),
-    ("other_end", "integer", "offset just after the other statement"),
-    ("other_text", "string", "the other statement as printed"),
-)
-
-
-@dataclass(frozen=True)
-class Check:
-    check: str
-    publisher: str
-    task_key: str | None
-    period: str | None
-    detail: str
-    doc_id: str
-    source: str
-    start: int | None
-    end: int | None
-    text: str | None
-    other_period: str | None = None
-    other_doc_id: str | None = None
-    other_source: str | None = None
-    other_start: int | None = None
-    other_end: int | None = None
-    other_text: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class _Span:

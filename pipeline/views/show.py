@@ -9,13 +9,13 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
-from pipeline import tables
 from pipeline.errors import UsageError
-from pipeline.extract import extract_one
-from pipeline.fts import sentence_span
+from pipeline.read.document import extract_one
 from pipeline.records import Bulletin, Fact
-from pipeline.search import open_db
-from pipeline.tables import db_path
+from pipeline.store import tables
+from pipeline.store.search_index import sentence_span
+from pipeline.store.tables import db_path
+from pipeline.views.search import open_db
 
 MIN_ID_PREFIX = 6  # shortest doc_id prefix accepted, like a short git hash
 

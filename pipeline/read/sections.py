@@ -22,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from pipeline.read.status import PROGRESS_LABELS, find_status
 from pipeline.records import Section
-from pipeline.status import PROGRESS_LABELS, find_status
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN = "一二三四五六七八九十"

@@ -10,23 +10,17 @@ finding reads the same wherever it is made.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
-from pipeline import checks as checks_mod
-from pipeline import series as series_mod
-from pipeline.checks import Check, diff_checks, run_checks
+from pipeline.audit.checks import diff_checks, run_checks, sort_checks
+from pipeline.audit.linking import group_of, link_tasks, ordered, period_order, series_of
+from pipeline.audit.series import build_series
 from pipeline.errors import UsageError
-from pipeline.linking import Link, group_of, link_tasks, ordered, period_order, series_of
-from pipeline.records import Bulletin, Fact, Section, Summary
-from pipeline.series import SeriesRow, build_series
-
-SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))  # the header tally's buckets
-SERIES_COLUMNS = [name for name, _, _ in series_mod.COLUMNS]
-CHECK_COLUMNS = [name for name, _, _ in checks_mod.COLUMNS]
+from pipeline.records import Bulletin, Check, Fact, Link, Section, SeriesRow
+from pipeline.store import tables
 
 
 @dataclass(frozen=True)
@@ -68,12 +62,12 @@ def derive_tables(
 
 
 def series_frame(rows: Iterable[SeriesRow]) -> pd.DataFrame:
-    frame = pd.DataFrame([vars(r) for r in rows], columns=SERIES_COLUMNS)
+    frame = pd.DataFrame([tables.SERIES.to_row(r) for r in rows], columns=tables.SERIES.names)
     return frame.astype({"value": "float64", "cumulative": "int64"})
 
 
 def checks_frame(found: Iterable[Check]) -> pd.DataFrame:
-    frame = pd.DataFrame([c.to_json() for c in found], columns=CHECK_COLUMNS)
+    frame = pd.DataFrame([tables.CHECKS.to_row(c) for c in found], columns=tables.CHECKS.names)
     offsets = ["start", "end", "other_start", "other_end"]
     return frame.astype(dict.fromkeys(offsets, "Int64"))
 
@@ -107,77 +101,43 @@ def _facts_with_keys(
 def frames_to_bulletins(
     bulletins: pd.DataFrame, sections: pd.DataFrame, facts: pd.DataFrame
 ) -> list[Bulletin]:
-    """Records from the dataset tables; summary columns may be ``lead`` or ``summary_lead``."""
-    by_doc_sections: dict[str, list[dict[str, Any]]] = {}
+    """Records from the dataset tables, through the same mapping the writers use; frames of
+    builds older than the heading offsets, or with plain tally names (``lead``), are read
+    too."""
+    bulletins = bulletins.rename(columns={
+        name.removeprefix("summary_"): name for name in tables.BULLETINS.names
+        if name.startswith("summary_")})
+    if "title_start" not in sections:
+        sections = _with_title_offsets(sections, bulletins)
+    by_doc_sections: dict[str, list[Section]] = {}
     for row in sections.to_dict("records"):
-        by_doc_sections.setdefault(row["doc_id"], []).append(row)
-    by_doc_facts: dict[str, list[dict[str, Any]]] = {}
+        by_doc_sections.setdefault(row["doc_id"], []).append(tables.SECTIONS.to_record(row))
+    by_doc_facts: dict[str, list[Fact]] = {}
     for row in facts.to_dict("records"):
-        by_doc_facts.setdefault(row["doc_id"], []).append(row)
-    out = []
-    for row in bulletins.to_dict("records"):
-        doc = row["doc_id"]
-        text = row["text"]
-        out.append(Bulletin(
-            source=row["source"], sha256=doc, text=text, url=_value(row.get("url")),
-            title=_value(row.get("title")), publisher=_value(row.get("publisher")),
-            region=_value(row.get("region")), published=_value(row.get("published")),
-            period=_value(row.get("period")), summary=_summary(row),
-            sections=tuple(sorted((_section(text, s) for s in by_doc_sections.get(doc, [])),
+        by_doc_facts.setdefault(row["doc_id"], []).append(tables.FACTS.to_record(row))
+    return [
+        tables.BULLETINS.to_record(
+            row,
+            sections=tuple(sorted(by_doc_sections.get(row["doc_id"], []),
                                   key=lambda s: (s.start, s.path))),
-            facts=tuple(sorted((_fact(f) for f in by_doc_facts.get(doc, [])),
+            facts=tuple(sorted(by_doc_facts.get(row["doc_id"], []),
                                key=lambda f: (f.start, f.end))),
-        ))
-    return out
+        )
+        for row in bulletins.to_dict("records")
+    ]
 
 
-def _value(value: Any) -> Any:
-    """None for every kind of missing value a frame holds (None, NaN, pd.NA)."""
-    return None if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) else value
-
-
-def _int(value: Any) -> int | None:
-    value = _value(value)
-    return None if value is None else int(value)
-
-
-def _number(value: Any) -> int | float | None:
-    value = _value(value)
-    if value is None:
-        return None
-    return int(value) if float(value).is_integer() else float(value)
-
-
-def _summary(row: dict[str, Any]) -> Summary:
-    return Summary(**{
-        name: _int(row.get(f"summary_{name}", row.get(name))) for name in SUMMARY_FIELDS
-    })
-
-
-def _section(text: str, row: dict[str, Any]) -> Section:
-    start, end, title = int(row["start"]), int(row["end"]), row["title"] or ""
-    title_start = _int(row.get("title_start"))
-    if title_start is None:  # tables without heading offsets: find the title in its section
-        found = text.find(title, start, end) if title else -1
-        title_start = found if found >= 0 else start
-    title_end = _int(row.get("title_end"))
-    return Section(
-        no=int(row["no"]), path=str(row["path"]), level=int(row["level"]), title=title,
-        start=start, end=end, title_start=title_start,
-        title_end=title_end if title_end is not None else title_start + len(title),
-        status=_value(row.get("status")), status_text=_value(row.get("status_text")),
-    )
-
-
-def _fact(row: dict[str, Any]) -> Fact:
-    value = _number(row["value"])
-    return Fact(
-        value=value if value is not None else 0, unit=row["unit"] or "", text=row["text"],
-        start=int(row["start"]), end=int(row["end"]), section=_value(row.get("section")),
-        value_max=_number(row.get("value_max")), object=_value(row.get("object")),
-        qualifier=_value(row.get("qualifier")), entity=_value(row.get("entity")),
-        predicate=_value(row.get("predicate")),
-    )
+def _with_title_offsets(sections: pd.DataFrame, bulletins: pd.DataFrame) -> pd.DataFrame:
+    """A heading's offsets where a table lacks them: its title found in its section."""
+    texts = dict(zip(bulletins["doc_id"], bulletins["text"], strict=True))
+    starts, ends = [], []
+    for doc, title, start, end in zip(sections["doc_id"], sections["title"], sections["start"],
+                                      sections["end"], strict=True):
+        title = title or ""
+        found = texts.get(doc, "").find(title, int(start), int(end)) if title else -1
+        starts.append(found if found >= 0 else int(start))
+        ends.append(starts[-1] + len(title))
+    return sections.assign(title_start=starts, title_end=ends)
 
 
 # ------------------------------------------------------------------------ builds and diff
@@ -215,7 +175,7 @@ def diff_builds(old: list[Bulletin], new: list[Bulletin]) -> list[Check]:
         a, b = latest_old[group], latest_new[group]
         if a.sha256 != b.sha256:
             found.extend(diff_checks(a, b, links))
-    return checks_mod.sort_checks(found)
+    return sort_checks(found)
 
 
 def diff_periods(
@@ -234,7 +194,7 @@ def diff_periods(
     found = []
     for group in groups:
         found.extend(diff_checks(chosen[(group, old)], chosen[(group, new)], links))
-    return checks_mod.sort_checks(found)
+    return sort_checks(found)
 
 
 def _latest(bulletins: list[Bulletin]) -> dict[tuple[str, str], Bulletin]:
@@ -287,28 +247,10 @@ def task_title(sections: pd.DataFrame, key: str) -> str:
 
 def bulletins_to_frames(bulletins: Iterable[Bulletin]) -> dict[str, pd.DataFrame]:
     """The bulletins, sections and facts frames of records, in the dataset's columns."""
-    from pipeline.tables import fact_id
-
-    docs, secs, facts = [], [], []
+    rows: dict[str, list[tables.Row]] = {"bulletins": [], "sections": [], "facts": []}
     for b in bulletins:
-        docs.append({"doc_id": b.sha256, "source": b.source, "url": b.url, "title": b.title,
-                     "publisher": b.publisher, "region": b.region, "published": b.published,
-                     "period": b.period, **{f"summary_{k}": v for k, v in vars(b.summary).items()},
-                     "text": b.text})
-        secs.extend({"doc_id": b.sha256, **s.to_json(), "title_start": s.title_start,
-                     "title_end": s.title_end, "period": b.period, "publisher": b.publisher}
-                    for s in b.sections)
-        facts.extend({"fact_id": fact_id(b.sha256, f), "doc_id": b.sha256, **f.to_json(),
-                      "value_max": f.value_max} for f in b.facts)
-    return {"bulletins": pd.DataFrame(docs), "sections": pd.DataFrame(secs),
-            "facts": pd.DataFrame(facts)}
-
-
-def sample_tables(seed: int = 0) -> dict[str, pd.DataFrame]:
-    """Every table of a small dataset made on the spot: the synthetic year with planted
-    anomalies (corpus/anomalies.py), for notebooks and demos without a build at hand."""
-    from corpus.anomalies import planted_series
-    from pipeline.extract import extract
-
-    frames = bulletins_to_frames(extract(page) for page in planted_series(seed).pages())
-    return {**frames, **derive_tables(frames["bulletins"], frames["sections"], frames["facts"])}
+        for name, more in tables.bulletin_rows(b).items():
+            if name in rows:
+                rows[name].extend(more)
+    return {name: pd.DataFrame(found, columns=tables.TABLES[name].names)
+            for name, found in rows.items()}

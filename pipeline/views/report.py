@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from pipeline.records import Bulletin, Fact
 
 if TYPE_CHECKING:
-    from pipeline.checks import Check
+    from pipeline.records import Check
 
 SHOWN = 36  # characters of evidence shown per column in the findings table
 

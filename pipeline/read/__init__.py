@@ -1,0 +1,3 @@
+"""Reading: inputs → Page → Bulletin (decode, HTML to text, chrome, metadata, tally,
+sections, statuses, counts).
+"""

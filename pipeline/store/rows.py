@@ -1,0 +1,145 @@
+"""Records ↔ rows: one mapping, both directions, derived from the records' column fields.
+
+A ``Table`` lists its columns; each is either a record field declared with
+``pipeline.records.column`` (its path on the record, e.g. ``summary.lead``) or a table-only
+column (``doc_id`` of a section, ``task_key`` of a fact) whose value the writer supplies.
+``Table.to_row`` turns a record into a row tuple and ``Table.to_record`` turns a row (a mapping
+from SQLite, Parquet or a pandas frame) back into the record, so a new record field
+flows to every table, format and reader without another edit.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
+from typing import Any
+
+Row = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str  # Frictionless type: string, integer or number
+    description: str
+    required: bool = False
+    # Where the value lives on the table's record (`sha256`, `summary.lead`); None for a
+    # table-only column the writer supplies.
+    field: str | None = None
+
+
+def record_columns(record: type, *, rename: Mapping[str, str] | None = None) -> list[Column]:
+    """The columns a record declares, in field order; a nested record of columns (the
+    bulletin's ``summary``) is flattened as ``summary_lead``, ``summary_total``…"""
+    rename = rename or {}
+    out: list[Column] = []
+    for f in fields(record):
+        if "column" in f.metadata:
+            type_, description, required = f.metadata["column"]
+            out.append(Column(rename.get(f.name, f.name), type_, description, required, f.name))
+        elif f.default_factory is not MISSING and is_dataclass(f.default_factory):
+            nested: type = f.default_factory  # type: ignore[assignment]
+            out.extend(
+                Column(f"{f.name}_{c.name}", c.type, c.description, c.required,
+                       f"{f.name}.{c.field}")
+                for c in record_columns(nested)
+            )
+    return out
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    record: type
+    columns: tuple[Column, ...]
+    primary_key: tuple[str, ...] = ()
+    # A total order, so every format holds the same rows in the same sequence.
+    order_by: tuple[str, ...] = ()
+    references_bulletins: bool = True
+
+    @classmethod
+    def of(
+        cls,
+        name: str,
+        description: str,
+        record: type,
+        *,
+        order: Sequence[str] = (),
+        extra: Sequence[Column] = (),
+        rename: Mapping[str, str] | None = None,
+        **options: Any,
+    ) -> Table:
+        """A table of ``record``: the columns named in ``order`` first (record or ``extra``
+        columns), then every other record column in field order, so a new field is a new
+        column without an edit here."""
+        own = {c.name: c for c in record_columns(record, rename=rename)}
+        # Table-only columns may borrow another record's declarations (a section's Link).
+        more = {c.name: replace(c, field=None) for c in extra}
+        clash = set(own) & set(more)
+        if clash:
+            raise ValueError(f"{name}: table-only columns shadow record fields: {clash}")
+        every = {**own, **more}
+        missing = [n for n in order if n not in every]
+        if missing:
+            raise ValueError(f"{name}: ordered columns that exist nowhere: {missing}")
+        unplaced = [n for n in more if n not in order]
+        if unplaced:
+            raise ValueError(f"{name}: table-only columns without a place: {unplaced}")
+        columns = [every[n] for n in order] + [c for n, c in own.items() if n not in order]
+        return cls(name, description, record, tuple(columns), **options)
+
+    @property
+    def names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def to_row(self, record: Any, **extra: Any) -> Row:
+        """The row of ``record``; table-only columns come from ``extra`` (None if absent)."""
+        return tuple(
+            extra.get(c.name) if c.field is None else _attr(record, c.field)
+            for c in self.columns
+        )
+
+    def to_record(self, row: Mapping[str, Any], **more: Any) -> Any:
+        """The record a row holds (missing values of any kind → None); ``more`` gives the
+        fields no column holds (a bulletin's sections and facts)."""
+        top: dict[str, Any] = {}
+        nested: dict[str, dict[str, Any]] = {}
+        for c in self.columns:
+            if c.field is None or c.name not in row:
+                continue
+            value = _cell(row[c.name], c.type)
+            head, _, rest = c.field.partition(".")
+            if rest:
+                nested.setdefault(head, {})[rest] = value
+            else:
+                top[head] = value
+        by_name = {f.name: f for f in fields(self.record)}
+        for head, values in nested.items():
+            top[head] = by_name[head].default_factory(**values)  # type: ignore[misc]
+        return self.record(**top, **more)
+
+
+def _attr(record: Any, path: str) -> Any:
+    for part in path.split("."):
+        record = getattr(record, part)
+    return record
+
+
+def _cell(value: Any, type_: str) -> Any:
+    """A stored value as the record holds it: NaN/NA → None, whole numbers back to int
+    (counts are stored as doubles; pandas reads nullable integers as floats or NA)."""
+    if value is None:
+        return None
+    try:
+        if value != value or (isinstance(value, float) and math.isnan(value)):
+            return None
+    except (TypeError, ValueError):  # pd.NA refuses comparison
+        return None
+    if type_ == "integer":
+        return int(value)
+    if type_ == "number":
+        number = float(value)
+        return int(number) if number.is_integer() else number
+    return value

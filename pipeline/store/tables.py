@@ -1,0 +1,259 @@
+"""The dataset tables: their columns, records ↔ rows, and the Parquet, CSV, SQLite and
+Frictionless writers.
+
+One ``TABLES`` declaration is the single source of every format's schema, of the
+``datapackage.json`` and of Datasette's column descriptions. Shaping only: nothing here
+decides what a fact is; rows are written in the order they are given.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import sqlite_utils
+
+from pipeline.records import Bulletin, Check, Fact, Link, Problem, Section, SeriesRow, Summary
+from pipeline.store.rows import Column, Row, Table, record_columns
+from pipeline.store.version import EXTRACTOR_VERSION
+
+DB_NAME = "bulletins.db"  # the one SQLite file of a build, beside the Parquet and CSV
+
+
+def db_path(data: str | Path) -> Path:
+    """The database of a build: ``data`` is the build directory or the .db file itself."""
+    path = Path(data)
+    return path / DB_NAME if path.is_dir() else path
+
+
+_DOC_ID = Column("doc_id", "string", "SHA-256 of the document's bytes", required=True)
+_PERIOD = Column("period", "string",
+                 "period the bulletin covers: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY")
+_PUBLISHER = Column("publisher", "string", "the body that published the bulletin")
+_TASK_KEY = Column("task_key", "string", "the same task across periods (publisher/year/number)")
+_SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))  # the header tally's buckets
+
+BULLETINS = Table.of(
+    "bulletins", "One row per readable document, with its full normalised text.", Bulletin,
+    rename={"sha256": "doc_id"},
+    order=("doc_id", "source", "url", "encoding", "title", "publisher", "region", "published",
+           "period", *(f"summary_{name}" for name in _SUMMARY_FIELDS), "extractor_version"),
+    extra=(Column("extractor_version", "string",
+                  "version of the rules that extracted the facts", True),),
+    primary_key=("doc_id",), order_by=("doc_id",), references_bulletins=False,
+)
+
+SECTIONS = Table.of(
+    "sections", "One row per numbered task section of a document.", Section,
+    order=("doc_id", "path", "no", "level", "title", "status", "status_text", "start", "end",
+           "title_start", "title_end", "task_key", "link_score", "link_method", "period",
+           "publisher"),
+    extra=(_DOC_ID, *record_columns(Link), _PERIOD, _PUBLISHER),
+    primary_key=("doc_id", "path"), order_by=("doc_id", "start", "path"),
+)
+
+FACTS = Table.of(
+    "facts", "One row per reported count, quoted by its offsets into the bulletin text.", Fact,
+    order=("fact_id", "doc_id", "section", "value", "value_max", "unit", "object",
+           "qualifier", "entity", "predicate", "text", "start", "end", "task_key", "period",
+           "publisher", "extractor_version"),
+    extra=(Column("fact_id", "string",
+                  "content-derived id: hash of doc_id, section and offsets", True),
+           _DOC_ID, _TASK_KEY, _PERIOD, _PUBLISHER,
+           Column("extractor_version", "string",
+                  "version of the rules that extracted the count", True)),
+    primary_key=("fact_id",), order_by=("doc_id", "start", "end", "fact_id"),
+)
+
+PROBLEMS = Table.of(
+    "problems", "One row per input, or part of one, that could not be read whole, and why.",
+    Problem,
+    order=("doc_id",),
+    extra=(Column("doc_id", "string",
+                  "SHA-256 of the document's bytes, where they could be read"),),
+    order_by=("source", "stage", "reason", "doc_id"), references_bulletins=False,
+)
+
+SERIES = Table.of(
+    "series",
+    "One row per task metric in a period: a task's reported numbers as a time series.",
+    SeriesRow, order_by=("task_key", "metric", "period", "fact_id"),
+)
+
+CHECKS = Table.of(
+    "checks",
+    "One row per audit finding, with the statements it rests on quoted by their offsets.",
+    Check,
+    order_by=("check", "publisher", "task_key", "period", "doc_id", "start", "other_doc_id",
+              "other_start", "detail"),
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (BULLETINS, SECTIONS, FACTS, PROBLEMS, SERIES, CHECKS)
+}
+
+
+# ----------------------------------------------------------------------- records → rows
+
+def fact_id(doc_id: str, fact: Fact) -> str:
+    """Stable across rebuilds, so the same count always has the same id."""
+    key = f"{doc_id}|{fact.section or ''}|{fact.start}|{fact.end}"
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def bulletin_rows(bulletin: Bulletin) -> dict[str, list[Row]]:
+    """Rows of every table that one bulletin contributes to, warnings as problems."""
+    b = bulletin
+    return {
+        "bulletins": [BULLETINS.to_row(b, extractor_version=EXTRACTOR_VERSION)],
+        "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher)
+                     for s in b.sections],
+        "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher) for f in b.facts],
+        "problems": [problem_row(Problem(b.source, "warning", w), b.sha256) for w in b.warnings],
+    }
+
+
+def fact_row(doc_id: str, f: Fact, *, period: str | None, publisher: str | None) -> Row:
+    return FACTS.to_row(f, fact_id=fact_id(doc_id, f), doc_id=doc_id, period=period,
+                        publisher=publisher, extractor_version=EXTRACTOR_VERSION)
+
+
+def problem_row(problem: Problem, doc_id: str | None) -> Row:
+    return PROBLEMS.to_row(problem, doc_id=doc_id)
+
+
+# ----------------------------------------------------------------------- rows → records
+
+def read_bulletin(conn: sqlite3.Connection, doc_id: str) -> Bulletin | None:
+    """The bulletin ``doc_id`` as stored in a database these tables were written to."""
+    conn.row_factory = sqlite3.Row
+    row = conn.execute("select * from bulletins where doc_id = ?", (doc_id,)).fetchone()
+    if row is None:
+        return None
+    sections = conn.execute(
+        "select * from sections where doc_id = ? order by start, path", (doc_id,)
+    ).fetchall()
+    facts = conn.execute(
+        "select * from facts where doc_id = ? order by start, [end], fact_id", (doc_id,)
+    ).fetchall()
+    warnings = conn.execute(
+        "select reason from problems where doc_id = ? and stage = 'warning' order by reason",
+        (doc_id,),
+    ).fetchall()
+    return BULLETINS.to_record(
+        dict(row),
+        sections=tuple(SECTIONS.to_record(dict(s)) for s in sections),
+        facts=tuple(FACTS.to_record(dict(f)) for f in facts),
+        warnings=tuple(w["reason"] for w in warnings),
+    )
+
+
+# ----------------------------------------------------------------------------- writers
+
+_SQLITE_TYPES = {"string": str, "integer": int, "number": float}
+_ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
+
+
+def create_sqlite_tables(conn: sqlite3.Connection) -> None:
+    db = sqlite_utils.Database(conn)
+    for table in TABLES.values():
+        db[table.name].create(  # type: ignore[union-attr]
+            {c.name: _SQLITE_TYPES[c.type] for c in table.columns},
+            pk=table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key or None,
+            not_null={c.name for c in table.columns if c.required},
+            foreign_keys=[("doc_id", "bulletins", "doc_id")] if table.references_bulletins else [],
+        )
+
+
+def insert_rows(conn: sqlite3.Connection, table: Table, rows: Sequence[Row]) -> None:
+    names = ", ".join(f"[{n}]" for n in table.names)
+    marks = ", ".join("?" for _ in table.columns)
+    conn.executemany(f"insert into [{table.name}] ({names}) values ({marks})", rows)
+
+
+def select_sorted(table: Table, schema: str = "main") -> str:
+    names = ", ".join(f"[{n}]" for n in table.names)
+    order = ", ".join(f"[{n}]" for n in table.order_by)
+    return f"select {names} from {schema}.[{table.name}] order by {order}"
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    return pa.schema(
+        [pa.field(c.name, _ARROW_TYPES[c.type], nullable=not c.required) for c in table.columns]
+    )
+
+
+def write_parquet(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
+    schema = arrow_schema(table)
+    # No pandas metadata and fixed options: equal rows give equal bytes.
+    with pq.ParquetWriter(path, schema, compression="zstd", store_schema=False) as writer:
+        for batch in batches:
+            columns = zip(*batch, strict=True)
+            writer.write_table(pa.Table.from_arrays(
+                [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+                schema=schema,
+            ))
+
+
+def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
+    yield from pq.read_table(path).to_pylist()
+
+
+def write_csv(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
+    # utf-8-sig: the BOM makes spreadsheet programs read the Chinese as UTF-8.
+    with path.open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(table.names)
+        for batch in batches:
+            writer.writerows(batch)
+
+
+def datapackage() -> dict[str, Any]:
+    """The Frictionless descriptor of the CSV tables: fields, types, keys."""
+    return {
+        "name": "gov-bulletins",
+        "title": "Chinese government progress bulletins: sections and reported counts",
+        "profile": "tabular-data-package",
+        "resources": [_resource(t) for t in TABLES.values()],
+    }
+
+
+def _resource(table: Table) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "fields": [
+            {"name": c.name, "type": c.type, "description": c.description,
+             **({"constraints": {"required": True}} if c.required else {})}
+            for c in table.columns
+        ],
+    }
+    if table.primary_key:
+        schema["primaryKey"] = list(table.primary_key)
+    if table.references_bulletins:
+        schema["foreignKeys"] = [
+            {"fields": ["doc_id"], "reference": {"resource": "bulletins", "fields": ["doc_id"]}}
+        ]
+    return {
+        "name": table.name,
+        "path": f"{table.name}.csv",
+        "profile": "tabular-data-resource",
+        "description": table.description,
+        "format": "csv",
+        "mediatype": "text/csv",
+        "encoding": "utf-8-sig",
+        "schema": schema,
+    }
+
+
+def write_datapackage(path: Path) -> None:
+    path.write_text(
+        json.dumps(datapackage(), ensure_ascii=False, indent=2, sort_keys=True) + "\n",
+        encoding="utf-8",
+    )
