@@ -36,6 +36,7 @@ from extractors.patterns import (
 )
 from extractors.records import Claim, Count
 from extractors.segment import stands_alone
+from extractors.sentences import SENTENCE_ENDS
 
 NUMBER_RE = re.compile(rf"(?P<ar>{ARABIC})|(?P<cn>[{CN_NUMERAL_CHARS}]+)")
 # `3至5家`, `3-5家`, `3~5家`: the upper end of a range.
@@ -44,9 +45,11 @@ RANGE_RE = re.compile(
 )
 ASCII_ALNUM = re.compile(r"[A-Za-z0-9._]")
 SPACES = " \t\u3000"
-QUALIFIER_CLAUSE_ENDS = frozenset(",;。!?\n")
+# A qualifier (`预计`) binds to the end of its clause, which a comma closes.
+QUALIFIER_CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",")
 ENUMERATION_MARKS = frozenset("、和及与")
-CLAUSE_ENDS = frozenset(",;。!?、)\n")
+# A count's unit must end where its clause, list item or bracketed aside does.
+CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",、)")
 
 
 def find_facts(

@@ -6,6 +6,8 @@ GUIDE). Change an entry, then rerun the quality gate (tests/test_quality_gate.py
 
 from __future__ import annotations
 
+from extractors.sentences import SENTENCE_ENDS
+
 # Measure words and units as printed after a number (FORMATS.md §6 "Measure words / units
 # seen", plus the gold GUIDE). Compound units written as one word are one unit (人次,
 # 个百分点); matched longest first, so `平方米` wins over `米` and `个次` over `个`.
@@ -76,7 +78,7 @@ MAX_LABEL_QUOTE = 12
 
 # Clause delimiters: a fact's object, predicate and clause-wide qualifiers stay inside these.
 CLAUSE_DELIMITERS = frozenset(",;。:!?、()[]【】\n;“”《》")
-SENTENCE_DELIMITERS = frozenset("。;!?\n")
+SENTENCE_DELIMITERS = frozenset(SENTENCE_ENDS)
 
 # Words that open the stretch before a number and are not part of the counted thing.
 LEADING_FILLERS: tuple[str, ...] = (

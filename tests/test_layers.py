@@ -35,7 +35,7 @@ ALLOWED: dict[str, set[str]] = {
     "extractors": set(),
     "scrapers": set(),
     "read": {"records", "extractors", "scrapers"},
-    "store": {"records"},
+    "store": {"records", "extractors"},
     "audit": {"records", "extractors", "store", "read"},
     "views": {"records", "extractors", "store", "audit", "read"},
     "build": {"records", "read", "store", "audit", "scrapers"},

@@ -12,12 +12,13 @@ from pathlib import Path
 import pytest
 
 from extractors.counts import find_facts
+from extractors.sentences import sentence_span
 from pipeline.commands import search as search_command
 from pipeline.errors import UsageError
 from pipeline.read.document import extract
 from pipeline.records import Bulletin, Fact, Page
 from pipeline.store import tables
-from pipeline.store.search_index import create_search_index, fts_query, sentence_span
+from pipeline.store.search_index import create_search_index, fts_query
 from pipeline.views.search import period_months, period_range, search
 
 SEED = Path(__file__).parent / "fixtures" / "liaoning-kjt-2017-07.txt"

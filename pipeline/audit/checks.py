@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
-from pipeline.audit.clauses import CLAUSE_ENDS, clause_of, clause_start, is_cumulative, metric_of
-from pipeline.audit.clauses import sentence_of as sentence_span
+from extractors.sentences import CLAUSE_ENDS, clause_start, sentence_span
+from pipeline.audit.clauses import clause_of, is_cumulative, metric_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
 from pipeline.audit.recycled import compare, paragraphs
 from pipeline.records import Bulletin, Check, Fact, Link, Section

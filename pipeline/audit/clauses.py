@@ -10,11 +10,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.sentences import clause_start
 from pipeline.records import Fact
-
-SENTENCE_ENDS = "。!?;\n"
-# Brackets open an aside (`(沈阳市上会评审199家,通过评审192家)`) that is a clause of its own.
-CLAUSE_ENDS = SENTENCE_ENDS + ",:()、"
 
 # The issue's list: 截至, 累计, 共, 今年以来, 1-N月.
 # `共同`, `共享`, `共建` are no totals.
@@ -31,18 +28,6 @@ METRIC_NOISE = re.compile(
     r"下半年|本月|当月|本季度|\d{1,2}\s?[-~至到—]\s?\d{1,2}月|一至[一二三四五六七八九十]+月|"
     r"累计|共计|共|全省|全市|已经|已|了"
 )
-
-
-def clause_start(text: str, pos: int, ends: str = CLAUSE_ENDS) -> int:
-    """Offset just after the nearest clause end before ``pos``."""
-    return max(text.rfind(ch, 0, pos) for ch in ends) + 1
-
-
-def sentence_of(text: str, pos: int) -> tuple[int, int]:
-    """(start, end) of the sentence holding ``pos``, end exclusive of its closing mark."""
-    start = clause_start(text, pos, SENTENCE_ENDS)
-    ends = [i for ch in SENTENCE_ENDS if (i := text.find(ch, pos)) >= 0]
-    return start, min(ends) if ends else len(text)
 
 
 def clause_of(text: str, fact: Fact) -> str:

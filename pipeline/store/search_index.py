@@ -14,8 +14,9 @@ import re
 import sqlite3
 import unicodedata
 
+from extractors.sentences import sentence_span
+
 # Where a sentence ends in normalised (NFKC) bulletin text.
-SENTENCE_END = re.compile(r"[。!?;\n]")
 # A query term: a "quoted phrase" or a run of non-space characters.
 QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
 
@@ -39,16 +40,6 @@ def fts_query(query: str) -> str:
         if chars:
             phrases.append(f'"{chars}"')
     return " ".join(phrases)
-
-
-def sentence_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Offsets of the sentence around ``text[start:end]``, its closing mark included."""
-    left = max((m.end() for m in SENTENCE_END.finditer(text, 0, start)), default=0)
-    close = SENTENCE_END.search(text, end)
-    right = close.end() if close else len(text)
-    while left < start and text[left].isspace():
-        left += 1
-    return left, right
 
 
 def create_search_index(conn: sqlite3.Connection) -> None:

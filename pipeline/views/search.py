@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from extractors.sentences import sentence_span
 from pipeline.errors import UsageError
-from pipeline.store.search_index import fts_query, sentence_span
+from pipeline.store.search_index import fts_query
 from pipeline.store.tables import db_path
 
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])|H([12])))?$")

@@ -9,11 +9,11 @@ import sqlite3
 from contextlib import closing
 from pathlib import Path
 
+from extractors.sentences import sentence_span
 from pipeline.errors import UsageError
 from pipeline.read.document import extract_one
 from pipeline.records import Bulletin, Fact
 from pipeline.store import tables
-from pipeline.store.search_index import sentence_span
 from pipeline.store.tables import db_path
 from pipeline.views.search import open_db
 
