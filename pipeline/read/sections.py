@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractors.numerals import chinese_value
 from pipeline.read.status import PROGRESS_LABELS, find_status
 from pipeline.records import Section
 
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN = "一二三四五六七八九十"
 
 # Each style with its canonical rank, outermost first (GUIDE.md "Sections"). Arabic `1.`
@@ -122,16 +122,7 @@ def _candidates(text: str) -> list[_Candidate]:
 
 def _number(numeral: str) -> int | None:
     """`99` → 99, `十一` → 11, `二十` → 20; None for a malformed Chinese numeral."""
-    if numeral.isdigit():
-        return int(numeral)
-    if numeral == "十":
-        return 10
-    if "十" not in numeral:
-        return CN_DIGITS[numeral] if len(numeral) == 1 else None
-    tens, _, units = numeral.partition("十")
-    if len(tens) > 1 or len(units) > 1 or "十" in units:
-        return None
-    return CN_DIGITS.get(tens, 1) * 10 + (CN_DIGITS[units] if units else 0)
+    return int(numeral) if numeral.isdigit() else chinese_value(numeral)
 
 
 def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
