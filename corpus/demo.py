@@ -112,10 +112,10 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
         say("   " + format_hit(hit).replace("\n", "\n   "))
 
     say(f"\n== 5. what changed from {DIFF_PERIODS[0]} to {DIFF_PERIODS[1]} (bulletins diff)")
-    found = diff_periods(build_bulletins(tables), *DIFF_PERIODS)
-    summary.findings = len(found)
-    say("   " + checks_table(found).rstrip().replace("\n", "\n   "))
-    fired = sorted({c.check for c in found})
+    changes = diff_periods(build_bulletins(tables), *DIFF_PERIODS)
+    summary.findings = len(changes)
+    say("   " + checks_table(changes).rstrip().replace("\n", "\n   "))
+    fired = sorted({c.check for c in changes})
     say(f"   checks that fired: {', '.join(fired) or 'none'}; every build's checks table "
         "holds the findings of all months")
 

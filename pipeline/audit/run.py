@@ -51,7 +51,8 @@ def derive_tables(
     ``link_score`` and ``link_method``; the facts with ``task_key`` and ``period``; and the
     two derived tables, every frame in a fixed row order."""
     records = frames_to_bulletins(bulletins, sections, facts)
-    ids = {(r.doc_id, int(r.start), int(r.end)): r.fact_id for r in facts.itertuples()}
+    ids = {(str(d), int(s), int(e)): str(i) for d, s, e, i in zip(
+        facts["doc_id"], facts["start"], facts["end"], facts["fact_id"], strict=True)}
     result = audit(records, ids)
     return {
         "sections": _with_links(sections, result.links),

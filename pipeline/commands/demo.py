@@ -19,8 +19,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from corpus.demo import run_demo
-    from scrapers.progress import NoProgress, Progress
+    from scrapers.progress import BarProgress, NoProgress, Progress
 
-    progress = Progress() if sys.stderr.isatty() else NoProgress()
+    # A Protocol cannot be instantiated: on a terminal this line used to raise TypeError.
+    progress: Progress = BarProgress() if sys.stderr.isatty() else NoProgress()
     run_demo(args.out, progress=progress)
     return 0

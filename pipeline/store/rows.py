@@ -101,7 +101,7 @@ class Table:
             for c in self.columns
         )
 
-    def to_record(self, row: Mapping[str, Any], **more: Any) -> Any:
+    def to_record(self, row: Mapping[Any, Any], **more: Any) -> Any:
         """The record a row holds (missing values of any kind → None); ``more`` gives the
         fields no column holds (a bulletin's sections and facts)."""
         top: dict[str, Any] = {}
@@ -117,7 +117,8 @@ class Table:
                 top[head] = value
         by_name = {f.name: f for f in fields(self.record)}
         for head, values in nested.items():
-            top[head] = by_name[head].default_factory(**values)  # type: ignore[misc]
+            make: Any = by_name[head].default_factory
+            top[head] = make(**values)
         return self.record(**top, **more)
 
 
