@@ -17,8 +17,8 @@ from pipeline.read.attachments.sniff import NotReadable
 # thousands of entries is no document.
 MAX_ZIP_ENTRIES = 2000
 MAX_INFLATED_BYTES = 256 * 1024 * 1024
-# Text compresses 5-20×; an entry a thousand times smaller zipped is built to blow up.
-MAX_RATIO = 1000
+# XML compresses 5-50×; an entry hundreds of times smaller zipped is built to blow up.
+MAX_RATIO = 500
 RATIO_FLOOR_BYTES = 1024 * 1024  # small entries of repeated markup may compress that far
 # Progress bulletins run to tens of pages; a few hundred is a yearbook or a scan.
 MAX_PDF_PAGES = 200

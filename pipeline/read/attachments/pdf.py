@@ -80,8 +80,8 @@ class _Reader:
         self.table_open = True
 
 
-def read_pdf(content: bytes, max_pages: int = MAX_PDF_PAGES,
-             max_seconds: float = MAX_SECONDS) -> AttachmentText:
+def read_pdf(content: bytes) -> AttachmentText:
+    max_pages, max_seconds = MAX_PDF_PAGES, MAX_SECONDS
     try:
         pdf = pdfplumber.open(io.BytesIO(content))
     except (PdfminerException, PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -98,7 +98,7 @@ def read_pdf(content: bytes, max_pages: int = MAX_PDF_PAGES,
                             "read (no progress bulletin runs that long; split the file to "
                             "read the rest)")
         for number, page in enumerate(pages[:max_pages], 1):
-            if time.monotonic() - started > max_seconds:
+            if number > 1 and time.monotonic() - started > max_seconds:
                 warnings.append(f"reading the PDF took over {max_seconds:.0f} s: stopped after "
                                 f"page {number - 1} of {len(pages)}")
                 break
