@@ -174,7 +174,8 @@ def _collect(
             old = tables.read_bulletin(previous, item.sha256) if previous else None
             if old is not None:
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
-                _add_bulletin(stage, replace(old, source=item.source, url=item.url))
+                _add_bulletin(stage, replace(old, source=item.source, url=item.url,
+                                             attached_to=item.attached_to))
                 summary.reused += 1
                 continue
             batch.append(item)
