@@ -1,6 +1,8 @@
 """Extraction throughput: `extract` against `jieba.lcut` over the same text.
 
-For each corpus (the seed, shared/corpus/real, N synthetic bulletins) it times
+For each corpus (the seed, shared/corpus/real, the task-table pages of tests/heldout4, the
+three modelled heldout4 bulletins rendered as .docx, .xlsx and .pdf attachments, and N
+synthetic bulletins) it times
 ``pipeline.read.document.extract`` on the documents' bytes as served, and again on their
 normalised text alone (fed back as UTF-8 .txt, so HTML parsing and decoding drop out),
 then ``jieba.lcut`` over that same normalised text: the segmentation floor that every
@@ -29,10 +31,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
 
 GOAL = 2.0
+HELDOUT4 = common.ROOT / "tests" / "heldout4"
+ATTACHMENT_MAKER = HELDOUT4 / "attachments" / "make_attachments.py"
+ATTACHMENT_FORMATS = ("docx", "xlsx", "pdf")
 # Functions whose cumulative time says where extraction goes (file suffix, function name).
 STAGES = (
     ("pipeline/read/page.py", "read_page", "read_page: decode, HTML to text, chrome, metadata"),
     ("pipeline/read/html_text.py", "html_to_text", "  html_to_text (lxml + main-text pick)"),
+    ("pipeline/read/attachments/__init__.py", "read_attachment",
+     "  read_attachment (.docx/.xlsx/.pdf readers)"),
     ("pipeline/read/sections.py", "split_sections", "split_sections"),
     ("extractors/counts.py", "find_facts", "find_facts (counts + context)"),
     ("extractors/counts.py", "_read_count", "  _read_count (number grammar)"),
@@ -48,11 +55,30 @@ def load_corpora(n_synthetic: int) -> list[tuple[str, list]]:
 
     corpora = [("seed", [Page(str(common.SEED), common.SEED.read_bytes())]),
                ("real", [Page(str(p), p.read_bytes()) for p in common.real_files()])]
+    corpora.append(("tables (HTML)", [Page(str(p), p.read_bytes())
+                                      for p in sorted(HELDOUT4.glob("docs/*.html"))]))
+    rendered = attachments_folder()
+    for suffix in ATTACHMENT_FORMATS:
+        files = sorted(rendered.glob(f"*.{suffix}"))
+        corpora.append((f"attachments .{suffix}", [Page(str(p), p.read_bytes()) for p in files]))
     if n_synthetic:
         folder = common.synthetic_folder(n_synthetic)
         pages = [Page(str(p), p.read_bytes()) for p in sorted(folder.glob("*.html"))]
         corpora.append((f"synthetic {n_synthetic:,}", pages))
     return corpora
+
+
+def attachments_folder() -> Path:
+    """The modelled heldout4 bulletins rendered as attachments, once (git-ignored)."""
+    import importlib.util
+
+    folder = common.WORK / "attachments"
+    if not all(any(folder.glob(f"*.{s}")) for s in ATTACHMENT_FORMATS):
+        spec = importlib.util.spec_from_file_location("make_attachments", ATTACHMENT_MAKER)
+        maker = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(maker)
+        maker.main([str(folder)])
+    return folder
 
 
 def as_text(pages: list, bulletins: list) -> list:

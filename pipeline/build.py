@@ -125,6 +125,7 @@ def build(
             stage.execute("create table seen (doc_id text primary key)")
             work = partial(extract_page, strict=True) if strict else extract_page
             _collect(inputs, stage, previous, map_pages, work, batch_size, progress, summary)
+            _inherit_from_linking_pages(stage)
             stage.commit()
         _write_outputs(tmp / "staging.db", tmp, summary)
         (tmp / "staging.db").unlink()
@@ -173,7 +174,8 @@ def _collect(
             old = tables.read_bulletin(previous, item.sha256) if previous else None
             if old is not None:
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
-                _add_bulletin(stage, replace(old, source=item.source, url=item.url))
+                _add_bulletin(stage, replace(old, source=item.source, url=item.url,
+                                             attached_to=item.attached_to))
                 summary.reused += 1
                 continue
             batch.append(item)
@@ -204,6 +206,31 @@ def _store_batch(
         else:
             _add_problem(stage, result, page.sha256, summary)
     stage.commit()
+
+
+# What an attachment takes from the page that links it when the file itself states none:
+# a .xlsx task table rarely carries a title or date, and the page it hangs on does.
+INHERITED = ("title", "published", "period", "publisher", "region")
+
+
+def _inherit_from_linking_pages(stage: sqlite3.Connection) -> None:
+    """Fill each attachment's missing metadata from its linking page, once every document
+    is in (the page may come after its attachment, or in another WARC file)."""
+    for name in INHERITED:
+        stage.execute(
+            f"update bulletins set [{name}] = (select page.[{name}] from bulletins page "
+            "where page.url = bulletins.attached_to and page.attached_to is null "
+            f"and page.[{name}] is not null order by page.doc_id limit 1) "
+            f"where attached_to is not null and [{name}] is null"
+        )
+    for table in ("sections", "facts"):  # they carry their bulletin's period and publisher
+        stage.execute(
+            f"update [{table}] set "
+            "period = (select b.period from bulletins b where b.doc_id = [{table}].doc_id), "
+            "publisher = (select b.publisher from bulletins b where b.doc_id = [{table}].doc_id) "
+            "where doc_id in (select doc_id from bulletins where attached_to is not null)"
+            .replace("{table}", table)
+        )
 
 
 def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin) -> None:

@@ -45,6 +45,7 @@ class Page:
     headers: tuple[tuple[str, str], ...] = ()
     url: str | None = None
     fetched: str | None = None
+    attached_to: str | None = None  # the page that links this attachment, where known
 
     @property
     def sha256(self) -> str:
@@ -170,6 +171,10 @@ class Bulletin:
                                    default=None)
     period: str | None = column(
         "string", "period the bulletin covers: YYYY-MM, YYYY-Qn, YYYY-Hn, YYYY", default=None)
+    attached_to: str | None = column(
+        "string", "for an attachment: the address of the bulletin page that links it; its "
+        "title, dates and publisher come from that page where the file states none",
+        default=None)
     summary: Summary = field(default_factory=Summary)
     sections: tuple[Section, ...] = ()
     facts: tuple[Fact, ...] = ()
@@ -186,6 +191,7 @@ class Bulletin:
             "region": self.region,
             "published": self.published,
             "period": self.period,
+            "attached_to": self.attached_to,
             "summary": self.summary.to_json(),
             "sections": [s.to_json() for s in self.sections],
             "facts": [f.to_json() for f in self.facts],

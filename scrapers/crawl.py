@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapers.attachments import attachment_headers, attachment_links
 from scrapers.errors import CrawlSetupError
 from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard, user_agent
 from scrapers.listing import Link, ListPage, read_list
@@ -306,9 +307,12 @@ class Crawl:
             return
         tasks.create_task(self._fetch_bulletin(profile, link, previous))
 
-    async def _fetch_bulletin(self, profile: Profile, link: Link, previous: PageRow | None) -> None:
+    async def _fetch_bulletin(self, profile: Profile, link: Link, previous: PageRow | None,
+                              attached_to: str | None = None) -> None:
         assert self.archive is not None
         headers = _validators(previous.etag, previous.last_modified) if previous else {}
+        if attached_to:  # sites guard their files against hotlinking by the Referer
+            headers["Referer"] = attached_to
         result = await self.fetcher.fetch(link.url, headers, self._guard(profile))
         final = result.final
         host = urlsplit(link.url).netloc
@@ -328,7 +332,7 @@ class Crawl:
             self._commit(stored)
             return
         assert sha is not None
-        where = self.archive.bulletins.write(final)
+        where = self.archive.bulletins.write(final, attachment_headers(attached_to))
         self.archive.manifest.add_page(
             PageRow(
                 url=link.url,
@@ -351,6 +355,27 @@ class Crawl:
         self.summary.fetched += 1
         self.summary.new_versions += previous is not None
         self._count(host, "fetched")
+        if attached_to is None:
+            await self._fetch_attachments(profile, link, final)
+
+    async def _fetch_attachments(self, profile: Profile, page: Link, final: Exchange) -> None:
+        """Archive the files a bulletin page links as attachments, on allowed hosts only."""
+        for found in attachment_links(final.url, final.payload(), final.header("content-type")):
+            if found.url in self._links_seen:
+                continue
+            self._links_seen.add(found.url)
+            refusal = await self._refusal(profile, found.url)
+            if refusal:
+                self.summary.skipped[refusal.split(":")[0]] += 1
+                self._problem(found.url, "crawl", refusal, retryable=False, referrer=page.url,
+                              failed=False)
+                continue
+            previous = self.manifest.latest(found.url) if self.manifest else None
+            if previous and not self.job.refresh:
+                self.summary.held += 1
+                continue
+            attachment = Link(found.url, found.title, page.date, page.url)
+            await self._fetch_bulletin(profile, attachment, previous, attached_to=page.url)
 
     # -- shared -------------------------------------------------------------------------
 

@@ -67,10 +67,12 @@ class WarcSeries:
         # Size of the newest file, which always ends after a whole exchange.
         self._end = (folder / self._files[-1]).stat().st_size if self._files else 0
 
-    def write(self, exchange: Exchange) -> Stored:
-        """Append the exchange's response and request records; return where the response is."""
+    def write(self, exchange: Exchange, extra: Mapping[str, str] | None = None) -> Stored:
+        """Append the exchange's response and request records; return where the response is.
+
+        ``extra`` WARC headers go on the response record (an attachment's linking page)."""
         path = self._current()
-        data, response_length = _exchange_records(exchange)
+        data, response_length = _exchange_records(exchange, extra or {})
         offset = self._end
         self._append(path, data)
         return Stored(path.name, offset, response_length, self._end)
@@ -162,7 +164,7 @@ def _is_whole_record(member: bytes) -> bool:
     return len(member) == head_end + 4 + int(m.group(1)) + 4 and member.endswith(b"\r\n\r\n")
 
 
-def _exchange_records(exchange: Exchange) -> tuple[bytes, int]:
+def _exchange_records(exchange: Exchange, extra: Mapping[str, str]) -> tuple[bytes, int]:
     """The response record then its request record, gzipped; and the response's length."""
     buf = BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version=WARC_VERSION)
@@ -173,7 +175,7 @@ def _exchange_records(exchange: Exchange) -> tuple[bytes, int]:
         payload=BytesIO(exchange.body),
         http_headers=StatusAndHeaders(status_line, list(exchange.headers),
                                       protocol=exchange.http_version),
-        warc_headers_dict={"WARC-Date": exchange.started},
+        warc_headers_dict={"WARC-Date": exchange.started, **extra},
     )
     parts = urlsplit(exchange.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

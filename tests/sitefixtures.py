@@ -148,3 +148,49 @@ def _page(body: bytes) -> Page:
 
 def _body(site: PublisherSite, path: str) -> bytes:
     return next(p.content for p in site.pages if p.path == path)
+
+
+@dataclass
+class AttachmentSite:
+    """A column whose one bulletin page is a cover note linking its attachments."""
+
+    server: LocalSite
+    page_url: str
+    archived: dict[str, bytes]  # attachment url → bytes served
+    refused: dict[str, str]  # attachment url → reason fragment
+    never: set[str]  # urls the crawl must not request
+
+    def stop(self) -> None:
+        self.server.stop()
+
+
+def serve_attachment_site(files: dict[str, tuple[bytes, str]]) -> AttachmentSite:
+    """``files``: name → (bytes, content type), each linked as an attachment, plus one link
+    to another host, one that answers 404 and one larger than ``MAX_BYTES``."""
+    server = LocalSite({}).start()
+    offsite = f"http://localhost:{server.port}/files/elsewhere.docx"
+    page_path = "/col/art/2024/t20240716_1.html"
+    links = "".join(f'<p>附件{n}：<a href="/files/{name}">{name}</a></p>'
+                    for n, name in enumerate(files, 1))
+    links += (f'<p><a href="{offsite}">附件：其他单位报送表.docx</a></p>'
+              '<p><a href="/files/gone.pdf">gone.pdf</a></p>'
+              '<p><a href="/files/huge.pdf">huge.pdf</a></p>')
+    page = ("<html><head><title>2024年县《政府工作报告》重点任务上半年完成情况通报</title></head>"
+            "<body><h1>2024年县《政府工作报告》重点任务上半年完成情况通报</h1>"
+            "<p>发布日期：2024-07-16 来源：某县人民政府督查室</p>"
+            "<p>现将2024年县《政府工作报告》重点任务上半年推进情况通报如下，详见附件。</p>"
+            f"{links}</body></html>").encode()
+    listing = (f'<html><body><ul><li><a href="{page_path}">2024年县《政府工作报告》重点任务'
+               f'上半年完成情况通报</a><span>2024-07-16</span></li></ul></body></html>')
+    server.routes["/col/index.html"] = Route((_page(listing.encode("utf-8")),))
+    server.routes[page_path] = Route((_page(page),))
+    server.routes["/robots.txt"] = Route((Page(ROBOTS, "text/plain"),))
+    server.routes["/files/gone.pdf"] = Route((Status(404),))
+    server.routes["/files/huge.pdf"] = Route((Endless(MAX_BYTES * 5),))
+    archived = {}
+    for name, (content, content_type) in files.items():
+        server.routes[f"/files/{name}"] = Route((Page(content, content_type),))
+        archived[server.url(f"/files/{name}")] = content
+    refused = {server.url("/files/gone.pdf"): "HTTP 404",
+               server.url("/files/huge.pdf"): "too large", offsite: "off-site"}
+    return AttachmentSite(server, server.url(page_path), archived, refused, {offsite})

@@ -49,7 +49,7 @@ def test_bad_inputs_are_named_and_the_rest_still_processed(tmp_path: Path) -> No
     assert len(errors) == 4, errors
     assert "missing.txt" in errors[0]
     assert "empty.txt" in errors[1]
-    assert "report.pdf" in errors[2] and "text" in errors[2]
+    assert "report.pdf" in errors[2] and "corrupt or truncated" in errors[2]
     assert "noise.html" in errors[3]
     assert "Traceback" not in done.stderr
 

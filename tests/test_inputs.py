@@ -28,9 +28,10 @@ BAD_FILES = [
     ("empty", b"", "empty"),
     ("blank", b"  \n\n ", "empty"),
     ("binary-garbage", bytes(range(256)) * 8, "binary"),
-    ("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "convert it to text first"),
-    ("docx-zip", b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "convert it to text first"),
-    ("word-ole", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "convert it to text first"),
+    # attachments are read, so truncated ones are reported as such
+    ("pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "corrupt or truncated"),
+    ("docx-zip", b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "corrupt or truncated"),
+    ("word-ole", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 500, "corrupt or truncated"),
 ]
 
 
@@ -69,6 +70,7 @@ def test_folder_is_recursive_sorted_and_filtered(tmp_path):
     names = [Path(i.source).name for i in items]
     assert names == ["a.txt", "attachment.pdf", "2.html", "c.shtml", "a.txt"]
     assert isinstance(items[1], UnreadableInput) and "PDF" in items[1].reason
+    assert "corrupt or truncated" in items[1].reason
 
 
 def _warc_record(writer: WARCWriter, url: str, body: bytes, status: str = "200 OK") -> None:

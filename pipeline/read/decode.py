@@ -43,17 +43,11 @@ META_WINDOW = 4096
 META_CHARSET = re.compile(rb"<meta[^>]*?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 
-# File signatures of documents that need a converter rather than a text reader (FORMATS §9:
-# attachments crawled as text come out as OLE garbage).
-OFFICE_CONVERT = "(e.g. `libreoffice --headless --convert-to txt FILE`) and pass the .txt"
+# File signatures of documents that need a converter rather than a text reader (PDF and
+# Office files are read by pipeline/read/attachments before bytes come here).
 DOCUMENT_SIGNATURES = (
-    (b"%PDF-", "a PDF file: convert it to text first (e.g. `pdftotext FILE out.txt`) "
-               "and pass the .txt"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word/Excel (OLE .doc/.xls) file: convert it to "
-               f"text first {OFFICE_CONVERT}"),
-    (b"PK\x03\x04", "a zip archive or Word/Excel (.docx/.xlsx) file: convert it to text first "
-               f"{OFFICE_CONVERT}"),
-    (b"{\\rtf", f"an RTF document: convert it to text first {OFFICE_CONVERT}"),
+    (b"{\\rtf", "an RTF document: convert it first (e.g. `libreoffice --headless "
+                "--convert-to docx FILE`) and pass the .docx"),
     (b"\x1f\x8b", "gzip-compressed data that is no .warc.gz: decompress it first "
                "(`gunzip`) and pass the result"),
 )

@@ -19,16 +19,18 @@ from warcio.exceptions import ArchiveLoadFailed
 from warcio.recordloader import ArcWarcRecord
 
 from pipeline.errors import UnreadableInput
+from pipeline.read.attachments import NotReadable, sniff
 from pipeline.read.decode import not_text_reason
 from pipeline.records import Page
+from scrapers.attachments import ATTACHED_TO_HEADER
 from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, user_agent
 from scrapers.warc import LOG_PREFIX
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
-# Attachments that need a converter are reported, not skipped, so a folder of downloads
-# says which of its files were not read (FORMATS §9: bulletins often live in .doc/.pdf).
-CONVERT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".rtf")
+# Attachments are read by pipeline/read/attachments (FORMATS §9: bulletins often live in
+# .doc/.pdf); .rtf is listed so a folder of downloads says it was not read.
+ATTACHMENT_SUFFIXES = (*sniff.SUFFIXES, ".rtf")
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")
 # What follows a record's block: its closing blank lines, then the next record or the end.
@@ -53,11 +55,12 @@ def iter_pages(specs: Iterable[str]) -> Iterator[Page | UnreadableInput]:
 
 
 def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
-    wanted = DOCUMENT_SUFFIXES + WARC_SUFFIXES + CONVERT_SUFFIXES
+    wanted = DOCUMENT_SUFFIXES + WARC_SUFFIXES + ATTACHMENT_SUFFIXES
     files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(wanted))
     if not files:
-        yield UnreadableInput(spec, "folder holds no .txt, .html, .htm, .shtml, .warc or "
-                                    ".warc.gz documents: check the path or add documents")
+        yield UnreadableInput(spec, "folder holds no .txt, .html, .htm, .shtml, .warc, "
+                                    ".warc.gz, .docx, .xlsx, .xls, .pdf, .doc or .wps "
+                                    "documents: check the path or add documents")
         return
     for file in files:
         if file.name.startswith(LOG_PREFIX):
@@ -75,11 +78,21 @@ def _file(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
         yield UnreadableInput(source, f"cannot read the file ({exc.strerror}): check its "
                                       "permissions")
         return
-    reason = not_text_reason(content)
+    reason = _unreadable(content, path.name)
     if reason:
         yield UnreadableInput(source, reason)
     else:
         yield Page(source=source, content=content)
+
+
+def _unreadable(content: bytes, name: str, content_type: str | None = None) -> str | None:
+    """Why these bytes are neither an attachment that can be read nor text, or None."""
+    try:
+        if sniff.sniff(content, name, content_type):
+            return None
+    except NotReadable as exc:
+        return str(exc)
+    return not_text_reason(content)
 
 
 def _warc(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
@@ -153,6 +166,7 @@ def _warc_page(record: ArcWarcRecord) -> Page | None:
         headers=tuple(record.http_headers.headers),
         url=record.rec_headers.get_header("WARC-Target-URI"),
         fetched=record.rec_headers.get_header("WARC-Date"),
+        attached_to=record.rec_headers.get_header(ATTACHED_TO_HEADER),
     )
 
 
@@ -189,7 +203,7 @@ def fetch_page(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Page | Unreadabl
                                     f"{response.reason_phrase}: check the address, or save the "
                                     "page from a browser and pass the file")
     content = bytes(body)
-    reason = not_text_reason(content)
+    reason = _unreadable(content, str(response.url), response.headers.get("content-type"))
     if reason:
         return UnreadableInput(url, reason)
     return Page(

@@ -1,11 +1,13 @@
 """Page → Bulletin: decode, turn HTML into text, strip chrome, read metadata and the tally.
 
-Sections and facts are left empty; pipeline/read/document.py fills them.
+Attachments (.docx, .xlsx, .pdf, ...) are read by pipeline/read/attachments into the same
+text a page gives. Sections and facts are left empty; pipeline/read/document.py fills them.
 """
 
 from __future__ import annotations
 
 from pipeline.errors import UnreadableInput
+from pipeline.read.attachments import NotReadable, read_attachment, sniff
 from pipeline.read.chrome import strip_chrome
 from pipeline.read.decode import decode, normalise, not_text_reason
 from pipeline.read.html_text import html_to_text, looks_like_html
@@ -15,37 +17,68 @@ from pipeline.records import Bulletin, Page
 
 
 def read_page(page: Page) -> Bulletin:
-    """Read one page's bytes into a Bulletin; raises ``UnreadableInput`` for non-text bytes."""
-    reason = not_text_reason(page.content)
-    if reason:
-        raise UnreadableInput(page.source, reason)
-    decoded = decode(page.content, page.header("content-type"), page.source)
+    """Read one page's bytes into a Bulletin; raises ``UnreadableInput`` for bytes that are
+    no text document and no attachment that can be read."""
+    try:
+        kind = attachment_kind(page)
+        found = read_attachment(page.content, kind) if kind else None
+    except NotReadable as exc:
+        raise UnreadableInput(page.source, str(exc)) from None
     meta: dict[str, str] = {}
     html_title = None
-    if looks_like_html(decoded.text):
-        html = html_to_text(decoded.text)
-        # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
-        body, page_text = normalise(html.text), normalise(html.body_text)
-        meta = {name: normalise(value) for name, value in html.meta.items()}
-        html_title = normalise(html.title) if html.title else None
+    encoding = None
+    warnings: tuple[str, ...] = ()
+    if found is not None:
+        # Already text: no charset to find, and the file's own title property stands where
+        # a page's <title> would.
+        body = page_text = normalise(found.text)
+        html_title = normalise(found.title) if found.title else None
+        warnings = found.warnings
     else:
-        body = page_text = normalise(decoded.text)
+        reason = not_text_reason(page.content)
+        if reason:
+            raise UnreadableInput(page.source, reason)
+        decoded = decode(page.content, page.header("content-type"), page.source)
+        encoding, warnings = decoded.encoding, decoded.warnings
+        body, page_text, meta, html_title = _page_text(decoded.text)
     text = strip_chrome(body)
     if not text.strip():
         raise UnreadableInput(page.source, "no text left after removing page chrome: this page "
                                            "holds no document; check it is an article page")
-    found = find_metadata(text, page_text, meta, html_title)
+    found_meta = find_metadata(text, page_text, meta, html_title)
     return Bulletin(
         source=page.source,
         sha256=page.sha256,
         text=text,
         url=page.url,
-        encoding=decoded.encoding,
-        title=found.title,
-        publisher=found.publisher,
-        region=found.region,
-        published=found.published,
-        period=found.period,
+        encoding=encoding,
+        title=found_meta.title,
+        publisher=found_meta.publisher,
+        region=found_meta.region,
+        published=found_meta.published,
+        period=found_meta.period,
         summary=find_summary(text),
-        warnings=decoded.warnings + found.warnings,
+        warnings=warnings + found_meta.warnings,
+        attached_to=page.attached_to,
     )
+
+
+def attachment_kind(page: Page) -> str | None:
+    """The attachment format of a page's bytes (magic bytes, then its Content-Type and the
+    name it was served or saved under), or None for text; raises ``NotReadable``."""
+    return sniff.sniff(page.content, page.url or page.source, page.header("content-type"))
+
+
+def _page_text(decoded: str) -> tuple[str, str, dict[str, str], str | None]:
+    """Body text, whole-page text, <meta> values and <title> of decoded text or HTML."""
+    meta: dict[str, str] = {}
+    html_title = None
+    if looks_like_html(decoded):
+        html = html_to_text(decoded)
+        # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
+        body, page_text = normalise(html.text), normalise(html.body_text)
+        meta = {name: normalise(value) for name, value in html.meta.items()}
+        html_title = normalise(html.title) if html.title else None
+    else:
+        body = page_text = normalise(decoded)
+    return body, page_text, meta, html_title

@@ -20,7 +20,7 @@ def _rules_digest() -> str:
     digest = hashlib.sha256()
     for name in RULE_MODULES:
         path = _ROOT / name
-        files = sorted(path.glob("*.py")) if path.is_dir() else [path]
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]  # readers in subpackages
         for file in files:
             if file.exists():
                 digest.update(file.relative_to(_ROOT).as_posix().encode())
