@@ -13,7 +13,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline.read.tally import chinese_int, header_of
+from extractors.numerals import whole_number
+from pipeline.read.tally import header_of
 
 HAN = r"\u3400-\u9fff"
 CN_NUM = r"[〇零一二三四五六七八九十]"
@@ -238,8 +239,8 @@ def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | 
 
 def _iso_cn(year: str, month: str, day: str) -> str | None:
     """`二〇一七`, `八`, `十八` → `2017-08-18`."""
-    digits = "".join(str(chinese_int(ch)) for ch in year)
-    return _iso(digits, str(chinese_int(month)), str(chinese_int(day)))
+    digits = "".join(str(whole_number(ch)) for ch in year)
+    return _iso(digits, str(whole_number(month)), str(whole_number(day)))
 
 
 def find_period(title: str | None, text: str, published: str | None = None) -> str | None:
@@ -362,10 +363,10 @@ def _date_after_year(s: str, end: int) -> re.Match[str] | None:
 def _period(year: str, m: re.Match[str]) -> str:
     month, quarter, half = m.group(2), m.group(3), m.group(4)
     if quarter:
-        return f"{year}-Q{chinese_int(quarter)}"
+        return f"{year}-Q{whole_number(quarter)}"
     if half:
         return f"{year}-H{1 if half == '上' else 2}"
-    number = chinese_int(month or "")
+    number = whole_number(month or "")
     return f"{year}-{number:02d}" if number and 1 <= number <= 12 else year
 
 
@@ -373,11 +374,11 @@ def _yearless(year: str, m: re.Match[str], published: str | None) -> str:
     quarter, half = m.group(1), m.group(2)
     month = m.group(4) or m.group(5)
     if quarter:
-        first_month, label = 3 * chinese_int(quarter) - 2, f"Q{chinese_int(quarter)}"
+        first_month, label = 3 * whole_number(quarter) - 2, f"Q{whole_number(quarter)}"
     elif half:
         first_month, label = (1, "H1") if half == "上" else (7, "H2")
     else:
-        number = chinese_int(month or "") or 0
+        number = whole_number(month or "") or 0
         if not 1 <= number <= 12:
             return year
         first_month, label = number, f"{number:02d}"

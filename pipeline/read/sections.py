@@ -22,10 +22,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractors.numerals import whole_number
 from pipeline.read.status import PROGRESS_LABELS, find_status
 from pipeline.records import Section
 
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN = "一二三四五六七八九十"
 
 # Each style with its canonical rank, outermost first (GUIDE.md "Sections"). Arabic `1.`
@@ -107,7 +107,7 @@ def _candidates(text: str) -> list[_Candidate]:
     out = []
     for m in MARKER.finditer(text):
         style = next(name for name, value in m.groupdict().items() if value is not None)
-        no = _number(m.group(style))
+        no = whole_number(m.group(style))
         if no is None or no == 0:
             continue
         after = text[m.end() : m.end() + 4]
@@ -118,20 +118,6 @@ def _candidates(text: str) -> list[_Candidate]:
         decimal_like = m.group(0).endswith(".") and after[:1].isdigit()
         out.append(_Candidate(m.start(), m.end(), style, no, decimal_like))
     return out
-
-
-def _number(numeral: str) -> int | None:
-    """`99` → 99, `十一` → 11, `二十` → 20; None for a malformed Chinese numeral."""
-    if numeral.isdigit():
-        return int(numeral)
-    if numeral == "十":
-        return 10
-    if "十" not in numeral:
-        return CN_DIGITS[numeral] if len(numeral) == 1 else None
-    tens, _, units = numeral.partition("十")
-    if len(tens) > 1 or len(units) > 1 or "十" in units:
-        return None
-    return CN_DIGITS.get(tens, 1) * 10 + (CN_DIGITS[units] if units else 0)
 
 
 def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
