@@ -123,7 +123,8 @@ PROVINCES = ("北京市", "天津市", "上海市", "重庆市", "河北省", "�
 # Sub-provincial regions with their own government that the corpus publishes from, and the
 # province each lies in (their pages rarely name the province).
 REGION_PARENTS = {"平潭综合实验区": "福建省"}
-CITY = re.compile(rf"[{HAN}]{{2,4}}(?:市|州|盟|县)")
+# Time and scope words are never in a place name (`1-9月份县…`, `2023年省市…`, `全县`).
+CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}(?:市|州|盟|县)")
 # Abbreviated department names as bulletins write them (`省科技厅`) → the full official name.
 ABBREVIATIONS = {
     "科技厅": "科学技术厅", "科技局": "科学技术局", "发改委": "发展和改革委员会",
@@ -139,8 +140,9 @@ SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?来源[:：]\s*([^\s:：,，
 # `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
 TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 # `2022年君山片区管理局坚持…`, `2024年,区旅游文体局…`: the report opens with its author.
-OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?\d{{4}}年[,，]?({ORG})"
-                         r"(?=坚持|在|以|围绕|紧扣|深入)")
+# `融安县发展和改革局会同县政府督查室对…进行了调度`: the header names who did the reporting.
+OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?(?:\d{{4}}年[,，]?)?({ORG})"
+                         r"(?=坚持|在|以|围绕|紧扣|深入|会同|联合|组织|对)")
 # Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
 SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
                           rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?日"
@@ -366,6 +368,14 @@ def _body_start(text: str, title: str | None) -> str:
     return stripped
 
 
+def _opening(text: str, title: str | None) -> str:
+    """The body's first prose line: without the title and the metadata lines under it."""
+    lines = _body_start(text, title).split("\n")
+    while lines and (not lines[0].strip() or META_LINE.match(lines[0])):
+        lines.pop(0)
+    return "\n".join(lines).lstrip()
+
+
 def _period_in(s: str, *, in_title: bool, year_hint: str | None,
                published: str | None) -> str | None:
     candidates: list[tuple[int, str]] = []
@@ -453,7 +463,7 @@ def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
         found.append(m.group(1))
     if title and (m := TITLE_ORG.match(title)):
         found.append(m.group(1))
-    if m := OPENING_ORG.match(_body_start(text, title)):
+    if m := OPENING_ORG.match(_opening(text, title)):
         found.append(m.group(1))
     found.extend(m.group(1) for m in list(SIGN_OFF_ORG.finditer(text))[-1:])
     return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]
