@@ -39,6 +39,8 @@ if TYPE_CHECKING:
     import pandas as pd
 
 DONE = "（已完成）"
+# A task marked as on pace in a bulletin that otherwise marks only finished tasks.
+ON_PACE = "（按序时推进）"
 # The month from which a renumbered year's list is renumbered again (a revised plan).
 RENUMBER_MONTH = 7
 # Reworded titles in later years: the same task, a slightly different sentence.
@@ -80,6 +82,9 @@ PLANTS: dict[str, dict[str, tuple[int, ...]]] = {
         "tally_mismatch": (10,),
         "task_added": (170, 4),
         "task_dropped": (164, 11),
+        # false-alarm traps: nothing may be reported for these
+        "trap_updated": (148, 4),  # month 4's prose is month 3's, with its counts updated
+        "trap_on_pace_marker": (7,),  # month 7 marks one unfinished task on pace
     },
     "gxt": {
         "count_decreased": (33, 9),
@@ -90,6 +95,8 @@ PLANTS: dict[str, dict[str, tuple[int, ...]]] = {
         "tally_mismatch": (3,),
         "task_added": (60, 8),
         "task_dropped": (57, 6),
+        "trap_updated": (33, 7),
+        "trap_on_pace_marker": (4,),
     },
 }
 
@@ -211,9 +218,16 @@ def _plant(
     edit(month, no, prose=task(at(month), no).prose + _pair(whole, whole + 8))
     expect("part_exceeds_whole", month, no)
 
-    no, month = plants["recycled_previous"]
-    edit(month, no, prose=task(at(month - 1), no).prose)
+    no, month = plants["recycled_previous"]  # prose and figures both last month's
+    edit(month, no, prose=task(at(month - 1), no).prose, counts=task(at(month - 1), no).counts)
     expect("recycled_text", month, no)
+
+    no, month = plants["trap_updated"]  # copied wording, new figures: an update
+    edit(month, no, prose=task(at(month - 1), no).prose)
+
+    (month,) = plants["trap_on_pace_marker"]
+    unfinished = next(t for t in at(month).tasks if t.status is None)
+    edit(month, unfinished.no, status_text=ON_PACE)
 
     no, source, month = plants["recycled_other"]
     edit(month, no, prose=task(at(month), source).prose)
@@ -236,7 +250,7 @@ def _plant(
     expect("task_dropped", month, no)
 
     # The header counts what the sections mark, except where a wrong tally is planted.
-    year = [replace(b, completed=sum(t.status_text is not None for t in b.tasks)) for b in year]
+    year = [replace(b, completed=sum(t.status == "completed" for t in b.tasks)) for b in year]
     (month,) = plants["tally_mismatch"]
     year[month - 1] = replace(at(month), completed=at(month).completed + 1)
     expect("tally_mismatch", month, None)

@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import escape
 
+from extractors.buckets import FAMILY_OF_PHRASE, STATUS_OF_FAMILY
+
 MONTH_NAMES = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十", "十一", "十二")
 # trs: index.html, index_N.html counted by a createPageHTML script only; index: the same
 # pages as static links with 下一页; query: index.jsp?page=N links with 下一页.
@@ -87,7 +89,10 @@ class TaskReport:
 
     @property
     def status(self) -> str | None:
-        return "completed" if self.status_text else None
+        """The section status its marker reads as (the pipeline's own vocabulary)."""
+        if not self.status_text:
+            return None
+        return STATUS_OF_FAMILY[FAMILY_OF_PHRASE[self.status_text.strip("（）()")]]
 
 
 @dataclass(frozen=True)
@@ -309,7 +314,7 @@ def _bulletin(
         path=_article_path(publisher, published, rng),
         lead=sum(t.lead for t in publisher.tasks),
         responsible=sum(not t.lead for t in publisher.tasks),
-        completed=sum(r.status_text is not None for r in reports),
+        completed=sum(r.status == "completed" for r in reports),
         tasks=reports,
     )
 

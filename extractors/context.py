@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from extractors.buckets import TALLY_WORDS
 from extractors.patterns import (
     ACTION_WORDS,
     CLAUSE_DELIMITERS,
@@ -23,7 +24,6 @@ from extractors.patterns import (
     LEADING_FILLERS,
     RATE_UNITS,
     SENTENCE_DELIMITERS,
-    TALLY_WORDS,
 )
 from extractors.records import Claim, Count
 from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words

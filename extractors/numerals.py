@@ -27,6 +27,11 @@ def arabic_value(text: str) -> int | float:
     return float(clean) if "." in clean else int(clean)
 
 
+def whole_number(token: str) -> int | None:
+    """A count as a header or heading writes it: `8`, `十二`, `两`, `一百零五`; else None."""
+    return int(token) if token.isascii() and token.isdigit() else chinese_value(token)
+
+
 def chinese_value(text: str) -> int | None:
     """Value of a well-formed Chinese numeral (`一百二十二`, `六千`, `两`), else None.
 

@@ -96,9 +96,5 @@ ACTION_WORDS = frozenset({
     "新建", "改造", "建成",
 })
 
-# Status buckets of a tally sentence (`达到序时进度的有145个`, `滞后1件`, `已完成58个`): the
-# words before such a count say how the things are doing, not what they are.
-TALLY_WORDS = ("序时", "进度", "滞后", "逾期", "推进", "达序", "已完成", "已办结")
-
 # A place or body named before a count (`沈阳市上会评审199家`): GUIDE "entity".
 ENTITY_SUFFIXES = ("省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村")

@@ -269,6 +269,10 @@ class Check:
     other_end: int | None = column("integer", "offset just after the other statement",
                                    default=None)
     other_text: str | None = column("string", "the other statement as printed", default=None)
+    severity: str | None = column(
+        "string", "high (the figures cannot both be true), medium (worth a look) or low "
+        "(a change an auditor may want to see)", default=None)
+    reason: str | None = column("string", "why the finding matters, in one line", default=None)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from corpus.anomalies import PLANTS
-from pipeline.audit.checks import CHECKS, Check, run_checks, tally_mismatch
+from pipeline.audit.checks import Check, checks_known, run_checks, tally_mismatch
 from pipeline.audit.clauses import is_cumulative, metric_of
 from pipeline.audit.linking import link_tasks
 from pipeline.audit.recycled import RECYCLED_SIMILARITY, Paragraph, compare
@@ -41,7 +41,7 @@ def test_every_planted_anomaly_is_found_and_nothing_else() -> None:
 def test_every_kind_of_check_is_planted_for_each_publisher() -> None:
     expected = expected_in("planted")
     for publisher in PLANTS:
-        assert {e[0] for e in expected if e[1] == publisher} == set(CHECKS)
+        assert {e[0] for e in expected if e[1] == publisher} == set(checks_known())
 
 
 def test_clean_series_reports_only_tasks_completing() -> None:
@@ -174,3 +174,85 @@ def test_only_issues_of_one_report_series_are_compared() -> None:
     assert [c.detail[:7] for c in same if c.check == "task_dropped"] == ["task 99"]
     apart = run_checks([july, other], link_tasks([july, other]))
     assert not [c for c in apart if c.check in ("task_dropped", "task_added")]
+
+
+def test_false_alarm_traps_are_not_reported() -> None:
+    """An updated paragraph (copied wording, new figures) and a partly marked bulletin (one
+    unfinished task marked on pace, the rest unmarked) are planted; neither is a finding."""
+    found, _ = found_in("planted")
+    for publisher, plants in PLANTS.items():
+        no, month = plants["trap_updated"]
+        assert not {f for f in found if f[0] == "recycled_text" and f[1] == publisher
+                    and f[2].endswith(f"-{month:02d}") and f[3] == f"{publisher}:{no}"}
+        (month,) = plants["trap_on_pace_marker"]
+        assert not {f for f in found if f[0] == "tally_mismatch" and f[1] == publisher
+                    and f[2].endswith(f"-{month:02d}")}
+
+
+def test_every_finding_has_a_severity_and_a_reason() -> None:
+    _, checks = found_in("planted")
+    assert checks
+    for c in checks:
+        assert c.severity in ("high", "medium", "low")
+        assert c.reason and "\n" not in c.reason and "None" not in c.detail
+
+
+def test_a_check_is_added_in_one_place(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registering a finder is the whole edit: it runs and its rows reach the checks table."""
+    from pipeline.audit import checks as module
+    from pipeline.store.tables import CHECKS as TABLE
+
+    registry = module.Registry(dict(module.REGISTRY.kinds), list(module.REGISTRY.document),
+                               list(module.REGISTRY.change))
+    monkeypatch.setattr(module, "REGISTRY", registry)
+
+    @registry.finder("document", module.CheckKind("fixture_empty_title", "low", "no title"))
+    def empty_title(b, links):
+        yield module._check("fixture_empty_title", None, "title missing", module._Span(b))
+
+    b = seed()
+    from dataclasses import replace
+    found = run_checks([replace(b, title=None)], link_tasks([b]))
+    rows = [TABLE.to_row(c) for c in found if c.check == "fixture_empty_title"]
+    assert len(rows) == 1 and "fixture_empty_title" in module.checks_known()
+    row = dict(zip(TABLE.names, rows[0], strict=True))
+    assert row["severity"] == "low" and row["reason"] == "no title"
+
+
+# Like with like: the header's buckets against the markers only over the same tasks.
+# fmt: off
+PARTLY_MARKED = [
+    # 10 tasks, 1 marked done, 1 marked on pace, 8 unmarked: unmarked are on schedule
+    (Summary(total=10, completed=1, on_schedule=9), {"completed": 1, "in_progress": 1}, 0),
+    (Summary(total=10, completed=2, on_schedule=8), {"completed": 1, "in_progress": 1}, 1),
+    # a lead-only tally (6 of the 10 sections): other tasks than the sections, not compared
+    (Summary(lead=6, completed=4, on_schedule=2), {"completed": 1}, 1),  # only the count
+    # buckets short of the sections, total matching: markers are a lower bound
+    (Summary(total=10, completed=3), {"completed": 2}, 0),
+    (Summary(total=10, completed=1), {"completed": 2}, 1),
+]
+# fmt: on
+
+
+@pytest.mark.parametrize(("summary", "marks", "mismatches"), PARTLY_MARKED)
+def test_tally_compares_like_with_like(summary: Summary, marks: dict[str, int],
+                                       mismatches: int) -> None:
+    from dataclasses import replace
+
+    b = seed()
+    statuses = [s for status, n in marks.items() for s in [status] * n]
+    kept = [replace(s, status=statuses[i] if i < len(statuses) else None)
+            for i, s in enumerate(b.sections[:10])]
+    found = list(tally_mismatch(replace(b, summary=summary, sections=tuple(kept))))
+    assert len(found) == mismatches, [c.detail for c in found]
+
+
+def test_recycled_only_when_the_figures_repeat_too() -> None:
+    from pipeline.audit.recycled import same_numbers
+
+    prose = "组织东北大学、中科院沈阳自动化所等单位的专家,赴荣科科技公司开展科技成果对接活动。"
+    june = Paragraph(0, 60, f"6月份,{prose}截至6月底共举办42场对接活动。")
+    updated = Paragraph(0, 60, f"6月份,{prose}截至7月底共举办51场对接活动。")
+    repeated = Paragraph(0, 60, f"6月份,{prose}截至7月底共举办42场对接活动。")
+    assert compare(updated, june) is not None and not same_numbers(updated, june)
+    assert same_numbers(repeated, june)  # dates move on; the figure did not

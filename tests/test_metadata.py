@@ -16,7 +16,21 @@ PERIODS = [
     ("cumulative-zhi", "2018年1至7月民生工程进度通报", "", None, "2018-07"),
     ("quarter-di", "区公安局2023年第四季度消防“双随机”抽查情况", "", None, "2023-Q4"),
     ("quarter-bare", "2019年县政府工作报告三季度完成情况通报", "", None, "2019-Q3"),
-    ("first-three-quarters", "某省十项民生工程2015年前三季度完成情况", "", None, "2015-Q3"),
+    # GUIDE.md: `前三季度` is cumulative to September, a month period; `第三季度` is the quarter.
+    ("first-three-quarters", "某省十项民生工程2015年前三季度完成情况", "", None, "2015-09"),
+    ("third-quarter", "泗阳县2019年《政府工作报告》第三季度完成情况通报", "", None, "2019-Q3"),
+    ("month-range-em-dash", "达州市2019年“十件民生实事”1—10月进展情况", "", None, "2019-10"),
+    ("month-range-after-words", "某局2024年市《政府工作报告》重点任务1—3月推进情况", "", None,
+     "2024-03"),
+    ("cut-off-date-in-body", "某市整改进展情况", "我市坚持清单化管理。截止2019年8月29日,我市承担的"
+     "46项整改任务中,已完成28项。", "2019-09-03", "2019-08"),
+    ("cut-off-month-end-in-header", "交通运输局关于重点任务推进情况的报告",
+     "2020年市《政府工作报告》中,我局负责重点任务9项。截至8月底,其中两项已经完成。", "2020-09-07",
+     "2020-08"),
+    ("december-published-in-january", "12月份全县民生实事项目进展情况通报", "", "2021-01-11",
+     "2020-12"),
+    ("first-three-quarters-published-next-year", "前三季度重点任务推进情况", "", "2022-01-05",
+     "2021-09"),
     ("half-year", "关于2016年上半年安全生产督查整改落实情况的报告", "", None, "2016-H1"),
     ("second-half", "2017年下半年重点项目推进情况", "", None, "2017-H2"),
     ("annual-title", "某局2022年工作总结及2023年工作计划", "", None, "2022"),
@@ -125,7 +139,35 @@ TITLES = [
                              "某市人民政府办公室关于2023年上半年重点民生实事\n进展情况的通报\n\n各县:",
      "某市人民政府办公室关于2023年上半年重点民生实事进展情况的通报"),
     ("heading-is-no-title", "现将有关情况报告如下\n一、2022年工作开展情况\n正文。", None),
+    # Column tags and breadcrumbs of every label are page furniture, not the title.
+    ("column-tag-glued",
+     "【工作动态】2021年度《政府工作报告》重点任务完成情况\n发布时间:2022-01-20\n正文。",
+     "2021年度《政府工作报告》重点任务完成情况"),
+    ("breadcrumb-you-are-here", "您现在所在的位置:首页 > 政务公开 > 正文\n"
+                                "某局《政府工作报告》2023年1-5月工作完成情况\n正文。",
+     "某局《政府工作报告》2023年1-5月工作完成情况"),
+    ("breadcrumb-current-place", "您当前所在位置:首页 > 法定主动公开内容\n"
+                                 "关于2022年1-9月份重点任务推进情况的通报\n正文。",
+     "关于2022年1-9月份重点任务推进情况的通报"),
+    # A table's header cells after the opening sentence never make a title.
+    ("table-header-cells-are-no-title", "1-11月份,县政府督查室进行了跟踪督查。具体情况如下:\n"
+                                        "序号\n目标任务\n责任单位\n推进情况\n完成状态\n1", None),
 ]
+
+
+def test_title_above_the_body_in_the_page():
+    """Chrome stripping took the h1 (broken by `<br>`) away; the page still has it right
+    above the body's first line, below the disclosure grid."""
+    page = ("您当前的位置:首页 > 督查通报\n索引号: 0026/2021-1 发布机构: 某县人民政府办公室\n"
+            "关于2021年县政府工作报告重点任务\n前三季度落实情况的通报\n各乡镇人民政府:\n"
+            "2021年县政府工作报告确定的38项重点任务,现通报如下:")
+    body = page[page.index("各乡镇"):]
+    assert find_title(body, page, {}) == "关于2021年县政府工作报告重点任务前三季度落实情况的通报"
+
+
+def test_meta_title_without_column_tag():
+    meta = {"articletitle": "【民生工程】达州市2019年“十件民生实事”1—10月进展情况"}
+    assert find_title("正文。", "", meta) == "达州市2019年“十件民生实事”1—10月进展情况"
 
 
 @pytest.mark.parametrize(("text", "expected"), [c[1:] for c in TITLES],
@@ -157,6 +199,11 @@ PUBLISHERS = [
     ("sign-off-short-name-expanded", "平潭综合实验区2023年第四季度抽查。检查完毕。区公安局 2023年12"
                                      "月5日",
      "平潭综合实验区公安局", "福建省·平潭综合实验区"),
+    ("header-names-who-reported", "12月份全县民生实事项目进展情况通报\n发布时间:2021-01-11\n"
+     "融安县发展和改革局会同县政府督查室对全县民生实事项目进行了调度,现通报如下。",
+     "融安县发展和改革局", "融安县"),
+    ("month-is-no-place", "关于2022年1-9月份县《政府工作报告》重点任务推进情况的通报\n我县推进。",
+     None, None),
     ("opening-sentence", "2022年君山片区管理局坚持稳中求进。平潭综合实验区各项工作推进。",
      "平潭综合实验区君山片区管理局", "福建省·平潭综合实验区"),
     ("development-commission", "沈阳市2020年工作总结\n我委牵头8项。按照市发改委部署推进。\n一、主要"

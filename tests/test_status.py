@@ -49,6 +49,15 @@ CASES = [
     pytest.param("进展情况:滞后序时;", ("behind", "进展情况:滞后序时"), id="behind-pace"),
     pytest.param("完成情况:未达到序时进度,剩余3公里。", (None, None),
                  id="label-value-runs-on-is-prose"),
+    pytest.param("已建成412个。【慢序时】", ("behind", "【慢序时】"), id="slow-pace"),
+    pytest.param("(推进缓慢)", ("behind", "(推进缓慢)"), id="advancing-slowly"),
+    pytest.param("整改状态:尚未达到序时进度。", ("behind", "整改状态:尚未达到序时进度"),
+                 id="not-yet-reached-contains-reached"),
+    pytest.param("整改状态:已完成整改,完成交账销号。",
+                 ("completed", "整改状态:已完成整改,完成交账销号"), id="two-phrases"),
+    pytest.param("整改状态:已完成,长期坚持。", ("completed", "整改状态:已完成,长期坚持"),
+                 id="standing-duty-tail"),
+    pytest.param("整改状态:已完成,剩余2处。", (None, None), id="tail-that-is-prose"),
     pytest.param("(指标项目出现调整)", (None, None), id="adjusted-is-no-status"),
 ]
 

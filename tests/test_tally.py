@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from extractors.numerals import whole_number
 from pipeline.read.decode import normalise
-from pipeline.read.tally import chinese_int, find_summary
+from pipeline.read.tally import find_summary
 
 CASES = [
     # id, text, expected summary fields
@@ -71,6 +72,38 @@ CASES = [
     ("total-groups-then-tasks", "县政府确定的6个方面88项重点工作任务,已完成10项,按序时推进70项。",
      {"total": 88, "completed": 10, "on_schedule": 70}),
     ("total-ambiguous-is-none", "市政府确定了8件民生实事,各部门确定了20项重点工作。", {}),
+    # Real bucket families (tests/heldout6/README.md lists their sources), with shares.
+    ("shares-and-not-started", "全县共86项任务,已完成14项,占比16.3%;达到序时进度61项,占比70.9%;"
+     "未达到序时进度9项,占比10.5%;尚未启动2项,占比2.3%。",
+     {"total": 86, "completed": 14, "on_schedule": 61, "behind": 9, "not_started": 2}),
+    ("early-or-beyond-normal-slow", "市政府确定的10件民生实事,"
+     "提前完成或超额完成年度目标任务的有3件,占30%;正常推进的有4件,占40%;推进缓慢的有3件,占30%。",
+     {"total": 10, "completed": 3, "on_schedule": 4, "behind": 3}),
+    ("done-or-nearly-ahead-or-on-slow", "确定的38项重点任务,已完成或基本完成11项,"
+     "达到或超过序时进度23项,慢序时4项。",
+     {"total": 38, "completed": 11, "on_schedule": 23, "behind": 4}),
+    ("closed-out-and-owed", "2019年县《政府工作报告》明确重点任务54项。截至第三季度末,"
+     "已完成交账销号的12项,达进度的37项,欠进度的5项。",
+     {"total": 54, "completed": 12, "on_schedule": 37, "behind": 5}),
+    ("not-yet-reached-is-behind", "我市承担的46项整改任务中,已完成整改并销号28项,达到序时进度15项,"
+     "尚未达到序时进度3项。", {"total": 46, "completed": 28, "on_schedule": 15, "behind": 3}),
+    ("count-after-word-chinese", "今年我局负责重点任务9项。截至8月底,其中两项已经完成,"
+     "五项正按计划推进,两项受汛期影响进度滞后。",
+     {"total": 9, "completed": 2, "on_schedule": 5, "behind": 2}),
+    ("partner-roles-and-all-done", "2021年,我局牵头负责重点任务4项,协助完成重点任务8项,"
+     "12项任务已全部完成。", {"lead": 4, "responsible": 8, "completed": 12}),
+    ("partner-as-responsible-unit", "我局共牵头负责重点任务六项、作为责任单位配合推进四项。"
+     "十项任务中,三项已经完成,五项按计划推进,两项进度滞后。",
+     {"lead": 6, "responsible": 4, "total": 10, "completed": 3, "on_schedule": 5, "behind": 2}),
+    ("coordinated-and-ahead-of-year", "我委牵头负责重点任务5项,协同推进重点任务4项。截至6月底,"
+     "已提前完成全年目标任务3项,其余6项均按序时推进。",
+     {"lead": 5, "responsible": 4, "completed": 3, "on_schedule": 6}),
+    ("projects-counted-in-ge", "年初明确的35个民生实事项目,截至12月底,已完成(含基本完成)33个,"
+     "按序时推进1个,推进缓慢1个。", {"total": 35, "completed": 33, "on_schedule": 1, "behind": 1}),
+    ("rest-actively-advancing", "66项整改任务已整改完成27项,其余39项整改任务正积极推进。",
+     {"completed": 27, "on_schedule": 39}),
+    ("word-before-count-is-no-count-after", "45项重点工作中已完成9项,按序时推进36项。",
+     {"total": 45, "completed": 9, "on_schedule": 36}),
     ("ordinal-heading-ends-header",
      "现将督查情况通报如下:\n第一项:新建污水管网。\n已完成3项子工程,滞后1项。", {}),
 ]
@@ -84,5 +117,5 @@ def test_find_summary(text, expected):
 @pytest.mark.parametrize(("token", "value"), [
     ("8", 8), ("十", 10), ("十二", 12), ("二十", 20), ("两", 2), ("一百零五", 105), ("项", None),
 ])
-def test_chinese_int(token, value):
-    assert chinese_int(token) == value
+def test_whole_number(token, value):
+    assert whole_number(token) == value

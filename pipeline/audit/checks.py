@@ -11,21 +11,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
 from extractors.sentences import CLAUSE_ENDS, clause_start, sentence_span
 from pipeline.audit.clauses import clause_of, is_cumulative, metric_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
-from pipeline.audit.recycled import compare, paragraphs
+from pipeline.audit.recycled import compare, paragraphs, same_numbers
 from pipeline.records import Bulletin, Check, Fact, Link, Section
 
-CHECKS = (
-    "newly_completed", "status_regressed", "task_added", "task_dropped", "count_decreased",
-    "part_exceeds_whole", "tally_mismatch", "recycled_text",
-)
 # A clause that counts a whole (`共上会评审122家`, `受理申报45项`) and one that counts a part
 # of it (`通过评审119家`, `其中获批30项`), from the seed and the issue's examples.
 WHOLE_WORDS = re.compile(r"共|累计|合计|总计|申报|受理|评审|上报|报名|参评|参加|申请|征集|推荐")
@@ -45,6 +41,52 @@ class _Span:
         return self.bulletin.text[self.start:self.end]
 
 
+# --------------------------------------------------------------------------- the registry
+
+@dataclass(frozen=True)
+class CheckKind:
+    """A kind of finding: how much it should worry an auditor and why, in one line."""
+
+    name: str
+    severity: str  # high: the figures cannot both be true; medium: worth a look; low: a change
+    reason: str
+
+
+@dataclass
+class Registry:
+    """Every kind of check in one place. Adding a check is one ``@registry.finder(...)`` on its
+    function: the kinds it reports, and whether it reads one bulletin or a pair."""
+
+    kinds: dict[str, CheckKind] = field(default_factory=dict)
+    document: list[Callable[[Bulletin, dict[tuple[str, str], Link]], Iterable[Check]]] = field(
+        default_factory=list)
+    change: list[Callable[[Bulletin, Bulletin, dict[tuple[str, str], Link]],
+                          Iterable[Check]]] = field(default_factory=list)
+
+    def declare(self, *kinds: CheckKind) -> None:
+        for kind in kinds:
+            self.kinds[kind.name] = kind
+
+    def finder(self, scope: str, *kinds: CheckKind) -> Callable[[Any], Any]:
+        def register(fn: Any) -> Any:
+            self.declare(*kinds)
+            {"document": self.document, "change": self.change}[scope].append(fn)
+            return fn
+        return register
+
+
+REGISTRY = Registry()
+# count_decreased runs over the year's cumulative counts in period order (run_checks), not
+# bulletin by bulletin, so it is declared here and called where it keeps its state.
+REGISTRY.declare(CheckKind(
+    "count_decreased", "high", "a cumulative count cannot fall within one year"))
+
+
+def checks_known() -> tuple[str, ...]:
+    """The names of every registered kind of check (the checks table's `check` values)."""
+    return tuple(REGISTRY.kinds)
+
+
 def _check(
     name: str, task_key: str | None, detail: str, at: _Span, other: _Span | None = None
 ) -> Check:
@@ -54,8 +96,9 @@ def _check(
         o = other.bulletin
         extra = dict(other_period=o.period, other_doc_id=o.sha256, other_source=o.source,
                      other_start=other.start, other_end=other.end, other_text=other.text)
+    kind = REGISTRY.kinds[name]
     return Check(name, group_of(b), task_key, b.period, detail, b.sha256, b.source,
-                 at.start, at.end, at.text, **extra)
+                 at.start, at.end, at.text, **extra, severity=kind.severity, reason=kind.reason)
 
 
 def sort_checks(checks: Iterable[Check]) -> list[Check]:
@@ -97,16 +140,13 @@ def diff_checks(
 
 
 def document_checks(b: Bulletin, links: dict[tuple[str, str], Link]) -> list[Check]:
-    return [*part_exceeds_whole(b, links), *tally_mismatch(b), *recycled_within(b, links)]
+    return [c for finder in REGISTRY.document for c in finder(b, links)]
 
 
 def change_checks(
     prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
 ) -> list[Check]:
-    out = [*tasks_added_dropped(prev, cur, links), *recycled_since(prev, cur, links)]
-    if year_of(prev) == year_of(cur):
-        out.extend(status_changes(prev, cur, links))
-    return out
+    return [c for finder in REGISTRY.change for c in finder(prev, cur, links)]
 
 
 # -------------------------------------------------------------------- period to period
@@ -134,9 +174,17 @@ def _marker(b: Bulletin, s: Section) -> _Span:
     return _heading(b, s)
 
 
+@REGISTRY.finder(
+    "change",
+    CheckKind("newly_completed", "low", "a task is reported done for the first time"),
+    CheckKind("status_regressed", "high",
+              "a task reported done earlier in the year is no longer reported done"),
+)
 def status_changes(
     prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
 ) -> Iterator[Check]:
+    if year_of(prev) != year_of(cur):
+        return  # each year's task list starts afresh
     before, now = _keyed(prev, links), _keyed(cur, links)
     for key, s in now.items():
         p = before.get(key)
@@ -153,6 +201,12 @@ def status_changes(
                          _marker(cur, s), _marker(prev, p))
 
 
+@REGISTRY.finder(
+    "change",
+    CheckKind("task_added", "low", "a task appears that the previous bulletin did not report"),
+    CheckKind("task_dropped", "medium",
+              "a task of the previous bulletin is no longer reported on"),
+)
 def tasks_added_dropped(
     prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
 ) -> Iterator[Check]:
@@ -195,6 +249,12 @@ def _count_decreases(
     return found
 
 
+RECYCLED = CheckKind(
+    "recycled_text", "medium",
+    "a paragraph repeats another word for word, numbers too: no new progress was reported")
+
+
+@REGISTRY.finder("change", RECYCLED)
 def recycled_since(
     prev: Bulletin, cur: Bulletin, links: dict[tuple[str, str], Link]
 ) -> Iterator[Check]:
@@ -206,6 +266,7 @@ def recycled_since(
             yield from _recycled(cur, s, prev, p, key, f"same as task {p.no} in {prev.period}")
 
 
+@REGISTRY.finder("document", RECYCLED)
 def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
     """A paragraph repeated under another task of the same bulletin; the later one is reported."""
     sections = sorted(b.sections, key=lambda s: s.start)
@@ -223,7 +284,9 @@ def _recycled(
     mine = paragraphs(b.text, s, _own_end(b, s))
     theirs = paragraphs(o.text, p, _own_end(o, p))
     for para in mine:
-        matches = [m for q in theirs if (m := compare(para, q)) is not None]
+        # a paragraph repeated with its numbers changed is an update, not recycling
+        matches = [m for q in theirs
+                   if (m := compare(para, q)) is not None and same_numbers(para, q)]
         if not matches:
             continue
         score = max(m.score for m in matches)
@@ -241,6 +304,10 @@ def _own_end(b: Bulletin, s: Section) -> int:
 
 # --------------------------------------------------------------------- one bulletin
 
+@REGISTRY.finder(
+    "document",
+    CheckKind("part_exceeds_whole", "high", "a part is larger than the whole it belongs to"),
+)
 def part_exceeds_whole(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
     """In one sentence, a part (`通过评审130家`) above the whole just before it (`评审122家`)."""
     facts = sorted(b.facts, key=lambda f: f.start)
@@ -292,11 +359,20 @@ def _tally_span(b: Bulletin) -> _Span:
     return _Span(b, start, sentence_span(b.text, tally[-1].start)[1])
 
 
-def tally_mismatch(b: Bulletin) -> Iterator[Check]:
-    """The header's own tally against its task sections and their status markers."""
+@REGISTRY.finder(
+    "document",
+    CheckKind("tally_mismatch", "high",
+              "the header's own tally disagrees with the tasks it reports on"),
+)
+def tally_mismatch(b: Bulletin, links: dict[tuple[str, str], Link] | None = None
+                   ) -> Iterator[Check]:
+    """The header's own tally against its task sections and their status markers, like with
+    like: the buckets are compared only when the tally accounts for the same tasks as the
+    sections. A bulletin that marks only some tasks (the seed marks only finished ones)
+    counts its unmarked tasks as on schedule; where the buckets do not add up to the task
+    sections but the header's total does, a marker count is only a lower bound."""
     s = b.summary
     tasks = _task_sections(b)
-    marked = Counter(t.status for t in tasks)
     total = s.total
     if s.lead is not None:
         stated = s.lead + (s.responsible or 0)
@@ -307,21 +383,26 @@ def tally_mismatch(b: Bulletin) -> Iterator[Check]:
     if total is not None and total != len(tasks):
         yield _tally(b, f"header counts {total} tasks; the bulletin has {len(tasks)} task "
                         "sections")
-    for field, status in (("completed", "completed"), ("behind", "behind")):
-        claimed = getattr(s, field)
-        if claimed is not None and claimed != marked[status]:
-            yield _tally(b, f"header says {claimed} {field}; {marked[status]} sections are "
-                            f"marked {status}")
-    if s.on_schedule is not None:
-        if marked["in_progress"]:
-            if s.on_schedule != marked["in_progress"]:
-                yield _tally(b, f"header says {s.on_schedule} on schedule; "
-                                f"{marked['in_progress']} sections are marked in progress")
-        elif total is not None and s.completed is not None:
-            summed = s.completed + s.on_schedule + (s.behind or 0)
-            if summed != total:
-                yield _tally(b, f"header: {s.completed} completed + {s.on_schedule} on "
-                                f"schedule + {s.behind or 0} behind = {summed}, not {total}")
+    claimed = {status: value for status, value in (
+        ("completed", s.completed), ("in_progress", s.on_schedule), ("behind", s.behind),
+        ("not_started", s.not_started)) if value is not None}
+    if total is not None and s.completed is not None and s.on_schedule is not None:
+        summed = sum(claimed.values())
+        if summed != total:
+            yield _tally(b, f"header: its buckets add up to {summed}, not {total}")
+    marked = Counter(t.status for t in tasks if t.status)
+    marked["in_progress"] += len(tasks) - sum(marked.values())  # unmarked: on schedule
+    if claimed and sum(claimed.values()) == len(tasks):
+        wrong = [f"{value} {status} in the header, {marked[status]} by the markers"
+                 for status, value in claimed.items() if value != marked[status]]
+    elif total == len(tasks):
+        wrong = [f"{value} {status} in the header, at least {marked[status]} by the markers"
+                 for status, value in claimed.items()
+                 if status != "in_progress" and marked[status] > value]
+    else:
+        wrong = []  # the tally counts other tasks than the sections (a lead-only tally)
+    if wrong:
+        yield _tally(b, "; ".join(wrong))
 
 
 def _tally(b: Bulletin, detail: str) -> Check:

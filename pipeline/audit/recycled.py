@@ -1,13 +1,16 @@
 """Recycled text: a section paragraph that repeats, nearly word for word, another paragraph.
 
-Two paragraphs are compared on their characters with every Arabic digit masked, so a
-paragraph copied from last month with only its numbers updated still counts as copied.
+Two paragraphs are compared on their characters with every Arabic digit masked; a copy is
+reported only when its figures repeat too (``same_numbers``): a paragraph copied from last
+month with its counts updated is an update, not recycling.
 Only runs of at least ``MATCH_MIN_BLOCK`` characters count as shared: stock phrases
 (`完成情况:`, `截至5月底共`) are shorter than that.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import lru_cache
@@ -27,6 +30,10 @@ NGRAM = 4
 NGRAM_PREFILTER = 0.6
 
 DIGITS = str.maketrans("0123456789", "0000000000")
+# Dates and periods change with every issue (`截至7月底`, `6月份`), so they are no evidence
+# that a report's figures were updated; the other numbers are.
+DATE_NUMBER = re.compile(r"\d+(?=\s*(?:年|月|日|号|时|季度))")
+NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,17 @@ def compare(a: Paragraph, b: Paragraph) -> Match | None:
     first, last = blocks[0], blocks[-1]
     return Match(score, a.start + first.a, a.start + last.a + last.size,
                  b.start + first.b, b.start + last.b + last.size)
+
+
+def same_numbers(a: Paragraph, b: Paragraph) -> bool:
+    """Whether the shorter paragraph's figures (dates and periods aside) all stand in the
+    other: copied prose whose counts were updated reports progress and is not recycled."""
+    short, long_ = (a, b) if len(a.text) <= len(b.text) else (b, a)
+    return not (_figures(short.text) - _figures(long_.text))
+
+
+def _figures(text: str) -> Counter[str]:
+    return Counter(NUMBER.findall(DATE_NUMBER.sub("", text)))
 
 
 @lru_cache(maxsize=4096)

@@ -8,12 +8,14 @@ NFKC-normalised text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline.read.tally import chinese_int, header_of
+from extractors.numerals import whole_number
+from pipeline.read.tally import header_of
 
 HAN = r"\u3400-\u9fff"
 CN_NUM = r"[〇零一二三四五六七八九十]"
@@ -26,7 +28,10 @@ TITLE_MIN, TITLE_MAX = 6, 100
 # `(2018.06.25)` after a title (doc 022) is a snapshot date, not part of the ending.
 TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
 # Flattened Fujian TRS header: `当前位置: 首页政务公开… <title> 时间:2023-03-31 10:09`.
-CHROME_TITLE = re.compile(r"(?:当前位置|您的位置|您现在的位置|所在位置)[:：]?\s*[^\s。,，]+"
+# `当前位置`, `您的位置`, `您当前所在位置`, `您现在所在的位置`: every way a breadcrumb is labelled
+# (huichang.gov.cn, xuancheng.gov.cn, nanxian.gov.cn pages; tests/heldout6/README.md).
+BREADCRUMB = r"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?位置"
+CHROME_TITLE = re.compile(rf"{BREADCRUMB}[:：]?\s*[^\s。,，]+"
                           r"(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*\s+(\S.{2,118}?)\s+"
                           r"(?:来源[:：]\S*\s+)?(?:发布)?时间[:：]")
 # Disclosure grid field `标 题: …` (Anhui platforms, Pingtan's 2015 template).
@@ -42,13 +47,21 @@ HTML_TITLE_MIN = 8  # shorter first parts are column names (`工作进展情况`
 META_FIELDS = ("索引号", "索 引 号", "发布机构", "发布日期", "发布时间", "发文日期", "成文日期",
                "公开日期", "信息来源", "来源", "文号", "发文字号", "主题分类", "信息分类",
                "组配分类", "体裁分类", "有效性", "浏览次数", "点击量", "字号", "作者", "编辑",
-               "时间", "日期", "当前位置", "您的位置", "您现在的位置", "所在位置")
-META_LINE = re.compile(r"^(?:\s*(?:" + "|".join(META_FIELDS) + r")\s*[:：]"
+               "时间", "日期")
+META_LINE = re.compile(r"^(?:\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})\s*[:：]"
                        r"|.*(?:>>|»|->|→|>\s*\S+\s*>))")
 # A title stands among the page's first lines: at most this many metadata lines above it.
 TITLE_LINES_MAX = 6
 HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 META_TITLE_KEYS = ("articletitle", "title", "dc.title")
+# A column tag before the title (`【民生工程】…`, `【工作动态】…`): the site's section, not the
+# document's name (TRS ArticleTitle values and h1s carry it).
+COLUMN_TAG = re.compile(r"^\s*[【\[]\s*[^】\]]{2,10}\s*[】\]]\s*")
+# A line that is a sentence of the body, not a title: the title stands above the first one.
+BODY_LINE = re.compile(r"[。;；]|[:：]\s*$")
+TITLE_OPENING = re.compile(r"^关于|(?:19|20)\d{2}年|《")
+# How many page lines right above the body may hold the title (a title broken in two).
+ABOVE_BODY_LINES = 3
 
 # --- dates ------------------------------------------------------------------------------
 DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
@@ -74,16 +87,23 @@ META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
 MONTH = rf"(\d{{1,2}}|{CN_NUM}{{1,3}})"
 # A year that starts a period: not the second year of a range (`2021-2025`, `2017—2020年`).
 YEAR = r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年(?:度)?\s*"
-# What follows a year or stands alone: `1-7月` (cumulative to July), `七月份`, `第四季度`,
-# `前三季度`, `上半年`; a month followed by a day is a date, not a period.
+# What follows a year or stands alone: `1-7月`/`1—7月` (cumulative to July), `七月份`, `第四季度`,
+# `前三季度` (cumulative to September), `上半年`; a month followed by a day is a date.
+QUARTERS = (r"前(?P<upto>[一二三四1-4])\s*季度|第?(?P<quarter>[一二三四1-4])\s*季度"
+            r"|(?P<half>[上下])半年")
+RANGE = rf"(?P<from>{MONTH[1:-1]})\s*[-—–~至到]\s*"
 AFTER_YEAR = re.compile(
-    rf"(?:{MONTH}\s*[-—–~至到]\s*)?{MONTH}\s*月(?:份)?(?!\s*\d{{1,2}}\s*日|\s*{CN_NUM}{{1,3}}日)"
-    rf"|(?:第|前)?([一二三四1-4])\s*季度|([上下])半年"
+    rf"(?:{RANGE})?(?P<month>{MONTH[1:-1]})\s*月(?:份)?(?!\s*\d{{1,2}}\s*日|\s*{CN_NUM}{{1,3}}日)"
+    rf"|{QUARTERS}"
 )
+# Without a year a bare `N月` is too often a date's or a target's (`6月底前完成`): only a range
+# (`1—10月`), `N月份` or `截至N月底` is a period.
 YEARLESS = re.compile(
-    rf"(?:第|前)?([一二三四1-4])\s*季度|([上下])半年|(?:{MONTH}\s*[-—–~至到]\s*)?{MONTH}\s*月份"
-    rf"|截[至止]{MONTH}\s*月底"
+    rf"{QUARTERS}|{RANGE}(?P<month>{MONTH[1:-1]})\s*月|(?P<month2>{MONTH[1:-1]})\s*月份"
+    rf"|截[至止](?P<month3>{MONTH[1:-1]})\s*月底"
 )
+# `截止2019年8月29日`: a cut-off date gives the month reported on.
+CUT_OFF = re.compile(r"截[至止]\s*$")
 YEAR_RE = re.compile(YEAR)
 # In the body a bare year is the period only where it opens the text or says "since"/"annual"
 # (`2022年来,我局…`, `2022年以来`, `2022年度`, `2022年工作总结`); elsewhere it is a date.
@@ -103,7 +123,8 @@ PROVINCES = ("北京市", "天津市", "上海市", "重庆市", "河北省", "�
 # Sub-provincial regions with their own government that the corpus publishes from, and the
 # province each lies in (their pages rarely name the province).
 REGION_PARENTS = {"平潭综合实验区": "福建省"}
-CITY = re.compile(rf"[{HAN}]{{2,4}}(?:市|州|盟|县)")
+# Time and scope words are never in a place name (`1-9月份县…`, `2023年省市…`, `全县`).
+CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}(?:市|州|盟|县)")
 # Abbreviated department names as bulletins write them (`省科技厅`) → the full official name.
 ABBREVIATIONS = {
     "科技厅": "科学技术厅", "科技局": "科学技术局", "发改委": "发展和改革委员会",
@@ -119,8 +140,9 @@ SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?来源[:：]\s*([^\s:：,，
 # `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
 TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 # `2022年君山片区管理局坚持…`, `2024年,区旅游文体局…`: the report opens with its author.
-OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?\d{{4}}年[,，]?({ORG})"
-                         r"(?=坚持|在|以|围绕|紧扣|深入)")
+# `融安县发展和改革局会同县政府督查室对…进行了调度`: the header names who did the reporting.
+OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?(?:\d{{4}}年[,，]?)?({ORG})"
+                         r"(?=坚持|在|以|围绕|紧扣|深入|会同|联合|组织|对)")
 # Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
 SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
                           rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?日"
@@ -167,21 +189,26 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
                html_title: str | None = None) -> str | None:
     for key in META_TITLE_KEYS:
         if meta.get(key, "").strip():
-            return _squeeze(meta[key])
+            return _squeeze(_untagged(meta[key]))
     for pattern in (GRID_TITLE, CHROME_TITLE):
         m = pattern.search(page_text)
-        if m and _title_like(m.group(1)):
-            return _squeeze(m.group(1))
-    first_line = _first_line(text)
-    for candidate in (first_line, first_line.split(" ", 1)[0], *_title_lines(text)):
+        if m and _title_like(_untagged(m.group(1))):
+            return _squeeze(_untagged(m.group(1)))
+    first_line = _untagged(_first_line(text))
+    for candidate in (first_line, first_line.split(" ", 1)[0], *_title_lines(text),
+                      *_lines_above_body(text, page_text)):
         if _title_like(candidate):
             return _squeeze(candidate)
     if html_title:
-        first = HTML_TITLE_SPLIT.split(html_title.strip(), 1)[0]
+        first = _untagged(HTML_TITLE_SPLIT.split(html_title.strip(), 1)[0])
         if len(first) >= HTML_TITLE_MIN and _title_like(first):
             return first
     m = ATTACHMENT_TITLE.search(text)
     return m.group(1) if m else None
+
+
+def _untagged(title: str) -> str:
+    return COLUMN_TAG.sub("", title)
 
 
 def _first_line(text: str) -> str:
@@ -196,14 +223,19 @@ def _first_line(text: str) -> str:
 def _title_lines(text: str) -> list[str]:
     """Candidates below a masthead (`督查通报 / 第5期 / 督查室 2023年9月8日`, `…文件 / 文号`):
     each of the first lines, and each joined with the next, for a title a PDF broke in two
-    (`…重点民生实事` / `进展情况的通报`). Numbered headings are the body, not the title."""
+    (`…重点民生实事` / `进展情况的通报`). Numbered headings and the first sentence start the
+    body; nothing after them is the title (a table's header cells `责任单位` / `推进情况`)."""
     lines = [line.strip() for line in text.split("\n") if line.strip()][:TITLE_LINES_MAX + 1]
     lines = [line for line in lines if not META_LINE.match(line)]
     head = []
     for line in lines:
-        if HEADING_START.match(line):
+        if HEADING_START.match(line) or BODY_LINE.search(line):
             break
-        head.append(line)
+        head.append(_untagged(line))
+    return _with_joined(head)
+
+
+def _with_joined(head: list[str]) -> list[str]:
     out = []
     for i, line in enumerate(head):
         out.append(line)
@@ -211,6 +243,23 @@ def _title_lines(text: str) -> list[str]:
         if i + 1 < len(head) and not _title_like(line) and not re.search(r"\s", line):
             out.append(line + head[i + 1])
     return out
+
+
+def _lines_above_body(text: str, page_text: str) -> list[str]:
+    """Where chrome stripping took the title away with the page furniture, the title is the
+    page line right above the body's first line (an h1 broken by `<br>` is two lines)."""
+    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
+    at = page_text.find(first) if first else -1
+    if at <= 0:
+        return []
+    above = [line.strip() for line in page_text[:at].split("\n") if line.strip()]
+    above = [_untagged(line) for line in above[-ABOVE_BODY_LINES:]
+             if not META_LINE.match(line)]
+    # a first half that opens a title but is none (`关于2021年…重点任务` / `前三季度…的通报`)
+    # joined first; then the lines nearest the body first
+    joined = [a + b for a, b in itertools.pairwise(above)
+              if TITLE_OPENING.search(a) and not _title_like(a) and not re.search(r"\s", a)]
+    return [*joined, *reversed(above)]
 
 
 def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
@@ -238,8 +287,8 @@ def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | 
 
 def _iso_cn(year: str, month: str, day: str) -> str | None:
     """`二〇一七`, `八`, `十八` → `2017-08-18`."""
-    digits = "".join(str(chinese_int(ch)) for ch in year)
-    return _iso(digits, str(chinese_int(month)), str(chinese_int(day)))
+    digits = "".join(str(whole_number(ch)) for ch in year)
+    return _iso(digits, str(whole_number(month)), str(whole_number(day)))
 
 
 def find_period(title: str | None, text: str, published: str | None = None) -> str | None:
@@ -319,6 +368,14 @@ def _body_start(text: str, title: str | None) -> str:
     return stripped
 
 
+def _opening(text: str, title: str | None) -> str:
+    """The body's first prose line: without the title and the metadata lines under it."""
+    lines = _body_start(text, title).split("\n")
+    while lines and (not lines[0].strip() or META_LINE.match(lines[0])):
+        lines.pop(0)
+    return "\n".join(lines).lstrip()
+
+
 def _period_in(s: str, *, in_title: bool, year_hint: str | None,
                published: str | None) -> str | None:
     candidates: list[tuple[int, str]] = []
@@ -333,6 +390,10 @@ def _period_in(s: str, *, in_title: bool, year_hint: str | None,
             taken.append((m.start(), after.end()))
         elif date := _date_after_year(s, m.end()):
             taken.append((m.start(), m.end() + date.end()))
+            if CUT_OFF.search(s, max(0, m.start() - 4), m.start()):
+                number = whole_number(date.group(1)) or 0
+                if 1 <= number <= 12:
+                    candidates.append((m.start(), f"{m.group(1)}-{number:02d}"))
         elif in_title or m.start() <= BODY_OPENING or BODY_YEAR_CUE.match(s, m.end()):
             candidates.append((m.start(), m.group(1)))
             taken.append((m.start(), m.end()))
@@ -347,8 +408,9 @@ def _period_in(s: str, *, in_title: bool, year_hint: str | None,
     if not candidates:
         return None
     first = min(candidates)[1]
-    if in_title and len(first) == 4:
-        # `2019年县政府工作报告三季度完成情况通报`: a later quarter/month refines the year.
+    if len(first) == 4:
+        # `2019年县政府工作报告三季度完成情况通报`, `2020年市《政府工作报告》中,我局…截至8月底`:
+        # a later quarter/month of the same year refines the year.
         finer = [p for _, p in sorted(candidates) if p.startswith(first) and len(p) > 4]
         return finer[0] if finer else first
     return first
@@ -360,28 +422,34 @@ def _date_after_year(s: str, end: int) -> re.Match[str] | None:
 
 
 def _period(year: str, m: re.Match[str]) -> str:
-    month, quarter, half = m.group(2), m.group(3), m.group(4)
-    if quarter:
-        return f"{year}-Q{chinese_int(quarter)}"
-    if half:
-        return f"{year}-H{1 if half == '上' else 2}"
-    number = chinese_int(month or "")
-    return f"{year}-{number:02d}" if number and 1 <= number <= 12 else year
+    label, _ = _label(m)
+    return f"{year}-{label}" if label else year
+
+
+def _label(m: re.Match[str]) -> tuple[str | None, int]:
+    """The period part after the year (`09`, `Q3`, `H1`) and the month it starts in."""
+    groups = m.groupdict()
+    if groups.get("upto"):
+        last = 3 * (whole_number(groups["upto"]) or 0)
+        return f"{last:02d}", 1
+    if groups.get("quarter"):
+        quarter = whole_number(groups["quarter"]) or 0
+        return f"Q{quarter}", 3 * quarter - 2
+    if groups.get("half"):
+        return ("H1", 1) if groups["half"] == "上" else ("H2", 7)
+    month = groups.get("month") or groups.get("month2") or groups.get("month3") or ""
+    number = whole_number(month) or 0
+    return (f"{number:02d}", number) if 1 <= number <= 12 else (None, 0)
 
 
 def _yearless(year: str, m: re.Match[str], published: str | None) -> str:
-    quarter, half = m.group(1), m.group(2)
-    month = m.group(4) or m.group(5)
-    if quarter:
-        first_month, label = 3 * chinese_int(quarter) - 2, f"Q{chinese_int(quarter)}"
-    elif half:
-        first_month, label = (1, "H1") if half == "上" else (7, "H2")
-    else:
-        number = chinese_int(month or "") or 0
-        if not 1 <= number <= 12:
-            return year
-        first_month, label = number, f"{number:02d}"
-    # A Q4 report published in January reports on last year.
+    label, first_month = _label(m)
+    if label is None:
+        return year
+    if m.group("upto"):
+        first_month = int(label)  # reported once the last month is over
+    # A Q4 or December report published in January reports on last year: the year is never
+    # the one after the publication.
     if published and f"{year}-{first_month:02d}" > published[:7]:
         year = str(int(year) - 1)
     return f"{year}-{label}"
@@ -395,7 +463,7 @@ def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
         found.append(m.group(1))
     if title and (m := TITLE_ORG.match(title)):
         found.append(m.group(1))
-    if m := OPENING_ORG.match(_body_start(text, title)):
+    if m := OPENING_ORG.match(_opening(text, title)):
         found.append(m.group(1))
     found.extend(m.group(1) for m in list(SIGN_OFF_ORG.finditer(text))[-1:])
     return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.numerals import chinese_value
+from extractors.numerals import whole_number
 from pipeline.read.status import PROGRESS_LABELS, find_status
 from pipeline.records import Section
 
@@ -107,7 +107,7 @@ def _candidates(text: str) -> list[_Candidate]:
     out = []
     for m in MARKER.finditer(text):
         style = next(name for name, value in m.groupdict().items() if value is not None)
-        no = _number(m.group(style))
+        no = whole_number(m.group(style))
         if no is None or no == 0:
             continue
         after = text[m.end() : m.end() + 4]
@@ -118,11 +118,6 @@ def _candidates(text: str) -> list[_Candidate]:
         decimal_like = m.group(0).endswith(".") and after[:1].isdigit()
         out.append(_Candidate(m.start(), m.end(), style, no, decimal_like))
     return out
-
-
-def _number(numeral: str) -> int | None:
-    """`99` → 99, `十一` → 11, `二十` → 20; None for a malformed Chinese numeral."""
-    return int(numeral) if numeral.isdigit() else chinese_value(numeral)
 
 
 def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
