@@ -14,6 +14,10 @@ candidate; it becomes a heading only when it is plausible where it stands:
 Levels are the styles the document uses, outermost first; a path joins the numbers of
 the enclosing headings. Numbered lists under ``附件:`` name attachments and are no sections.
 
+Tables serialised into the text (grid.py) are no prose: markers inside their cells are not
+headings; tables.py makes a task table's rows sections, nested under the prose heading
+that holds the table.
+
 Input is NFKC-normalised text with the page chrome stripped.
 """
 
@@ -23,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.read.status import PROGRESS_LABELS, find_status
+from pipeline.read.tables import Table, find_tables, table_sections
 from pipeline.records import Section
 
 CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -97,10 +102,20 @@ class _Heading:
     closed: set[str] = field(default_factory=set)
 
 
-def split_sections(text: str) -> list[Section]:
-    """The numbered sections of ``text`` in order of start, with paths, levels and status."""
-    headings = _accept(text, _candidates(text))
-    return _build(text, headings)
+def split_sections(text: str, tables: list[Table] | None = None) -> list[Section]:
+    """The numbered sections of ``text`` in order of start, with paths, levels and status:
+    prose headings, and the rows of task tables (``tables``: find_tables(text) if None)."""
+    if tables is None:
+        tables = find_tables(text)
+    candidates = [c for c in _candidates(text)
+                  if not any(t.start <= c.start < t.end for t in tables)]
+    sections = _build(text, _accept(text, candidates))
+    rows: list[Section] = []
+    for table in tables:
+        holders = [s for s in sections if s.start <= table.start < s.end]
+        parent = max(holders, key=lambda s: s.level) if holders else None
+        rows.extend(table_sections(text, table, parent))
+    return sorted(sections + rows, key=lambda s: s.start)
 
 
 def _candidates(text: str) -> list[_Candidate]:
