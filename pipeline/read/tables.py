@@ -46,8 +46,9 @@ OTHER_HEADER_WORDS = ("指标", "目标", "完成", "绝对值", "增速", "增�
 # where a table prints `正常推进` there (临平 2023, heldout2).
 STATUS_COLUMN_ROLES = ("status", "progress")
 MAX_HEADER_ROWS = 3
+NOTE_LINE_MAX = 30
 MAX_UNIT_LEN = 6
-# A header cell's unit: `完成投资（亿元）`, `完成率(%)`, `年度目标(人)`; NFKC made the brackets ASCII.
+# A header cell's unit: `完成投资（亿元）`, `完成率(%)`, `年度目标(人)` (NFKC: ASCII brackets).
 BRACKET_UNIT = re.compile(r"[(（]\s*([^()（）\s]{1,6})\s*[)）]\s*$")
 # `单位：万元` above the header, alone in a row or on the line before the table.
 UNIT_NOTE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；:：|]{1,6})")
@@ -91,6 +92,7 @@ class Table:
     rows: tuple[TableRow, ...]
     roles: dict[str, int]
     note_unit: str | None = None
+    header_rows: tuple[TableRow, ...] = ()  # the rows above the data, a unit note included
 
     @property
     def is_task_table(self) -> bool:
@@ -108,7 +110,8 @@ def find_tables(text: str) -> list[Table]:
         if (previous and not _header_rows(run) and len(previous.labels) == len(table.labels)
                 and CONTINUATION_GAP.match(text[previous.end:table.start])):
             tables[-1] = Table(previous.start, table.end, previous.labels,
-                               previous.rows + table.rows, previous.roles, previous.note_unit)
+                               previous.rows + table.rows, previous.roles, previous.note_unit,
+                               previous.header_rows)
         else:
             tables.append(table)
     return tables
@@ -161,8 +164,9 @@ def _header_rows(run: list[TableRow]) -> list[TableRow]:
             break
         vocabulary = any(_role(c.text) or _is_header_word(c.text) for c in filled)
         if header:
-            above = header[-1].cells
-            repeats = any(c.text and c.text == a.text for c, a in zip(row.cells, above))
+            above = header[-1].cells  # a run's rows are of one width
+            repeats = any(c.text and c.text == a.text
+                          for c, a in zip(row.cells, above, strict=True))
             # a lower header row names two columns at least (`牵头单位 | 配合单位`)
             if not (vocabulary or repeats) or len(filled) < 2 or len(header) >= MAX_HEADER_ROWS:
                 break
@@ -174,12 +178,7 @@ def _header_rows(run: list[TableRow]) -> list[TableRow]:
 
 def _read_table(text: str, run: list[TableRow]) -> Table | None:
     header = _header_rows(run)
-    note = None
-    for row in run[:1] + _line_before(text, run[0].start):
-        filled = row.filled() if isinstance(row, TableRow) else []
-        source = filled[0].text if len(filled) == 1 else (row if isinstance(row, str) else "")
-        if match := UNIT_NOTE.search(source):
-            note = match.group(1)
+    note = _note_unit(text, run)
     width = len(run[0].cells)
     labels = []
     for c in range(width):
@@ -190,8 +189,7 @@ def _read_table(text: str, run: list[TableRow]) -> Table | None:
                 parts.append(cell)
         labels.append(" ".join(parts))
     first_data = run.index(header[-1]) + 1 if header else 0
-    data = [row for row in run[first_data:]
-            if not (len(row.filled()) == 1 and UNIT_NOTE.fullmatch(row.filled()[0].text))]
+    data = run[first_data:]
     if not data:
         return None
     roles: dict[str, int] = {}
@@ -206,14 +204,23 @@ def _read_table(text: str, run: list[TableRow]) -> Table | None:
         roles.pop("status", None)
     if status is not None and roles.get("progress") == status:
         roles.pop("progress")
-    return Table(run[0].start, run[-1].end, tuple(labels), tuple(data), roles, note)
+    return Table(run[0].start, run[-1].end, tuple(labels), tuple(data), roles, note,
+                 tuple(run[:first_data]))
 
 
-def _line_before(text: str, start: int) -> list[str]:
-    if start == 0:
-        return []
-    begin = text.rfind("\n", 0, start - 1) + 1
-    return [text[begin:start - 1]]
+def _note_unit(text: str, run: list[TableRow]) -> str | None:
+    """`单位：万元` alone in the table's first row, or on a short line just before the table."""
+    filled = run[0].filled()
+    sources = [filled[0].text] if len(filled) == 1 else []
+    if run[0].start > 0:
+        begin = text.rfind("\n", 0, run[0].start - 1) + 1
+        line = text[begin:run[0].start - 1]
+        if len(line) <= NOTE_LINE_MAX:
+            sources.append(line)
+    for source in sources:
+        if match := UNIT_NOTE.search(source):
+            return match.group(1)
+    return None
 
 
 def _role(label: str) -> str | None:
