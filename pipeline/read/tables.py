@@ -46,6 +46,7 @@ OTHER_HEADER_WORDS = ("指标", "目标", "完成", "绝对值", "增速", "增�
 # where a table prints `正常推进` there (临平 2023, heldout2).
 STATUS_COLUMN_ROLES = ("status", "progress")
 MAX_HEADER_ROWS = 3
+HEADER_CELL_MAX = 24
 NOTE_LINE_MAX = 30
 MAX_UNIT_LEN = 6
 # A header cell's unit: `完成投资（亿元）`, `完成率(%)`, `年度目标(人)` (NFKC: ASCII brackets).
@@ -135,7 +136,26 @@ def _runs(text: str) -> list[list[TableRow]]:
         pos += len(line) + 1
     if current:
         runs.append(current)
-    return [run for run in runs if len(run) >= 2]
+    return [part for run in runs for part in _split_at_headers(run) if len(part) >= 2]
+
+
+def _split_at_headers(run: list[TableRow]) -> list[list[TableRow]]:
+    """Two tables of one width printed one after the other: a new one starts at a row all of
+    whose cells are column names (`指标名称 | 单位 | 目标 | 增速(%)`)."""
+    parts = [[run[0]]]
+    for row in run[1:]:
+        filled = row.filled()
+        names = len(filled) >= 2 and all(
+            len(c.text) <= HEADER_CELL_MAX and (_role(c.text) or _is_header_word(c.text))
+            for c in filled)
+        if names and not _is_header_row(parts[-1][-1]):
+            parts.append([])
+        parts[-1].append(row)
+    return parts
+
+
+def _is_header_row(row: TableRow) -> bool:
+    return bool(_header_rows([row]))
 
 
 def _parse_row(line: str, offset: int) -> TableRow | None:
