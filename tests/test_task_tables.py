@@ -121,9 +121,11 @@ def test_status_in_the_remarks_column_with_a_note_and_an_empty_one():
 
 
 def test_task_number_in_the_task_cell_and_numbered_points_become_children():
-    table = ("<table border=1><tr><td>序号</td><td>重点任务</td><td>推进情况</td><td>完成情况</td></tr>"
+    table = ("<table border=1><tr><td>序号</td><td>重点任务</td><td>推进情况</td>"
+             "<td>完成情况</td></tr>"
              "<tr><td>1</td><td>213.推进港区码头建设。</td>"
-             "<td><p>1.完成投资1.12亿元。</p><p>2.新建堆场2.4万平方米。</p></td><td>序时推进</td></tr>"
+             "<td><p>1.完成投资1.12亿元。</p><p>2.新建堆场2.4万平方米。</p></td>"
+             "<td>序时推进</td></tr>"
              "<tr><td>2</td><td>215.新增规上企业100家。</td><td>新增23家。</td><td>滞后</td></tr>"
              "</table>")
     b = page(table)
@@ -137,7 +139,8 @@ def test_task_number_in_the_task_cell_and_numbered_points_become_children():
 
 
 def test_grouping_rows_and_a_table_under_a_numbered_heading_nest():
-    table = ("<table border=1><tr><th>序号</th><th>工作事项</th><th>推进情况</th><th>完成状态</th></tr>"
+    table = ("<table border=1><tr><th>序号</th><th>工作事项</th><th>推进情况</th>"
+             "<th>完成状态</th></tr>"
              "<tr><td colspan=4>一、扩大有效投资</td></tr>"
              "<tr><td>1</td><td>盘活楼宇10栋</td><td>盘活11栋。</td><td>已完成</td></tr>"
              "<tr><td colspan=4>二、优化营商环境</td></tr>"
@@ -146,8 +149,8 @@ def test_grouping_rows_and_a_table_under_a_numbered_heading_nest():
     grouped = page(table)
     assert by_path(grouped) == {"1": (None, None), "1.1": ("completed", "已完成"),
                                 "2": (None, None), "2.1": ("in_progress", "序时推进")}
-    nested = page("<p>一、指标情况</p><p>全年完成投资3亿元。</p><p>二、重点任务推进情况</p>" + TASK_TABLE
-                  + "<p>三、下一步工作</p>")
+    nested = page("<p>一、指标情况</p><p>全年完成投资3亿元。</p><p>二、重点任务推进情况</p>"
+                  + TASK_TABLE + "<p>三、下一步工作</p>")
     assert list(by_path(nested)) == ["1", "2", "2.1", "2.2", "3"]
     assert ("2.1", 5, "座", "5座") in facts_of(nested)
 
@@ -157,7 +160,8 @@ def test_indicator_table_units_from_headers_rows_and_notes():
              "<th>带动就业(人)</th></tr>"
              "<tr><td>新院区（一期）</td><td>3.42</td><td>52.6</td><td>120</td></tr>"
              "<tr><td>合计</td><td>-1.5</td><td>—</td><td></td></tr></table>"
-             "<table border=1><tr><th>指标名称</th><th>单位</th><th>目标</th><th>增速（%）</th></tr>"
+             "<table border=1><tr><th>指标名称</th><th>单位</th><th>目标</th>"
+             "<th>增速（%）</th></tr>"
              "<tr><td>一般公共预算收入</td><td>万元</td><td>680000</td><td>3.9</td></tr>"
              "<tr><td>技术合同成交额（亿元）</td><td></td><td>260</td><td>-7.3</td></tr></table>")
     b = page(table)

@@ -62,6 +62,8 @@ POINT = re.compile(r"(?:(?<=^)|(?<=[\s。;!?]))(\d{1,2})\s*[.、．](?!\d)")
 GROUP_HEADING = re.compile(r"(?:([一二三四五六七八九十]{1,3})、|\(([一二三四五六七八九十]{1,3})\)"
                            r"|(\d{1,2})[.、](?!\d))")
 TITLE_STOPS = "。;!?"
+# Longest first, so that 未完成 is never read as 完成.
+STATUS_PHRASES_LONGEST_FIRST = tuple(sorted(STATUS_OF_PHRASE, key=len, reverse=True))
 # Lines between two parts of one table split by a page break: nothing, or a `续表` caption.
 CONTINUATION_GAP = re.compile(r"^\s*(?:续表\S{0,10})?\s*$")
 
@@ -257,7 +259,7 @@ def _is_header_word(label: str) -> bool:
 def status_of_cell(text: str) -> str | None:
     """The status a status cell states: a status phrase, alone or before a bracketed note
     (`已完成（市级民生实事）`); None for a cell that says something else."""
-    for phrase in sorted(STATUS_OF_PHRASE, key=len, reverse=True):
+    for phrase in STATUS_PHRASES_LONGEST_FIRST:
         if text.startswith(phrase):
             rest = text[len(phrase):].strip(" 。.")
             if not rest or rest[0] in "(（【[":
