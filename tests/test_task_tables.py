@@ -155,6 +155,16 @@ def test_grouping_rows_and_a_table_under_a_numbered_heading_nest():
     assert ("2.1", 5, "座", "5座") in facts_of(nested)
 
 
+def test_a_status_inside_a_table_does_not_label_the_heading_above_it():
+    table = ("<table border=1><tr><th>序号</th><th>重点任务</th><th>进展情况</th>"
+             "<th>完成状态</th></tr>"
+             "<tr><td>1</td><td>新建公园5个</td><td>建成5个(已完成)</td><td>已完成</td></tr>"
+             "<tr><td>2</td><td>改造小区8个</td><td>开工6个</td><td>滞后</td></tr></table>")
+    b = page("<p>一、重点任务</p>" + table)
+    assert by_path(b)["1"] == (None, None)
+    assert by_path(b)["1.1"] == ("completed", "已完成")
+
+
 def test_indicator_table_units_from_headers_rows_and_notes():
     table = ("<table border=1><tr><th>项目名称</th><th>总投资（亿元）</th><th>完成率(%)</th>"
              "<th>带动就业(人)</th></tr>"

@@ -109,7 +109,7 @@ def split_sections(text: str, tables: list[Table] | None = None) -> list[Section
         tables = find_tables(text)
     candidates = [c for c in _candidates(text)
                   if not any(t.start <= c.start < t.end for t in tables)]
-    sections = _build(text, _accept(text, candidates))
+    sections = _build(text, _accept(text, candidates), [t.start for t in tables])
     rows: list[Section] = []
     for table in tables:
         holders = [s for s in sections if s.start <= table.start < s.end]
@@ -236,14 +236,16 @@ def _attachment_start(text: str) -> int | None:
     return match.start() if match else None
 
 
-def _build(text: str, headings: list[_Heading]) -> list[Section]:
+def _build(text: str, headings: list[_Heading], table_starts: list[int]) -> list[Section]:
     ranks = sorted({h.cand.rank for h in headings})
     ends = _ends(headings, len(text))
     sections = []
     for i, h in enumerate(headings):
         end = ends[i]
-        # A section's own text stops at its first child, so a child's marker is not its own.
+        # A section's own text stops at its first child, so a child's marker is not its own,
+        # and at a table it holds: a status in a row's cell labels the row, not the heading.
         own_end = headings[i + 1].cand.start if i + 1 < len(headings) else end
+        own_end = min([own_end] + [t for t in table_starts if h.cand.start < t < own_end])
         title_start, title_end = h.cand.title_start, _title_end(text, h.cand.title_start, own_end)
         status, status_text = find_status(text[title_start:own_end])
         sections.append(
