@@ -93,7 +93,9 @@ def test_blocks_become_lines_and_scripts_go():
             "<table><tr><td>1</td><td>项目</td></tr><tr><td>2</td><td>工程</td></tr></table>"
             "</body></html>")
     doc = html_to_text(html)
-    assert doc.body_text.split("\n") == ["标题", "第一段", "第二行", "甲", "乙", "1 项目", "2 工程"]
+    # a grid of short cells is a data table: one line per row, cells joined by grid.SEPARATOR
+    assert doc.body_text.split("\n") == ["标题", "第一段", "第二行", "甲", "乙", "1 | 项目",
+                                          "2 | 工程"]
     assert "假标题" not in doc.body_text and "color" not in doc.body_text
 
 

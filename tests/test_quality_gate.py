@@ -83,7 +83,7 @@ def test_no_regression_against_the_measured_baseline(all_gold_scores: dict[str, 
         assert all_gold_scores[metric] >= floor, f"{metric} fell to {all_gold_scores[metric]}"
 
 
-@pytest.mark.parametrize("name", ["heldout", "heldout2", "heldout3", "heldout6"])
+@pytest.mark.parametrize("name", ["heldout", "heldout2", "heldout3", "heldout4", "heldout6"])
 def test_heldout_layouts_meet_their_floors(tmp_path: Path, name: str) -> None:
     need_shared()  # the scorer lives in ../shared
     folder = ROOT / "tests" / name

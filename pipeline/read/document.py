@@ -8,6 +8,7 @@ from extractors.counts import find_facts
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.page import read_page
 from pipeline.read.sections import split_sections
+from pipeline.read.tables import Table, find_tables, table_facts
 from pipeline.records import Bulletin, Fact, Page, Section
 
 
@@ -17,8 +18,9 @@ def extract(page: Page) -> Bulletin:
     Raises ``UnreadableInput`` when the bytes are no readable text document.
     """
     bulletin = read_page(page)
-    sections = tuple(split_sections(bulletin.text))
-    facts = tuple(_facts(bulletin, sections))
+    tables = find_tables(bulletin.text)
+    sections = tuple(split_sections(bulletin.text, tables))
+    facts = tuple(_facts(bulletin, sections, tables))
     warnings = list(bulletin.warnings)
     if not sections and not _looks_like_bulletin(bulletin, facts):
         warnings.append("no numbered task sections found: this page may be no progress bulletin")
@@ -40,11 +42,13 @@ def extract_one(spec: str) -> Bulletin:
     return extract(pages[0])
 
 
-def _facts(bulletin: Bulletin, sections: tuple[Section, ...]) -> list[Fact]:
-    """Run the count extractor over the header and each section's own text.
+def _facts(bulletin: Bulletin, sections: tuple[Section, ...], tables: list[Table]) -> list[Fact]:
+    """Run the count extractor over the header and each section's own text, and read each
+    table cell by cell (tables.table_facts).
 
     A section's own text ends where its first child starts, so every count is attributed
-    to the innermost section that holds it.
+    to the innermost section that holds it; a table cell's count to the innermost section
+    whose span holds the cell.
     """
     text = bulletin.text
     spans: list[tuple[int, int, str | None]] = []
@@ -58,12 +62,31 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...]) -> list[Fact]:
         spans.append((cursor, len(text), _enclosing(sections, cursor)))
     facts: list[Fact] = []
     for start, end, path in spans:
-        if end > start:
+        for lo, hi in _outside(tables, start, end):
             facts.extend(
                 Fact(section=path, **asdict(claim))
-                for claim in find_facts(text, start, end, publisher=bulletin.publisher)
+                for claim in find_facts(text, lo, hi, publisher=bulletin.publisher)
             )
-    return facts
+    for table in tables:
+        facts.extend(
+            Fact(section=_enclosing(sections, claim.start), **asdict(claim))
+            for claim in table_facts(text, table, publisher=bulletin.publisher)
+        )
+    return sorted(facts, key=lambda f: (f.start, f.end))
+
+
+def _outside(tables: list[Table], start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of ``[start, end)`` that lie outside every table."""
+    parts = []
+    for table in tables:
+        if table.end <= start or table.start >= end:
+            continue
+        if table.start > start:
+            parts.append((start, table.start))
+        start = max(start, table.end)
+    if end > start:
+        parts.append((start, end))
+    return parts
 
 
 def _own_end(sections: tuple[Section, ...], sec: Section) -> int:

@@ -1,5 +1,9 @@
 """HTML → text with one line per block, plus the page's <title> and <meta> name/content pairs.
 
+A data table is written as its grid (grid.serialise: one row per line, cells joined by
+`` | ``) so that the table reader finds its rows and columns again; a layout table (a
+whole-page template, a one-column box, a `label: value` disclosure grid) stays plain text.
+
 The main content is the CMS's article container when the page has one, else readability's
 pick, but only when that pick is a gap-free part of the body that keeps every numbered
 heading and most of the prose; otherwise the whole body is used and chrome.py cleans it.
@@ -14,6 +18,8 @@ import lxml.html
 from lxml import etree
 from readability import Document
 from readability.readability import Unparseable
+
+from pipeline.read.grid import Cell, Grid, resolve, serialise
 
 # A handful of tags is enough to tell a page from plain text that merely mentions "<".
 HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|p|div|br|table|tr|td|span|meta|title|li|"
@@ -51,6 +57,18 @@ CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \
                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
 
 
+# Data tables are replaced by a placeholder line while the text is cleaned line by line.
+TABLE_MARK = "\ue000"
+TABLE_PLACEHOLDER = re.compile(f"{TABLE_MARK}(\\d+){TABLE_MARK}")
+# A header row names columns in a few words; a data table of short cells needs no header.
+HEADER_CELL_MAX = 24
+SHORT_CELL_MAX = 30
+# A cell that is a label waiting for its value.
+LABEL_CELL = re.compile(r"[:：]\s*$")
+# rowspan="9999" in broken markup must not make a grid of millions of cells.
+MAX_SPAN = 100
+
+
 @dataclass(frozen=True)
 class HtmlText:
     """What the reader needs from a page: main text, whole-body text, title and meta pairs."""
@@ -85,11 +103,21 @@ def html_to_text(html: str) -> HtmlText:
 
 
 def block_text(node: lxml.html.HtmlElement) -> str:
-    """The node's text, one line per block element, table cells separated by a space."""
+    """The node's text, one line per block element; a data table as its serialised grid,
+    the cells of any other table separated by a space."""
     parts: list[str] = []
-    skipped: object = None  # the outermost dropped element we are inside, if any
+    tables: list[str] = []  # serialised grids, put back after the lines are cleaned
+    skipped: object = None  # the outermost dropped or replaced element we are inside, if any
     for event, el in etree.iterwalk(node, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else None  # None: comment or PI
+        if skipped is None and event == "start" and tag == "table" and el is not node:
+            grid = data_table(el)
+            if grid is not None:
+                # A placeholder line: cleaning would strip the separators of empty edge cells.
+                parts.append(f"\n{TABLE_MARK}{len(tables)}{TABLE_MARK}\n")
+                tables.append(serialise(grid))
+                skipped = el
+                continue
         if skipped is None and event == "start" and (tag is None or tag in DROPPED_TAGS):
             skipped = el
         if skipped is not None:
@@ -109,7 +137,59 @@ def block_text(node: lxml.html.HtmlElement) -> str:
         if el.tail and el is not node:
             parts.append(_inline(el.tail))
     lines = (_clean_line(line) for line in "".join(parts).split("\n"))
-    return "\n".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
+    return TABLE_PLACEHOLDER.sub(lambda m: tables[int(m.group(1))], text) if tables else text
+
+
+def data_table(table: lxml.html.HtmlElement) -> Grid | None:
+    """The table's grid when it looks like a data table, else None (layout, nested, one column,
+    a `label: value` grid, or long text blocks with no header row)."""
+    rows: list[list[Cell]] = []
+    for tr in _own_rows(table):
+        row = []
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in CELL_TAGS:
+                continue
+            if td.find(".//table") is not None:
+                return None  # a table holding a table is page layout
+            row.append(Cell(block_text(td), _span(td.get("rowspan")), _span(td.get("colspan")),
+                            td.tag.lower() == "th"))
+        if row:
+            rows.append(row)
+    if len(rows) < 2:
+        return None
+    grid = resolve(rows)
+    filled = [c for c in range(len(grid.rows[0]) if grid.rows else 0)
+              if sum(1 for row in grid.rows if row[c].strip()) >= 2]
+    if len(filled) < 2:
+        return None
+    cells = [" ".join(text.split()) for row in grid.rows for text in row if text.strip()]
+    if any(LABEL_CELL.search(text) for text in cells):
+        return None  # `索引号: | … | 发文日期: | …`: a disclosure grid, read as label lines
+    header = grid.rows[0]
+    has_header = grid.header_rows > 0 or all(
+        len(text) <= HEADER_CELL_MAX for text in header if text.strip())
+    short = sum(1 for text in cells if len(text) <= SHORT_CELL_MAX)
+    return grid if has_header or short >= 0.8 * len(cells) else None
+
+
+def _own_rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """The table's rows in order, through thead/tbody/tfoot, not those of nested tables."""
+    rows = []
+    for child in table:
+        tag = child.tag.lower() if isinstance(child.tag, str) else ""
+        if tag == "tr":
+            rows.append(child)
+        elif tag in ("thead", "tbody", "tfoot"):
+            rows.extend(tr for tr in child if isinstance(tr.tag, str) and tr.tag.lower() == "tr")
+    return rows
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int((value or "1").strip()), MAX_SPAN))
+    except ValueError:
+        return 1
 
 
 def _main_text(root: lxml.html.HtmlElement, html: str, body_text: str) -> str:

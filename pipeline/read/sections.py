@@ -14,6 +14,10 @@ candidate; it becomes a heading only when it is plausible where it stands:
 Levels are the styles the document uses, outermost first; a path joins the numbers of
 the enclosing headings. Numbered lists under ``附件:`` name attachments and are no sections.
 
+Tables serialised into the text (grid.py) are no prose: markers inside their cells are not
+headings; tables.py makes a task table's rows sections, nested under the prose heading
+that holds the table.
+
 Input is NFKC-normalised text with the page chrome stripped.
 """
 
@@ -24,6 +28,7 @@ from dataclasses import dataclass, field
 
 from extractors.numerals import whole_number
 from pipeline.read.status import PROGRESS_LABELS, find_status
+from pipeline.read.tables import Table, find_tables, table_sections
 from pipeline.records import Section
 
 _CN = "一二三四五六七八九十"
@@ -97,10 +102,20 @@ class _Heading:
     closed: set[str] = field(default_factory=set)
 
 
-def split_sections(text: str) -> list[Section]:
-    """The numbered sections of ``text`` in order of start, with paths, levels and status."""
-    headings = _accept(text, _candidates(text))
-    return _build(text, headings)
+def split_sections(text: str, tables: list[Table] | None = None) -> list[Section]:
+    """The numbered sections of ``text`` in order of start, with paths, levels and status:
+    prose headings, and the rows of task tables (``tables``: find_tables(text) if None)."""
+    if tables is None:
+        tables = find_tables(text)
+    candidates = [c for c in _candidates(text)
+                  if not any(t.start <= c.start < t.end for t in tables)]
+    sections = _build(text, _accept(text, candidates), [t.start for t in tables])
+    rows: list[Section] = []
+    for table in tables:
+        holders = [s for s in sections if s.start <= table.start < s.end]
+        parent = max(holders, key=lambda s: s.level) if holders else None
+        rows.extend(table_sections(text, table, parent))
+    return sorted(sections + rows, key=lambda s: s.start)
 
 
 def _candidates(text: str) -> list[_Candidate]:
@@ -207,14 +222,16 @@ def _attachment_start(text: str) -> int | None:
     return match.start() if match else None
 
 
-def _build(text: str, headings: list[_Heading]) -> list[Section]:
+def _build(text: str, headings: list[_Heading], table_starts: list[int]) -> list[Section]:
     ranks = sorted({h.cand.rank for h in headings})
     ends = _ends(headings, len(text))
     sections = []
     for i, h in enumerate(headings):
         end = ends[i]
-        # A section's own text stops at its first child, so a child's marker is not its own.
+        # A section's own text stops at its first child, so a child's marker is not its own,
+        # and at a table it holds: a status in a row's cell labels the row, not the heading.
         own_end = headings[i + 1].cand.start if i + 1 < len(headings) else end
+        own_end = min([own_end] + [t for t in table_starts if h.cand.start < t < own_end])
         title_start, title_end = h.cand.title_start, _title_end(text, h.cand.title_start, own_end)
         status, status_text = find_status(text[title_start:own_end])
         sections.append(

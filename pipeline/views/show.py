@@ -1,5 +1,7 @@
 """``show``: one bulletin as a self-contained HTML page, every fact highlighted in its
-sentence, a table of the facts beside the text. All document text is escaped.
+sentence, a table of the facts beside the text. A table serialised into the text (grid.py)
+is drawn as a table again, its counts highlighted in their cells. All document text is
+escaped.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from extractors.sentences import sentence_span
 from pipeline.errors import UsageError
 from pipeline.read.document import extract_one
+from pipeline.read.tables import Table, TableRow, find_tables
 from pipeline.records import Bulletin, Fact
 from pipeline.store import tables
 from pipeline.store.tables import db_path
@@ -35,6 +38,9 @@ table { border-collapse: collapse; font-size: .85em; width: 100%; }
 th, td { border-bottom: 1px solid #e4e4e4; padding: .25em .4em; text-align: left;
          vertical-align: top; }
 aside { position: sticky; top: 0; max-height: 100vh; overflow: auto; }
+table.grid { margin: .5em 0; white-space: normal; line-height: 1.5; }
+table.grid th, table.grid td { border: 1px solid #ccc; }
+table.grid th { background: #f4f4f4; }
 """
 FACT_COLUMNS = ("text", "value", "unit", "object", "qualifier", "entity", "predicate", "section")
 
@@ -86,7 +92,7 @@ def render(bulletin: Bulletin) -> str:
 <p>{where} · doc_id {e(b.sha256)} · {len(b.sections)} sections · {len(b.facts)} facts</p>
 </header>
 <main>
-<article id="text">{_marked_text(b.text, b.facts)}</article>
+<article id="text">{_body(b.text, b.facts)}</article>
 <aside>
 <table>
 <thead><tr>{head}</tr></thead>
@@ -110,20 +116,47 @@ def _fact_row(i: int, fact: Fact) -> str:
     return f'<tr><td>{i + 1}</td>{"".join(f"<td>{c}</td>" for c in cells)}</tr>'
 
 
-def _marked_text(text: str, facts: tuple[Fact, ...]) -> str:
-    """The escaped text with a ``<mark>`` per fact inside a ``.sentence`` span per sentence.
+def _body(text: str, facts: tuple[Fact, ...]) -> str:
+    """The text marked up, its serialised tables drawn as HTML tables."""
+    numbered = list(enumerate(facts))
+    out: list[str] = []
+    pos = 0
+    for table in find_tables(text):
+        out.append(_marked_text(text, pos, table.start, numbered))
+        out.append(_table(text, table, numbered))
+        pos = table.end + (text[table.end:table.end + 1] == "\n")  # the table is a block
+    out.append(_marked_text(text, pos, len(text), numbered))
+    return "".join(out)
+
+
+def _table(text: str, table: Table, facts: list[tuple[int, Fact]]) -> str:
+    def row(cells: TableRow, tag: str) -> str:
+        return "<tr>" + "".join(
+            f"<{tag}>{_marked_text(text, c.start, c.end, facts)}</{tag}>" for c in cells.cells
+        ) + "</tr>"
+
+    head = "".join(row(r, "th") for r in table.header_rows)
+    body = "".join(row(r, "td") for r in table.rows)
+    return f'<table class="grid"><thead>{head}</thead><tbody>{body}</tbody></table>'
+
+
+def _marked_text(text: str, lo: int, hi: int, facts: list[tuple[int, Fact]]) -> str:
+    """The escaped ``text[lo:hi]`` with a ``<mark>`` per fact inside it, inside a
+    ``.sentence`` span per sentence.
 
     Elements must nest: a sentence that would cross a fact is left unshaded, and a fact
     that crosses another fact is listed in the table only.
     """
-    spans = [(f.start, f.end, 1, i) for i, f in enumerate(facts)]
-    sentences = {sentence_span(text, f.start, f.end) for f in facts}
+    inside = [(i, f) for i, f in facts if lo <= f.start and f.end <= hi]
+    spans = [(f.start, f.end, 1, i) for i, f in inside]
+    sentences = {sentence_span(text, f.start, f.end) for _, f in inside}
     spans += [
         (s, e, 0, -1) for s, e in sorted(sentences)
-        if not any(s < f.start < e < f.end or f.start < s < f.end < e for f in facts)
+        if lo <= s and e <= hi
+        and not any(s < f.start < e < f.end or f.start < s < f.end < e for _, f in inside)
     ]
     out: list[str] = []
-    pos = 0
+    pos = lo
     open_ends: list[int] = []  # ends of the open elements, innermost last
     closers: list[str] = []
     # Outer elements first: by start, longer first, sentences before the facts they hold.
@@ -147,5 +180,5 @@ def _marked_text(text: str, facts: tuple[Fact, ...]) -> str:
         out.append(html.escape(text[pos:open_ends[-1]]))
         pos = open_ends.pop()
         out.append(closers.pop())
-    out.append(html.escape(text[pos:]))
+    out.append(html.escape(text[pos:hi]))
     return "".join(out)
