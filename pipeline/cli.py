@@ -16,7 +16,9 @@ from collections.abc import Sequence
 from pipeline.errors import BulletinError
 
 # Order is the order shown in `bulletins --help`.
-COMMANDS = ("crawl", "extract", "build", "diff", "series", "search", "serve", "show", "demo")
+COMMANDS = (
+    "crawl", "archive", "extract", "build", "diff", "series", "search", "serve", "show", "demo",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,8 +9,10 @@ Layout of an archive folder::
 Bulletins and the rest go to separate series so a reader of ``bulletins-*.warc.gz`` sees
 bulletins only; the log's 200 responses are list pages and robots.txt, not documents.
 Every WARC write is followed, with no ``await`` in between, by the one manifest
-transaction that records it, so concurrent tasks never interleave a write and its commit
-and a kill at any moment leaves at most bytes the next run cuts off.
+transaction that records it, so concurrent tasks never interleave a write and its commit.
+A kill at any moment leaves at most records the manifest does not know and one torn
+record; scrapers/archive_repair.py indexes the first and sets the second aside when the
+next crawl opens the folder, and deletes nothing.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from urllib.parse import urlsplit
 from corpus import BULLETINS_WARC_PREFIX, CRAWL_LOG_PREFIX
 from pipeline.errors import UsageError
 from pipeline.records import Problem
+from scrapers.archive_repair import RepairReport, repair_archive
 from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard
 from scrapers.listing import Link, ListPage, read_list
 from scrapers.manifest import ListRow, Manifest, PageRow, ProblemRow
@@ -84,12 +87,14 @@ class CrawlSummary:
     known_problems: int = 0
     skipped_since: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    repairs: list[str] = field(default_factory=list)
     would_fetch: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     hosts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        out = [
+        out = [f"archive repair: {line}" for line in self.repairs]
+        out += [
             f"{self.lists_read} list pages read ({self.lists_unchanged} unchanged), "
             f"{self.found} bulletin links found",
             f"fetched {self.fetched} ({self.new_versions} new versions of held pages), "
@@ -124,6 +129,7 @@ class Archive:
     manifest: Manifest
     bulletins: WarcSeries
     log: WarcSeries
+    repair: RepairReport
 
     def close(self) -> None:
         self.bulletins.close()
@@ -149,8 +155,8 @@ def open_archive(job: CrawlJob) -> Iterator[Archive]:
         raise UsageError(
             f"another crawl is writing to {out}; wait for it or use another --out DIR"
         ) from None
+    repair = repair_archive(out)
     manifest = Manifest(out / MANIFEST)
-    committed = manifest.committed_sizes()
     info = {
         "software": user_agent(),
         "format": "WARC File Format 1.1",
@@ -159,9 +165,9 @@ def open_archive(job: CrawlJob) -> Iterator[Archive]:
     }
     archive = Archive(
         manifest,
-        WarcSeries(out, BULLETINS_PREFIX, info=info, max_bytes=job.rotate_bytes,
-                   committed=committed),
-        WarcSeries(out, LOG_PREFIX, info=info, max_bytes=job.rotate_bytes, committed=committed),
+        WarcSeries(out, BULLETINS_PREFIX, info=info, max_bytes=job.rotate_bytes),
+        WarcSeries(out, LOG_PREFIX, info=info, max_bytes=job.rotate_bytes),
+        repair,
     )
     try:
         yield archive
@@ -174,6 +180,12 @@ async def _run(job: CrawlJob, archive: Archive | None, progress: Progress) -> Cr
     manifest = archive.manifest if archive else _readonly_manifest(job.out)
     async with Fetcher(job.policy) as fetcher:
         crawl = Crawl(job, fetcher, archive, manifest, progress)
+        if archive is not None and not archive.repair.ok:
+            crawl.summary.repairs = archive.repair.lines()
+            crawl.summary.problems += [
+                Problem(source=url, stage="archive", reason="archived copy lost; fetched again")
+                for url in archive.repair.lost
+            ]
         await crawl.run()
     if archive is None and manifest is not None:
         manifest.close()
