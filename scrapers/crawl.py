@@ -239,6 +239,11 @@ class Crawl:
             read += 1
             if page is None:
                 continue
+            for bad in page.bad:
+                if bad.href not in self._links_seen:
+                    self._links_seen.add(bad.href)
+                    self._problem(_printable(bad.href), "crawl", bad.reason, retryable=False,
+                                  referrer=bad.referrer, failed=False)
             for link in page.links:
                 await self._consider(profile, link, tasks)
             if self._all_older(page):  # lists run newest first; the rest is older still
@@ -384,9 +389,7 @@ class Crawl:
         gate = self.fetcher.gate(url)
         if delay and delay > gate.delay:
             gate.delay = min(delay, MAX_CRAWL_DELAY)
-        if not rules.allows(self.robots.agent, url):
-            return "disallowed by robots.txt"
-        return None
+        return rules.refusal(self.robots.agent, url)
 
     async def _fetch_logged(self, url: str) -> FetchResult:
         origin = urlsplit(url).netloc
@@ -457,6 +460,12 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
 
 def _sizes(stored: list[Stored]) -> list[tuple[str, int]]:
     return [(s.file, s.file_size) for s in stored]
+
+
+def _printable(text: str) -> str:
+    """A raw href as it can be shown and stored: controls escaped, never a terminal code."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
+                   else f"\\u{ord(c):04x}" for c in text)
 
 
 def _now() -> str:
