@@ -6,7 +6,7 @@ with a one-line reason that says what is wrong and what to do, and reading goes 
 
 from __future__ import annotations
 
-import mmap
+import os
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -34,8 +34,6 @@ TIMEOUT_S = 30.0
 MAX_BYTES = 20 * 1024 * 1024  # as the crawler: no bulletin page is larger
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")
-# What follows a record's block: its closing blank lines, then the next record or the end.
-NEXT_RECORD = re.compile(rb"(?:\r?\n)*(?:WARC/1\.[01]\r?\n|\Z)")
 WARC_HEADER_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-Type:")
 GZIP_MEMBER_START = b"\x1f\x8b\x08"
 
@@ -89,14 +87,49 @@ def _warc(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
     if path.stat().st_size == 0:
         yield UnreadableInput(source, "the WARC file is empty: check the crawl wrote it")
         return
-    # Mapped, not read: archives rotate at 1 GB, and only the record being parsed and the
-    # search for the next record start should touch memory.
-    with path.open("rb") as raw, mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        yield from _warc_records(path, source, data)
+    # Read through positioned reads, not mmap: a file that shrinks while it is read (a crawl
+    # repairing it, a copy being replaced) must end the reading, not kill it with SIGBUS.
+    with path.open("rb") as raw:
+        yield from _warc_records(path, source, _FileBytes(raw.fileno()))
 
 
-def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | UnreadableInput]:
-    gzip_start = GZIP_MEMBER_START if data[:len(GZIP_MEMBER_START)] == GZIP_MEMBER_START else None
+class _FileBytes:
+    """The few searches record resynchronisation needs, over a file read in chunks."""
+
+    CHUNK = 1024 * 1024
+    OVERLAP = 64  # longer than any pattern searched for
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __len__(self) -> int:
+        return os.fstat(self.fd).st_size
+
+    def read(self, start: int, n: int) -> bytes:
+        return os.pread(self.fd, n, start) if start >= 0 else b""
+
+    def search(self, pattern: re.Pattern[bytes], start: int, end: int | None = None) -> int:
+        """Offset of the first match in [start, end), else -1."""
+        end = len(self) if end is None else min(end, len(self))
+        pos = start
+        while pos < end:
+            chunk = self.read(pos, min(self.CHUNK + self.OVERLAP, end - pos))
+            if not chunk:
+                break
+            m = pattern.search(chunk)
+            if m and pos + m.start() < end:
+                return pos + m.start()
+            pos += self.CHUNK
+        return -1
+
+    def record_follows(self, at: int) -> bool:
+        """Whether only blank lines stand between ``at`` and the next record or the end."""
+        head = self.read(at, 4096).lstrip(b"\r\n")
+        return not head or WARC_RECORD_START.match(head) is not None
+
+
+def _warc_records(path: Path, source: str, data: _FileBytes) -> Iterator[Page | UnreadableInput]:
+    gzip_start = GZIP_MEMBER_START if data.read(0, 3) == GZIP_MEMBER_START else None
     offset, seen = 0, set()
     while offset < len(data):
         # Re-open after a corrupt record at the next record start, so one bad record costs
@@ -114,8 +147,12 @@ def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | U
                         bad = at
                         raise _Overrun("its length runs past the next record's start")
                     bad = end
-                    if page is not None and at not in seen:
-                        seen.add(at)
+                    if at in seen:
+                        continue
+                    seen.add(at)
+                    if isinstance(page, str):
+                        yield UnreadableInput(f"{source}#{at}", page)
+                    elif page is not None:
                         yield replace(page, source=f"{source}#{at}")
                 offset = len(data)
             except (ArchiveLoadFailed, ValueError, EOFError, OSError, _Overrun) as exc:
@@ -132,39 +169,43 @@ class _Overrun(Exception):
     """A record of an uncompressed WARC whose declared length swallows the next record."""
 
 
-def _swallows_a_record(data: mmap.mmap, at: int, end: int) -> bool:
+def _swallows_a_record(data: _FileBytes, at: int, end: int) -> bool:
     """Whether the record read from ``at`` to ``end`` holds another record's start.
 
     A record cut short still declares its full length, so its reading runs into the next
     record and would take that one's start as its own bytes; the next record's header line
     inside the block, where the block does not end cleanly, shows it.
     """
-    if end >= len(data) or NEXT_RECORD.match(data, end):
+    if end >= len(data) or data.record_follows(end):
         return False
-    return WARC_HEADER_START.search(data, at + 1, end) is not None
+    return data.search(WARC_HEADER_START, at + 1, end) >= 0
 
 
-def _warc_page(record: ArcWarcRecord) -> Page | None:
+def _warc_page(record: ArcWarcRecord) -> Page | str | None:
+    """The record's page; the reason it cannot be one (str); None when it is no document."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
     status = record.http_headers.get_statuscode()
     if not (status and status.startswith("2")):
         return None  # redirects and errors are part of any crawl, not documents
+    # Read one byte past the limit and no further: a record inflating to gigabytes is
+    # refused on its own while the reader streams past the rest of it.
+    content = record.content_stream().read(MAX_BYTES + 1)
+    if len(content) > MAX_BYTES:
+        return (f"the record's payload is larger than {MAX_BYTES:,} bytes (decompressed): "
+                "skipped it; no bulletin is that large")
     return Page(
         source="",
-        content=record.content_stream().read(),
+        content=content,
         headers=tuple(record.http_headers.headers),
         url=record.rec_headers.get_header("WARC-Target-URI"),
         fetched=record.rec_headers.get_header("WARC-Date"),
     )
 
 
-def _next_record(data: mmap.mmap, after: int, gzip_start: bytes | None) -> int:
-    if gzip_start is not None:
-        nxt = data.find(gzip_start, after)
-    else:
-        m = WARC_RECORD_START.search(data, after)
-        nxt = m.start() if m else -1
+def _next_record(data: _FileBytes, after: int, gzip_start: bytes | None) -> int:
+    pattern = re.compile(re.escape(gzip_start)) if gzip_start else WARC_RECORD_START
+    nxt = data.search(pattern, after)
     return len(data) if nxt < 0 else nxt
 
 

@@ -36,6 +36,7 @@ from scrapers.archive_repair import RepairReport, repair_archive
 from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard
 from scrapers.listing import Link, ListPage, read_list
 from scrapers.manifest import ListRow, Manifest, PageRow, ProblemRow
+from scrapers.missing import missing_page_reason
 from scrapers.profiles import Profile
 from scrapers.progress import NoProgress, Progress
 from scrapers.robots import Robots
@@ -336,6 +337,11 @@ class Crawl:
             self._problem(link.url, "crawl", failure, result.retryable, link.referrer, stored)
             return
         assert final is not None
+        missing = ok and missing_page_reason(final.payload(), final.header("content-type"))
+        if missing:  # logged, not stored as a bulletin; retryable, so it is asked for again
+            stored += self._log_all(result.exchanges[-1:])
+            self._problem(link.url, "crawl", missing, True, link.referrer, stored)
+            return
         # The digest of what a reader gets back from the WARC (Content-Encoding undone),
         # which is what Page.sha256 and the tables' doc_id are computed from.
         sha = hashlib.sha256(final.payload()).hexdigest() if ok else None
