@@ -6,12 +6,16 @@ with a one-line reason that says what is wrong and what to do, and reading goes 
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import re
+import socket
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from warcio.archiveiterator import ArchiveIterator
@@ -31,6 +35,8 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 CONVERT_SUFFIXES = (".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".rtf")
 USER_AGENT = f"gov-bulletins/{RELEASE} (research dataset builder)"
 TIMEOUT_S = 30.0
+DEADLINE_S = 120.0  # a whole fetch, redirects and a trickling body included
+MAX_REDIRECTS = 5
 MAX_BYTES = 20 * 1024 * 1024  # as the crawler: no bulletin page is larger
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")
@@ -38,10 +44,12 @@ WARC_HEADER_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-Type:")
 GZIP_MEMBER_START = b"\x1f\x8b\x08"
 
 
-def iter_pages(specs: Iterable[str]) -> Iterator[Page | UnreadableInput]:
+def iter_pages(
+    specs: Iterable[str], follow_other_hosts: bool = False
+) -> Iterator[Page | UnreadableInput]:
     for spec in specs:
         if re.match(r"https?://", spec, re.I):
-            yield fetch_page(spec)
+            yield fetch_page(spec, follow_other_hosts=follow_other_hosts)
             continue
         path = Path(spec)
         if path.is_dir():
@@ -209,21 +217,50 @@ def _next_record(data: _FileBytes, after: int, gzip_start: bytes | None) -> int:
     return len(data) if nxt < 0 else nxt
 
 
-def fetch_page(url: str, max_bytes: int = MAX_BYTES) -> Page | UnreadableInput:
-    """One URL the user named (no crawling): streamed, and refused past ``max_bytes``."""
+def fetch_page(
+    url: str,
+    max_bytes: int = MAX_BYTES,
+    follow_other_hosts: bool = False,
+    deadline: float = DEADLINE_S,
+) -> Page | UnreadableInput:
+    """One URL the user named (no crawling): streamed, and refused past ``max_bytes``.
+
+    Redirects stay on the URL's host unless ``follow_other_hosts``, never lead to a
+    link-local address (cloud metadata) or from a public host into a private network, and
+    the whole fetch ends after ``deadline`` seconds however slowly the bytes come.
+    """
+    ends = time.monotonic() + deadline
+    current = url
     try:
-        with (
-            httpx.Client(timeout=TIMEOUT_S, follow_redirects=True,
-                         headers={"User-Agent": USER_AGENT}) as client,
-            client.stream("GET", url) as response,
-        ):
-            body = bytearray()
-            for chunk in response.iter_bytes():  # decompressed: a gzip bomb stops here too
-                body += chunk
-                if len(body) > max_bytes:
-                    return UnreadableInput(url, f"the page is larger than {max_bytes:,} bytes "
-                                                "(decompressed): save it and pass the file "
-                                                "if it really is a bulletin")
+        with httpx.Client(timeout=min(TIMEOUT_S, deadline), follow_redirects=False,
+                          headers={"User-Agent": USER_AGENT}) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                with client.stream("GET", current) as response:
+                    if response.is_redirect:
+                        target = urljoin(current, response.headers.get("location", ""))
+                        refusal = _redirect_refusal(url, target, follow_other_hosts)
+                        if refusal:
+                            return UnreadableInput(url, f"redirected to {target}, not followed: "
+                                                        f"{refusal}")
+                        current = target
+                        continue
+                    body = bytearray()
+                    for chunk in response.iter_bytes():  # decompressed: a gzip bomb stops too
+                        body += chunk
+                        if len(body) > max_bytes:
+                            return UnreadableInput(url, f"the page is larger than "
+                                                        f"{max_bytes:,} bytes (decompressed): "
+                                                        "save it and pass the file if it "
+                                                        "really is a bulletin")
+                        if time.monotonic() > ends:
+                            return UnreadableInput(url, f"the server took longer than "
+                                                        f"{deadline:g}s to send the page: try "
+                                                        "again later, or save it and pass "
+                                                        "the file")
+                    break
+            else:
+                return UnreadableInput(url, f"more than {MAX_REDIRECTS} redirects: check the "
+                                            "address")
     except httpx.HTTPError as exc:
         return UnreadableInput(url, f"cannot fetch ({type(exc).__name__}: {_first_line(exc)}): "
                                     "check the address and the network, or save the page and "
@@ -243,6 +280,32 @@ def fetch_page(url: str, max_bytes: int = MAX_BYTES) -> Page | UnreadableInput:
         url=str(response.url),
         fetched=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def _redirect_refusal(start: str, target: str, follow_other_hosts: bool) -> str | None:
+    """Why a redirect from ``start`` to ``target`` must not be followed, or None."""
+    to = urlsplit(target)
+    if to.scheme not in ("http", "https") or not to.hostname:
+        return "not an http(s) address"
+    if not follow_other_hosts and to.hostname != urlsplit(start).hostname:
+        return (f"{to.hostname} is another host than {urlsplit(start).hostname} "
+                "(pass --follow-other-hosts to allow it)")
+    target_ips = _addresses(to.hostname)
+    if any(ip.is_link_local for ip in target_ips):
+        return f"{to.hostname} is a link-local address"
+    inside = [ip for ip in target_ips if ip.is_private or ip.is_loopback]
+    if inside and not any(ip.is_private or ip.is_loopback
+                          for ip in _addresses(urlsplit(start).hostname or "")):
+        return f"{to.hostname} is a private address and {urlsplit(start).hostname} is not"
+    return None
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -1,5 +1,5 @@
 """Every limit holds inside every container (issue 17): WARC payloads, files shrinking under a
-reader, pagers, soft 404s, build workers outliving their build."""
+reader, pagers, soft 404s, build workers outliving their build, `extract URL` redirects."""
 
 from __future__ import annotations
 
@@ -13,18 +13,20 @@ import textwrap
 import time
 import tracemalloc
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.errors import UnreadableInput
-from pipeline.inputs import MAX_BYTES, iter_pages
+from pipeline.inputs import MAX_BYTES, fetch_page, iter_pages
+from pipeline.records import Page as PipelinePage
 from scrapers.crawl import CrawlJob, run_crawl
 from scrapers.fetch import FetchPolicy
 from scrapers.listing import read_list
 from scrapers.profiles import Profile
-from scrapers.testsite import LocalSite, Page, Route
+from scrapers.testsite import LocalSite, Page, Redirect, Route
 from tests.hostile_helpers import ROOT, SEED, real_bulletins
 
 BOMB = 1024**3  # bytes the bomb record inflates to
@@ -190,3 +192,47 @@ def test_iter_pages_reads_after_a_refused_record(tmp_path: Path) -> None:
     got = list(iter_pages([str(warc)]))
     assert isinstance(got[0], UnreadableInput) and "larger than" in got[0].reason
     assert [p.url for p in got[1:]] == ["http://h/ok"]
+
+
+@dataclass(frozen=True)
+class Trickle:
+    """A body sent one byte at a time, each after a pause: slower than any deadline."""
+
+    pause: float
+
+    def send(self, handler) -> int:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/plain")
+        handler.send_header("Content-Length", "100000")
+        handler.end_headers()
+        try:
+            for _ in range(100000):
+                handler.wfile.write(b"x")
+                handler.wfile.flush()
+                time.sleep(self.pause)
+        except OSError:
+            pass
+        return 200
+
+
+def test_extract_url_keeps_to_its_host_and_its_deadline(tmp_path: Path) -> None:
+    body = SEED.read_bytes()
+    with LocalSite({}) as site:
+        site.routes["/doc.txt"] = Route((Page(body, "text/plain"),))
+        site.routes["/away"] = Route((Redirect(f"http://localhost:{site.port}/doc.txt"),))
+        site.routes["/meta"] = Route((Redirect("http://169.254.169.254/latest/meta-data/"),))
+        site.routes["/here"] = Route((Redirect("/doc.txt"),))
+        site.routes["/slow"] = Route((Trickle(0.05),))
+        assert isinstance(fetch_page(site.url("/here")), PipelinePage)
+        away = fetch_page(site.url("/away"))
+        assert isinstance(away, UnreadableInput) and "another host" in away.reason
+        assert isinstance(fetch_page(site.url("/away"), follow_other_hosts=True), PipelinePage)
+        meta = fetch_page(site.url("/meta"), follow_other_hosts=True)
+        assert isinstance(meta, UnreadableInput) and "link-local" in meta.reason
+        started = time.monotonic()
+        slow = fetch_page(site.url("/slow"), deadline=1.0)
+        assert time.monotonic() - started < 5
+        assert isinstance(slow, UnreadableInput) and "longer than" in slow.reason
+        cli = subprocess.run([sys.executable, "-m", "pipeline.cli", "extract",
+                              site.url("/away")], cwd=ROOT, capture_output=True, text=True)
+        assert cli.returncode == 1 and "--follow-other-hosts" in cli.stderr, cli.stderr

@@ -19,6 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("jsonl", "json"), default="jsonl",
         help="jsonl: one JSON object per line (default); json: one indented array",
     )
+    parser.add_argument(
+        "--follow-other-hosts", action="store_true",
+        help="follow a URL's redirects to other hosts (default: stay on the URL's host)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,7 +31,7 @@ def run(args: argparse.Namespace) -> int:
 
     failed = 0
     records = []
-    for item in iter_pages(args.inputs):
+    for item in iter_pages(args.inputs, follow_other_hosts=args.follow_other_hosts):
         if isinstance(item, Exception):
             failed += 1
             print(f"bulletins extract: {item}", file=sys.stderr)
