@@ -53,12 +53,13 @@ def iter_pages(
             continue
         path = Path(spec)
         if path.is_dir():
-            yield from _folder(path, spec)
+            yield from _folder(path, source_name(spec))
         elif path.is_file():
-            yield from _file(path, spec)
+            yield from _file(path, source_name(spec))
         else:
-            yield UnreadableInput(spec, "no such file or folder: check the path (or give a URL "
-                                        "starting with http:// or https://)")
+            yield UnreadableInput(source_name(spec), "no such file or folder: check the path "
+                                                     "(or give a URL starting with http:// or "
+                                                     "https://)")
 
 
 def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
@@ -71,7 +72,21 @@ def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
     for file in files:
         if file.name.startswith(CRAWL_LOG_PREFIX):
             continue  # the crawler's list pages, robots.txt and errors: no bulletins
-        yield from _file(file, str(file))
+        yield from _file(file, source_name(str(file)))
+
+
+def source_name(name: str) -> str:
+    """A file name as the tables store it and a terminal shows it.
+
+    Names are bytes on Linux; one that is not UTF-8 (a GBK name from a Windows zip) reaches
+    Python with surrogates no table or strict stream can take. Its bytes that are not UTF-8
+    become ``\\xNN`` escapes: valid text everywhere, and the same bytes still readable.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def _file(path: Path, source: str) -> Iterator[Page | UnreadableInput]:

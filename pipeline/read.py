@@ -22,12 +22,14 @@ def read_page(page: Page) -> Bulletin:
     decoded = decode(page.content, page.header("content-type"), page.source)
     meta: dict[str, str] = {}
     html_title = None
+    html_warnings: tuple[str, ...] = ()
     if looks_like_html(decoded.text):
         html = html_to_text(decoded.text)
         # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
         body, page_text = normalise(html.text), normalise(html.body_text)
         meta = {name: normalise(value) for name, value in html.meta.items()}
         html_title = normalise(html.title) if html.title else None
+        html_warnings = html.warnings
     else:
         body = page_text = normalise(decoded.text)
     text = strip_chrome(body)
@@ -47,5 +49,5 @@ def read_page(page: Page) -> Bulletin:
         published=found.published,
         period=found.period,
         summary=find_summary(text),
-        warnings=decoded.warnings + found.warnings,
+        warnings=decoded.warnings + html_warnings + found.warnings,
     )

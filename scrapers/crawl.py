@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
+import sqlite3
 from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,6 +33,7 @@ from urllib.parse import urlsplit
 from corpus import BULLETINS_WARC_PREFIX, CRAWL_LOG_PREFIX
 from pipeline.errors import UsageError
 from pipeline.records import Problem
+from pipeline.terminal import printable
 from scrapers.archive_repair import RepairReport, repair_archive
 from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard
 from scrapers.listing import Link, ListPage, read_list
@@ -195,7 +197,16 @@ async def _run(job: CrawlJob, archive: Archive | None, progress: Progress) -> Cr
 
 def _readonly_manifest(out: Path) -> Manifest | None:
     path = out / MANIFEST
-    return Manifest(path, readonly=True) if path.exists() else None
+    if not path.exists():
+        return None
+    manifest = Manifest(path, readonly=True)
+    try:
+        manifest.checked_sizes()
+    except sqlite3.DatabaseError as exc:
+        manifest.close()
+        raise UsageError(f"{path} is unreadable ({exc}): run `bulletins archive repair {out}`, "
+                         "which sets it aside and rebuilds it from the WARC files") from None
+    return manifest
 
 
 class Crawl:
@@ -243,7 +254,7 @@ class Crawl:
             for bad in page.bad:
                 if bad.href not in self._links_seen:
                     self._links_seen.add(bad.href)
-                    self._problem(_printable(bad.href), "crawl", bad.reason, retryable=False,
+                    self._problem(printable(bad.href), "crawl", bad.reason, retryable=False,
                                   referrer=bad.referrer, failed=False)
             for link in page.links:
                 await self._consider(profile, link, tasks)
@@ -466,12 +477,6 @@ def _header(headers: tuple[tuple[str, str], ...], name: str) -> str | None:
 
 def _sizes(stored: list[Stored]) -> list[tuple[str, int]]:
     return [(s.file, s.file_size) for s in stored]
-
-
-def _printable(text: str) -> str:
-    """A raw href as it can be shown and stored: controls escaped, never a terminal code."""
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 0x100
-                   else f"\\u{ord(c):04x}" for c in text)
 
 
 def _now() -> str:

@@ -21,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.errors import UsageError
+    from pipeline.terminal import printable
     from scrapers.archive_repair import repair_archive, verify_archive
     from scrapers.crawl import LOCK
 
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
                                  "ends") from None
             report = repair_archive(folder)
     for line in report.lines():
-        print(f"bulletins archive: {line}", file=sys.stderr)
+        print(f"bulletins archive: {printable(line)}", file=sys.stderr)
     if report.ok:
         print(f"bulletins archive: {folder} is whole", file=sys.stderr)
         return 0

@@ -29,6 +29,8 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.extract import extract
     from pipeline.inputs import iter_pages
 
+    # JSON escapes what a non-UTF-8 terminal or pipe could not take, rather than failing.
+    ascii_only = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") != "utf8"
     failed = 0
     records = []
     for item in iter_pages(args.inputs, follow_other_hosts=args.follow_other_hosts):
@@ -46,10 +48,10 @@ def run(args: argparse.Namespace) -> int:
             continue
         record = bulletin.to_json()
         if args.format == "jsonl":
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(record, ensure_ascii=ascii_only) + "\n")
             sys.stdout.flush()
         else:
             records.append(record)
     if args.format == "json":
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(records, ensure_ascii=ascii_only, indent=2) + "\n")
     return 1 if failed else 0
