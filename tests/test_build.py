@@ -19,8 +19,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-pytest.importorskip("pipeline.inputs", reason="pipeline.inputs has not landed yet")
-
 from pipeline import tables
 from pipeline.build import build
 from pipeline.commands import build as build_command
