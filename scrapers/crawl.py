@@ -33,7 +33,6 @@ from urllib.parse import urlsplit
 from corpus import BULLETINS_WARC_PREFIX, CRAWL_LOG_PREFIX
 from pipeline.errors import UsageError
 from pipeline.records import Problem
-from pipeline.terminal import printable
 from scrapers.archive_repair import RepairReport, repair_archive
 from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard
 from scrapers.listing import Link, ListPage, read_list
@@ -254,7 +253,8 @@ class Crawl:
             for bad in page.bad:
                 if bad.href not in self._links_seen:
                     self._links_seen.add(bad.href)
-                    self._problem(printable(bad.href), "crawl", bad.reason, retryable=False,
+                    # stored as written; the CLI shows it through pipeline/terminal.py
+                    self._problem(bad.href, "crawl", bad.reason, retryable=False,
                                   referrer=bad.referrer, failed=False)
             for link in page.links:
                 await self._consider(profile, link, tasks)

@@ -139,6 +139,8 @@ def test_twenty_kills_and_ten_corruptions(column: GrowingColumn, tmp_path: Path)
             child.wait()
             tally("archive: kill -9 points (crawl)")
             assert before.items() <= held(out).items(), "a kill lost a held page"
+            if not verify_archive(out).ok:
+                tally("archive: kills that left a write to repair")
             lost: set[str] = set()
         else:
             what = corrupt_archive(out, op, rng)
