@@ -86,9 +86,9 @@ def repair_archive(folder: Path, dry_run: bool = False) -> RepairReport:
     committed, manifest_state = _manifest_state(folder, report)
     moved: dict[str, dict[int, int]] = {}  # file → old record offset → new offset
     for name, scan in scans.items():
-        newest = name == _newest(scans, name)
         if scan.clean:
             continue
+        newest = name == _newest(scans, name)
         if scan.only_torn_tail and newest and scan.damage[0].start >= committed.get(name, 0):
             start = scan.damage[0].start
             report.findings.append(f"{name}: an unfinished write of {scan.size - start} bytes "
