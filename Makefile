@@ -42,10 +42,15 @@ bench: $(STAMP) $(BENCH_STAMP)
 
 # The hostile-input tests (issue 8) with 10,000 examples per fuzz strategy and more kill
 # points; figures go to .hypothesis/hostile-figures.jsonl for benchmarks/HOSTILE.md.
+# The archive kill/corrupt loop (issue 17) runs 20 kills and 10 corruptions by default.
 HOSTILE_EXAMPLES ?= 10000
 HOSTILE_KILLS ?= 12
+HOSTILE_ARCHIVE_KILLS ?= 60
+HOSTILE_ARCHIVE_CORRUPTIONS ?= 40
 fuzz: $(STAMP)
 	HOSTILE_EXAMPLES=$(HOSTILE_EXAMPLES) HOSTILE_KILLS=$(HOSTILE_KILLS) \
+	  HOSTILE_ARCHIVE_KILLS=$(HOSTILE_ARCHIVE_KILLS) \
+	  HOSTILE_ARCHIVE_CORRUPTIONS=$(HOSTILE_ARCHIVE_CORRUPTIONS) \
 	  HOSTILE_FIGURES=.hypothesis/hostile-figures.jsonl \
 	  $(BIN)/python -m pytest -q tests/test_hostile_*.py --hypothesis-show-statistics
 

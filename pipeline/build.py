@@ -12,11 +12,15 @@ previous output's database is copied from there instead of being parsed again.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
 import shutil
+import signal
 import sqlite3
+import sys
 import tempfile
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -44,6 +48,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
 EXPORT_BATCH = 10_000  # rows per Parquet row group and per CSV write
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
 Work = Callable[[Page], Bulletin | Problem]
@@ -411,9 +416,27 @@ def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
     if jobs == 1:
         yield lambda fn, batch: (fn(page) for page in batch)  # lazy: one batch alive
         return
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
+                             initargs=(os.getpid(),)) as pool:
         # a few chunks per worker: one document per message made the pool slower than none
         yield lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs)))
+
+
+def _die_with_build(build_pid: int) -> None:
+    """Pool worker set-up: a build killed with SIGKILL cannot stop its workers itself, so
+    each asks the kernel to kill it with its parent (Linux), or watches for that itself."""
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    else:
+        threading.Thread(target=_watch_parent, args=(build_pid,), daemon=True).start()
+    if os.getppid() != build_pid:  # the build died before the kernel was asked
+        os._exit(1)
+
+
+def _watch_parent(build_pid: int) -> None:
+    while os.getppid() == build_pid:
+        time.sleep(1)
+    os._exit(1)
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -17,7 +18,9 @@ from pipeline.errors import BulletinError
 from scrapers.errors import CrawlSetupError
 
 # Order is the order shown in `bulletins --help`.
-COMMANDS = ("crawl", "extract", "build", "diff", "series", "search", "serve", "show", "demo")
+COMMANDS = (
+    "crawl", "archive", "extract", "build", "diff", "series", "search", "serve", "show", "demo",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -60,6 +63,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             raise
         print(f"bulletins {args.command}: error: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # a file damaged past what the first checks saw
+        if args.debug:
+            raise
+        print(f"bulletins {args.command}: error: a database is damaged ({exc}): build it again "
+              "with `bulletins build`, or for a crawl archive run `bulletins archive repair DIR`",
+              file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"bulletins {args.command}: interrupted", file=sys.stderr)

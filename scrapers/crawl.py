@@ -9,8 +9,10 @@ Layout of an archive folder::
 Bulletins and the rest go to separate series so a reader of ``bulletins-*.warc.gz`` sees
 bulletins only; the log's 200 responses are list pages and robots.txt, not documents.
 Every WARC write is followed, with no ``await`` in between, by the one manifest
-transaction that records it, so concurrent tasks never interleave a write and its commit
-and a kill at any moment leaves at most bytes the next run cuts off.
+transaction that records it, so concurrent tasks never interleave a write and its commit.
+A kill at any moment leaves at most records the manifest does not know and one torn
+record; scrapers/archive_repair.py indexes the first and sets the second aside when the
+next crawl opens the folder, and deletes nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import fcntl
 import hashlib
+import sqlite3
 from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,11 +29,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapers.archive_repair import RepairReport, repair_archive
 from scrapers.attachments import attachment_headers, attachment_links
 from scrapers.errors import CrawlSetupError
 from scrapers.fetch import Exchange, Fetcher, FetchPolicy, FetchResult, Guard, user_agent
 from scrapers.listing import Link, ListPage, read_list
 from scrapers.manifest import ListRow, Manifest, PageRow, ProblemRow
+from scrapers.missing import missing_page_reason
 from scrapers.profiles import Profile
 from scrapers.progress import NoProgress, Progress
 from scrapers.robots import Robots
@@ -86,12 +91,14 @@ class CrawlSummary:
     known_problems: int = 0
     skipped_since: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    repairs: list[str] = field(default_factory=list)
     would_fetch: list[str] = field(default_factory=list)
     problems: list[CrawlProblem] = field(default_factory=list)
     hosts: dict[str, Counter[str]] = field(default_factory=dict)
 
     def lines(self) -> list[str]:
-        out = [
+        out = [f"archive repair: {line}" for line in self.repairs]
+        out += [
             f"{self.lists_read} list pages read ({self.lists_unchanged} unchanged), "
             f"{self.found} bulletin links found",
             f"fetched {self.fetched} ({self.new_versions} new versions of held pages), "
@@ -126,6 +133,7 @@ class Archive:
     manifest: Manifest
     bulletins: WarcSeries
     log: WarcSeries
+    repair: RepairReport
 
     def close(self) -> None:
         self.bulletins.close()
@@ -151,8 +159,8 @@ def open_archive(job: CrawlJob) -> Iterator[Archive]:
         raise CrawlSetupError(
             f"another crawl is writing to {out}; wait for it or use another --out DIR"
         ) from None
+    repair = repair_archive(out)
     manifest = Manifest(out / MANIFEST)
-    committed = manifest.committed_sizes()
     info = {
         "software": user_agent(),
         "format": "WARC File Format 1.1",
@@ -161,9 +169,9 @@ def open_archive(job: CrawlJob) -> Iterator[Archive]:
     }
     archive = Archive(
         manifest,
-        WarcSeries(out, BULLETINS_PREFIX, info=info, max_bytes=job.rotate_bytes,
-                   committed=committed),
-        WarcSeries(out, LOG_PREFIX, info=info, max_bytes=job.rotate_bytes, committed=committed),
+        WarcSeries(out, BULLETINS_PREFIX, info=info, max_bytes=job.rotate_bytes),
+        WarcSeries(out, LOG_PREFIX, info=info, max_bytes=job.rotate_bytes),
+        repair,
     )
     try:
         yield archive
@@ -176,6 +184,13 @@ async def _run(job: CrawlJob, archive: Archive | None, progress: Progress) -> Cr
     manifest = archive.manifest if archive else _readonly_manifest(job.out)
     async with Fetcher(job.policy) as fetcher:
         crawl = Crawl(job, fetcher, archive, manifest, progress)
+        if archive is not None and not archive.repair.ok:
+            crawl.summary.repairs = archive.repair.lines()
+            crawl.summary.problems += [
+                CrawlProblem(source=url, stage="archive",
+                             reason="archived copy lost; fetched again")
+                for url in archive.repair.lost
+            ]
         await crawl.run()
     if archive is None and manifest is not None:
         manifest.close()
@@ -184,7 +199,17 @@ async def _run(job: CrawlJob, archive: Archive | None, progress: Progress) -> Cr
 
 def _readonly_manifest(out: Path) -> Manifest | None:
     path = out / MANIFEST
-    return Manifest(path, readonly=True) if path.exists() else None
+    if not path.exists():
+        return None
+    manifest = Manifest(path, readonly=True)
+    try:
+        manifest.checked_sizes()
+    except sqlite3.DatabaseError as exc:
+        manifest.close()
+        raise CrawlSetupError(
+            f"{path} is unreadable ({exc}): run `bulletins archive repair {out}`, which sets "
+            "it aside and rebuilds it from the WARC files") from None
+    return manifest
 
 
 class Crawl:
@@ -229,6 +254,12 @@ class Crawl:
             read += 1
             if page is None:
                 continue
+            for bad in page.bad:
+                if bad.href not in self._links_seen:
+                    self._links_seen.add(bad.href)
+                    # stored as written; the CLI shows it through pipeline/views/terminal.py
+                    self._problem(bad.href, "crawl", bad.reason, retryable=False,
+                                  referrer=bad.referrer, failed=False)
             for link in page.links:
                 await self._consider(profile, link, tasks)
             if self._all_older(page):  # lists run newest first; the rest is older still
@@ -324,6 +355,11 @@ class Crawl:
             self._problem(link.url, "crawl", failure, result.retryable, link.referrer, stored)
             return
         assert final is not None
+        missing = ok and missing_page_reason(final.payload(), final.header("content-type"))
+        if missing:  # logged, not stored as a bulletin; retryable, so it is asked for again
+            stored += self._log_all(result.exchanges[-1:])
+            self._problem(link.url, "crawl", missing, True, link.referrer, stored)
+            return
         # The digest of what a reader gets back from the WARC (Content-Encoding undone),
         # which is what Page.sha256 and the tables' doc_id are computed from.
         sha = hashlib.sha256(final.payload()).hexdigest() if ok else None
@@ -398,9 +434,7 @@ class Crawl:
         gate = self.fetcher.gate(url)
         if delay and delay > gate.delay:
             gate.delay = min(delay, MAX_CRAWL_DELAY)
-        if not rules.allows(self.robots.agent, url):
-            return "disallowed by robots.txt"
-        return None
+        return rules.refusal(self.robots.agent, url)
 
     async def _fetch_logged(self, url: str) -> FetchResult:
         origin = urlsplit(url).netloc

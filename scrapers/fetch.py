@@ -20,6 +20,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
+from scrapers.urls import BadUrl, canonical_url
+
 PROJECT = "gov-bulletins"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
@@ -184,7 +186,9 @@ class Fetcher:
     async def fetch(
         self, url: str, headers: dict[str, str] | None = None, guard: Guard | None = None
     ) -> FetchResult:
-        """GET ``url``, following redirects ``guard`` lets through, retrying transient failures."""
+        """GET ``url``, following redirects ``guard`` lets through, retrying transient failures.
+
+        ``url`` is canonical (scrapers/urls.py), so the host gate has one key per host."""
         exchanges: list[Exchange] = []
         for attempt in range(self.policy.retries + 1):
             failure = await self._follow(url, headers or {}, guard, exchanges)
@@ -225,7 +229,10 @@ class Fetcher:
             status = exchange.status
             location = exchange.header("location")
             if status in REDIRECT_STATUSES and location:
-                target = urldefrag(urljoin(current, location)).url
+                try:
+                    target = canonical_url(urldefrag(urljoin(current, location)).url)
+                except (BadUrl, ValueError) as exc:
+                    return _Failure(f"redirect to an invalid address not followed ({exc})", False)
                 if target in visited:
                     return _Failure(f"redirect loop: {current} → {target}", retryable=False)
                 refusal = await guard(target) if guard else None

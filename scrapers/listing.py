@@ -11,6 +11,8 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup, Tag
 
+from scrapers.urls import BadUrl, canonical_url
+
 # TRS WCM prints its pager from a script: createPageHTML(countPage, currentPage, "index", "html").
 CREATE_PAGE_RE = re.compile(
     r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"'](\w+)[\"']\s*,\s*[\"'](\w+)[\"']"
@@ -35,6 +37,8 @@ HEADER_CHARSET_RE = re.compile(r"charset\s*=\s*[\"']?([\w-]+)", re.IGNORECASE)
 # gb2312 labels lie about the characters in use; GB18030 is their superset (FORMATS.md §9).
 CHARSET_ALIASES = dict.fromkeys(("gb2312", "gbk", "x-gbk", "gb_2312-80", "cp936"), "gb18030")
 META_SNIFF_BYTES = 4096
+# The crawler reads at most 1,000 list pages per start URL (scrapers/crawl.py).
+MAX_SCRIPT_PAGES = 1000
 
 
 @dataclass(frozen=True)
@@ -46,10 +50,20 @@ class Link:
 
 
 @dataclass(frozen=True)
+class BadLink:
+    """A link whose address cannot be made valid: reported once, never requested."""
+
+    href: str
+    reason: str
+    referrer: str
+
+
+@dataclass(frozen=True)
 class ListPage:
     url: str
     links: tuple[Link, ...]
     pages: tuple[str, ...]
+    bad: tuple[BadLink, ...] = ()
 
 
 def read_list(
@@ -59,14 +73,15 @@ def read_list(
     text = content.decode(sniff_charset(content, content_type), errors="replace")
     soup = BeautifulSoup(text, "lxml")
     scope: list[Tag] = soup.select(selector) if selector else [soup]
-    pages = _dedupe([*_script_pages(url, text), *_pager_links(url, soup)], exclude=url)
+    bad: dict[str, BadLink] = {}
+    pages = _dedupe([*_script_pages(url, text), *_pager_links(url, soup, bad)], exclude=url)
     links: dict[str, Link] = {}
     for node in scope:
         for a in node.find_all("a", href=True):
-            link = _link(url, a)
+            link = _link(url, a, bad)
             if link and link.url not in links and link.url not in pages:
                 links[link.url] = link
-    return ListPage(url, tuple(links.values()), tuple(pages))
+    return ListPage(url, tuple(links.values()), tuple(pages), tuple(bad.values()))
 
 
 def sniff_charset(content: bytes, content_type: str | None = None) -> str:
@@ -100,11 +115,13 @@ def date_of(url: str, row_text: str = "") -> str | None:
     return f"{y:04d}-{mo:02d}-{d:02d}"
 
 
-def _link(base: str, a: Tag) -> Link | None:
+def _link(base: str, a: Tag, bad: dict[str, BadLink]) -> Link | None:
     href = str(a["href"]).strip()
     if not href or href.startswith(("javascript:", "mailto:", "#")):
         return None
-    url = urldefrag(urljoin(base, href)).url
+    url = _absolute(base, href, bad)
+    if url is None:
+        return None
     title = str(a.get("title") or "").strip() or a.get_text(" ", strip=True)
     row = a.find_parent(ROW_TAGS)
     row_text = row.get_text(" ", strip=True) if row else ""
@@ -120,10 +137,23 @@ def _script_pages(url: str, text: str) -> list[str]:
         if not (count_m and name_m):
             return []
         count, name, ext = int(count_m.group(1)), name_m.group(1), name_m.group(2)
-    return [urljoin(url, f"{name}_{n}.{ext}" if n else f"{name}.{ext}") for n in range(count)]
+    # Bounded before the list is made: a pager claiming ten million pages must not cost
+    # memory for pages the crawl's own cap would never read.
+    count = min(count, MAX_SCRIPT_PAGES)
+    return [canonical_url(urljoin(url, f"{name}_{n}.{ext}" if n else f"{name}.{ext}"))
+            for n in range(count)]
 
 
-def _pager_links(url: str, soup: BeautifulSoup) -> list[str]:
+def _absolute(base: str, href: str, bad: dict[str, BadLink]) -> str | None:
+    """``href`` made absolute and canonical; None (and noted in ``bad``) when it cannot be."""
+    try:
+        return canonical_url(urldefrag(urljoin(base, href)).url)
+    except (BadUrl, ValueError) as exc:
+        bad.setdefault(href, BadLink(href, f"invalid address: {exc}", base))
+        return None
+
+
+def _pager_links(url: str, soup: BeautifulSoup, bad: dict[str, BadLink]) -> list[str]:
     out = []
     for a in soup.find_all("a", href=True):
         href = str(a["href"]).strip()
@@ -134,8 +164,8 @@ def _pager_links(url: str, soup: BeautifulSoup) -> list[str]:
             text.lower() in NEXT_TEXTS
             or PAGE_HREF_RE.search(href)
             or (text.isdigit() and _in_pager(a))
-        ):
-            out.append(urldefrag(urljoin(url, href)).url)
+        ) and (page := _absolute(url, href, bad)):
+            out.append(page)
     return out
 
 

@@ -6,8 +6,8 @@ Tables:
 - ``lists``: the last state of each list page, for conditional GETs;
 - ``problems``: URLs that could not be fetched, with the reason, whether a later run
   should try again, and how many runs tried;
-- ``warc_files``: how many bytes of each WARC file are committed, so a resumed crawl
-  can cut what a killed one wrote after its last commit.
+- ``warc_files``: how many bytes of each WARC file are committed; bytes past it are a
+  killed crawl's writes, which scrapers/archive_repair.py indexes or (torn) sets aside.
 
 Every change is one transaction that also records the WARC sizes it relies on.
 """
@@ -124,6 +124,18 @@ class Manifest:
     def committed_sizes(self) -> dict[str, int]:
         return dict(self.db.execute("SELECT name, size FROM warc_files"))
 
+    def checked_sizes(self) -> dict[str, int]:
+        """The committed sizes, after SQLite's own check of the file (DatabaseError if bad)."""
+        problems = [r for (r,) in self.db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise sqlite3.DatabaseError("; ".join(problems[:3]))
+        for table in ("pages", "lists", "problems"):
+            self.db.execute(f"SELECT count(*) FROM {table}").fetchone()
+        return self.committed_sizes()
+
+    def page_count(self) -> int:
+        return self.db.execute("SELECT count(*) FROM pages").fetchone()[0]
+
     def latest(self, url: str) -> PageRow | None:
         row = self.db.execute(
             f"SELECT {_cols(PageRow)} FROM pages WHERE url = ? ORDER BY version DESC LIMIT 1",
@@ -149,6 +161,38 @@ class Manifest:
     def problems(self) -> list[ProblemRow]:
         rows = self.db.execute(f"SELECT {_cols(ProblemRow)} FROM problems ORDER BY url")
         return [_problem_row(r) for r in rows]
+
+    def list_rows(self) -> list[ListRow]:
+        return [ListRow(*r) for r in self.db.execute(f"SELECT {_cols(ListRow)} FROM lists")]
+
+    # -- repair (scrapers/archive_repair.py) ------------------------------------------
+
+    def move_page(self, url: str, version: int, offset: int) -> None:
+        with self.db:
+            self.db.execute("UPDATE pages SET warc_offset = ? WHERE url = ? AND version = ?",
+                            (offset, url, version))
+
+    def lose_page(self, page: PageRow, problem: ProblemRow) -> None:
+        """Forget a version whose record is gone, and say so where the next crawl looks."""
+        self.add_problem(problem)  # first: a kill between the two leaves the row to find again
+        with self.db:
+            self.db.execute("DELETE FROM pages WHERE url = ? AND version = ?",
+                            (page.url, page.version))
+
+    def move_list(self, url: str, offset: int) -> None:
+        with self.db:
+            self.db.execute("UPDATE lists SET warc_offset = ? WHERE url = ?", (offset, url))
+
+    def drop_list(self, url: str) -> None:
+        with self.db:
+            self.db.execute("DELETE FROM lists WHERE url = ?", (url,))
+
+    def set_sizes(self, sizes: dict[str, int]) -> None:
+        """Record the WARC files as they are now, after a repair moved or cut some."""
+        with self.db:
+            self.db.execute("DELETE FROM warc_files")
+            self.db.executemany("INSERT INTO warc_files (name, size) VALUES (?, ?)",
+                                sizes.items())
 
     def add_page(self, page: PageRow, sizes: Iterable[tuple[str, int]]) -> None:
         with self.db:

@@ -13,6 +13,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from scrapers.errors import CrawlSetupError
+from scrapers.urls import BadUrl, canonical_netloc, canonical_url
 
 # The titles of progress bulletins on the 《政府工作报告》 (FORMATS.md §1, types A and B).
 DEFAULT_TITLE_PATTERN = r"政府工作报告.*(完成|进展|落实)情况"
@@ -31,7 +32,8 @@ class Profile:
     description: str = ""
 
     def allows(self, url: str) -> bool:
-        """Whether ``url`` is on one of the allowed hosts (a bare host name allows any port)."""
+        """Whether ``url`` (canonical, scrapers/urls.py) is on one of the allowed hosts (a bare
+        host name allows any port)."""
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             return False
@@ -55,11 +57,12 @@ class CrawlerConfig:
 
 def profile_for_list(url: str, title_pattern: str | None = None) -> Profile:
     """An ad-hoc profile for ``crawl --list URL``: that list's host only."""
+    try:
+        url = canonical_url(url)
+    except BadUrl as exc:
+        raise CrawlSetupError(f"--list {url!r} is not an http(s) URL we can use ({exc}); "
+                              "give the list page's full address") from None
     parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise CrawlSetupError(
-            f"--list {url!r} is not an http(s) URL; give the list page's full address"
-        )
     check_regex(title_pattern or DEFAULT_TITLE_PATTERN, "--match")
     return Profile(
         name=parts.netloc,
@@ -102,10 +105,14 @@ def get_profile(profiles: dict[str, Profile], name: str, path: Path) -> Profile:
 
 def _profile(name: str, table: dict, path: Path) -> Profile:
     where = f"{path} [sites.{name}]"
-    start_urls = tuple(table.get("start_urls", ()))
+    try:
+        start_urls = tuple(canonical_url(u) for u in table.get("start_urls", ()))
+        hosts = [canonical_netloc(h) for h in table.get("allowed_hosts", ())]
+    except BadUrl as exc:
+        raise CrawlSetupError(f"{where}: {exc}; fix the address") from None
     if not start_urls:
         raise CrawlSetupError(f"{where} has no start_urls; list the column's first list page")
-    hosts = table.get("allowed_hosts") or sorted({urlsplit(u).netloc for u in start_urls})
+    hosts = hosts or sorted({urlsplit(u).netloc for u in start_urls})
     for key in ("title_pattern", "link_pattern"):
         if table.get(key):
             check_regex(table[key], f"{where} {key}")

@@ -1,4 +1,8 @@
-"""robots.txt, fetched once per host and obeyed."""
+"""robots.txt, fetched once per host and obeyed as RFC 9309 reads it.
+
+Parsing is protego's (wildcards ``*``, ``$`` anchors, the longest match wins, fractional
+``Crawl-delay``); the standard library's parser takes the first match and ignores all three.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +10,33 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 from scrapers.fetch import FetchResult
 
 # As Google reads them: a missing robots.txt allows everything; one the server refuses to
 # show (401/403) or cannot serve (5xx, network) forbids everything for this crawl.
 ALLOW_ALL = "User-agent: *\nAllow: /\n"
-DISALLOW_ALL = "User-agent: *\nDisallow: /\n"
 
 
 @dataclass(frozen=True)
 class RobotsRules:
     host: str
-    parser: RobotFileParser
+    parser: Protego
     note: str | None = None
+    # Why nothing on the host may be fetched when robots.txt could not be had; None when
+    # the rules came from the host's robots.txt (or its absence).
+    unavailable: str | None = None
 
     def allows(self, agent: str, url: str) -> bool:
-        return self.parser.can_fetch(agent, url)
+        return self.unavailable is None and self.parser.can_fetch(url, agent)
+
+    def refusal(self, agent: str, url: str) -> str | None:
+        """Why ``url`` may not be fetched: robots.txt unreachable, or disallowed by it."""
+        if self.unavailable is not None:
+            return self.unavailable
+        return None if self.parser.can_fetch(url, agent) else "disallowed by robots.txt"
 
     def crawl_delay(self, agent: str) -> float | None:
         delay = self.parser.crawl_delay(agent)
@@ -31,7 +44,10 @@ class RobotsRules:
 
 
 class Robots:
-    """Per-host robots.txt cache; ``fetch`` is the politeness-aware fetcher's ``fetch``."""
+    """Per-host robots.txt cache; ``fetch`` is the politeness-aware fetcher's ``fetch``.
+
+    URLs are canonical (scrapers/urls.py), so one host is one cache entry however a link
+    spelled it."""
 
     def __init__(self, fetch: Callable[[str], Awaitable[FetchResult]], agent: str) -> None:
         self._fetch = fetch
@@ -49,16 +65,15 @@ class Robots:
         return (await self.rules(url)).allows(self.agent, url)
 
     async def _load(self, origin: str) -> RobotsRules:
+        host = urlsplit(origin).netloc
         result = await self._fetch(f"{origin}/robots.txt")
         final = result.final
         if final is None:
-            text, note = DISALLOW_ALL, f"robots.txt unreachable ({result.problem}); not crawling"
-        elif final.status == 200:
-            text, note = final.text(), None
+            why = f"robots.txt unreachable ({result.problem})"
         elif final.status in (401, 403) or final.status >= 500:
-            text, note = DISALLOW_ALL, f"robots.txt answered HTTP {final.status}; not crawling"
+            why = f"robots.txt unreachable (HTTP {final.status})"
         else:
-            text, note = ALLOW_ALL, None
-        parser = RobotFileParser()
-        parser.parse(text.splitlines())
-        return RobotsRules(urlsplit(origin).netloc, parser, note)
+            text = final.text() if final.status == 200 else ALLOW_ALL
+            return RobotsRules(host, Protego.parse(text))
+        return RobotsRules(host, Protego.parse(ALLOW_ALL), f"{why}; not crawling this host",
+                           f"{why}: not crawling this host")

@@ -3,15 +3,12 @@
 Files are numbered ``PREFIX-00000.warc.gz`` and rotated by size. Each record is its own
 gzip member, and each exchange is written with one ``write`` and flushed to disk, so a
 crawl killed mid-write leaves at most one torn member at the end of the newest file;
-``open`` cuts it off (to the size the manifest last committed, or else to the last
-well-formed record) before anything is appended.
+scrapers/archive_repair.py sets it aside before a series is opened for appending.
 """
 
 from __future__ import annotations
 
 import os
-import re
-import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from io import BytesIO
@@ -32,8 +29,6 @@ LOG_PREFIX = "crawl-log"
 WARC_VERSION = "1.1"
 # 1 GB per file, the size the WARC spec's annex and Common Crawl use.
 DEFAULT_ROTATE_BYTES = 1024**3
-SCAN_CHUNK = 1024 * 1024
-CONTENT_LENGTH_RE = re.compile(rb"\r\nContent-Length:\s*(\d+)\r\n", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -56,13 +51,13 @@ class WarcSeries:
         *,
         info: Mapping[str, str],
         max_bytes: int = DEFAULT_ROTATE_BYTES,
-        committed: Mapping[str, int] | None = None,
     ) -> None:
         self.folder = folder
         self.prefix = prefix
         self.info = dict(info)
         self.max_bytes = max_bytes
-        self._files = self._repair(committed)
+        self._files = sorted((p.name for p in folder.glob(f"{prefix}-*.warc.gz")),
+                             key=series_number)
         self._fh = None
         # Size of the newest file, which always ends after a whole exchange.
         self._end = (folder / self._files[-1]).stat().st_size if self._files else 0
@@ -85,7 +80,9 @@ class WarcSeries:
     def _current(self) -> Path:
         if not self._files or self._end >= self.max_bytes:
             self.close()
-            name = f"{self.prefix}-{len(self._files):05d}.warc.gz"
+            # After the highest number, not the count: repair may have moved a file aside.
+            number = max((series_number(n) for n in self._files), default=-1) + 1
+            name = f"{self.prefix}-{number:05d}.warc.gz"
             self._files.append(name)
             self._end = 0
             self._append(self.folder / name, _warcinfo(name, self.info))
@@ -100,51 +97,11 @@ class WarcSeries:
         os.fsync(self._fh.fileno())
         self._end += len(data)
 
-    def _repair(self, committed: Mapping[str, int] | None) -> list[str]:
-        files = sorted(p.name for p in self.folder.glob(f"{self.prefix}-*.warc.gz"))
-        kept = []
-        for name in files:
-            path = self.folder / name
-            good = complete_length(path)
-            if committed is not None:
-                # Whole records past the committed size belong to pages the manifest never
-                # heard of; a resumed crawl fetches those again, so keeping them would duplicate.
-                good = min(good, committed.get(name, 0))
-            if good == 0:
-                path.unlink()
-                continue
-            if path.stat().st_size > good:
-                with path.open("r+b") as fh:
-                    fh.truncate(good)
-            kept.append(name)
-        return kept
 
-
-def complete_length(path: Path) -> int:
-    """How many leading bytes of a .warc.gz file are whole, well-formed WARC records."""
-    good = 0
-    pos = 0
-    inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-    member = bytearray()
-    with path.open("rb") as fh:
-        while chunk := fh.read(SCAN_CHUNK):
-            data = chunk
-            while data:
-                try:
-                    member += inflater.decompress(data)
-                except zlib.error:
-                    return good
-                if not inflater.eof:
-                    pos += len(data)
-                    break
-                end = pos + len(data) - len(inflater.unused_data)
-                if not _is_whole_record(member):
-                    return good
-                good = pos = end
-                data = inflater.unused_data
-                inflater = zlib.decompressobj(zlib.MAX_WBITS | 16)
-                member = bytearray()
-    return good
+def series_number(name: str) -> int:
+    """The NNNNN of ``prefix-NNNNN.warc.gz``; -1 for a name off the pattern (a copy)."""
+    digits = name.removesuffix(".warc.gz").rpartition("-")[2]
+    return int(digits) if digits.isdigit() else -1
 
 
 def read_response(path: Path, offset: int) -> tuple[tuple[tuple[str, str], ...], bytes]:
@@ -154,14 +111,6 @@ def read_response(path: Path, offset: int) -> tuple[tuple[tuple[str, str], ...],
         record = next(iter(ArchiveIterator(fh)))
         headers = tuple(record.http_headers.headers) if record.http_headers else ()
         return headers, record.content_stream().read()
-
-
-def _is_whole_record(member: bytes) -> bool:
-    head_end = member.find(b"\r\n\r\n")
-    m = CONTENT_LENGTH_RE.search(member, 0, head_end + 2)
-    if not member.startswith(b"WARC/") or head_end < 0 or not m:
-        return False
-    return len(member) == head_end + 4 + int(m.group(1)) + 4 and member.endswith(b"\r\n\r\n")
 
 
 def _exchange_records(exchange: Exchange, extra: Mapping[str, str]) -> tuple[bytes, int]:

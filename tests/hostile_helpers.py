@@ -11,6 +11,7 @@ from __future__ import annotations
 import atexit
 import json
 import os
+import random
 from collections import Counter
 from pathlib import Path
 
@@ -131,3 +132,33 @@ def facts_key(b: Bulletin) -> list[tuple]:
           f.predicate, f.text, f.start, f.end) for f in b.facts],
         [(s.path, s.title, s.status, s.start, s.end) for s in b.sections],
     )
+
+
+# ------------------------------------------------------------------ archive mutations
+
+CORRUPTIONS = ("flip", "truncate", "delete manifest", "extra file")
+
+
+def corrupt_archive(folder: Path, kind: str, rng: random.Random) -> str:
+    """Damage a crawl archive the way disks and people do; return what was done."""
+    warcs = sorted(folder.glob("bulletins-*.warc.gz"))
+    target = rng.choice(warcs)
+    data = bytearray(target.read_bytes())
+    if kind == "flip":
+        at = rng.randrange(len(data) - 16)
+        data[at:at + 16] = bytes(b ^ 0xFF for b in data[at:at + 16])
+        target.write_bytes(bytes(data))
+        return f"flipped 16 bytes of {target.name} at {at}"
+    if kind == "truncate":
+        at = rng.randrange(len(data) // 2, len(data))
+        target.write_bytes(bytes(data[:at]))
+        return f"truncated {target.name} to {at} of {len(data)} bytes"
+    if kind == "delete manifest":
+        (folder / "manifest.sqlite").unlink()
+        return "deleted manifest.sqlite"
+    if kind == "extra file":
+        numbers = [int(p.name.removesuffix(".warc.gz").rpartition("-")[2]) for p in warcs]
+        extra = folder / f"bulletins-{max(numbers) + 1:05d}.warc.gz"
+        extra.write_bytes(bytes(data[: rng.randrange(len(data))]))  # a partial copy
+        return f"copied part of {target.name} in as {extra.name}"
+    raise ValueError(kind)

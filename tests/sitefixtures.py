@@ -194,3 +194,35 @@ def serve_attachment_site(files: dict[str, tuple[bytes, str]]) -> AttachmentSite
     refused = {server.url("/files/gone.pdf"): "HTTP 404",
                server.url("/files/huge.pdf"): "too large", offsite: "off-site"}
     return AttachmentSite(server, server.url(page_path), archived, refused, {offsite})
+
+
+@dataclass
+class GrowingColumn:
+    """One list page on a local server whose bulletins ``grow`` adds, N at a time; for
+    archives of hundreds of bulletins that crawl in seconds (no delay, tiny pages)."""
+
+    server: LocalSite
+    bodies: dict[str, bytes] = field(default_factory=dict)  # url → bytes served
+
+    @property
+    def list_url(self) -> str:
+        return self.server.url("/list/index.html")
+
+    def grow(self, n: int) -> None:
+        for i in range(len(self.bodies), len(self.bodies) + n):
+            title = f"第{i}号 政府工作报告重点工作完成情况"
+            body = (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+                    f"<h1>{title}</h1><p>一、项目建设。完成投资{i + 1}.5亿元，新建道路{i % 9 + 1}"
+                    f"公里，开工项目{i % 13 + 2}个。</p></body></html>").encode()
+            path = f"/list/t2017{i % 12 + 1:02d}01_{i:06d}.html"
+            self.server.routes[path] = Route((_page(body),))
+            self.bodies[self.server.url(path)] = body
+        rows = "".join(f'<li><a href="{url}">第{i}号 政府工作报告重点工作完成情况</a></li>'
+                       for i, url in enumerate(self.bodies))
+        self.server.routes["/list/index.html"] = Route(
+            (Page(f"<html><body><ul>{rows}</ul></body></html>".encode(), "text/html"),))
+
+
+def growing_column() -> GrowingColumn:
+    server = LocalSite({"/robots.txt": Route((Page(ROBOTS, "text/plain"),))}).start()
+    return GrowingColumn(server)

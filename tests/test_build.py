@@ -19,8 +19,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-pytest.importorskip("pipeline.read.inputs", reason="pipeline.read.inputs has not landed yet")
-
 from pipeline.build import build
 from pipeline.commands import build as build_command
 from pipeline.store import tables

@@ -98,8 +98,16 @@ def test_series_table_and_plot(
     assert (pixels[..., :3] < 0.5).mean() > 0.005  # lines and labels, not a blank canvas
 
 
-def test_a_cjk_font_is_installed() -> None:
+def test_a_cjk_font_is_installed_and_draws_chinese() -> None:
     """The set-up installs one (fonts-wqy-microhei); without it labels are boxes."""
-    if cjk_font() is None:
+    from matplotlib import font_manager
+    from matplotlib.ft2font import FT2Font
+
+    name = cjk_font()
+    if name is None:
         pytest.skip("no CJK font installed: apt-get install fonts-wqy-microhei")
-    assert cjk_font()
+    path = font_manager.findfont(font_manager.FontProperties(family=name),
+                                 fallback_to_default=False)
+    font = FT2Font(path)
+    missing = [c for c in "备案众创空间进展完成情况" if font.get_char_index(ord(c)) == 0]
+    assert not missing, f"{name} ({path}) has no glyph for {missing}"

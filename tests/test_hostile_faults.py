@@ -25,7 +25,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.build import build
-from tests.hostile_helpers import ROOT, real_bulletins, tally
+from tests.hostile_helpers import ROOT, need_real, tally
 from tests.sitefixtures import ServedSites, serve_sites
 
 KILLS = int(os.environ.get("HOSTILE_KILLS", "4"))
@@ -45,7 +45,7 @@ def _snapshot(folder: Path) -> dict[str, str]:
 def _corpus(tmp: Path, n: int) -> Path:
     corpus = tmp / "corpus"
     corpus.mkdir(exist_ok=True)
-    for name, data in real_bulletins()[:n]:
+    for name, data in need_real()[:n]:
         (corpus / Path(name).with_suffix(".txt").name).write_bytes(data)
     return corpus
 
@@ -58,7 +58,7 @@ def test_build_killed_at_random_moments_keeps_previous_output(tmp_path: Path) ->
     first = _run(["build", str(corpus), "--out", str(out), "--jobs", "1"])
     assert first.returncode == 0, first.stderr
     before = _snapshot(out)
-    for name, data in real_bulletins()[12:]:  # a bigger corpus: the next build has work
+    for name, data in need_real()[12:]:  # a bigger corpus: the next build has work
         (corpus / Path(name).with_suffix(".txt").name).write_bytes(data)
     started = time.monotonic()
     full = _run(["build", str(corpus), "--out", str(tmp_path / "timing"), "--jobs", "1"])
@@ -177,7 +177,7 @@ def test_corrupt_warc_record_in_the_middle_is_a_problem_row(
     tmp_path: Path, gzip: bool, damage: str
 ) -> None:
     tally("faults: corrupt WARC files")
-    docs = [(n, d) for n, d in real_bulletins() if d.strip()][:7]
+    docs = [(n, d) for n, d in need_real() if d.strip()][:7]
     path = tmp_path / ("corpus.warc.gz" if gzip else "corpus.warc")
     starts = _warc(path, docs, gzip)
     data = bytearray(path.read_bytes())

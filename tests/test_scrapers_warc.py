@@ -1,4 +1,4 @@
-"""WARC writing: records warcio reads back, rotation, and cutting torn or uncommitted tails."""
+"""WARC writing: records warcio reads back, rotation, numbering (repair: test_archive_repair)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 from warcio.archiveiterator import ArchiveIterator
 
 from scrapers.fetch import Exchange
-from scrapers.warc import WarcSeries, complete_length, read_response
+from scrapers.warc import WarcSeries, read_response
 
 INFO = {"software": "test"}
 
@@ -62,41 +62,14 @@ def test_rotates_by_size(tmp_path: Path) -> None:
     assert all(records(tmp_path / f)[0][0] == "warcinfo" for f in files)
 
 
-def test_a_torn_tail_is_cut_before_appending(tmp_path: Path) -> None:
-    series = WarcSeries(tmp_path, "t", info=INFO)
-    series.write(exchange(1))
-    second = series.write(exchange(2))
+def test_appends_after_the_highest_number_not_the_count(tmp_path: Path) -> None:
+    series = WarcSeries(tmp_path, "t", info=INFO, max_bytes=600)
+    for n in range(1, 4):
+        series.write(exchange(n, b"x" * 400))
     series.close()
-    path = tmp_path / second.file
-    whole = path.read_bytes()
-    path.write_bytes(whole[: second.offset + second.length // 2])  # killed mid-write
-    assert complete_length(path) == second.offset
-    series = WarcSeries(tmp_path, "t", info=INFO)
-    series.write(exchange(3))
+    (tmp_path / "t-00000.warc.gz").rename(tmp_path / "elsewhere")  # repair moved one aside
+    series = WarcSeries(tmp_path, "t", info=INFO, max_bytes=600)
+    where = series.write(exchange(4, b"x" * 400))
     series.close()
-    uris = [u for kind, u in records(path) if kind == "response"]
-    assert uris == [exchange(1).url, exchange(3).url]
-
-
-def test_whole_records_past_the_committed_size_are_cut(tmp_path: Path) -> None:
-    series = WarcSeries(tmp_path, "t", info=INFO)
-    first = series.write(exchange(1))
-    series.write(exchange(2))  # written, but the manifest never recorded it
-    series.close()
-    series = WarcSeries(tmp_path, "t", info=INFO, committed={first.file: first.file_size})
-    series.close()
-    assert [u for k, u in records(tmp_path / first.file) if k == "response"] == [exchange(1).url]
-
-
-def test_a_file_nothing_was_committed_to_is_removed(tmp_path: Path) -> None:
-    series = WarcSeries(tmp_path, "t", info=INFO)
-    where = series.write(exchange(1))
-    series.close()
-    WarcSeries(tmp_path, "t", info=INFO, committed={}).close()
-    assert not (tmp_path / where.file).exists()
-
-
-def test_garbage_is_not_a_record(tmp_path: Path) -> None:
-    path = tmp_path / "t-00000.warc.gz"
-    path.write_bytes(b"\x1f\x8b\x08garbage")
-    assert complete_length(path) == 0
+    assert where.file == "t-00003.warc.gz"
+    assert records(tmp_path / "t-00002.warc.gz")[1] == ("response", exchange(3).url)

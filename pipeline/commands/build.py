@@ -32,13 +32,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.build import build
+    from pipeline.views.terminal import printable
 
     summary = build(
         args.inputs, args.out, jobs=args.jobs, executor=args.executor,
         progress=sys.stderr.isatty(), strict=getattr(args, "debug", False),
     )
     for line in summary.first_problems:
-        print(f"bulletins build: problem: {line}", file=sys.stderr)
+        print(f"bulletins build: problem: {printable(line)}", file=sys.stderr)
     if summary.problems > len(summary.first_problems):
         print(f"bulletins build: … and more: see {summary.out}/problems.csv", file=sys.stderr)
     print(summary, file=sys.stderr)

@@ -63,6 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.errors import UsageError
+    from pipeline.views.terminal import printable
     from scrapers.crawl import CrawlJob, run_crawl
     from scrapers.fetch import FetchPolicy, user_agent
     from scrapers.profiles import (
@@ -109,7 +110,7 @@ def run(args: argparse.Namespace) -> int:
     for url in summary.would_fetch:
         print(url)
     for line in summary.lines():
-        print(f"bulletins crawl: {line}", file=sys.stderr)
+        print(f"bulletins crawl: {printable(line)}", file=sys.stderr)
     return 0
 
 

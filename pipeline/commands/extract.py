@@ -19,6 +19,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("jsonl", "json"), default="jsonl",
         help="jsonl: one JSON object per line (default); json: one indented array",
     )
+    parser.add_argument(
+        "--follow-other-hosts", action="store_true",
+        help="follow a URL's redirects to other hosts (default: stay on the URL's host)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -26,9 +30,11 @@ def run(args: argparse.Namespace) -> int:
     from pipeline.read.inputs import iter_pages
     from pipeline.store.version import EXTRACTOR_VERSION
 
+    # JSON escapes what a non-UTF-8 terminal or pipe could not take, rather than failing.
+    ascii_only = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") != "utf8"
     failed = 0
     records = []
-    for item in iter_pages(args.inputs):
+    for item in iter_pages(args.inputs, follow_other_hosts=args.follow_other_hosts):
         if isinstance(item, Exception):
             failed += 1
             print(f"bulletins extract: {item}", file=sys.stderr)
@@ -43,10 +49,10 @@ def run(args: argparse.Namespace) -> int:
             continue
         record = {**bulletin.to_json(), "extractor_version": EXTRACTOR_VERSION}
         if args.format == "jsonl":
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(json.dumps(record, ensure_ascii=ascii_only) + "\n")
             sys.stdout.flush()
         else:
             records.append(record)
     if args.format == "json":
-        sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(records, ensure_ascii=ascii_only, indent=2) + "\n")
     return 1 if failed else 0

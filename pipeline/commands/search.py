@@ -28,6 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.views.search import format_hit, search
+    from pipeline.views.terminal import printable
 
     result = search(
         args.data, args.query, unit=args.unit, period=args.period,
@@ -38,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for hit in result.hits:
-            print(format_hit(hit) + "\n")
+            print(printable(format_hit(hit)) + "\n")
     shown = len(result.hits)
     more = f"; --limit {result.total} shows all" if result.total > shown else ""
     print(f"bulletins search: {result.total} facts, {shown} shown{more}", file=sys.stderr)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from pathlib import Path
 
@@ -21,11 +23,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from pipeline.views.show import find_bulletin, render
+    from pipeline.views.terminal import printable
 
     page = render(find_bulletin(args.doc, args.data))
     if args.out:
-        Path(args.out).write_text(page, encoding="utf-8")
+        _write_new(Path(args.out), page)
         print(f"bulletins show: wrote {args.out}", file=sys.stderr)
     else:
-        sys.stdout.write(page)
+        sys.stdout.write(printable(page))
     return 0
+
+
+def _write_new(path: Path, page: str) -> None:
+    """Write ``path`` itself: never through a symbolic link someone left in its place."""
+    from pipeline.errors import UsageError
+
+    if not path.parent.is_dir():
+        raise UsageError(f"--out {path}: folder {path.parent} does not exist; create it or "
+                         "choose another --out FILE")
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        why = "it is a symbolic link" if exc.errno == errno.ELOOP else exc.strerror
+        raise UsageError(f"--out {path}: cannot write it ({why}); choose another --out FILE") \
+            from None
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(page)

@@ -24,6 +24,10 @@ from pipeline.read.grid import Cell, Grid, resolve, serialise
 # A handful of tags is enough to tell a page from plain text that merely mentions "<".
 HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|p|div|br|table|tr|td|span|meta|title|li|"
                       r"h[1-6]|a)\b[^>]*>", re.I)
+# Formatting tags with no structure of their own, removed when they nest past the limit.
+INLINE_TAGS = re.compile(r"</?(?:font|span|b|i|u|em|strong|small|big|s|strike|sub|sup|a)\b[^>]*>",
+                         re.IGNORECASE)
+HUGE_DEPTH = 2048  # libxml2's nesting limit with huge_tree (256 without)
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 BLOCK_TAGS = frozenset({
@@ -77,6 +81,7 @@ class HtmlText:
     body_text: str
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # names lower-cased
+    warnings: tuple[str, ...] = ()
 
 
 def looks_like_html(text: str) -> bool:
@@ -86,8 +91,22 @@ def looks_like_html(text: str) -> bool:
 
 def html_to_text(html: str) -> HtmlText:
     html = XML_DECLARATION.sub("", html)
+    warnings: list[str] = []
+    deep = False
     try:
-        root = lxml.html.document_fromstring(html)
+        root, too_deep = _parse(html)
+        if too_deep:
+            # Unclosed inline tags (one <font> per line) nest without end, and libxml2 drops
+            # all text past depth 256; they carry no structure, so read without them.
+            html = INLINE_TAGS.sub("", html)
+            root, deep = _parse(html)
+            warnings.append("HTML nested too deep for the parser: read again without its "
+                            "inline tags (font, span, b, ...)")
+        if deep:  # deep structure itself: read it with the huge-tree limit instead
+            root, too_deep = _parse(html, huge=True)
+            if too_deep:
+                warnings.append(f"HTML nested deeper than {HUGE_DEPTH} levels even without "
+                                "inline tags: text past that depth is missing")
     except etree.ParserError:  # nothing but markup, e.g. all of it inside an open attribute
         return HtmlText("", "", None, {})
     title_el = root.find(".//title")
@@ -99,7 +118,16 @@ def html_to_text(html: str) -> HtmlText:
             meta[name] = el.get("content").strip()
     body = root.find("body")
     body_text = block_text(body if body is not None else root)
-    return HtmlText(_main_text(root, html, body_text), body_text, title or None, meta)
+    # readability parses with the 256 limit: on a page that deep its pick would be cut short
+    main = body_text if deep else _main_text(root, html, body_text)
+    return HtmlText(main, body_text, title or None, meta, tuple(warnings))
+
+
+def _parse(html: str, huge: bool = False) -> tuple[lxml.html.HtmlElement, bool]:
+    """The parsed page, and whether the parser stopped descending at its depth limit."""
+    parser = lxml.html.HTMLParser(huge_tree=huge)
+    root = lxml.html.document_fromstring(html, parser=parser)
+    return root, any("excessive depth" in e.message.lower() for e in parser.error_log)
 
 
 def block_text(node: lxml.html.HtmlElement) -> str:

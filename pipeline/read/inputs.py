@@ -6,12 +6,16 @@ with a one-line reason that says what is wrong and what to do, and reading goes 
 
 from __future__ import annotations
 
-import mmap
+import ipaddress
+import os
 import re
+import socket
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from warcio.archiveiterator import ArchiveIterator
@@ -23,7 +27,7 @@ from pipeline.read.attachments import NotReadable, sniff
 from pipeline.read.decode import not_text_reason
 from pipeline.records import Page
 from scrapers.attachments import ATTACHED_TO_HEADER
-from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, user_agent
+from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAX_REDIRECTS, user_agent
 from scrapers.warc import LOG_PREFIX
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
@@ -31,27 +35,29 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 # Attachments are read by pipeline/read/attachments (FORMATS §9: bulletins often live in
 # .doc/.pdf); .rtf is listed so a folder of downloads says it was not read.
 ATTACHMENT_SUFFIXES = (*sniff.SUFFIXES, ".rtf")
+DEADLINE_S = 120.0  # a whole fetch, redirects and a trickling body included
 # A corrupt WARC record is skipped by scanning for the next record's start.
 WARC_RECORD_START = re.compile(rb"WARC/1\.[01]\r?\n")
-# What follows a record's block: its closing blank lines, then the next record or the end.
-NEXT_RECORD = re.compile(rb"(?:\r?\n)*(?:WARC/1\.[01]\r?\n|\Z)")
 WARC_HEADER_START = re.compile(rb"WARC/1\.[01]\r?\nWARC-Type:")
 GZIP_MEMBER_START = b"\x1f\x8b\x08"
 
 
-def iter_pages(specs: Iterable[str]) -> Iterator[Page | UnreadableInput]:
+def iter_pages(
+    specs: Iterable[str], follow_other_hosts: bool = False
+) -> Iterator[Page | UnreadableInput]:
     for spec in specs:
         if re.match(r"https?://", spec, re.I):
-            yield fetch_page(spec)
+            yield fetch_page(spec, follow_other_hosts=follow_other_hosts)
             continue
         path = Path(spec)
         if path.is_dir():
-            yield from _folder(path, spec)
+            yield from _folder(path, source_name(spec))
         elif path.is_file():
-            yield from _file(path, spec)
+            yield from _file(path, source_name(spec))
         else:
-            yield UnreadableInput(spec, "no such file or folder: check the path (or give a URL "
-                                        "starting with http:// or https://)")
+            yield UnreadableInput(source_name(spec), "no such file or folder: check the path "
+                                                     "(or give a URL starting with http:// or "
+                                                     "https://)")
 
 
 def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
@@ -65,7 +71,21 @@ def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
     for file in files:
         if file.name.startswith(LOG_PREFIX):
             continue  # the crawler's list pages, robots.txt and errors: no bulletins
-        yield from _file(file, str(file))
+        yield from _file(file, source_name(str(file)))
+
+
+def source_name(name: str) -> str:
+    """A file name as the tables store it and a terminal shows it.
+
+    Names are bytes on Linux; one that is not UTF-8 (a GBK name from a Windows zip) reaches
+    Python with surrogates no table or strict stream can take. Its bytes that are not UTF-8
+    become ``\\xNN`` escapes: valid text everywhere, and the same bytes still readable.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(name).decode("utf-8", "backslashreplace")
+    return name
 
 
 def _file(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
@@ -99,14 +119,49 @@ def _warc(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
     if path.stat().st_size == 0:
         yield UnreadableInput(source, "the WARC file is empty: check the crawl wrote it")
         return
-    # Mapped, not read: archives rotate at 1 GB, and only the record being parsed and the
-    # search for the next record start should touch memory.
-    with path.open("rb") as raw, mmap.mmap(raw.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        yield from _warc_records(path, source, data)
+    # Read through positioned reads, not mmap: a file that shrinks while it is read (a crawl
+    # repairing it, a copy being replaced) must end the reading, not kill it with SIGBUS.
+    with path.open("rb") as raw:
+        yield from _warc_records(path, source, _FileBytes(raw.fileno()))
 
 
-def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | UnreadableInput]:
-    gzip_start = GZIP_MEMBER_START if data[:len(GZIP_MEMBER_START)] == GZIP_MEMBER_START else None
+class _FileBytes:
+    """The few searches record resynchronisation needs, over a file read in chunks."""
+
+    CHUNK = 1024 * 1024
+    OVERLAP = 64  # longer than any pattern searched for
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __len__(self) -> int:
+        return os.fstat(self.fd).st_size
+
+    def read(self, start: int, n: int) -> bytes:
+        return os.pread(self.fd, n, start) if start >= 0 else b""
+
+    def search(self, pattern: re.Pattern[bytes], start: int, end: int | None = None) -> int:
+        """Offset of the first match in [start, end), else -1."""
+        end = len(self) if end is None else min(end, len(self))
+        pos = start
+        while pos < end:
+            chunk = self.read(pos, min(self.CHUNK + self.OVERLAP, end - pos))
+            if not chunk:
+                break
+            m = pattern.search(chunk)
+            if m and pos + m.start() < end:
+                return pos + m.start()
+            pos += self.CHUNK
+        return -1
+
+    def record_follows(self, at: int) -> bool:
+        """Whether only blank lines stand between ``at`` and the next record or the end."""
+        head = self.read(at, 4096).lstrip(b"\r\n")
+        return not head or WARC_RECORD_START.match(head) is not None
+
+
+def _warc_records(path: Path, source: str, data: _FileBytes) -> Iterator[Page | UnreadableInput]:
+    gzip_start = GZIP_MEMBER_START if data.read(0, 3) == GZIP_MEMBER_START else None
     offset, seen = 0, set()
     while offset < len(data):
         # Re-open after a corrupt record at the next record start, so one bad record costs
@@ -124,8 +179,12 @@ def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | U
                         bad = at
                         raise _Overrun("its length runs past the next record's start")
                     bad = end
-                    if page is not None and at not in seen:
-                        seen.add(at)
+                    if at in seen:
+                        continue
+                    seen.add(at)
+                    if isinstance(page, str):
+                        yield UnreadableInput(f"{source}#{at}", page)
+                    elif page is not None:
                         yield replace(page, source=f"{source}#{at}")
                 offset = len(data)
             except (ArchiveLoadFailed, ValueError, EOFError, OSError, _Overrun) as exc:
@@ -142,27 +201,34 @@ class _Overrun(Exception):
     """A record of an uncompressed WARC whose declared length swallows the next record."""
 
 
-def _swallows_a_record(data: mmap.mmap, at: int, end: int) -> bool:
+def _swallows_a_record(data: _FileBytes, at: int, end: int) -> bool:
     """Whether the record read from ``at`` to ``end`` holds another record's start.
 
     A record cut short still declares its full length, so its reading runs into the next
     record and would take that one's start as its own bytes; the next record's header line
     inside the block, where the block does not end cleanly, shows it.
     """
-    if end >= len(data) or NEXT_RECORD.match(data, end):
+    if end >= len(data) or data.record_follows(end):
         return False
-    return WARC_HEADER_START.search(data, at + 1, end) is not None
+    return data.search(WARC_HEADER_START, at + 1, end) >= 0
 
 
-def _warc_page(record: ArcWarcRecord) -> Page | None:
+def _warc_page(record: ArcWarcRecord) -> Page | str | None:
+    """The record's page; the reason it cannot be one (str); None when it is no document."""
     if record.rec_type != "response" or record.http_headers is None:
         return None
     status = record.http_headers.get_statuscode()
     if not (status and status.startswith("2")):
         return None  # redirects and errors are part of any crawl, not documents
+    # Read one byte past the limit and no further: a record inflating to gigabytes is
+    # refused on its own while the reader streams past the rest of it.
+    content = record.content_stream().read(DEFAULT_MAX_BYTES + 1)
+    if len(content) > DEFAULT_MAX_BYTES:
+        return (f"the record's payload is larger than {DEFAULT_MAX_BYTES:,} bytes (decompressed): "
+                "skipped it; no bulletin is that large")
     return Page(
         source="",
-        content=record.content_stream().read(),
+        content=content,
         headers=tuple(record.http_headers.headers),
         url=record.rec_headers.get_header("WARC-Target-URI"),
         fetched=record.rec_headers.get_header("WARC-Date"),
@@ -170,30 +236,56 @@ def _warc_page(record: ArcWarcRecord) -> Page | None:
     )
 
 
-def _next_record(data: mmap.mmap, after: int, gzip_start: bytes | None) -> int:
-    if gzip_start is not None:
-        nxt = data.find(gzip_start, after)
-    else:
-        m = WARC_RECORD_START.search(data, after)
-        nxt = m.start() if m else -1
+def _next_record(data: _FileBytes, after: int, gzip_start: bytes | None) -> int:
+    pattern = re.compile(re.escape(gzip_start)) if gzip_start else WARC_RECORD_START
+    nxt = data.search(pattern, after)
     return len(data) if nxt < 0 else nxt
 
 
-def fetch_page(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Page | UnreadableInput:
-    """One URL the user named (no crawling): streamed, and refused past ``max_bytes``."""
+def fetch_page(
+    url: str,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    follow_other_hosts: bool = False,
+    deadline: float = DEADLINE_S,
+) -> Page | UnreadableInput:
+    """One URL the user named (no crawling): streamed, and refused past ``max_bytes``.
+
+    Redirects stay on the URL's host unless ``follow_other_hosts``, never lead to a
+    link-local address (cloud metadata) or from a public host into a private network, and
+    the whole fetch ends after ``deadline`` seconds however slowly the bytes come.
+    """
+    ends = time.monotonic() + deadline
+    current = url
     try:
-        with (
-            httpx.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=True,
-                         headers={"User-Agent": user_agent()}) as client,
-            client.stream("GET", url) as response,
-        ):
-            body = bytearray()
-            for chunk in response.iter_bytes():  # decompressed: a gzip bomb stops here too
-                body += chunk
-                if len(body) > max_bytes:
-                    return UnreadableInput(url, f"the page is larger than {max_bytes:,} bytes "
-                                                "(decompressed): save it and pass the file "
-                                                "if it really is a bulletin")
+        with httpx.Client(timeout=min(DEFAULT_TIMEOUT, deadline), follow_redirects=False,
+                          headers={"User-Agent": user_agent()}) as client:
+            for _ in range(MAX_REDIRECTS + 1):
+                with client.stream("GET", current) as response:
+                    if response.is_redirect:
+                        target = urljoin(current, response.headers.get("location", ""))
+                        refusal = _redirect_refusal(url, target, follow_other_hosts)
+                        if refusal:
+                            return UnreadableInput(url, f"redirected to {target}, not followed: "
+                                                        f"{refusal}")
+                        current = target
+                        continue
+                    body = bytearray()
+                    for chunk in response.iter_bytes():  # decompressed: a gzip bomb stops too
+                        body += chunk
+                        if len(body) > max_bytes:
+                            return UnreadableInput(url, f"the page is larger than "
+                                                        f"{max_bytes:,} bytes (decompressed): "
+                                                        "save it and pass the file if it "
+                                                        "really is a bulletin")
+                        if time.monotonic() > ends:
+                            return UnreadableInput(url, f"the server took longer than "
+                                                        f"{deadline:g}s to send the page: try "
+                                                        "again later, or save it and pass "
+                                                        "the file")
+                    break
+            else:
+                return UnreadableInput(url, f"more than {MAX_REDIRECTS} redirects: check the "
+                                            "address")
     except httpx.HTTPError as exc:
         return UnreadableInput(url, f"cannot fetch ({type(exc).__name__}: {_first_line(exc)}): "
                                     "check the address and the network, or save the page and "
@@ -213,6 +305,32 @@ def fetch_page(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Page | Unreadabl
         url=str(response.url),
         fetched=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+
+
+def _redirect_refusal(start: str, target: str, follow_other_hosts: bool) -> str | None:
+    """Why a redirect from ``start`` to ``target`` must not be followed, or None."""
+    to = urlsplit(target)
+    if to.scheme not in ("http", "https") or not to.hostname:
+        return "not an http(s) address"
+    if not follow_other_hosts and to.hostname != urlsplit(start).hostname:
+        return (f"{to.hostname} is another host than {urlsplit(start).hostname} "
+                "(pass --follow-other-hosts to allow it)")
+    target_ips = _addresses(to.hostname)
+    if any(ip.is_link_local for ip in target_ips):
+        return f"{to.hostname} is a link-local address"
+    inside = [ip for ip in target_ips if ip.is_private or ip.is_loopback]
+    if inside and not any(ip.is_private or ip.is_loopback
+                          for ip in _addresses(urlsplit(start).hostname or "")):
+        return f"{to.hostname} is a private address and {urlsplit(start).hostname} is not"
+    return None
+
+
+def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    try:
+        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return []
+    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -40,7 +40,8 @@ def read_page(page: Page) -> Bulletin:
             raise UnreadableInput(page.source, reason)
         decoded = decode(page.content, page.header("content-type"), page.source)
         encoding, warnings = decoded.encoding, decoded.warnings
-        body, page_text, meta, html_title = _page_text(decoded.text)
+        body, page_text, meta, html_title, html_warnings = _page_text(decoded.text)
+        warnings += html_warnings
     text = strip_chrome(body)
     if not text.strip():
         raise UnreadableInput(page.source, "no text left after removing page chrome: this page "
@@ -69,16 +70,21 @@ def attachment_kind(page: Page) -> str | None:
     return sniff.sniff(page.content, page.url or page.source, page.header("content-type"))
 
 
-def _page_text(decoded: str) -> tuple[str, str, dict[str, str], str | None]:
-    """Body text, whole-page text, <meta> values and <title> of decoded text or HTML."""
+def _page_text(
+    decoded: str,
+) -> tuple[str, str, dict[str, str], str | None, tuple[str, ...]]:
+    """Body text, whole-page text, <meta> values, <title> and the HTML reader's warnings
+    (text it could only read in part) of decoded text or HTML."""
     meta: dict[str, str] = {}
     html_title = None
+    warnings: tuple[str, ...] = ()
     if looks_like_html(decoded):
         html = html_to_text(decoded)
         # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
         body, page_text = normalise(html.text), normalise(html.body_text)
         meta = {name: normalise(value) for name, value in html.meta.items()}
         html_title = normalise(html.title) if html.title else None
+        warnings = html.warnings
     else:
         body = page_text = normalise(decoded)
-    return body, page_text, meta, html_title
+    return body, page_text, meta, html_title, warnings

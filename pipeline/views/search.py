@@ -29,6 +29,12 @@ def open_db(data: str | Path) -> sqlite3.Connection:
     if not path.is_file():
         raise UsageError(f"{path}: no such database; run `bulletins build INPUT... --out DIR`")
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        conn.execute("select count(*) from bulletins").fetchone()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise UsageError(f"{path} is not a readable bulletins database ({exc}): build it again "
+                         "with `bulletins build INPUT... --out DIR`") from None
     conn.row_factory = sqlite3.Row
     conn.create_function("period_first", 1, lambda p: period_months(p)[0], deterministic=True)
     conn.create_function("period_last", 1, lambda p: period_months(p)[1], deterministic=True)
