@@ -4,7 +4,8 @@ Documents stream through in batches: read, extracted in a process pool or on a D
 cluster, and appended to a scratch SQLite database; the outputs are then written from it
 in sorted order, so memory stays flat and the same corpus gives byte-identical files.
 Everything is written to a temporary directory beside ``out`` and swapped in at the end:
-a build killed at any moment leaves the previous output as it was.
+a build killed at any moment, or one that read no document at all, leaves the previous
+output as it was.
 
 Incremental: a document whose bytes (``doc_id``) and extractor version are already in the
 previous output's database is copied from there instead of being parsed again.
@@ -61,16 +62,22 @@ class BuildSummary:
     duplicates: int = 0
     sections: int = 0
     facts: int = 0
-    problems: int = 0
+    problems: int = 0  # inputs, or parts of them, that could not be read
+    warnings: int = 0  # documents read whole, with something worth a look
     seconds: float = 0.0
     first_problems: list[str] = field(default_factory=list)
+    # False when no document could be read: then ``out`` was left as it was.
+    written: bool = False
 
     def __str__(self) -> str:
+        if not self.written:
+            return (f"nothing built: no document could be read ({self.problems} problems); "
+                    f"{self.out} is unchanged")
         return (
             f"built {self.out}: {self.documents} documents ({self.extracted} extracted, "
             f"{self.reused} reused, {self.duplicates} duplicates skipped), "
-            f"{self.sections} sections, {self.facts} facts, {self.problems} problems "
-            f"in {self.seconds:.1f} s"
+            f"{self.sections} sections, {self.facts} facts, {self.problems} problems, "
+            f"{self.warnings} warnings in {self.seconds:.1f} s"
         )
 
 
@@ -126,9 +133,15 @@ def build(
             work = partial(extract_page, strict=True) if strict else extract_page
             _collect(inputs, stage, previous, map_pages, work, batch_size, progress, summary)
             stage.commit()
-        _write_outputs(tmp / "staging.db", tmp, summary)
-        (tmp / "staging.db").unlink()
-        _swap(tmp, out)
+            readable = stage.execute("select count(*) from bulletins").fetchone()[0]
+        if readable:
+            _write_outputs(tmp / "staging.db", tmp, summary, progress)
+            (tmp / "staging.db").unlink()
+            _swap(tmp, out)
+            summary.written = True
+        else:
+            # A mistyped path must not replace a good build with an empty one.
+            shutil.rmtree(tmp)
     except (OSError, sqlite3.OperationalError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, sqlite3.OperationalError) and not _is_disk_error(exc):
@@ -215,15 +228,19 @@ def _add_problem(
     stage: sqlite3.Connection, problem: Problem, doc_id: str | None, summary: BuildSummary
 ) -> None:
     tables.insert_rows(stage, tables.PROBLEMS, [tables.problem_row(problem, doc_id)])
+    summary.problems += 1
     line = f"{problem.source}: {problem.stage}: {problem.reason}"
     log.info("problem: %s", line)
     if len(summary.first_problems) < FIRST_PROBLEMS:
         summary.first_problems.append(line)
 
 
-def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
+def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bool) -> None:
     """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV."""
-    with closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
+    # The audit, the index and the exports take a while on a large corpus: say which runs.
+    steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
+                 disable=not progress, leave=False)
+    with steps, closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
         tables.create_sqlite_tables(conn)
         conn.execute("attach database ? as staging", (str(staging),))
         for table in tables.TABLES.values():
@@ -238,19 +255,26 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
         # doc_id, which without them is a scan per document, quadratic in the corpus.
         for table in ("sections", "facts", "problems"):
             conn.execute(f"create index [idx_{table}_doc_id] on [{table}] (doc_id)")
+        steps.set_postfix_str("linking tasks", refresh=False)
+        steps.update()
         _audit(conn)
         conn.commit()
+        steps.set_postfix_str("search index", refresh=False)
+        steps.update()
         create_search_index(conn)
         conn.commit()
         conn.execute("vacuum")
+        steps.update()
         for table in tables.TABLES.values():
+            steps.set_postfix_str(table.name, refresh=False)
             tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table))
             tables.write_csv(tmp / f"{table.name}.csv", table, _batches(conn, table))
+            steps.update()
         counts = {
             t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables.TABLES
         }
-        summary.problems = conn.execute(
-            "select count(*) from problems where stage != 'warning'"
+        summary.warnings = conn.execute(
+            "select count(*) from problems where stage = 'warning'"
         ).fetchone()[0]
     tables.write_datapackage(tmp / "datapackage.json")
     summary.documents = counts["bulletins"]

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from pipeline.commands import add_quiet, show_progress
+
 HELP = "read bulletins (files, folders, WARC files, URLs) and print sections, statuses and counts"
 EXAMPLE = "bulletins extract corpus/samples/liaoning-kjt-2017-07.txt --format jsonl > out.jsonl"
 
@@ -19,19 +21,24 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("jsonl", "json"), default="jsonl",
         help="jsonl: one JSON object per line (default); json: one indented array",
     )
+    add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from pipeline.read.document import extract
     from pipeline.read.inputs import iter_pages
     from pipeline.store.version import EXTRACTOR_VERSION
 
     failed = 0
     records = []
+    bar = tqdm(desc="extract", unit="doc", disable=not show_progress(args), leave=False)
     for item in iter_pages(args.inputs):
+        bar.update()
         if isinstance(item, Exception):
             failed += 1
-            print(f"bulletins extract: {item}", file=sys.stderr)
+            bar.write(f"bulletins extract: {item}", file=sys.stderr)
             continue
         try:
             bulletin = extract(item)
@@ -39,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
             if args.debug:
                 raise
             failed += 1
-            print(f"bulletins extract: {item.source}: cannot read: {exc}", file=sys.stderr)
+            bar.write(f"bulletins extract: {item.source}: cannot read: {exc}", file=sys.stderr)
             continue
         record = {**bulletin.to_json(), "extractor_version": EXTRACTOR_VERSION}
         if args.format == "jsonl":
@@ -47,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         else:
             records.append(record)
+    bar.close()
     if args.format == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=False, indent=2) + "\n")
     return 1 if failed else 0
