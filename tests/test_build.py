@@ -24,10 +24,10 @@ pytest.importorskip("pipeline.read.inputs", reason="pipeline.read.inputs has not
 from pipeline.build import build
 from pipeline.commands import build as build_command
 from pipeline.store import tables
+from tests.helpers import REAL, need_shared
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "tests" / "fixtures" / "liaoning-kjt-2017-07.txt"
-REAL = Path(__file__).parents[1].parent / "shared" / "corpus" / "real"
 OUTPUT_FILES = [
     "bulletins.db", "datapackage.json",
     *(f"{t}.{ext}" for t in tables.TABLES for ext in ("parquet", "csv")),
@@ -35,8 +35,7 @@ OUTPUT_FILES = [
 
 
 def _corpus() -> list[str]:
-    if not REAL.is_dir():
-        pytest.skip(f"{REAL} is absent")
+    need_shared()
     return [str(SEED), str(REAL)]
 
 
