@@ -90,3 +90,20 @@ def test_crawl_of_an_unreachable_host_exits_non_zero(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert "no list page could be read" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_integer_columns_read_as_nullable_integers_in_pandas(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from pipeline.store.tables import TABLES
+
+    out = tmp_path / "out"
+    done = bulletins("build", str(SEED), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    for table in TABLES.values():
+        frame = pd.read_parquet(out / f"{table.name}.parquet")
+        for column in table.columns:
+            if column.type == "integer":
+                assert str(frame[column.name].dtype) == "Int64", (table.name, column.name)
+    bulletins_frame = pd.read_parquet(out / "bulletins.parquet")
+    assert bulletins_frame["summary_not_started"].isna().any()  # nulls kept, not NaN floats

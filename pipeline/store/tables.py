@@ -185,16 +185,35 @@ def select_sorted(table: Table, schema: str = "main") -> str:
     return f"select {names} from {schema}.[{table.name}] order by {order}"
 
 
+# How pandas should read each type back. Without this, pyarrow turns an integer column with
+# a null into float64 (summary_total 12.0); "Int64" is pandas' nullable integer, which
+# pyarrow's pandas conversion honours when the file's "pandas" metadata names it.
+_PANDAS_TYPES = {"string": ("unicode", "object"), "integer": ("int64", "Int64"),
+                 "number": ("float64", "float64")}
+
+
+def _pandas_metadata(table: Table) -> bytes:
+    columns = [
+        {"name": c.name, "field_name": c.name, "pandas_type": _PANDAS_TYPES[c.type][0],
+         "numpy_type": _PANDAS_TYPES[c.type][1], "metadata": None}
+        for c in table.columns
+    ]
+    # Written by hand, without pandas' own version: equal rows give equal bytes.
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns},
+                      sort_keys=True).encode()
+
+
 def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema(
-        [pa.field(c.name, _ARROW_TYPES[c.type], nullable=not c.required) for c in table.columns]
+        [pa.field(c.name, _ARROW_TYPES[c.type], nullable=not c.required) for c in table.columns],
+        metadata={b"pandas": _pandas_metadata(table)},
     )
 
 
 def write_parquet(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
     schema = arrow_schema(table)
-    # No pandas metadata and fixed options: equal rows give equal bytes.
-    with pq.ParquetWriter(path, schema, compression="zstd", store_schema=False) as writer:
+    # Fixed options and metadata: equal rows give equal bytes.
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for batch in batches:
             columns = zip(*batch, strict=True)
             writer.write_table(pa.Table.from_arrays(
