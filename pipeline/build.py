@@ -7,14 +7,20 @@ Everything is written to a temporary directory beside ``out`` and swapped in at 
 a build killed at any moment, or one that read no document at all, leaves the previous
 output as it was.
 
+Copies: a bulletin met twice (the same bytes, or the same text once chrome and layout are
+gone, as from its .html and its .txt) is built once, from the copy with the smallest
+``doc_id`` whatever the input order; the ``sources`` table lists every copy.
+
 Incremental: a document whose bytes (``doc_id``) and extractor version are already in the
 previous output's database is copied from there instead of being parsed again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 import shutil
 import sqlite3
 import tempfile
@@ -34,8 +40,8 @@ from pipeline.audit.linking import series_of
 from pipeline.audit.run import Audit, audit
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract
-from pipeline.read.inputs import iter_pages
-from pipeline.records import Bulletin, Page, Problem
+from pipeline.read.inputs import iter_pages, with_publisher
+from pipeline.records import Bulletin, Page, Problem, Source
 from pipeline.store import tables
 from pipeline.store.search_index import create_search_index
 from pipeline.store.version import EXTRACTOR_VERSION
@@ -45,6 +51,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
 EXPORT_BATCH = 10_000  # rows per Parquet row group and per CSV write
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
+WHITESPACE = re.compile(r"\s+")
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
 Work = Callable[[Page], Bulletin | Problem]
@@ -108,8 +115,13 @@ def build(
     progress: bool = False,
     batch_size: int = BATCH_SIZE,
     strict: bool = False,
+    publisher: str | None = None,
 ) -> BuildSummary:
-    """Build the tables of ``inputs`` into the directory ``out``, replacing it whole."""
+    """Build the tables of ``inputs`` into the directory ``out``, replacing it whole.
+
+    ``publisher``: whose bulletins these are, for pages that do not say (``--publisher``);
+    it wins over a crawl's site profile, never over the page itself.
+    """
     started = time.monotonic()
     out = Path(out).resolve()
     try:
@@ -130,8 +142,13 @@ def build(
         ):
             tables.create_sqlite_tables(stage)
             stage.execute("create table seen (doc_id text primary key)")
+            # a bulletin's text key → the copy built; each other copy → the copy built
+            stage.execute("create table seen_text (text_key text primary key, doc_id text)")
+            stage.execute("create table merged (copy text primary key, kept text)")
             work = partial(extract_page, strict=True) if strict else extract_page
-            _collect(inputs, stage, previous, map_pages, work, batch_size, progress, summary)
+            pages = with_publisher(iter_pages(inputs), publisher)
+            _collect(pages, stage, previous, map_pages, work, batch_size, progress, summary)
+            _point_sources_at_built_copies(stage)
             stage.commit()
             readable = stage.execute("select count(*) from bulletins").fetchone()[0]
         if readable:
@@ -160,7 +177,7 @@ def build(
 
 
 def _collect(
-    inputs: Sequence[str],
+    pages: Iterable[Page | Exception],
     stage: sqlite3.Connection,
     previous: sqlite3.Connection | None,
     map_pages: Mapper,
@@ -173,21 +190,24 @@ def _collect(
     batch: list[Page] = []
     pending: tuple[list[Page], Iterable[Bulletin | Problem]] | None = None
     with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
-        for item in iter_pages(inputs):
+        for item in pages:
             bar.update()
             if isinstance(item, Exception):
                 source = getattr(item, "source", "?")
                 _add_problem(stage, Problem(source, "input", getattr(item, "reason", str(item))),
                              None, summary)
                 continue
+            tables.insert_rows(stage, tables.SOURCES, [tables.SOURCES.to_row(
+                Source(item.source, item.sha256, item.url), doc_id=item.sha256)])
             if stage.execute("insert or ignore into seen values (?)", (item.sha256,)).rowcount == 0:
                 summary.duplicates += 1
                 continue
             old = tables.read_bulletin(previous, item.sha256) if previous else None
-            if old is not None:
+            # A publisher given from outside now, other than the one stored, is read again.
+            if old is not None and item.publisher in (None, old.publisher):
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
-                _add_bulletin(stage, replace(old, source=item.source, url=item.url))
-                summary.reused += 1
+                if _add_bulletin(stage, replace(old, source=item.source, url=item.url), summary):
+                    summary.reused += 1
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
@@ -212,16 +232,56 @@ def _store_batch(
 ) -> None:
     for page, result in zip(batch, results, strict=True):
         if isinstance(result, Bulletin):
-            _add_bulletin(stage, result)
-            summary.extracted += 1
+            if _add_bulletin(stage, result, summary):
+                summary.extracted += 1
         else:
             _add_problem(stage, result, page.sha256, summary)
     stage.commit()
 
 
-def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin) -> None:
+def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildSummary) -> bool:
+    """Stage the bulletin's rows unless it is a copy of one staged already; False if it is.
+
+    Of two copies the one with the smaller doc_id is kept, so that which is built does not
+    depend on input order or on which copy an incremental build could reuse.
+    """
+    key = _text_key(bulletin.text)
+    new = bulletin.sha256
+    if stage.execute("insert or ignore into seen_text values (?, ?)", (key, new)).rowcount == 0:
+        (kept,) = stage.execute("select doc_id from seen_text where text_key = ?",
+                                (key,)).fetchone()
+        summary.duplicates += 1
+        if kept <= new:
+            stage.execute("insert into merged values (?, ?)", (new, kept))
+            return False
+        _unstage(stage, kept)
+        stage.execute("update seen_text set doc_id = ? where text_key = ?", (new, key))
+        stage.execute("update merged set kept = ? where kept = ?", (new, kept))
+        stage.execute("insert into merged values (?, ?)", (kept, new))
     for name, rows in tables.bulletin_rows(bulletin).items():
         tables.insert_rows(stage, tables.TABLES[name], rows)
+    return True
+
+
+def _text_key(text: str) -> str:
+    """Copies of one bulletin agree on their normalised text up to layout: an HTML page's
+    paragraphs are lines where its .txt twin runs them together, so whitespace is left out."""
+    return hashlib.sha256(WHITESPACE.sub("", text).encode()).hexdigest()
+
+
+def _unstage(stage: sqlite3.Connection, doc_id: str) -> None:
+    """Take back a staged bulletin's rows (a copy with a smaller doc_id came in later)."""
+    for name in ("bulletins", "sections", "facts"):
+        stage.execute(f"delete from [{name}] where doc_id = ?", (doc_id,))
+    stage.execute("delete from problems where doc_id = ? and stage = 'warning'", (doc_id,))
+
+
+def _point_sources_at_built_copies(stage: sqlite3.Connection) -> None:
+    """Each copy's source row names the bulletin built for it; copies of nothing readable
+    are in ``problems`` instead."""
+    stage.execute("update sources set doc_id = (select kept from merged where copy = doc_id) "
+                  "where doc_id in (select copy from merged)")
+    stage.execute("delete from sources where doc_id not in (select doc_id from bulletins)")
 
 
 def _add_problem(

@@ -37,6 +37,7 @@ from scrapers.warc import (
     BULLETINS_PREFIX,
     DEFAULT_ROTATE_BYTES,
     LOG_PREFIX,
+    PUBLISHER_FIELD,
     Stored,
     WarcSeries,
     read_response,
@@ -328,7 +329,8 @@ class Crawl:
             self._commit(stored)
             return
         assert sha is not None
-        where = self.archive.bulletins.write(final)
+        where = self.archive.bulletins.write(
+            final, {PUBLISHER_FIELD: profile.publisher} if profile.publisher else None)
         self.archive.manifest.add_page(
             PageRow(
                 url=link.url,

@@ -29,6 +29,9 @@ class Profile:
     link_pattern: str | None = None
     list_selector: str | None = None
     description: str = ""
+    # Who publishes the bulletins, recorded with each archived page: the build falls back
+    # on it where a page does not name its publisher, so tasks link by publisher.
+    publisher: str | None = None
 
     def allows(self, url: str) -> bool:
         """Whether ``url`` is on one of the allowed hosts (a bare host name allows any port)."""
@@ -117,6 +120,7 @@ def _profile(name: str, table: dict, path: Path) -> Profile:
         link_pattern=table.get("link_pattern") or None,
         list_selector=table.get("list_selector") or None,
         description=table.get("description", ""),
+        publisher=table.get("publisher") or None,
     )
 
 

@@ -30,6 +30,9 @@ BULLETINS_PREFIX = "bulletins"
 LOG_PREFIX = "crawl-log"
 
 WARC_VERSION = "1.1"
+# An extension field of a bulletin's response record (WARC 1.1 §5 allows fields of one's
+# own, UTF-8 valued): the publisher its site profile names, read back by the build.
+PUBLISHER_FIELD = "Bulletins-Publisher"
 # 1 GB per file, the size the WARC spec's annex and Common Crawl use.
 DEFAULT_ROTATE_BYTES = 1024**3
 SCAN_CHUNK = 1024 * 1024
@@ -67,10 +70,10 @@ class WarcSeries:
         # Size of the newest file, which always ends after a whole exchange.
         self._end = (folder / self._files[-1]).stat().st_size if self._files else 0
 
-    def write(self, exchange: Exchange) -> Stored:
+    def write(self, exchange: Exchange, extra: Mapping[str, str] | None = None) -> Stored:
         """Append the exchange's response and request records; return where the response is."""
         path = self._current()
-        data, response_length = _exchange_records(exchange)
+        data, response_length = _exchange_records(exchange, extra)
         offset = self._end
         self._append(path, data)
         return Stored(path.name, offset, response_length, self._end)
@@ -162,8 +165,11 @@ def _is_whole_record(member: bytes) -> bool:
     return len(member) == head_end + 4 + int(m.group(1)) + 4 and member.endswith(b"\r\n\r\n")
 
 
-def _exchange_records(exchange: Exchange) -> tuple[bytes, int]:
-    """The response record then its request record, gzipped; and the response's length."""
+def _exchange_records(
+    exchange: Exchange, extra: Mapping[str, str] | None = None
+) -> tuple[bytes, int]:
+    """The response record then its request record, gzipped; and the response's length.
+    ``extra``: more WARC header fields of the response record (``PUBLISHER_FIELD``)."""
     buf = BytesIO()
     writer = WARCWriter(buf, gzip=True, warc_version=WARC_VERSION)
     status_line = f"{exchange.status} {exchange.reason}".strip()
@@ -173,7 +179,7 @@ def _exchange_records(exchange: Exchange) -> tuple[bytes, int]:
         payload=BytesIO(exchange.body),
         http_headers=StatusAndHeaders(status_line, list(exchange.headers),
                                       protocol=exchange.http_version),
-        warc_headers_dict={"WARC-Date": exchange.started},
+        warc_headers_dict={"WARC-Date": exchange.started, **(extra or {})},
     )
     parts = urlsplit(exchange.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

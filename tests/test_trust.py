@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import pty
+import sqlite3
 import struct
 import subprocess
 import sys
 import termios
+from contextlib import closing
 from pathlib import Path
 
 from tests.helpers import ROOT, SEED
@@ -107,3 +110,90 @@ def test_integer_columns_read_as_nullable_integers_in_pandas(tmp_path: Path) -> 
                 assert str(frame[column.name].dtype) == "Int64", (table.name, column.name)
     bulletins_frame = pd.read_parquet(out / "bulletins.parquet")
     assert bulletins_frame["summary_not_started"].isna().any()  # nulls kept, not NaN floats
+
+
+# A two-task monthly bulletin that never names its publisher.
+NAMELESS = ("《政府工作报告》2017年{month}月份工作完成情况\n\n截至{month}月底,已完成任务1项。\n\n"
+            "1.推进众创空间建设。\n完成情况:已完成。新建众创空间{n}家,高新技术企业30户。\n\n"
+            "2.加快科技成果转化。\n完成情况:按计划推进。签订技术合同100项。\n")
+
+
+def _nameless_pair(tmp_path: Path) -> list[str]:
+    paths = []
+    for folder, month, n in (("bureau-a", 6, 12), ("bureau-b", 7, 15)):
+        path = tmp_path / folder / f"{month}.txt"
+        path.parent.mkdir()
+        path.write_text(NAMELESS.format(month=month, n=n), encoding="utf-8")
+        paths.append(str(path))
+    return paths
+
+
+def _task_keys(out: Path) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(out / "bulletins.db")) as conn:
+        return conn.execute("select b.period, s.task_key from sections s join bulletins b "
+                            "using (doc_id) order by 1, s.start").fetchall()
+
+
+def test_bulletins_of_unknown_publisher_never_link_and_keys_hold_no_paths(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "out"
+    done = bulletins("build", *_nameless_pair(tmp_path), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    keys = _task_keys(out)
+    june = {k for p, k in keys if p == "2017-06"}
+    july = {k for p, k in keys if p == "2017-07"}
+    assert len(june) == len(july) == 2 and not june & july  # unrelated documents: no link
+    assert not any(word in key for _, key in keys
+                   for word in ("bureau", "tmp", "pytest", str(tmp_path.name)))
+    with closing(sqlite3.connect(out / "bulletins.db")) as conn:
+        added = conn.execute("select count(*) from checks where [check] in "
+                             "('task_added', 'task_dropped')").fetchone()[0]
+    assert added == 0
+
+
+def test_publisher_option_links_the_tasks_of_one_publisher(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    done = bulletins("build", *_nameless_pair(tmp_path), "--out", str(out), "--jobs", "1",
+                     "--publisher", "某市科学技术局")
+    assert done.returncode == 0, done.stderr
+    keys = _task_keys(out)
+    assert {k for p, k in keys if p == "2017-06"} == {k for p, k in keys if p == "2017-07"}
+    assert all(k.startswith("某市科学技术局/2017/") for _, k in keys)
+    (tmp_path / "again").mkdir()
+    extracted = bulletins("extract", _nameless_pair(tmp_path / "again")[0],
+                          "--publisher", "某市科学技术局")
+    assert json.loads(extracted.stdout)["publisher"] == "某市科学技术局"
+
+
+def _as_html(text: str) -> str:
+    paragraphs = "".join(f"<p>{line}</p>\n" for line in text.splitlines() if line.strip())
+    return (f'<!DOCTYPE html><html><head><meta charset="utf-8"></head>'
+            f"<body>\n{paragraphs}</body></html>")
+
+
+def test_one_bulletin_in_several_files_and_formats_is_built_once(tmp_path: Path) -> None:
+    html = tmp_path / "saved" / "bulletin.html"
+    html.parent.mkdir()
+    html.write_text(_as_html(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    again = tmp_path / "copy.txt"
+    again.write_bytes(SEED.read_bytes())
+    out = tmp_path / "out"
+    done = bulletins("build", str(html), str(SEED), str(again), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    assert "1 documents" in done.stderr and "2 duplicates skipped" in done.stderr
+    with closing(sqlite3.connect(out / "bulletins.db")) as conn:
+        (doc_id,) = conn.execute("select doc_id from bulletins").fetchone()
+        sources = conn.execute("select doc_id, source from sources order by source").fetchall()
+        facts = conn.execute("select count(*) from facts").fetchone()[0]
+    assert sorted(s for _, s in sources) == sorted(map(str, (html, SEED, again)))
+    assert {d for d, _ in sources} == {doc_id}
+    assert facts == len(json.loads(bulletins("extract", str(SEED)).stdout)["facts"])
+    # whichever order the copies come in, the same copy is built
+    done = bulletins("build", str(again), str(SEED), str(html), "--out", str(tmp_path / "b"),
+                     "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    for name in ("bulletins.parquet", "facts.parquet", "sources.parquet"):
+        assert _hashes(tmp_path / "b")[name] == _hashes(out)[name]
+    package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
+    assert "sources" in {r["name"] for r in package["resources"]}

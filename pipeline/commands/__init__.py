@@ -14,6 +14,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+def add_publisher(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--publisher", metavar="NAME",
+        help="who published these bulletins, for pages that do not name it (task keys link "
+             "by publisher; a page of unknown publisher links with no other)",
+    )
+
+
 def add_quiet(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--quiet", action="store_true",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.commands import add_quiet, positive_int, show_progress
+from pipeline.commands import add_publisher, add_quiet, positive_int, show_progress
 
 HELP = "build the tables (Parquet, CSV, SQLite with search, datapackage.json) from a corpus"
 EXAMPLE = "bulletins build corpus/archive/ corpus/samples/ --out out/ --jobs 4"
@@ -29,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--executor", metavar="dask://HOST:PORT",
         help="run the per-document work on a Dask cluster instead of local processes",
     )
+    add_publisher(parser)
     add_quiet(parser)
 
 
@@ -38,6 +39,7 @@ def run(args: argparse.Namespace) -> int:
     summary = build(
         args.inputs, args.out, jobs=args.jobs, executor=args.executor,
         progress=show_progress(args), strict=getattr(args, "debug", False),
+        publisher=args.publisher,
     )
     for line in summary.first_problems:
         print(f"bulletins build: problem: {line}", file=sys.stderr)

@@ -130,7 +130,7 @@ def _nothing_useful(summary: CrawlSummary) -> str | None:
         return "no list page could be read (see the problems above)"
     attempted = summary.fetched + summary.unchanged + len(
         [p for p in summary.problems if p.stage == "crawl"])
-    if attempted and not summary.fetched and not summary.unchanged:
+    if attempted and not (summary.fetched or summary.unchanged or summary.held):
         return "every bulletin fetch failed (see the problems above)"
     return None
 

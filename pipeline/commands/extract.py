@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from pipeline.commands import add_quiet, show_progress
+from pipeline.commands import add_publisher, add_quiet, show_progress
 
 HELP = "read bulletins (files, folders, WARC files, URLs) and print sections, statuses and counts"
 EXAMPLE = "bulletins extract corpus/samples/liaoning-kjt-2017-07.txt --format jsonl > out.jsonl"
@@ -21,6 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("jsonl", "json"), default="jsonl",
         help="jsonl: one JSON object per line (default); json: one indented array",
     )
+    add_publisher(parser)
     add_quiet(parser)
 
 
@@ -28,13 +29,13 @@ def run(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from pipeline.read.document import extract
-    from pipeline.read.inputs import iter_pages
+    from pipeline.read.inputs import iter_pages, with_publisher
     from pipeline.store.version import EXTRACTOR_VERSION
 
     failed = 0
     records = []
     bar = tqdm(desc="extract", unit="doc", disable=not show_progress(args), leave=False)
-    for item in iter_pages(args.inputs):
+    for item in with_publisher(iter_pages(args.inputs), args.publisher):
         bar.update()
         if isinstance(item, Exception):
             failed += 1

@@ -22,7 +22,7 @@ from pipeline.errors import UnreadableInput
 from pipeline.read.decode import not_text_reason
 from pipeline.records import Page
 from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, user_agent
-from scrapers.warc import LOG_PREFIX
+from scrapers.warc import LOG_PREFIX, PUBLISHER_FIELD
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -50,6 +50,14 @@ def iter_pages(specs: Iterable[str]) -> Iterator[Page | UnreadableInput]:
         else:
             yield UnreadableInput(spec, "no such file or folder: check the path (or give a URL "
                                         "starting with http:// or https://)")
+
+
+def with_publisher(
+    pages: Iterable[Page | UnreadableInput], publisher: str | None
+) -> Iterator[Page | UnreadableInput]:
+    """The pages with ``publisher`` as the one known from outside them, if one is given."""
+    for page in pages:
+        yield replace(page, publisher=publisher) if publisher and isinstance(page, Page) else page
 
 
 def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
@@ -153,6 +161,7 @@ def _warc_page(record: ArcWarcRecord) -> Page | None:
         headers=tuple(record.http_headers.headers),
         url=record.rec_headers.get_header("WARC-Target-URI"),
         fetched=record.rec_headers.get_header("WARC-Date"),
+        publisher=record.rec_headers.get_header(PUBLISHER_FIELD) or None,
     )
 
 

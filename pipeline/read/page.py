@@ -42,7 +42,7 @@ def read_page(page: Page) -> Bulletin:
         url=page.url,
         encoding=decoded.encoding,
         title=found.title,
-        publisher=found.publisher,
+        publisher=found.publisher or page.publisher,
         region=found.region,
         published=found.published,
         period=found.period,

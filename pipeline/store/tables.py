@@ -21,7 +21,17 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlite_utils
 
-from pipeline.records import Bulletin, Check, Fact, Link, Problem, Section, SeriesRow, Summary
+from pipeline.records import (
+    Bulletin,
+    Check,
+    Fact,
+    Link,
+    Problem,
+    Section,
+    SeriesRow,
+    Source,
+    Summary,
+)
 from pipeline.store.rows import Column, Row, Table, record_columns
 from pipeline.store.version import EXTRACTOR_VERSION
 
@@ -82,6 +92,16 @@ PROBLEMS = Table.of(
     order_by=("source", "stage", "reason", "doc_id"), references_bulletins=False,
 )
 
+SOURCES = Table.of(
+    "sources",
+    "One row per file or record a bulletin was read from: copies of one bulletin (the same "
+    "bytes, or the same text in another format) are built once and listed here.",
+    Source,
+    order=("doc_id", "source", "sha256", "url"),
+    extra=(_DOC_ID,),
+    order_by=("doc_id", "source", "sha256", "url"),
+)
+
 SERIES = Table.of(
     "series",
     "One row per task metric in a period: a task's reported numbers as a time series.",
@@ -97,7 +117,7 @@ CHECKS = Table.of(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (BULLETINS, SECTIONS, FACTS, PROBLEMS, SERIES, CHECKS)
+    t.name: t for t in (BULLETINS, SECTIONS, FACTS, PROBLEMS, SOURCES, SERIES, CHECKS)
 }
 
 

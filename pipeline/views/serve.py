@@ -25,6 +25,7 @@ FACETS = {
     "sections": ["status", "period", "publisher"],
     "facts": ["unit", "period", "publisher", "qualifier"],
     "problems": ["stage"],
+    "sources": [],
     "series": ["publisher", "metric", "period", "cumulative"],
     "checks": ["check", "publisher", "period"],
 }
