@@ -110,10 +110,13 @@ def test_datapackage_validates_with_frictionless(built: Path) -> None:
 
 def test_search_index_is_built(built: Path) -> None:
     with closing(sqlite3.connect(built / "bulletins.db")) as conn:
-        hits = conn.execute(
-            "select count(*) from facts_fts where facts_fts match ?", ('"企 业"',)
+        chars = conn.execute(
+            "select count(*) from facts_chars where facts_chars match ?", ('"企 业"',)
         ).fetchone()[0]
-    assert hits > 0
+        trigrams = conn.execute(
+            "select count(*) from facts_fts where facts_fts match ?", ("高新技术企业",)
+        ).fetchone()[0]
+    assert chars > trigrams > 0
 
 
 def test_rebuild_is_byte_identical_and_incremental(built: Path, tmp_path: Path) -> None:

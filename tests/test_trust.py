@@ -4,8 +4,11 @@ terminal."""
 
 from __future__ import annotations
 
+import asyncio
+import csv
 import fcntl
 import hashlib
+import io
 import json
 import os
 import pty
@@ -16,6 +19,8 @@ import sys
 import termios
 from contextlib import closing
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import ROOT, SEED
 
@@ -197,3 +202,63 @@ def test_one_bulletin_in_several_files_and_formats_is_built_once(tmp_path: Path)
         assert _hashes(tmp_path / "b")[name] == _hashes(out)[name]
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert "sources" in {r["name"] for r in package["resources"]}
+
+
+@pytest.fixture(scope="module")
+def searchable(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("search") / "out"
+    done = bulletins("build", str(SEED), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+@pytest.mark.parametrize("word", ["众创空间", "高新技术企业"])
+def test_sqlite_utils_and_a_plain_match_find_words_of_three_characters(
+    searchable: Path, word: str
+) -> None:
+    tool = Path(sys.executable).with_name("sqlite-utils")
+    done = subprocess.run([str(tool), "search", str(searchable / "bulletins.db"), "facts", word,
+                           "--csv"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert rows and all(word in r["sentence"] for r in rows)  # each hit readable as it is
+    with closing(sqlite3.connect(searchable / "bulletins.db")) as conn:
+        for table in ("facts", "bulletins"):
+            hits = conn.execute(f"select count(*) from {table}_fts where {table}_fts match ?",
+                                (word,)).fetchone()[0]
+            assert hits > 0, table
+        titles = conn.execute("select count(*) from sections where instr(title, ?)",
+                              (word,)).fetchone()[0]
+        found = conn.execute("select count(*) from sections_fts where sections_fts match ?",
+                             (word,)).fetchone()[0]
+        assert found == titles  # the sections' stock index holds their titles
+        (sentence,) = conn.execute(
+            "select f.sentence from facts f join facts_fts on f.rowid = facts_fts.rowid "
+            "where facts_fts match ? limit 1", (word,)).fetchone()
+    assert word in sentence
+
+
+@pytest.mark.parametrize("word", ["企", "企业"])
+def test_our_search_and_datasette_find_one_and_two_characters(
+    searchable: Path, word: str
+) -> None:
+    done = bulletins("search", word, "--data", str(searchable), "--format", "json")
+    assert done.returncode == 0, done.stderr
+    hits = json.loads(done.stdout)
+    assert hits and all(word in h["sentence"] for h in hits)
+    periods = [h["period"] for h in hits]
+    assert periods == sorted(periods)
+    pytest.importorskip("datasette")
+    from pipeline.views.serve import app
+
+    async def fetch(table: str) -> dict:
+        response = await app(searchable).client.get(
+            f"/bulletins/{table}.json?_search={word}&_shape=objects")
+        assert response.status_code == 200
+        return response.json()
+
+    for table in ("facts", "sections", "bulletins"):
+        body = asyncio.run(fetch(table))
+        assert body["filtered_table_rows_count"] > 0, table
+        if table == "facts":
+            assert all(word in row["sentence"] for row in body["rows"])

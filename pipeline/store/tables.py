@@ -33,6 +33,7 @@ from pipeline.records import (
     Summary,
 )
 from pipeline.store.rows import Column, Row, Table, record_columns
+from pipeline.store.search_index import sentence_span
 from pipeline.store.version import EXTRACTOR_VERSION
 
 DB_NAME = "bulletins.db"  # the one SQLite file of a build, beside the Parquet and CSV
@@ -73,14 +74,16 @@ SECTIONS = Table.of(
 FACTS = Table.of(
     "facts", "One row per reported count, quoted by its offsets into the bulletin text.", Fact,
     order=("fact_id", "doc_id", "section", "value", "value_max", "unit", "object",
-           "qualifier", "entity", "predicate", "text", "start", "end", "task_key", "period",
-           "publisher", "extractor_version"),
+           "qualifier", "entity", "predicate", "text", "sentence", "start", "end", "task_key",
+           "period", "publisher", "extractor_version"),
     extra=(Column("fact_id", "string",
                   "content-derived id: hash of doc_id, section and offsets", True),
            _DOC_ID, _TASK_KEY, _PERIOD, _PUBLISHER,
+           Column("sentence", "string", "the sentence the count was said in, as printed "
+                  "(what search matches and shows)", True),
            Column("extractor_version", "string",
                   "version of the rules that extracted the count", True)),
-    primary_key=("fact_id",), order_by=("doc_id", "start", "end", "fact_id"),
+    primary_key=("fact_id",), order_by=("period", "doc_id", "start", "end", "fact_id"),
 )
 
 PROBLEMS = Table.of(
@@ -136,14 +139,18 @@ def bulletin_rows(bulletin: Bulletin) -> dict[str, list[Row]]:
         "bulletins": [BULLETINS.to_row(b, extractor_version=EXTRACTOR_VERSION)],
         "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher)
                      for s in b.sections],
-        "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher) for f in b.facts],
+        "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher,
+                           sentence=b.text[slice(*sentence_span(b.text, f.start, f.end))])
+                  for f in b.facts],
         "problems": [problem_row(Problem(b.source, "warning", w), b.sha256) for w in b.warnings],
     }
 
 
-def fact_row(doc_id: str, f: Fact, *, period: str | None, publisher: str | None) -> Row:
+def fact_row(doc_id: str, f: Fact, *, period: str | None, publisher: str | None,
+             sentence: str) -> Row:
     return FACTS.to_row(f, fact_id=fact_id(doc_id, f), doc_id=doc_id, period=period,
-                        publisher=publisher, extractor_version=EXTRACTOR_VERSION)
+                        publisher=publisher, sentence=sentence,
+                        extractor_version=EXTRACTOR_VERSION)
 
 
 def problem_row(problem: Problem, doc_id: str | None) -> Row:
