@@ -245,7 +245,7 @@ def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildS
     Of two copies the one with the smaller doc_id is kept, so that which is built does not
     depend on input order or on which copy an incremental build could reuse.
     """
-    key = _text_key(bulletin.text)
+    key = text_key(bulletin.text)
     new = bulletin.sha256
     if stage.execute("insert or ignore into seen_text values (?, ?)", (key, new)).rowcount == 0:
         (kept,) = stage.execute("select doc_id from seen_text where text_key = ?",
@@ -263,7 +263,7 @@ def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildS
     return True
 
 
-def _text_key(text: str) -> str:
+def text_key(text: str) -> str:
     """Copies of one bulletin agree on their normalised text up to layout: an HTML page's
     paragraphs are lines where its .txt twin runs them together, so whitespace is left out."""
     return hashlib.sha256(WHITESPACE.sub("", text).encode()).hexdigest()
