@@ -119,13 +119,15 @@ class Series:
     expected: tuple[Expected, ...]
 
     def pages(self) -> list[Page]:
-        """Each bulletin as its site serves it: GBK/GB2312 HTML bytes, with its address."""
+        """Each bulletin as its site serves it: GBK/GB2312 HTML bytes, with its address, and
+        the publisher a crawl's site profile records (not every page names it)."""
         by_key = {p.key: p for p in PUBLISHERS}
         return [
             Page(source=f"synthetic/{b.publisher}/{b.period}.html",
                  content=render_bulletin(b, by_key[b.publisher]).encode(
                      by_key[b.publisher].charset),
-                 url=f"http://{b.publisher}.example.gov.cn{b.path}")
+                 url=f"http://{b.publisher}.example.gov.cn{b.path}",
+                 publisher=by_key[b.publisher].name)
             for b in self.bulletins
         ]
 

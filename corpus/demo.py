@@ -158,6 +158,7 @@ def serving(synthetic: SyntheticSite) -> Iterator[list[Profile]]:
                 start_urls=(server.url(site.start_path),),
                 allowed_hosts=frozenset({server.host}),
                 description=site.publisher.name,
+                publisher=site.publisher.name,
             ))
         yield profiles
     finally:

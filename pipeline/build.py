@@ -4,7 +4,12 @@ Documents stream through in batches: read, extracted in a process pool or on a D
 cluster, and appended to a scratch SQLite database; the outputs are then written from it
 in sorted order, so memory stays flat and the same corpus gives byte-identical files.
 Everything is written to a temporary directory beside ``out`` and swapped in at the end:
-a build killed at any moment leaves the previous output as it was.
+a build killed at any moment, or one that read no document at all, leaves the previous
+output as it was.
+
+Copies: a bulletin met twice (the same bytes, or the same text once chrome and layout are
+gone, as from its .html and its .txt) is built once, from the copy with the smallest
+``doc_id`` whatever the input order; the ``sources`` table lists every copy.
 
 Incremental: a document whose bytes (``doc_id``) and extractor version are already in the
 previous output's database is copied from there instead of being parsed again.
@@ -13,8 +18,10 @@ previous output's database is copied from there instead of being parsed again.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import logging
 import os
+import re
 import shutil
 import signal
 import sqlite3
@@ -37,8 +44,8 @@ from pipeline.audit.linking import series_of
 from pipeline.audit.run import Audit, audit
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract
-from pipeline.read.inputs import iter_pages
-from pipeline.records import Bulletin, Page, Problem
+from pipeline.read.inputs import iter_pages, with_publisher
+from pipeline.records import Bulletin, Page, Problem, Source
 from pipeline.store import tables
 from pipeline.store.search_index import create_search_index
 from pipeline.store.version import EXTRACTOR_VERSION
@@ -49,6 +56,7 @@ BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worke
 EXPORT_BATCH = 10_000  # rows per Parquet row group and per CSV write
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
+WHITESPACE = re.compile(r"\s+")
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
 Work = Callable[[Page], Bulletin | Problem]
@@ -66,16 +74,22 @@ class BuildSummary:
     duplicates: int = 0
     sections: int = 0
     facts: int = 0
-    problems: int = 0
+    problems: int = 0  # inputs, or parts of them, that could not be read
+    warnings: int = 0  # documents read whole, with something worth a look
     seconds: float = 0.0
     first_problems: list[str] = field(default_factory=list)
+    # False when no document could be read: then ``out`` was left as it was.
+    written: bool = False
 
     def __str__(self) -> str:
+        if not self.written:
+            return (f"nothing built: no document could be read ({self.problems} problems); "
+                    f"{self.out} is unchanged")
         return (
             f"built {self.out}: {self.documents} documents ({self.extracted} extracted, "
             f"{self.reused} reused, {self.duplicates} duplicates skipped), "
-            f"{self.sections} sections, {self.facts} facts, {self.problems} problems "
-            f"in {self.seconds:.1f} s"
+            f"{self.sections} sections, {self.facts} facts, {self.problems} problems, "
+            f"{self.warnings} warnings in {self.seconds:.1f} s"
         )
 
 
@@ -106,8 +120,13 @@ def build(
     progress: bool = False,
     batch_size: int = BATCH_SIZE,
     strict: bool = False,
+    publisher: str | None = None,
 ) -> BuildSummary:
-    """Build the tables of ``inputs`` into the directory ``out``, replacing it whole."""
+    """Build the tables of ``inputs`` into the directory ``out``, replacing it whole.
+
+    ``publisher``: whose bulletins these are, for pages that do not say (``--publisher``);
+    it wins over a crawl's site profile, never over the page itself.
+    """
     started = time.monotonic()
     out = Path(out).resolve()
     try:
@@ -128,13 +147,24 @@ def build(
         ):
             tables.create_sqlite_tables(stage)
             stage.execute("create table seen (doc_id text primary key)")
+            # a bulletin's text key → the copy built; each other copy → the copy built
+            stage.execute("create table seen_text (text_key text primary key, doc_id text)")
+            stage.execute("create table merged (copy text primary key, kept text)")
             work = partial(extract_page, strict=True) if strict else extract_page
-            _collect(inputs, stage, previous, map_pages, work, batch_size, progress, summary)
+            pages = with_publisher(iter_pages(inputs), publisher)
+            _collect(pages, stage, previous, map_pages, work, batch_size, progress, summary)
+            _point_sources_at_built_copies(stage)
             _inherit_from_linking_pages(stage)
             stage.commit()
-        _write_outputs(tmp / "staging.db", tmp, summary)
-        (tmp / "staging.db").unlink()
-        _swap(tmp, out)
+            readable = stage.execute("select count(*) from bulletins").fetchone()[0]
+        if readable:
+            _write_outputs(tmp / "staging.db", tmp, summary, progress)
+            (tmp / "staging.db").unlink()
+            _swap(tmp, out)
+            summary.written = True
+        else:
+            # A mistyped path must not replace a good build with an empty one.
+            shutil.rmtree(tmp)
     except (OSError, sqlite3.OperationalError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, sqlite3.OperationalError) and not _is_disk_error(exc):
@@ -153,7 +183,7 @@ def build(
 
 
 def _collect(
-    inputs: Sequence[str],
+    pages: Iterable[Page | Exception],
     stage: sqlite3.Connection,
     previous: sqlite3.Connection | None,
     map_pages: Mapper,
@@ -166,22 +196,25 @@ def _collect(
     batch: list[Page] = []
     pending: tuple[list[Page], Iterable[Bulletin | Problem]] | None = None
     with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
-        for item in iter_pages(inputs):
+        for item in pages:
             bar.update()
             if isinstance(item, Exception):
                 source = getattr(item, "source", "?")
                 _add_problem(stage, Problem(source, "input", getattr(item, "reason", str(item))),
                              None, summary)
                 continue
+            tables.insert_rows(stage, tables.SOURCES, [tables.SOURCES.to_row(
+                Source(item.source, item.sha256, item.url), doc_id=item.sha256)])
             if stage.execute("insert or ignore into seen values (?)", (item.sha256,)).rowcount == 0:
                 summary.duplicates += 1
                 continue
             old = tables.read_bulletin(previous, item.sha256) if previous else None
-            if old is not None:
+            # A publisher given from outside now, other than the one stored, is read again.
+            if old is not None and item.publisher in (None, old.publisher):
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
-                _add_bulletin(stage, replace(old, source=item.source, url=item.url,
-                                             attached_to=item.attached_to))
-                summary.reused += 1
+                if _add_bulletin(stage, replace(old, source=item.source, url=item.url,
+                                                attached_to=item.attached_to), summary):
+                    summary.reused += 1
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
@@ -206,8 +239,8 @@ def _store_batch(
 ) -> None:
     for page, result in zip(batch, results, strict=True):
         if isinstance(result, Bulletin):
-            _add_bulletin(stage, result)
-            summary.extracted += 1
+            if _add_bulletin(stage, result, summary):
+                summary.extracted += 1
         else:
             _add_problem(stage, result, page.sha256, summary)
     stage.commit()
@@ -238,24 +271,68 @@ def _inherit_from_linking_pages(stage: sqlite3.Connection) -> None:
         )
 
 
-def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin) -> None:
+def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildSummary) -> bool:
+    """Stage the bulletin's rows unless it is a copy of one staged already; False if it is.
+
+    Of two copies the one with the smaller doc_id is kept, so that which is built does not
+    depend on input order or on which copy an incremental build could reuse.
+    """
+    key = text_key(bulletin.text)
+    new = bulletin.sha256
+    if stage.execute("insert or ignore into seen_text values (?, ?)", (key, new)).rowcount == 0:
+        (kept,) = stage.execute("select doc_id from seen_text where text_key = ?",
+                                (key,)).fetchone()
+        summary.duplicates += 1
+        if kept <= new:
+            stage.execute("insert into merged values (?, ?)", (new, kept))
+            return False
+        _unstage(stage, kept)
+        stage.execute("update seen_text set doc_id = ? where text_key = ?", (new, key))
+        stage.execute("update merged set kept = ? where kept = ?", (new, kept))
+        stage.execute("insert into merged values (?, ?)", (kept, new))
     for name, rows in tables.bulletin_rows(bulletin).items():
         tables.insert_rows(stage, tables.TABLES[name], rows)
+    return True
+
+
+def text_key(text: str) -> str:
+    """Copies of one bulletin agree on their normalised text up to layout: an HTML page's
+    paragraphs are lines where its .txt twin runs them together, so whitespace is left out."""
+    return hashlib.sha256(WHITESPACE.sub("", text).encode()).hexdigest()
+
+
+def _unstage(stage: sqlite3.Connection, doc_id: str) -> None:
+    """Take back a staged bulletin's rows (a copy with a smaller doc_id came in later)."""
+    for name in ("bulletins", "sections", "facts"):
+        stage.execute(f"delete from [{name}] where doc_id = ?", (doc_id,))
+    stage.execute("delete from problems where doc_id = ? and stage = 'warning'", (doc_id,))
+
+
+def _point_sources_at_built_copies(stage: sqlite3.Connection) -> None:
+    """Each copy's source row names the bulletin built for it; copies of nothing readable
+    are in ``problems`` instead."""
+    stage.execute("update sources set doc_id = (select kept from merged where copy = doc_id) "
+                  "where doc_id in (select copy from merged)")
+    stage.execute("delete from sources where doc_id not in (select doc_id from bulletins)")
 
 
 def _add_problem(
     stage: sqlite3.Connection, problem: Problem, doc_id: str | None, summary: BuildSummary
 ) -> None:
     tables.insert_rows(stage, tables.PROBLEMS, [tables.problem_row(problem, doc_id)])
+    summary.problems += 1
     line = f"{problem.source}: {problem.stage}: {problem.reason}"
     log.info("problem: %s", line)
     if len(summary.first_problems) < FIRST_PROBLEMS:
         summary.first_problems.append(line)
 
 
-def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
+def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bool) -> None:
     """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV."""
-    with closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
+    # The audit, the index and the exports take a while on a large corpus: say which runs.
+    steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
+                 disable=not progress, leave=False)
+    with steps, closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
         tables.create_sqlite_tables(conn)
         conn.execute("attach database ? as staging", (str(staging),))
         for table in tables.TABLES.values():
@@ -270,19 +347,26 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary) -> None:
         # doc_id, which without them is a scan per document, quadratic in the corpus.
         for table in ("sections", "facts", "problems"):
             conn.execute(f"create index [idx_{table}_doc_id] on [{table}] (doc_id)")
+        steps.set_postfix_str("linking tasks", refresh=False)
+        steps.update()
         _audit(conn)
         conn.commit()
+        steps.set_postfix_str("search index", refresh=False)
+        steps.update()
         create_search_index(conn)
         conn.commit()
         conn.execute("vacuum")
+        steps.update()
         for table in tables.TABLES.values():
+            steps.set_postfix_str(table.name, refresh=False)
             tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table))
             tables.write_csv(tmp / f"{table.name}.csv", table, _batches(conn, table))
+            steps.update()
         counts = {
             t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables.TABLES
         }
-        summary.problems = conn.execute(
-            "select count(*) from problems where stage != 'warning'"
+        summary.warnings = conn.execute(
+            "select count(*) from problems where stage = 'warning'"
         ).fetchone()[0]
     tables.write_datapackage(tmp / "datapackage.json")
     summary.documents = counts["bulletins"]

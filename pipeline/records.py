@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 __all__ = ["STATUSES", "Bulletin", "Check", "Fact", "Link", "Page", "Problem", "Section",
-           "SeriesRow", "Summary", "column"]
+           "SeriesRow", "Source", "Summary", "column"]
 
 STATUSES = ("completed", "in_progress", "behind", "not_started")
 _NO_DEFAULT: Any = object()
@@ -46,6 +46,9 @@ class Page:
     url: str | None = None
     fetched: str | None = None
     attached_to: str | None = None  # the page that links this attachment, where known
+    # The publisher known from outside the page (a crawl's site profile, ``--publisher``),
+    # taken where the page does not name its own.
+    publisher: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -209,6 +212,19 @@ class Problem:
 
 
 @dataclass(frozen=True)
+class Source:
+    """One copy a built bulletin was read from. The same bulletin saved twice, or as .html
+    and .txt, is built once; each of its copies is a Source."""
+
+    source: str = column("string", "file, WARC record or URL this copy was read from",
+                         required=True)
+    sha256: str = column("string", "SHA-256 of this copy's bytes (the bulletin's doc_id if "
+                                   "it is the copy that was built)", required=True)
+    url: str | None = column("string", "this copy's address on the web, where known",
+                             default=None)
+
+
+@dataclass(frozen=True)
 class Link:
     """A section's task: its key, the title similarity that linked it, and by what."""
 
@@ -233,7 +249,8 @@ class SeriesRow:
     value: int | float = column("number", "the count, fully scaled; a range's low end")
     qualifier: str | None = column("string", "approx, over, under or null")
     fact_id: str = column("string", "the fact this value is (facts.fact_id)", required=True)
-    publisher: str = column("string", "whose task list the task is on (publisher, else site)")
+    publisher: str = column(
+        "string", "whose task list the task is on (publisher, else unknown-publisher:DOC)")
     doc_id: str = column("string", "SHA-256 of the bulletin that states the value",
                          required=True)
     unit: str = column("string", "measure word or unit as printed")
@@ -249,7 +266,8 @@ class Check:
     check: str = column("string", "what was found: the check's name (README: Audit checks)",
                         required=True)
     publisher: str = column(
-        "string", "whose task list the finding is about (publisher, else site)", required=True)
+        "string", "whose task list the finding is about (publisher, else "
+        "unknown-publisher:DOC)", required=True)
     task_key: str | None = column(
         "string", "the task (sections.task_key); null for a bulletin-wide finding")
     period: str | None = column("string", "the period of the bulletin the finding is about")

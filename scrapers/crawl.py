@@ -43,6 +43,7 @@ from scrapers.warc import (
     BULLETINS_PREFIX,
     DEFAULT_ROTATE_BYTES,
     LOG_PREFIX,
+    PUBLISHER_FIELD,
     Stored,
     WarcSeries,
     read_response,
@@ -368,7 +369,10 @@ class Crawl:
             self._commit(stored)
             return
         assert sha is not None
-        where = self.archive.bulletins.write(final, attachment_headers(attached_to))
+        headers = attachment_headers(attached_to)
+        if profile.publisher:
+            headers[PUBLISHER_FIELD] = profile.publisher
+        where = self.archive.bulletins.write(final, headers)
         self.archive.manifest.add_page(
             PageRow(
                 url=link.url,

@@ -30,6 +30,9 @@ class Profile:
     link_pattern: str | None = None
     list_selector: str | None = None
     description: str = ""
+    # Who publishes the bulletins, recorded with each archived page: the build falls back
+    # on it where a page does not name its publisher, so tasks link by publisher.
+    publisher: str | None = None
 
     def allows(self, url: str) -> bool:
         """Whether ``url`` (canonical, scrapers/urls.py) is on one of the allowed hosts (a bare
@@ -124,6 +127,7 @@ def _profile(name: str, table: dict, path: Path) -> Profile:
         link_pattern=table.get("link_pattern") or None,
         list_selector=table.get("list_selector") or None,
         description=table.get("description", ""),
+        publisher=table.get("publisher") or None,
     )
 
 

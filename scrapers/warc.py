@@ -27,6 +27,9 @@ BULLETINS_PREFIX = "bulletins"
 LOG_PREFIX = "crawl-log"
 
 WARC_VERSION = "1.1"
+# An extension field of a bulletin's response record (WARC 1.1 §5 allows fields of one's
+# own, UTF-8 valued): the publisher its site profile names, read back by the build.
+PUBLISHER_FIELD = "Bulletins-Publisher"
 # 1 GB per file, the size the WARC spec's annex and Common Crawl use.
 DEFAULT_ROTATE_BYTES = 1024**3
 

@@ -18,8 +18,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from pipeline.build import text_key
 from pipeline.errors import UnreadableInput
 from pipeline.read.document import extract
+from pipeline.read.page import read_page
 from pipeline.records import Bulletin, Page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,12 +65,23 @@ atexit.register(_write_figures)
 
 
 def real_bulletins() -> list[tuple[str, bytes]]:
-    """The seed fixture and, where ../shared is beside the checkout, the real corpus."""
+    """The seed fixture and, where ../shared is beside the checkout, the real corpus: each
+    bulletin once (the corpus holds some as .html and .txt, which a build reads as one)."""
     docs = [(SEED.name, SEED.read_bytes())]
     if REAL.is_dir():
         docs += [(p.name, p.read_bytes()) for p in sorted(REAL.iterdir())
                  if p.is_file() and p.suffix in (".txt", ".html")]
-    return docs
+    seen: set[str] = set()
+    distinct = []
+    for name, data in docs:
+        try:
+            key = text_key(read_page(Page(name, data)).text)
+        except UnreadableInput:
+            key = name
+        if key not in seen:
+            seen.add(key)
+            distinct.append((name, data))
+    return distinct
 
 
 def need_real() -> list[tuple[str, bytes]]:

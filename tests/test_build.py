@@ -22,10 +22,10 @@ import pytest
 from pipeline.build import build
 from pipeline.commands import build as build_command
 from pipeline.store import tables
+from tests.helpers import REAL, need_shared
 
 ROOT = Path(__file__).parents[1]
 SEED = ROOT / "tests" / "fixtures" / "liaoning-kjt-2017-07.txt"
-REAL = Path(__file__).parents[1].parent / "shared" / "corpus" / "real"
 OUTPUT_FILES = [
     "bulletins.db", "datapackage.json",
     *(f"{t}.{ext}" for t in tables.TABLES for ext in ("parquet", "csv")),
@@ -33,8 +33,7 @@ OUTPUT_FILES = [
 
 
 def _corpus() -> list[str]:
-    if not REAL.is_dir():
-        pytest.skip(f"{REAL} is absent")
+    need_shared()
     return [str(SEED), str(REAL)]
 
 
@@ -109,10 +108,13 @@ def test_datapackage_validates_with_frictionless(built: Path) -> None:
 
 def test_search_index_is_built(built: Path) -> None:
     with closing(sqlite3.connect(built / "bulletins.db")) as conn:
-        hits = conn.execute(
-            "select count(*) from facts_fts where facts_fts match ?", ('"企 业"',)
+        chars = conn.execute(
+            "select count(*) from facts_chars where facts_chars match ?", ('"企 业"',)
         ).fetchone()[0]
-    assert hits > 0
+        trigrams = conn.execute(
+            "select count(*) from facts_fts where facts_fts match ?", ("高新技术企业",)
+        ).fetchone()[0]
+    assert chars > trigrams > 0
 
 
 def test_rebuild_is_byte_identical_and_incremental(built: Path, tmp_path: Path) -> None:

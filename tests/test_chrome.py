@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from pipeline.read.chrome import strip_chrome
@@ -11,8 +9,8 @@ from pipeline.read.decode import normalise
 from pipeline.read.html_text import html_to_text, looks_like_html
 from pipeline.read.page import read_page
 from pipeline.records import Page
+from tests.helpers import SHARED, needs_shared
 
-SHARED = Path(__file__).parents[1].parent / "shared"
 BODY = "截至9月底,已完成任务3项,其余5项任务按序时推进。"
 
 CASES = [
@@ -121,11 +119,10 @@ def test_looks_like_html(text, is_html):
     assert looks_like_html(text) is is_html
 
 
+@needs_shared
 def test_article_html_keeps_paragraphs_of_its_text_twin():
     real = SHARED / "corpus" / "real"
     html_file = real / "001_pingtan_xzspj_2022_gzzj.article.html"
-    if not html_file.exists():
-        pytest.skip("shared corpus not present")
     from_html = read_page(Page(source=str(html_file), content=html_file.read_bytes())).text
     twin = real / "001_pingtan_xzspj_2022_gzzj.txt"
     from_text = read_page(Page(source=str(twin), content=twin.read_bytes())).text

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -73,9 +75,18 @@ def test_a_notice_is_a_record_with_a_warning(tmp_path: Path) -> None:
 
 def test_demo_runs_end_to_end(tmp_path: Path) -> None:
     out = tmp_path / "demo"
+    keys = []
     for _ in range(2):  # a second run replaces the first's outputs instead of piling up
         done = bulletins("demo", "--out", str(out))
         assert done.returncode == 0, done.stderr
+        with closing(sqlite3.connect(out / "build" / "bulletins.db")) as conn:
+            keys.append(conn.execute("select task_key from sections order by 1").fetchall())
+    # each run serves the site on new ports: the keys name the publisher, never the port
+    assert keys[0] == keys[1] and not any("127.0.0.1" in k for (k,) in keys[0])
+    readme = bulletins("diff", str(out / "build"), "2017-06", "2017-07",
+                       "--publisher", "科学技术厅")
+    assert readme.returncode == 0, readme.stderr
+    assert "科学技术厅/2017/" in readme.stdout
     assert "辽宁省《政府工作报告》2017年七月份工作完成情况" in done.stdout  # the seed
     assert "[  146]" in done.stdout and "completed" in done.stdout
     assert "fetched 24" in done.stdout

@@ -12,7 +12,10 @@ import pytest
 from corpus.anomalies import planted_series
 from pipeline.build import build
 from pipeline.cli import main
+from pipeline.records import Page
 from pipeline.views.charts import cjk_font
+from scrapers.fetch import Exchange
+from scrapers.warc import PUBLISHER_FIELD, WarcSeries
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +29,29 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+def _archive(pages: list[Page], folder: Path) -> Path:
+    """The pages as a crawl keeps them: WARC records naming their site profile's publisher
+    (not every synthetic page names it, and a folder name is no publisher)."""
+    folder.mkdir()
+    warc = WarcSeries(folder, "bulletins", info={"software": "tests"})
+    for page in pages:
+        assert page.url and page.publisher
+        warc.write(Exchange(page.url, (), 200, "OK", "HTTP/1.1",
+                            (("Content-Type", "text/html"),), page.content,
+                            "2017-12-31T00:00:00Z"),
+                   {PUBLISHER_FIELD: page.publisher})
+    warc.close()
+    return folder
+
+
 @pytest.fixture(scope="module")
-def builds(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    """Two builds: up to May, and up to June."""
+def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """Two builds of the crawled archive: up to May, and up to June."""
     root = tmp_path_factory.mktemp("builds")
     out = []
     for last in (5, 6):
-        months = [p for p in sorted(corpus.rglob("*.html")) if int(p.stem[5:]) <= last]
-        build([str(p) for p in months], root / f"to-{last}", jobs=1)
+        months = [p for p in planted_series().pages() if int(Path(p.source).stem[5:]) <= last]
+        build([str(_archive(months, root / f"archive-{last}"))], root / f"to-{last}", jobs=1)
         out.append(root / f"to-{last}")
     return out[0], out[1]
 

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline.errors import UnreadableInput
 from pipeline.read.document import extract
 from pipeline.records import Page
-from tests.helpers import REAL, SEED, need_shared
+from tests.helpers import REAL, SEED, needs_shared
 
 
 def bulletin_of(text: str, source: str = "t.txt"):
@@ -83,9 +83,9 @@ def real_documents() -> list[Path]:
     return sorted(p for p in REAL.iterdir() if p.suffix in (".txt", ".html"))
 
 
+@needs_shared
 @pytest.mark.parametrize("path", real_documents(), ids=lambda p: p.name)
 def test_real_documents_keep_every_invariant(path: Path) -> None:
-    need_shared()
     b = extract(Page(source=str(path), content=path.read_bytes()))
     for fact in b.facts:
         assert b.text[fact.start:fact.end] == fact.text

@@ -194,7 +194,9 @@ def test_corrupt_warc_record_in_the_middle_is_a_problem_row(
     assert done.returncode == 0, done.stderr
     assert "Traceback" not in done.stderr
     with sqlite3.connect(out / "bulletins.db") as db:
-        problems = db.execute("select source, stage, reason from problems").fetchall()
+        # warnings are about documents read whole (issue 14: counted apart from problems)
+        problems = db.execute("select source, stage, reason from problems "
+                              "where stage != 'warning'").fetchall()
         read = {sha for (sha,) in db.execute("select doc_id from bulletins")}
     expected = {hashlib.sha256(d).hexdigest() for i, (_, d) in enumerate(docs) if i != mid}
     # Every record but the damaged one is read, also after a record cut short in an

@@ -17,8 +17,8 @@ from pipeline.errors import UnreadableInput
 from pipeline.read.inputs import fetch_page, iter_pages
 from pipeline.read.page import read_page
 from pipeline.records import Page
+from tests.helpers import SHARED, needs_shared
 
-SHARED = Path(__file__).parents[1].parent / "shared"
 GBK_PAGE = ("<html><head><meta charset='gb2312'><title>通报</title></head><body>"
             "<p>某县2019年三季度重点任务完成情况通报</p><p>截至9月底,已完成任务3项。</p>"
             "</body></html>").encode("gbk")
@@ -177,7 +177,7 @@ def _corpus_files() -> list[Path]:
     return files + sorted((SHARED / "corpus" / "seed").glob("*.txt"))
 
 
-@pytest.mark.skipif(not (SHARED / "corpus").exists(), reason="shared corpus not present")
+@needs_shared
 @pytest.mark.parametrize("path", _corpus_files(), ids=lambda p: p.name)
 def test_every_real_document_reads(path):
     [page] = list(iter_pages([str(path)]))

@@ -72,12 +72,14 @@ def test_periods_sort_by_their_end() -> None:
         "2016-12", "2017-06", "2017-Q2", "2017-H1", "2017-07", "2017", "2018-01"]
 
 
-def test_group_falls_back_to_site_then_folder() -> None:
+def test_group_is_the_publisher_else_the_document_alone() -> None:
     assert group_of(Bulletin("a/kjt/1.html", "x", "", publisher="辽宁省科学技术厅")) == \
         "辽宁省科学技术厅"
-    assert group_of(Bulletin("a/1.html", "x", "", url="http://kjt.ln.gov.cn/a/1.html")) == \
-        "kjt.ln.gov.cn"
-    assert group_of(Bulletin("corpus/kjt/1.html", "x", "")) == "kjt"
+    # a host (with its port) or a folder is no publisher: it never enters a key
+    one = Bulletin("corpus/kjt/1.html", "1" * 64, "", url="http://127.0.0.1:36835/2017/1.html")
+    other = Bulletin("corpus/kjt/2.html", "2" * 64, "", url="http://127.0.0.1:36835/2017/2.html")
+    assert group_of(one) != group_of(other)
+    assert not any(part in group_of(one) for part in ("127.0.0.1", "36835", "kjt", "corpus"))
 
 
 def test_clean_series_links_every_task_to_itself() -> None:

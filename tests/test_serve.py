@@ -38,7 +38,7 @@ def get(data: Path, path: str) -> Any:
     return asyncio.run(fetch())
 
 
-@pytest.mark.parametrize("table", ["facts", "sections"])
+@pytest.mark.parametrize("table", ["facts", "sections", "bulletins"])
 @pytest.mark.parametrize("query", ["企", "企业", "众创空间", "高新技术企业"])
 def test_search_box_finds_chinese_words(data: Path, table: str, query: str) -> None:
     response = get(data, f"/bulletins/{table}.json?_search={query}&_shape=objects")

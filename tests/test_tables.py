@@ -56,7 +56,8 @@ def _unique(fact_list: list[Fact]) -> list[Fact]:
 
 
 def _rows(fact_list: list[Fact]) -> list[tables.Row]:
-    return [tables.fact_row("d" * 64, f, period="2017-07", publisher="厅") for f in fact_list]
+    return [tables.fact_row("d" * 64, f, period="2017-07", publisher="厅", sentence=f.text)
+            for f in fact_list]
 
 
 @settings(

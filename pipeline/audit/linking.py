@@ -12,8 +12,6 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import PurePosixPath
-from urllib.parse import urlparse
 
 from pipeline.records import Bulletin, Link
 
@@ -38,14 +36,22 @@ TITLE_DATES = re.compile(r"[一二三四五六七八九十\d]+\s*(?:月份|月|�
                          r"上半年|下半年|前三季度|全年|\d+")
 
 
+# The task-list scope of a bulletin whose publisher is unknown: the document itself.
+UNKNOWN_PUBLISHER = "unknown-publisher:"
+
+
 def group_of(bulletin: Bulletin) -> str:
-    """Whose task list a bulletin reports on: its publisher, else its site, else the name of
-    its folder (a crawl keeps each site's pages in a folder of their own)."""
+    """Whose task list a bulletin reports on: its publisher (from the page, the crawl's site
+    profile or ``--publisher``), else the document alone.
+
+    A host, a port or a folder name is no publisher: one portal hosts many bureaus, a local
+    test site gets a new port each run, and folders are named by whoever saved the files.
+    Guessing from them linked unrelated bureaus' tasks and changed keys from run to run, so
+    a bulletin of unknown publisher links with nothing; its bytes name it, stably.
+    """
     if bulletin.publisher:
         return bulletin.publisher
-    if bulletin.url and (host := urlparse(bulletin.url).netloc):
-        return host
-    return PurePosixPath(bulletin.source).parent.name or "unknown"
+    return f"{UNKNOWN_PUBLISHER}{bulletin.sha256[:12]}"
 
 
 def series_of(bulletin: Bulletin) -> tuple[str, str]:

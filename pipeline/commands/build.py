@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from pipeline.commands import positive_int
+from pipeline.commands import add_publisher, add_quiet, positive_int, show_progress
 
 HELP = "build the tables (Parquet, CSV, SQLite with search, datapackage.json) from a corpus"
 EXAMPLE = "bulletins build corpus/archive/ corpus/samples/ --out out/ --jobs 4"
@@ -18,7 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--out", default="out", metavar="DIR",
-        help="directory to write, replaced whole when the build succeeds (default: out)",
+        help="directory to write, replaced whole when the build read at least one document; "
+             "otherwise left as it was (default: out)",
     )
     parser.add_argument(
         "--jobs", type=positive_int, metavar="N",
@@ -28,6 +29,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--executor", metavar="dask://HOST:PORT",
         help="run the per-document work on a Dask cluster instead of local processes",
     )
+    add_publisher(parser)
+    add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -36,11 +39,12 @@ def run(args: argparse.Namespace) -> int:
 
     summary = build(
         args.inputs, args.out, jobs=args.jobs, executor=args.executor,
-        progress=sys.stderr.isatty(), strict=getattr(args, "debug", False),
+        progress=show_progress(args), strict=getattr(args, "debug", False),
+        publisher=args.publisher,
     )
     for line in summary.first_problems:
         print(f"bulletins build: problem: {printable(line)}", file=sys.stderr)
-    if summary.problems > len(summary.first_problems):
+    if summary.written and summary.problems > len(summary.first_problems):
         print(f"bulletins build: … and more: see {summary.out}/problems.csv", file=sys.stderr)
-    print(summary, file=sys.stderr)
-    return 1 if summary.documents == 0 else 0  # nothing readable at all is a failure
+    print(f"bulletins build: {summary}", file=sys.stderr)
+    return 0 if summary.written else 1  # nothing readable at all is a failure

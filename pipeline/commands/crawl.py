@@ -8,12 +8,16 @@ import datetime as dt
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pipeline.commands import positive_int
+from pipeline.commands import add_quiet, positive_int, show_progress
 
 HELP = "fetch every progress bulletin a site lists into WARC files (polite, resumable, incremental)"
 EXAMPLE = "bulletins crawl liaoning-kjt --out corpus/archive/   # or: bulletins crawl --list URL"
 CONTACT_ENV = "BULLETINS_CONTACT"
+
+if TYPE_CHECKING:
+    from scrapers.crawl import CrawlSummary
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -43,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="skip bulletins the list dates before this day")
     parser.add_argument("--refresh", action="store_true",
                         help="refetch held pages too; one whose bytes changed gets a new version")
+    add_quiet(parser)
     polite = parser.add_argument_group("politeness and limits")
     polite.add_argument("--delay", type=_seconds, metavar="SECONDS",
                         help="seconds between requests to one host (default 1, or [crawler] delay)")
@@ -73,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         load_sites,
         profile_for_list,
     )
-    from scrapers.progress import BarProgress
+    from scrapers.progress import BarProgress, NoProgress
 
     if not args.sites and not args.list:
         raise UsageError(f"name a SITE from {args.sites_file} or give --list URL")
@@ -106,12 +111,29 @@ def run(args: argparse.Namespace) -> int:
         since=args.since,
         refresh=args.refresh,
     )
-    summary = run_crawl(job, BarProgress())
+    summary = run_crawl(job, BarProgress() if show_progress(args) else NoProgress())
     for url in summary.would_fetch:
         print(url)
     for line in summary.lines():
         print(f"bulletins crawl: {printable(line)}", file=sys.stderr)
+    failure = _nothing_useful(summary)
+    if failure:
+        print(f"bulletins crawl: error: {failure}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _nothing_useful(summary: CrawlSummary) -> str | None:
+    """Why the crawl achieved nothing, or None: a run that could read no list page, or
+    whose every fetch failed, must not look like success to a script or a scheduler.
+    A crawl that finds everything already held has done its job."""
+    if summary.lists_read == 0:
+        return "no list page could be read (see the problems above)"
+    attempted = summary.fetched + summary.unchanged + len(
+        [p for p in summary.problems if p.stage == "crawl"])
+    if attempted and not (summary.fetched or summary.unchanged or summary.held):
+        return "every bulletin fetch failed (see the problems above)"
+    return None
 
 
 def _count(text: str) -> int:

@@ -6,6 +6,8 @@ import argparse
 import json
 import sys
 
+from pipeline.commands import add_publisher, add_quiet, show_progress
+
 HELP = "read bulletins (files, folders, WARC files, URLs) and print sections, statuses and counts"
 EXAMPLE = "bulletins extract corpus/samples/liaoning-kjt-2017-07.txt --format jsonl > out.jsonl"
 
@@ -23,21 +25,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--follow-other-hosts", action="store_true",
         help="follow a URL's redirects to other hosts (default: stay on the URL's host)",
     )
+    add_publisher(parser)
+    add_quiet(parser)
 
 
 def run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
     from pipeline.read.document import extract
-    from pipeline.read.inputs import iter_pages
+    from pipeline.read.inputs import iter_pages, with_publisher
     from pipeline.store.version import EXTRACTOR_VERSION
 
     # JSON escapes what a non-UTF-8 terminal or pipe could not take, rather than failing.
     ascii_only = (getattr(sys.stdout, "encoding", None) or "").lower().replace("-", "") != "utf8"
     failed = 0
     records = []
-    for item in iter_pages(args.inputs, follow_other_hosts=args.follow_other_hosts):
+    bar = tqdm(desc="extract", unit="doc", disable=not show_progress(args), leave=False)
+    pages = iter_pages(args.inputs, follow_other_hosts=args.follow_other_hosts)
+    for item in with_publisher(pages, args.publisher):
+        bar.update()
         if isinstance(item, Exception):
             failed += 1
-            print(f"bulletins extract: {item}", file=sys.stderr)
+            bar.write(f"bulletins extract: {item}", file=sys.stderr)
             continue
         try:
             bulletin = extract(item)
@@ -45,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
             if args.debug:
                 raise
             failed += 1
-            print(f"bulletins extract: {item.source}: cannot read: {exc}", file=sys.stderr)
+            bar.write(f"bulletins extract: {item.source}: cannot read: {exc}", file=sys.stderr)
             continue
         record = {**bulletin.to_json(), "extractor_version": EXTRACTOR_VERSION}
         if args.format == "jsonl":
@@ -53,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             sys.stdout.flush()
         else:
             records.append(record)
+    bar.close()
     if args.format == "json":
         sys.stdout.write(json.dumps(records, ensure_ascii=ascii_only, indent=2) + "\n")
     return 1 if failed else 0

@@ -28,7 +28,7 @@ from pipeline.read.decode import not_text_reason
 from pipeline.records import Page
 from scrapers.attachments import ATTACHED_TO_HEADER
 from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAX_REDIRECTS, user_agent
-from scrapers.warc import LOG_PREFIX
+from scrapers.warc import LOG_PREFIX, PUBLISHER_FIELD
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -58,6 +58,14 @@ def iter_pages(
             yield UnreadableInput(source_name(spec), "no such file or folder: check the path "
                                                      "(or give a URL starting with http:// or "
                                                      "https://)")
+
+
+def with_publisher(
+    pages: Iterable[Page | UnreadableInput], publisher: str | None
+) -> Iterator[Page | UnreadableInput]:
+    """The pages with ``publisher`` as the one known from outside them, if one is given."""
+    for page in pages:
+        yield replace(page, publisher=publisher) if publisher and isinstance(page, Page) else page
 
 
 def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
@@ -233,6 +241,7 @@ def _warc_page(record: ArcWarcRecord) -> Page | str | None:
         url=record.rec_headers.get_header("WARC-Target-URI"),
         fetched=record.rec_headers.get_header("WARC-Date"),
         attached_to=record.rec_headers.get_header(ATTACHED_TO_HEADER),
+        publisher=record.rec_headers.get_header(PUBLISHER_FIELD) or None,
     )
 
 

@@ -54,7 +54,7 @@ def read_page(page: Page) -> Bulletin:
         url=page.url,
         encoding=encoding,
         title=found_meta.title,
-        publisher=found_meta.publisher,
+        publisher=found_meta.publisher or page.publisher,
         region=found_meta.region,
         published=found_meta.published,
         period=found_meta.period,

@@ -1,11 +1,16 @@
-"""Full-text search over Chinese text in SQLite FTS5, for queries of any length.
+"""Full-text search over Chinese text in SQLite FTS5: two indexes, for two kinds of reader.
 
-Chinese is written without spaces, so a word tokenizer sees a whole clause as one token,
-trigrams miss one- and two-character words, and segmented tokens (jieba) miss a query
-segmented differently. Instead each indexed text is split into single characters
-separated by spaces (the ``unicode61`` tokenizer then makes one token per character) and
-each query term becomes a phrase of its characters: a phrase matches exactly where the
-term occurs as a substring, whatever its length (`企`, `企业`, `高新技术企业`).
+Chinese is written without spaces, so a word tokenizer sees a whole clause as one token.
+
+- ``*_fts`` (facts, sections, bulletins): stock SQLite's ``trigram`` tokenizer over the
+  tables' own columns (external content, ``content="facts"``), which is how sqlite-utils'
+  ``detect_fts`` and Datasette find a table's index. Any tool finds words of three or more
+  characters with a plain ``MATCH '众创空间'`` or ``sqlite-utils search``; a trigram index
+  cannot match one or two characters.
+- ``*_chars``: each text split into single characters separated by spaces (``unicode61``
+  then makes one token per character) and each query term a phrase of its characters: a
+  phrase matches exactly where the term occurs as a substring, whatever its length (`企`,
+  `企业`, `高新技术企业`). ``bulletins search`` and the Datasette plugin use these.
 """
 
 from __future__ import annotations
@@ -14,13 +19,17 @@ import re
 import sqlite3
 import unicodedata
 
-from extractors.sentences import sentence_span
-
 # Where a sentence ends in normalised (NFKC) bulletin text.
 # A query term: a "quoted phrase" or a run of non-space characters.
 QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
 
-FTS_TABLES = {"facts": "facts_fts", "sections": "sections_fts"}
+# table → its character index, for queries of any length (our CLI, Datasette's plugin)
+CHAR_TABLES = {"facts": "facts_chars", "sections": "sections_chars",
+               "bulletins": "bulletins_chars"}
+# table → (its trigram index, the indexed columns), for every other SQLite tool
+TRIGRAM_TABLES = {"facts": ("facts_fts", ("sentence", "object")),
+                  "sections": ("sections_fts", ("title",)),
+                  "bulletins": ("bulletins_fts", ("title", "text"))}
 
 
 def char_split(text: str) -> str:
@@ -29,7 +38,8 @@ def char_split(text: str) -> str:
 
 
 def fts_query(query: str) -> str:
-    """An FTS5 MATCH expression finding every term of ``query`` as a substring.
+    """An FTS5 MATCH expression for the character index finding every term of ``query`` as
+    a substring.
 
     Terms are ANDed, each a phrase of its characters; double quotes group words with
     spaces into one term. Safe for any user input: no FTS5 operator survives.
@@ -43,31 +53,31 @@ def fts_query(query: str) -> str:
 
 
 def create_search_index(conn: sqlite3.Connection) -> None:
-    """Index every fact's sentence and every section's text, rowid for rowid.
-
-    Contentless tables: they hold the index only; rows are read from facts and sections.
-    """
-    for fts in FTS_TABLES.values():
+    """Both indexes of facts, sections and bulletins, rowid for rowid with the tables."""
+    for table, (fts, columns) in TRIGRAM_TABLES.items():
+        names = ", ".join(f"[{c}]" for c in columns)
+        # Double-quoted content= and a stock tokenizer: the form sqlite-utils and Datasette
+        # detect (sqlite_utils.db.Table.detect_fts, datasette.utils.detect_fts_sql).
+        conn.execute(f'create virtual table [{fts}] using fts5({names}, content="{table}", '
+                     "tokenize='trigram')")
+        conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
+    for chars in CHAR_TABLES.values():
+        # Contentless: the index only; rows are read from the tables.
         conn.execute(
-            f"create virtual table [{fts}] using fts5(body, content='', tokenize='unicode61')"
+            f"create virtual table [{chars}] using fts5(body, content='', tokenize='unicode61')"
         )
-    docs = conn.execute("select doc_id, text from bulletins order by doc_id")
-    for doc_id, text in docs:
-        for table, fts in FTS_TABLES.items():
-            spans = conn.execute(
-                f"select rowid, start, [end] from [{table}] where doc_id = ? order by rowid",
-                (doc_id,),
-            ).fetchall()
-            conn.executemany(
-                f"insert into [{fts}] (rowid, body) values (?, ?)",
-                [(rowid, char_split(_indexed(table, text, s, e))) for rowid, s, e in spans],
-            )
-    for fts in FTS_TABLES.values():
+    docs = conn.execute("select rowid, doc_id, title, text from bulletins order by doc_id")
+    for rowid, doc_id, title, text in docs.fetchall():
+        conn.execute("insert into bulletins_chars (rowid, body) values (?, ?)",
+                     (rowid, char_split(f"{title or ''}\n{text}")))
+        facts = conn.execute("select rowid, sentence from facts where doc_id = ? order by rowid",
+                             (doc_id,)).fetchall()
+        conn.executemany("insert into facts_chars (rowid, body) values (?, ?)",
+                         [(r, char_split(sentence)) for r, sentence in facts])
+        sections = conn.execute(
+            "select rowid, start, [end] from sections where doc_id = ? order by rowid", (doc_id,)
+        ).fetchall()
+        conn.executemany("insert into sections_chars (rowid, body) values (?, ?)",
+                         [(r, char_split(text[s:e])) for r, s, e in sections])
+    for fts in (*CHAR_TABLES.values(), *(f for f, _ in TRIGRAM_TABLES.values())):
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('optimize')")
-
-
-def _indexed(table: str, text: str, start: int, end: int) -> str:
-    """A fact is found by the words of its sentence; a section by all of its text."""
-    if table == "facts":
-        start, end = sentence_span(text, start, end)
-    return text[start:end]

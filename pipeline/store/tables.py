@@ -21,7 +21,18 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlite_utils
 
-from pipeline.records import Bulletin, Check, Fact, Link, Problem, Section, SeriesRow, Summary
+from extractors.sentences import sentence_span
+from pipeline.records import (
+    Bulletin,
+    Check,
+    Fact,
+    Link,
+    Problem,
+    Section,
+    SeriesRow,
+    Source,
+    Summary,
+)
 from pipeline.store.rows import Column, Row, Table, record_columns
 from pipeline.store.version import EXTRACTOR_VERSION
 
@@ -64,14 +75,16 @@ SECTIONS = Table.of(
 FACTS = Table.of(
     "facts", "One row per reported count, quoted by its offsets into the bulletin text.", Fact,
     order=("fact_id", "doc_id", "section", "value", "value_max", "unit", "object",
-           "qualifier", "entity", "predicate", "text", "start", "end", "task_key", "period",
-           "publisher", "extractor_version"),
+           "qualifier", "entity", "predicate", "text", "sentence", "start", "end", "task_key",
+           "period", "publisher", "extractor_version"),
     extra=(Column("fact_id", "string",
                   "content-derived id: hash of doc_id, section and offsets", True),
            _DOC_ID, _TASK_KEY, _PERIOD, _PUBLISHER,
+           Column("sentence", "string", "the sentence the count was said in, as printed "
+                  "(what search matches and shows)", True),
            Column("extractor_version", "string",
                   "version of the rules that extracted the count", True)),
-    primary_key=("fact_id",), order_by=("doc_id", "start", "end", "fact_id"),
+    primary_key=("fact_id",), order_by=("period", "doc_id", "start", "end", "fact_id"),
 )
 
 PROBLEMS = Table.of(
@@ -81,6 +94,16 @@ PROBLEMS = Table.of(
     extra=(Column("doc_id", "string",
                   "SHA-256 of the document's bytes, where they could be read"),),
     order_by=("source", "stage", "reason", "doc_id"), references_bulletins=False,
+)
+
+SOURCES = Table.of(
+    "sources",
+    "One row per file or record a bulletin was read from: copies of one bulletin (the same "
+    "bytes, or the same text in another format) are built once and listed here.",
+    Source,
+    order=("doc_id", "source", "sha256", "url"),
+    extra=(_DOC_ID,),
+    order_by=("doc_id", "source", "sha256", "url"),
 )
 
 SERIES = Table.of(
@@ -98,7 +121,7 @@ CHECKS = Table.of(
 )
 
 TABLES: dict[str, Table] = {
-    t.name: t for t in (BULLETINS, SECTIONS, FACTS, PROBLEMS, SERIES, CHECKS)
+    t.name: t for t in (BULLETINS, SECTIONS, FACTS, PROBLEMS, SOURCES, SERIES, CHECKS)
 }
 
 
@@ -117,14 +140,18 @@ def bulletin_rows(bulletin: Bulletin) -> dict[str, list[Row]]:
         "bulletins": [BULLETINS.to_row(b, extractor_version=EXTRACTOR_VERSION)],
         "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher)
                      for s in b.sections],
-        "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher) for f in b.facts],
+        "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher,
+                           sentence=b.text[slice(*sentence_span(b.text, f.start, f.end))])
+                  for f in b.facts],
         "problems": [problem_row(Problem(b.source, "warning", w), b.sha256) for w in b.warnings],
     }
 
 
-def fact_row(doc_id: str, f: Fact, *, period: str | None, publisher: str | None) -> Row:
+def fact_row(doc_id: str, f: Fact, *, period: str | None, publisher: str | None,
+             sentence: str) -> Row:
     return FACTS.to_row(f, fact_id=fact_id(doc_id, f), doc_id=doc_id, period=period,
-                        publisher=publisher, extractor_version=EXTRACTOR_VERSION)
+                        publisher=publisher, sentence=sentence,
+                        extractor_version=EXTRACTOR_VERSION)
 
 
 def problem_row(problem: Problem, doc_id: str | None) -> Row:
@@ -186,16 +213,35 @@ def select_sorted(table: Table, schema: str = "main") -> str:
     return f"select {names} from {schema}.[{table.name}] order by {order}"
 
 
+# How pandas should read each type back. Without this, pyarrow turns an integer column with
+# a null into float64 (summary_total 12.0); "Int64" is pandas' nullable integer, which
+# pyarrow's pandas conversion honours when the file's "pandas" metadata names it.
+_PANDAS_TYPES = {"string": ("unicode", "object"), "integer": ("int64", "Int64"),
+                 "number": ("float64", "float64")}
+
+
+def _pandas_metadata(table: Table) -> bytes:
+    columns = [
+        {"name": c.name, "field_name": c.name, "pandas_type": _PANDAS_TYPES[c.type][0],
+         "numpy_type": _PANDAS_TYPES[c.type][1], "metadata": None}
+        for c in table.columns
+    ]
+    # Written by hand, without pandas' own version: equal rows give equal bytes.
+    return json.dumps({"index_columns": [], "column_indexes": [], "columns": columns},
+                      sort_keys=True).encode()
+
+
 def arrow_schema(table: Table) -> pa.Schema:
     return pa.schema(
-        [pa.field(c.name, _ARROW_TYPES[c.type], nullable=not c.required) for c in table.columns]
+        [pa.field(c.name, _ARROW_TYPES[c.type], nullable=not c.required) for c in table.columns],
+        metadata={b"pandas": _pandas_metadata(table)},
     )
 
 
 def write_parquet(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
     schema = arrow_schema(table)
-    # No pandas metadata and fixed options: equal rows give equal bytes.
-    with pq.ParquetWriter(path, schema, compression="zstd", store_schema=False) as writer:
+    # Fixed options and metadata: equal rows give equal bytes.
+    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for batch in batches:
             columns = zip(*batch, strict=True)
             writer.write_table(pa.Table.from_arrays(

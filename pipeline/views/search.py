@@ -84,7 +84,7 @@ def search(
         raise UsageError("the query is empty: give a word to look for, e.g. 众创空间")
     first, last = period_range(period) if period else (None, None)
     where = """
-        f.rowid in (select rowid from facts_fts where facts_fts match :match)
+        f.rowid in (select rowid from facts_chars where facts_chars match :match)
         and (:unit is null or f.unit = :unit)
         and (:publisher is null or instr(f.publisher, :publisher) > 0)
         and (:first is null or period_first(f.period) >= :first)

@@ -17,7 +17,7 @@ from datasette.app import Datasette
 from datasette.plugins import pm
 
 from pipeline.errors import UsageError
-from pipeline.store.search_index import FTS_TABLES, fts_query
+from pipeline.store.search_index import CHAR_TABLES, TRIGRAM_TABLES, fts_query
 from pipeline.store.tables import TABLES, db_path
 
 FACETS = {
@@ -25,6 +25,7 @@ FACETS = {
     "sections": ["status", "period", "publisher"],
     "facts": ["unit", "period", "publisher", "qualifier"],
     "problems": ["stage"],
+    "sources": [],
     "series": ["publisher", "metric", "period", "cumulative"],
     "checks": ["check", "publisher", "period"],
 }
@@ -66,13 +67,18 @@ def metadata(database: str = "bulletins") -> dict[str, Any]:
         }
         for table in TABLES.values()
     }
-    for table, fts in FTS_TABLES.items():
-        tables[table] |= {"fts_table": fts, "fts_pk": "rowid"}
-        tables[fts] = {"hidden": True}
+    # The search box uses the character index, which the plugin's escape_fts can query for
+    # words of any length; Datasette would otherwise pick the trigram index it detects.
+    for table, chars in CHAR_TABLES.items():
+        tables[table] |= {"fts_table": chars, "fts_pk": "rowid"}
+        tables[chars] = {"hidden": True}
+        tables[TRIGRAM_TABLES[table][0]] = {"hidden": True}
+    tables["facts"]["sort"] = "period"  # oldest first; rows are stored in document order
     return {
         "title": "Government progress bulletins",
         "description": "Sections and reported counts of Chinese government progress bulletins;"
-        " search finds any Chinese word in the facts' sentences and the sections' text.",
+        " search finds any Chinese word, one character or more, in the facts' sentences, the"
+        " sections' text and the bulletins' full text.",
         "databases": {database: {"tables": tables, "queries": QUERIES}},
     }
 
