@@ -7,7 +7,11 @@ The words around a count are read in the count's own clause, in this order:
 3. a second measure of the same thing (`征占用林地69宗78.4936公顷`) takes the first's;
 4. a bare verb (`结案37宗`, `通过评审119家`) takes the object of the count before it in the
    same sentence, or the thing the previous clause names (`组织高新技术企业评审,共上会评审
-   122家`).
+   122家`);
+5. in a task's progress text, a count that still names nothing counts what the task's title
+   counts in the same unit (`本月新建310个` under `年内新建充电桩3000个`).
+A candidate that names no thing (a time word, list marker, comparison, a piece of a number:
+``measures.clean_object``) is passed over for the next one; null is better than wrong.
 """
 
 from __future__ import annotations
@@ -16,14 +20,19 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from extractors.basis import basis_of
+from extractors.measures import clean_object, measure_key, normalise_predicate
 from extractors.patterns import (
     ACTION_WORDS,
+    CHANGE_FROM,
     CLAUSE_DELIMITERS,
     ENTITY_SUFFIXES,
     LEADING_FILLERS,
+    LIGHT_VERBS,
     RATE_UNITS,
     SENTENCE_DELIMITERS,
     TALLY_WORDS,
+    VERB_FILLERS,
 )
 from extractors.records import Claim, Count
 from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
@@ -53,6 +62,9 @@ SINGLE_CHAR_FILLERS = frozenset("共已均另")
 ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
 SHORT_VERBAL_OBJECT = 6
 CELL_BREAK = re.compile(r"\s+|\d+")
+# `章江` + `新区`: a district word after an unknown name ends the place's name (`下乡` is none).
+DISTRICT_WORD_END = "区"
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*$")
 # `全市已免费体检`: the publisher's own scope opens the stretch, it names no counted thing.
 OWN_SCOPE_LEAD = re.compile(r"^(?:全|我|本)(?:省|市|县|区|州|镇|乡|旗)")
 # A bare verb's object may come from a count before it across `;` (one list), not `。`.
@@ -134,6 +146,7 @@ def describe(
     counts: Sequence[Count],
     *,
     publisher: str | None,
+    title_end: int | None = None,
 ) -> list[Claim]:
     facts: list[Claim] = []
     befores: list[_Before] = []
@@ -148,19 +161,25 @@ def describe(
         obj = None
         if count.unit not in RATE_UNITS:
             if adjacent:
-                obj = (_object_after(text, count.end, hi) or befores[-1].noun
-                       or facts[-1].object)
+                obj = _first_thing(_object_after(text, count.end, hi), befores[-1].noun,
+                                   facts[-1].object)
             else:
-                obj = (
-                    _object_after(text, count.end, hi)
-                    or before.noun
-                    or _carried_object(text, count, facts, lo)
-                    or _object_of_previous_clause(text, count, lo)
+                obj = _first_thing(
+                    _object_after(text, count.end, hi),
+                    before.noun,
+                    _carried_object(text, count, facts, lo),
+                    _object_of_previous_clause(text, count, lo),
                 )
+            if obj is None and title_end is not None and count.start >= title_end:
+                obj = _title_object(count, facts, title_end)
         entity = before.entity or _carried_entity(text, count, facts, lo)
         if adjacent and entity is None:
             entity = facts[-1].entity
-        predicate = before.predicate or (facts[-1].predicate if adjacent else None)
+        predicate = normalise_predicate(
+            before.predicate or (facts[-1].predicate if adjacent else None))
+        basis = basis_of(text, count.start, count.end, count.unit, lo,
+                         in_task=title_end is not None,
+                         in_title=title_end is not None and count.start < title_end)
         befores.append(before)
         facts.append(
             Claim(
@@ -174,9 +193,29 @@ def describe(
                 qualifier=count.qualifier,
                 entity=entity,
                 predicate=predicate,
+                basis=basis,
             )
         )
-    return _share_listed_objects(text, facts)
+    return [replace(f, measure=measure_key(f.entity, f.predicate, f.object, f.unit))
+            for f in _share_listed_objects(text, facts)]
+
+
+def _first_thing(*candidates: str | None) -> str | None:
+    """The first candidate that names a thing (``measures.clean_object``), cleaned."""
+    for candidate in candidates:
+        if (thing := clean_object(candidate)) is not None:
+            return thing
+    return None
+
+
+def _title_object(count: Count, facts: list[Claim], title_end: int) -> str | None:
+    """What the task's title counts in the count's unit: its first such goal names it."""
+    for fact in facts:
+        if fact.start >= title_end:
+            break
+        if fact.object and fact.unit == count.unit:
+            return fact.object
+    return None
 
 
 def _share_listed_objects(text: str, facts: list[Claim]) -> list[Claim]:
@@ -234,7 +273,7 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     chunk, segmented = _strip_fillers(SELF_REFERENCE.sub("", OWN_SCOPE_LEAD.sub("", chunk)))
     if not chunk:
         return _Before(None, None, None)
-    toks = list(segmented)
+    toks = _glue_unknown(list(segmented), entity_run=True)
     entity = None
     first, flag = toks[0]
     if (
@@ -252,6 +291,22 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     tail: list[str] = []
     while toks and _tail_non_noun(*toks[-1]):
         tail.insert(0, toks.pop()[0])
+    # `市属企业从原12家整合为7家`: `从` after the thing opens a change of the number.
+    at = next((i for i, (w, _) in enumerate(toks) if w in CHANGE_FROM and i > 0), None)
+    if at is not None and any(f in NAME_FLAGS for _, f in toks[:at]):
+        toks = toks[:at]
+    # `失业人员实现再就业4480人`: a light verb after the thing, followed by verbs only, starts
+    # the predicate of a count of things; followed by a noun it names the thing itself
+    # (`桃花江大道改造完成路基`), and an amount is of its action (`…完成投资9.6亿元`: 投资).
+    at = next((i for i, (w, _) in enumerate(toks) if w in LIGHT_VERBS and i > 0), None)
+    # A place before it is where, not what (`珲春海洋经济发展示范区完成投资`: 投资).
+    named = "".join(w for w, _ in toks[:at or 0])
+    if (at is not None and unit in THING_COUNT_UNITS
+            and any(f in NAME_FLAGS for _, f in toks[:at])
+            and all(f in VERB_FLAGS or f in ("vn", "d") for _, f in toks[at + 1:])
+            and clean_object(named) and not named.endswith(ENTITY_SUFFIXES)):
+        tail = [w for w, _ in toks[at:]] + tail
+        toks = toks[:at]
     # Verbs open the stretch (`发出提醒函`), but the last word left is kept unless it is an
     # action word: jieba tags many indicator nouns as verbs (`罚没款合计`).
     lead: list[str] = []
@@ -259,8 +314,11 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         if (len(toks) == 1 and toks[0][1] in VERB_FLAGS and toks[0][0] not in ACTION_WORDS
                 and len(toks[0][0]) >= MIN_LONE_VERB_NOUN):
             break
+        if len(toks) == 1 and toks[0][1] == "q" and lead:
+            break  # `新建充电桩`: 桩 ends the thing's name (充电桩), it is no verb
         word, flag = toks.pop(0)
-        if flag != "t" and word not in LEADING_FILLERS:  # the predicate says what was done
+        # the predicate says what was done; `新增` is a verb even where it opens the stretch
+        if flag != "t" and (word not in LEADING_FILLERS or word in VERB_FILLERS):
             lead.append(word)
     if len(toks) == 1 and len(toks[0][0]) == 1 and lead:
         toks.insert(0, (lead.pop(), "v"))  # `发出提醒函`: 函 alone names nothing
@@ -315,13 +373,13 @@ def _object_after(text: str, pos: int, hi: int) -> str | None:
     de = window.find("的", 0, RELATIVE_CLAUSE_MAX)
     if de > 0 and window[0] in FUNCTION_CHARS:
         return _object_after(text, pos + de + 1, hi)
-    toks = list(words(window))
+    toks = _glue_unknown(list(words(window)))
     if len(window) <= SHORT_VERBAL_OBJECT and all(f in VERB_FLAGS or f == "vn" for _, f in toks):
         return window  # `6个控规编制`: jieba reads a short domain noun as verbs
     out: list[tuple[str, str]] = []
     for i, (word, flag) in enumerate(toks):
-        if not _is_cjk(word[0]) or word in OBJECT_STOP_WORDS:
-            break
+        if not (_is_cjk(word[0]) or (out and LATIN_WORD.match(word))) or word in OBJECT_STOP_WORDS:
+            break  # a Latin name inside the thing's name stays in it: `涉VOCs企业`
         if not out and ((word[0] in FUNCTION_CHARS and len(word) == 1) or word in FUNCTION_WORDS):
             return None
         nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
@@ -339,6 +397,29 @@ def _object_after(text: str, pos: int, hi: int) -> str | None:
                             or out[-1][0] in ACTION_WORDS):
         out.pop()
     return "".join(w for w, _ in out) or None
+
+
+def _glue_unknown(
+    toks: list[tuple[str, str]], *, entity_run: bool = False
+) -> list[tuple[str, str]]:
+    """jieba without HMM splits a word it does not know into characters (`省控点` → 省/控/点,
+    `公建项目` → 公/建/项目): a leading run of single characters is one noun. With
+    ``entity_run`` (words before a number) only a run ending in a place's level is glued, as
+    a place (`赣川经开区`, `章江` + `新区`)."""
+    run = 0
+    while (run < len(toks) and len(toks[run][0]) == 1 and _is_cjk(toks[run][0])
+           and toks[run][0] not in OBJECT_STOP_WORDS and toks[run][0] not in FUNCTION_CHARS):
+        run += 1
+    if run >= 2:
+        if (entity_run and run < len(toks) and len(toks[run][0]) == 2
+                and toks[run][0].endswith(DISTRICT_WORD_END)):
+            run += 1
+        glued = "".join(w for w, _ in toks[:run])
+        if not entity_run:
+            toks = [(glued, "n"), *toks[run:]]
+        elif glued.endswith(ENTITY_SUFFIXES):
+            toks = [(glued, "ns"), *toks[run:]]
+    return toks
 
 
 def _is_cjk(ch: str) -> bool:

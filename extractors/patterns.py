@@ -86,6 +86,15 @@ LEADING_FILLERS: tuple[str, ...] = (
     "当月", "全年", "年内",
 )
 
+# Fillers that still are the verb a count answers (`累计新增城镇就业18300人`: 新增).
+VERB_FILLERS = frozenset({"新增"})
+# `市属企业从原12家整合为7家`: before a number these open a change of it, after the thing.
+CHANGE_FROM = frozenset({"从", "由"})
+# Light verbs: after the thing's name they open the predicate (`失业人员实现再就业4480人`,
+# `区级重点项目完成投资62亿元`), before it they are the predicate (`完成投资`).
+LIGHT_VERBS = frozenset({"实现", "完成", "开展", "组织", "举办", "帮助", "帮扶", "带动",
+                         "发放"})
+
 # Bulletin verbs that jieba often tags as nouns (`立案` n, `结案` n): read as verbs, so
 # `林业行政案件立案50宗,结案37宗` counts 林业行政案件 twice, not 结案.
 ACTION_WORDS = frozenset({

@@ -129,7 +129,14 @@ class Fact:
     qualifier: str | None = column("string", "approx, over, under or null", default=None)
     entity: str | None = column(
         "string", "place or body the count belongs to, other than the publisher", default=None)
-    predicate: str | None = column("string", "the verb phrase the count answers", default=None)
+    predicate: str | None = column(
+        "string", "the verb the count answers, without time words or adverbs (已, 累计, 共)",
+        default=None)
+    basis: str | None = column(
+        "string", "what the number measures in its task: target (a title's goal), cumulative "
+        "(total to date), period (one month or quarter), rate, or null", default=None)
+    measure: str | None = column(
+        "string", "what is measured, as one key: entity, predicate, object, (unit)", default=None)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -140,6 +147,8 @@ class Fact:
             "qualifier": self.qualifier,
             "entity": self.entity,
             "predicate": self.predicate,
+            "basis": self.basis,
+            "measure": self.measure,
             "text": self.text,
             "start": self.start,
             "end": self.end,
