@@ -37,6 +37,7 @@ ASIDE = re.compile(r"[^,，;；。()（）]{0,8}[)）]")
 # A time word holds over a list (`本月完成投资8.3亿元、新开工项目3个`) and a quoted label
 # (`本月组织“就业援助月”活动12场`), so these clauses end only at punctuation and brackets.
 CLAUSE_ENDS = frozenset(",，;；。:：!?！？()（）[]【】\n")
+SENTENCE_ENDS = frozenset("。;；!?！？\n")
 # A clause that is only a time phrase carries over to the next one: `截至5月底,新建充电桩1200个`.
 TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_MONTH})\s*$")
 
@@ -80,4 +81,17 @@ def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
         return "period"
     if TARGET_CUES.search(clause):
         return "target"
-    return "cumulative"
+    return _sentence_time(text, start - len(clause), lo) or "cumulative"
+
+
+def _sentence_time(text: str, clause_start: int, lo: int) -> str | None:
+    """The time an earlier clause of the sentence sets: `本月受理入库申请53家,审核通过44家`
+    are both this month's; the last time cue before the clause holds."""
+    start = clause_start
+    while start > lo and text[start - 1] not in SENTENCE_ENDS:
+        start -= 1
+    before = text[start:clause_start]
+    cues = [(m.start(), "period") for m in PERIOD_CUES.finditer(before)]
+    cues += [(m.start(), "cumulative") for m in CUMULATIVE_CUES.finditer(before)]
+    cues += [(m.start(), "period") for m in SINGLE_MONTH_CUE.finditer(before)]
+    return max(cues)[1] if cues else None

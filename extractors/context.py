@@ -297,16 +297,18 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         toks = toks[:at]
     # `失业人员实现再就业4480人`: a light verb after the thing, followed by verbs only, starts
     # the predicate of a count of things; followed by a noun it names the thing itself
-    # (`桃花江大道改造完成路基`), and an amount is of its action (`…完成投资9.6亿元`: 投资).
+    # (`桃花江大道改造完成路基`). An amount is of the action after the light verb, the words
+    # before it are the scope (`区级重点项目累计完成投资46.3亿元`, `…示范区完成投资`: 投资).
     at = next((i for i, (w, _) in enumerate(toks) if w in LIGHT_VERBS and i > 0), None)
-    # A place before it is where, not what (`珲春海洋经济发展示范区完成投资`: 投资).
     named = "".join(w for w, _ in toks[:at or 0])
-    if (at is not None and unit in THING_COUNT_UNITS
-            and any(f in NAME_FLAGS for _, f in toks[:at])
+    if (at is not None and any(f in NAME_FLAGS for _, f in toks[:at])
             and all(f in VERB_FLAGS or f in ("vn", "d") for _, f in toks[at + 1:])
-            and clean_object(named) and not named.endswith(ENTITY_SUFFIXES)):
-        tail = [w for w, _ in toks[at:]] + tail
-        toks = toks[:at]
+            and clean_object(named)):
+        if unit not in THING_COUNT_UNITS:
+            toks = toks[at:]
+        elif not named.endswith(ENTITY_SUFFIXES):  # a place is where, not what
+            tail = [w for w, _ in toks[at:]] + tail
+            toks = toks[:at]
     # Verbs open the stretch (`发出提醒函`), but the last word left is kept unless it is an
     # action word: jieba tags many indicator nouns as verbs (`罚没款合计`).
     lead: list[str] = []

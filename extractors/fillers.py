@@ -15,13 +15,16 @@ LEADING_ADVERBS = re.compile(r"^(?:[一二三四五六七八九十]+是|其中|�
                              r"共(?![同享建商赢])|均|全部|先后|分别|另|目前|正在)")
 # Particles and copulas after a verb: `完成了`, `建成的`, `完成的有`.
 TRAILING_PARTICLES = ("了", "的", "等", "过", "着", "有", "为", "是")
+# Copulas and totals a stretch can end with before its number (`补贴性技能培训累计达`,
+# `企业和团队达到`): they belong to neither the thing nor the verb.
+TRAILING_FILLERS = re.compile(r"(?:累计|共计|合计|总计|达到|达|已|共|为|人数达到)+$")
 # Words that are never a predicate or an object by themselves.
 FILLER_WORDS = frozenset({
     "的", "了", "年", "月", "日", "等", "是", "有", "为", "和", "及", "与", "在", "各", "其",
     "其中", "其余", "另", "均", "共", "共计", "累计", "合计", "已", "已经", "达", "达到", "首笔",
     "首", "第", "个", "项", "之", "这", "该", "此", "每", "约", "近", "超", "余", "多", "全",
     "全部", "目前", "分别", "涉及", "包括", "含", "占", "比", "较", "由", "向", "对", "将",
-    "正在", "进行", "正在进行",
+    "正在", "进行", "正在进行", "各类", "各项",
 })
 # `一是`, `四是`, `二要`, `其一`: list markers.
 ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+(?:是|要|则|方面)|其[一二三四五六七八九十])$")

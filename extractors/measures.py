@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import re
 
-from extractors.fillers import CAUSE, COMPARISON, LEADING_ADVERBS, TRAILING_PARTICLES, is_filler
+from extractors.fillers import (
+    CAUSE,
+    COMPARISON,
+    LEADING_ADVERBS,
+    TRAILING_FILLERS,
+    TRAILING_PARTICLES,
+    is_filler,
+)
 from extractors.patterns import ENTITY_SUFFIXES
 from extractors.timewords import strip_time
 
@@ -35,7 +42,7 @@ def normalise_predicate(predicate: str | None) -> str | None:
     """The verb alone: `截至5月底共上会评审` → `上会评审`; null for fillers (`的`, `四是`)."""
     if not predicate:
         return None
-    verb = _strip_adverbs(strip_time(predicate).strip(EDGE_MARKS))
+    verb = _strip_adverbs(TRAILING_FILLERS.sub("", strip_time(predicate).strip(EDGE_MARKS)))
     verb = verb.strip(EDGE_MARKS)
     if is_filler(verb) or DIGITS.search(verb) or COMPARISON.match(verb) or CAUSE.match(verb):
         return None
@@ -49,6 +56,7 @@ def clean_object(obj: str | None) -> str | None:
     if not obj:
         return None
     thing = strip_time(obj).strip(EDGE_MARKS)
+    thing = TRAILING_FILLERS.sub("", thing) or thing
     for opener, closer in (("(", ")"), ("（", "）")):
         if thing.count(opener) > thing.count(closer):  # cut inside an aside: `乡镇(街道`
             thing = thing[:thing.rfind(opener)]

@@ -63,7 +63,7 @@ def derive_tables(
 
 def series_frame(rows: Iterable[SeriesRow]) -> pd.DataFrame:
     frame = pd.DataFrame([tables.SERIES.to_row(r) for r in rows], columns=tables.SERIES.names)
-    return frame.astype({"value": "float64", "cumulative": "int64"})
+    return frame.astype({"value": "float64", "repeated": "int64", "link_score": "Float64"})
 
 
 def checks_frame(found: Iterable[Check]) -> pd.DataFrame:
