@@ -31,7 +31,7 @@ from pipeline.errors import UsageError
 from pipeline.read.document import extract
 from pipeline.records import Page
 from pipeline.store.tables import DB_NAME
-from pipeline.views.report import checks_table, render
+from pipeline.views.report import changes_table, checks_table, render
 from pipeline.views.search import format_hit, search
 from pipeline.views.show import find_bulletin
 from pipeline.views.show import render as render_page
@@ -112,8 +112,10 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
         say("   " + format_hit(hit).replace("\n", "\n   "))
 
     say(f"\n== 5. what changed from {DIFF_PERIODS[0]} to {DIFF_PERIODS[1]} (bulletins diff)")
-    found = diff_periods(build_bulletins(tables), *DIFF_PERIODS)
+    diff = diff_periods(build_bulletins(tables), *DIFF_PERIODS)
+    found = diff.checks
     summary.findings = len(found)
+    say("   " + changes_table(diff.changes).rstrip().replace("\n", "\n   "))
     say("   " + checks_table(found).rstrip().replace("\n", "\n   "))
     fired = sorted({c.check for c in found})
     say(f"   checks that fired: {', '.join(fired) or 'none'}; every build's checks table "

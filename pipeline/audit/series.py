@@ -61,7 +61,9 @@ def measure_similarity(a: Fact, b: Fact) -> float:
 
 
 @dataclass
-class _Series:
+class MeasureSeries:
+    """One task's measure of one basis and unit, with the wordings it has been stated in."""
+
     measure: str
     basis: str
     unit: str
@@ -78,20 +80,15 @@ def build_series(
 ) -> list[SeriesRow]:
     """Rows sorted by publisher, task, measure, basis and period."""
     rows: list[SeriesRow] = []
-    tasks: dict[str, list[_Series]] = {}
+    tasks: dict[str, list[MeasureSeries]] = {}
     seen_periods: set[tuple[str, str | None]] = set()
     for b in ordered(bulletins):
-        by_task: dict[str, list[Fact]] = {}
-        for fact in sorted(b.facts, key=lambda f: (f.start, f.end)):
-            link = links.get((b.sha256, fact.section or ""))
-            if link is not None and fact.basis is not None:  # header counts: no task
-                by_task.setdefault(link.task_key, []).append(fact)
-        for key, facts in by_task.items():
+        for key, facts in task_facts(b, links).items():
             # A second bulletin for the same period (a re-post) adds no rows.
             if (key, b.period) in seen_periods:
                 continue
             seen_periods.add((key, b.period))
-            for series, fact, score, repeated in _assign(tasks.setdefault(key, []), facts):
+            for series, fact, score, repeated in assign(tasks.setdefault(key, []), facts):
                 rows.append(SeriesRow(
                     key, series.measure, fact.basis or "", b.period, fact.value,
                     fact.qualifier, fact_id(b.sha256, fact), group_of(b), b.sha256, fact.unit,
@@ -102,9 +99,20 @@ def build_series(
     return rows
 
 
-def _assign(
-    known: list[_Series], facts: list[Fact]
-) -> list[tuple[_Series, Fact, float | None, bool]]:
+def task_facts(b: Bulletin, links: dict[tuple[str, str], Link]) -> dict[str, list[Fact]]:
+    """The bulletin's facts that measure something, by task, in text order (header counts
+    and facts without a basis belong to no series)."""
+    by_task: dict[str, list[Fact]] = {}
+    for fact in sorted(b.facts, key=lambda f: (f.start, f.end)):
+        link = links.get((b.sha256, fact.section or ""))
+        if link is not None and fact.basis is not None:
+            by_task.setdefault(link.task_key, []).append(fact)
+    return by_task
+
+
+def assign(
+    known: list[MeasureSeries], facts: list[Fact]
+) -> list[tuple[MeasureSeries, Fact, float | None, bool]]:
     """Each of one period's facts of a task to its series, best pair first, one fact per
     series; a fact left over starts a series, or repeats one with its very measure."""
     pairs = []
@@ -115,14 +123,14 @@ def _assign(
             score = series.similarity(fact)
             if score >= MEASURE_THRESHOLD:
                 pairs.append((-score, order, index, score))
-    out: dict[int, tuple[_Series, Fact, float | None, bool]] = {}
+    out: dict[int, tuple[MeasureSeries, Fact, float | None, bool]] = {}
     taken: set[int] = set()
     for _, order, index, score in sorted(pairs):
         if order in out or index in taken:
             continue
         out[order] = (known[index], facts[order], score, False)
         taken.add(index)
-    new: dict[str, _Series] = {}
+    new: dict[str, MeasureSeries] = {}
     for order, fact in enumerate(facts):
         if order in out:
             known_series = out[order][0]
@@ -136,7 +144,7 @@ def _assign(
         if placed is not None:  # the very measure twice in one period: flagged, kept
             out[order] = (placed, fact, 1.0, True)
             continue
-        series = _Series(fact.measure or "", fact.basis or "", fact.unit, [fact])
+        series = MeasureSeries(fact.measure or "", fact.basis or "", fact.unit, [fact])
         known.append(series)
         new["\0".join(same)] = series
         out[order] = (series, fact, None, False)
