@@ -25,7 +25,7 @@ from corpus.anomalies import planted_site
 from corpus.synthetic import SyntheticSite
 from corpus.testsite import LocalSite, Route
 from corpus.testsite import Page as Served
-from pipeline.audit.run import build_bulletins, diff_periods
+from pipeline.audit.run import build_bulletins, derived_tables, diff_periods, task_title
 from pipeline.build import build
 from pipeline.errors import UsageError
 from pipeline.read.document import extract
@@ -103,6 +103,9 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     say("   audit checks over all months: "
         + (", ".join(f"{kind} {n}" for kind, n in summary.checks.items()) or "none"))
     summary.outputs["tables (Parquet, CSV, SQLite)"] = tables
+    chart = _show_a_series(tables, out / "series.png", say)
+    if chart is not None:
+        summary.outputs["a task's series (bulletins series --plot)"] = chart
 
     say(f"\n== 4. search the facts for {DEMO_QUERY}")
     found = search(tables, DEMO_QUERY, limit=3)
@@ -130,6 +133,27 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     summary.seconds = time.monotonic() - started
     say("\n" + closing_lines(summary))
     return summary
+
+
+def _show_a_series(tables: Path, png: Path, say: Say) -> Path | None:
+    """The task whose running total is reported longest: its series by measure and basis,
+    printed and drawn as ``bulletins series --plot`` draws it."""
+    from pipeline.views.charts import plot_series
+    from pipeline.views.report import number_text
+
+    derived = derived_tables(tables)
+    rows = derived["series"]
+    running = rows[rows["basis"] == "cumulative"]
+    if running.empty:
+        return None
+    task, measure = running.groupby(["task_key", "measure"]).size().idxmax()
+    say(f"   a series: {task} {task_title(derived['sections'], task)}")
+    line = running[(running["task_key"] == task) & (running["measure"] == measure)]
+    values = ", ".join(f"{p} {number_text(v)}" for p, v in zip(line["period"], line["value"],
+                                                               strict=True))
+    say(f"   {measure} [cumulative]: {values}")
+    plot_series(rows[rows["task_key"] == task], task, png)
+    return png
 
 
 def _claim(out: Path) -> None:

@@ -14,7 +14,7 @@ import re
 LEADING_ADVERBS = re.compile(r"^(?:[一二三四五六七八九十]+是|其中|已经|现已|已|累计|共计|合计|总计|"
                              r"共(?![同享建商赢])|均|全部|先后|分别|另|目前|正在)")
 # Particles and copulas after a verb: `完成了`, `建成的`, `完成的有`.
-TRAILING_PARTICLES = ("了", "的", "等", "过", "着", "有", "为", "是")
+TRAILING_PARTICLES = ("了", "的", "等", "有", "为", "是")
 # Copulas and totals a stretch can end with before its number (`补贴性技能培训累计达`,
 # `企业和团队达到`): they belong to neither the thing nor the verb.
 TRAILING_FILLERS = re.compile(r"(?:累计|共计|合计|总计|达到|达|已|共|为|人数达到)+$")
@@ -31,7 +31,7 @@ ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+(?:是|要|则|�
 # Comparisons and causes name neither a verb of progress nor a counted thing:
 # `较上月多增`, `环比减少`, `受汛期影响`, `因…`.
 COMPARISON = re.compile(r"^(?:较|比|环比|同比|与上月|比上月|较上月|较上年)")
-CAUSE = re.compile(r"^(?:受|因|由于).*(?:影响|原因)?")
+CAUSE = re.compile(r"^(?:受.*影响|因.*(?:影响|原因)|由于)")
 
 
 def is_filler(phrase: str) -> bool:

@@ -130,3 +130,10 @@ def test_measure_is_stable_when_time_words_change() -> None:
     may = facts("截至5月底共完成补贴性职业技能培训7120人次。", title)[1]
     june = facts("1—6月累计完成补贴性职业技能培训10200人次。", title)[1]
     assert may.measure == june.measure
+
+
+@pytest.mark.parametrize(("text", "verb"), [("本月受理入库申请53家。", "受理"),
+                                            ("审核通过44家。", "审核通过")])
+def test_verbs_that_look_like_causes_or_particles_stay_whole(text: str, verb: str) -> None:
+    (fact,) = facts(text)
+    assert fact.predicate == verb
