@@ -62,6 +62,9 @@ SINGLE_CHAR_FILLERS = frozenset("共已均另")
 ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
 SHORT_VERBAL_OBJECT = 6
 CELL_BREAK = re.compile(r"\s+|\d+")
+# Kinds of place (`乡镇`, `街道`, `社区`, `县(市)`): after `其中` they say where, not what.
+PLACE_WORD = re.compile(r"^(?:乡镇|街道|社区|村|镇|乡|县|区|市)(?:[(（][^()（）]{1,4}[)）])?$|"
+                        r"^(?:乡镇|街道|社区)")
 # `章江` + `新区`: a district word after an unknown name ends the place's name (`下乡` is none).
 DISTRICT_WORD_END = "区"
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*$")
@@ -69,13 +72,14 @@ LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*$")
 OWN_SCOPE_LEAD = re.compile(r"^(?:全|我|本)(?:省|市|县|区|州|镇|乡|旗)")
 # A bare verb's object may come from a count before it across `;` (one list), not `。`.
 CARRY_DELIMITERS = frozenset("。!?\n")
+PARAGRAPH_DELIMITERS = frozenset("\n")
 THING_UNITS = frozenset({"个", "项", "件", "条", "家", "所"})
 MIN_ENTITY = 3
 # A lone verb-tagged word kept as the counted thing must be long enough to be a name
 # (`罚没款`), not an action (`入账`, `处罚`).
 MIN_LONE_VERB_NOUN = 3  # `沈阳市`; two-character `城镇`, `城市` are common nouns, not places
 # The publisher speaking of itself (`我厅共牵头负责8项`) is neither object nor entity.
-SELF_REFERENCE = re.compile(r"^(?:我|本)(?:省|市|县|区|厅|局|委|办|部|处|室|中心|单位)")
+SELF_REFERENCE = re.compile(r"^(?:由|经)?(?:我|本)(?:省|市|县|区|厅|局|委|办|部|处|室|中心|单位)")
 # Leading words of the stretch before a number that are the verb, not the counted thing:
 # verbs, adverbs, prepositions, pronouns, numerals, particles (`发出提醒函`, `共上会评审`).
 LEADING_NON_NOUN_FLAGS = VERB_FLAGS | {"p", "d", "ad", "r", "m", "mq", "f", "u", "uj", "ul",
@@ -170,6 +174,10 @@ def describe(
                     _carried_object(text, count, facts, lo),
                     _object_of_previous_clause(text, count, lo),
                 )
+                if obj is None and title_end is None and count.unit in THING_UNITS:
+                    obj = _carried_object(text, count, facts, lo, paragraph=True)
+                elif _names_a_place_of(text, count, lo, obj):
+                    obj = _carried_object(text, count, facts, lo) or obj
             if obj is None and title_end is not None and count.start >= title_end:
                 obj = _title_object(count, facts, title_end)
         entity = before.entity or _carried_entity(text, count, facts, lo)
@@ -445,15 +453,27 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
     return phrase if len(phrase) >= 2 else None
 
 
-def _carried_object(text: str, count: Count, facts: list[Claim], lo: int) -> str | None:
-    """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again."""
-    sentence = _sentence_start(text, count.start, lo, CARRY_DELIMITERS)
+def _carried_object(
+    text: str, count: Count, facts: list[Claim], lo: int, *, paragraph: bool = False
+) -> str | None:
+    """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again. With
+    ``paragraph`` (a header's tally of its tasks) the thing may be named a sentence before:
+    `牵头负责重点任务6项。截至4月底,已完成1项,按序时推进4项`."""
+    sentence = _sentence_start(text, count.start, lo,
+                               PARAGRAPH_DELIMITERS if paragraph else CARRY_DELIMITERS)
     for fact in reversed(facts):
         if fact.start < sentence:
             break
         if fact.object and _same_kind(fact.unit, count.unit):
             return fact.object
     return None
+
+
+def _names_a_place_of(text: str, count: Count, lo: int, obj: str | None) -> bool:
+    """`建成9个,其中乡镇(街道)6个`: after `其中` a place names where the part is, the thing
+    counted is the whole's."""
+    start = clause_start(text, count.start, lo)
+    return bool(obj) and text.startswith("其中", start) and bool(PLACE_WORD.match(obj or ""))
 
 
 def _same_kind(a: str, b: str) -> bool:

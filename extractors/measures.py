@@ -19,12 +19,14 @@ from extractors.fillers import (
     TRAILING_PARTICLES,
     is_filler,
 )
-from extractors.patterns import ENTITY_SUFFIXES
+from extractors.patterns import ACTION_WORDS, ENTITY_SUFFIXES, TALLY_WORDS
+from extractors.segment import VERB_FLAGS, words
 from extractors.timewords import strip_time
 
 DIGITS = re.compile(r"[\d０-９]")
 # Brackets left open or closed by a cut (`乡镇(街道`), and quote marks around a label.
 EDGE_MARKS = " “”\"'、,，:：;；"
+SHORT_VERB = 2
 
 
 def _strip_adverbs(phrase: str) -> str:
@@ -63,12 +65,21 @@ def clean_object(obj: str | None) -> str | None:
         elif thing.count(closer) > thing.count(opener) and thing.startswith(closer):
             thing = thing[1:]
     if ((len(thing) < 2 and thing not in ENTITY_SUFFIXES) or is_filler(thing)
-            or DIGITS.search(thing) or COMPARISON.match(thing) or CAUSE.match(thing)):
+            or DIGITS.search(thing) or COMPARISON.match(thing) or CAUSE.match(thing)
+            or any(word in thing for word in TALLY_WORDS) or _is_verb(thing)):
         return None
     return thing
 
 
+def _is_verb(thing: str) -> bool:
+    """`新开工`, `核销`, `发放`: a short verb alone is what was done, not the thing."""
+    if thing.lstrip("新已再") in ACTION_WORDS:
+        return True
+    toks = words(thing)
+    return len(thing) <= SHORT_VERB and len(toks) == 1 and toks[0][1] in VERB_FLAGS
+
+
 def measure_key(entity: str | None, predicate: str | None, obj: str | None, unit: str) -> str:
     """`章江新区 新增 城镇就业 (人)`: the words that say what is measured, and its unit."""
-    words = [w for w in (entity, predicate, obj) if w]
-    return f"{' '.join(words)} ({unit})" if words else f"({unit})"
+    named = [w for w in (entity, predicate, obj) if w]
+    return f"{' '.join(named)} ({unit})" if named else f"({unit})"
