@@ -30,6 +30,7 @@ from extractors.patterns import (
     LEADING_FILLERS,
     LIGHT_VERBS,
     RATE_UNITS,
+    REPORT_HEADINGS,
     SENTENCE_DELIMITERS,
     TALLY_WORDS,
     VERB_FILLERS,
@@ -450,7 +451,10 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
     while toks and toks[-1][1] in NOUN_FLAGS:
         noun.insert(0, toks.pop()[0])
     phrase = "".join(noun)
-    return phrase if len(phrase) >= 2 else None
+    # `进展情况:已完成18处`: a report's heading names no thing (`受理医疗救助申请:412件` does)
+    if len(phrase) < 2 or phrase.endswith(REPORT_HEADINGS):
+        return None
+    return phrase
 
 
 def _carried_object(
@@ -470,10 +474,13 @@ def _carried_object(
 
 
 def _names_a_place_of(text: str, count: Count, lo: int, obj: str | None) -> bool:
-    """`建成9个,其中乡镇(街道)6个`: after `其中` a place names where the part is, the thing
-    counted is the whole's."""
-    start = clause_start(text, count.start, lo)
-    return bool(obj) and text.startswith("其中", start) and bool(PLACE_WORD.match(obj or ""))
+    """`建成9个,其中乡镇(街道)6个`, `关闭136家,其中濉溪县87家`: after `其中` a place names
+    where the part is, the thing counted is the whole's."""
+    start = _stretch_start(text, count.start, lo)
+    if not obj or not text.startswith("其中", start):
+        return False
+    toks = words(obj)
+    return bool(PLACE_WORD.match(obj)) or (len(toks) == 1 and toks[0][1] == "ns")
 
 
 def _same_kind(a: str, b: str) -> bool:

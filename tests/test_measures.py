@@ -137,3 +137,22 @@ def test_measure_is_stable_when_time_words_change() -> None:
 def test_verbs_that_look_like_causes_or_particles_stay_whole(text: str, verb: str) -> None:
     (fact,) = facts(text)
     assert fact.predicate == verb
+
+
+@pytest.mark.parametrize(("text", "surface", "thing"), [
+    # a header's tally counts the tasks its paragraph named, sentences before
+    ("今年我局牵头负责重点任务6项。截至4月底,牵头任务已完成1项,按序时推进4项。", "4项", "任务"),
+    # 由我局 is the publisher speaking, the thing is named in the clause before
+    ("确定的十大民生实事中,由我局牵头实施6项。", "6项", "十大民生实事"),
+    # a place after 其中 says where the part is
+    ("零工驿站建成9个,其中乡镇(街道)6个。", "6个", "零工驿站"),
+    ("关闭养殖场136家,其中濉溪县87家。", "87家", "养殖场"),
+    # a report's heading is no thing; a short verb alone is no thing
+    ("进展情况:已完成18处。", "18处", None),
+    ("2000万元消费券已全部发放完毕,核销1788万元。", "1788万元", "消费券"),
+])
+def test_objects_carried_past_words_that_name_no_thing(
+    text: str, surface: str, thing: str | None
+) -> None:
+    found = {f.text: f for f in facts(text)}
+    assert found[surface].object == thing
