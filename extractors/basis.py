@@ -36,6 +36,7 @@ CHANGE_CUES = re.compile(r"较上|比上|环比|多增|少增|增加了|减少�
 ASIDE = re.compile(r"[^,，;；。()（）]{0,8}[)）]")
 # A time word holds over a list (`本月完成投资8.3亿元、新开工项目3个`) and a quoted label
 # (`本月组织“就业援助月”活动12场`), so these clauses end only at punctuation and brackets.
+MAX_ASIDE = 8
 CLAUSE_ENDS = frozenset(",，;；。:：!?！？()（）[]【】\n")
 SENTENCE_ENDS = frozenset("。;；!?！？\n")
 # A clause that is only a time phrase carries over to the next one: `截至5月底,新建充电桩1200个`.
@@ -43,8 +44,13 @@ TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_
 
 
 def clause_before(text: str, pos: int, lo: int) -> str:
-    """The clause up to ``pos``, with a bare time phrase before it carried over."""
+    """The clause up to ``pos``, with a bare time phrase before it carried over; an aside
+    right before the count is read past (`畜禽养殖场(户)136家`)."""
     start = pos
+    if start > lo and text[start - 1] in ")）":
+        opener = max(text.rfind("(", lo, start), text.rfind("（", lo, start))
+        if opener >= 0 and start - opener <= MAX_ASIDE:
+            start = opener
     while start > lo and text[start - 1] not in CLAUSE_ENDS:
         start -= 1
     if start > lo and text[start - 1] in ",，:：":
@@ -79,9 +85,20 @@ def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
         return None
     if SINGLE_MONTH_CUE.search(clause):
         return "period"
-    if TARGET_CUES.search(clause):
+    label = _label_before(text, start - len(clause), lo)
+    if TARGET_CUES.search(clause) or TARGET_CUES.search(label):
         return "target"
     return _sentence_time(text, start - len(clause), lo) or "cumulative"
+
+
+def _label_before(text: str, clause_start: int, lo: int) -> str:
+    """The label a clause follows (`整改目标:治理采煤塌陷区3.2万亩`), else ''."""
+    if clause_start <= lo or text[clause_start - 1] not in ":：":
+        return ""
+    start = clause_start - 1
+    while start > lo and text[start - 1] not in CLAUSE_ENDS:
+        start -= 1
+    return text[start:clause_start - 1]
 
 
 def _sentence_time(text: str, clause_start: int, lo: int) -> str | None:

@@ -8,7 +8,7 @@ The words around a count are read in the count's own clause, in this order:
 4. a bare verb (`结案37宗`, `通过评审119家`) takes the object of the count before it in the
    same sentence, or the thing the previous clause names (`组织高新技术企业评审,共上会评审
    122家`);
-5. in a task's progress text, a count that still names nothing counts what the task's title
+5. in a task's progress text, a count that still names nothing counts what the task's goal
    counts in the same unit (`本月新建310个` under `年内新建充电桩3000个`).
 A candidate that names no thing (a time word, list marker, comparison, a piece of a number:
 ``measures.clean_object``) is passed over for the next one; null is better than wrong.
@@ -54,7 +54,7 @@ TRAILING_ASIDE = re.compile(r"(?:“[^“”]{0,12}”|\([^()]{0,12}\))\s*$")
 OBJECT_STOP_WORDS = frozenset({"的", "等", "余", "多", "和", "及", "与"})
 # Words that cannot open a counted thing's name right after its unit (`3家已…`, `5个均…`).
 FUNCTION_CHARS = frozenset("已并均将被由在为是也都的等共从向对于把给让不未没")
-FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "累计", "分别", "以来", "左右", "以上",
+FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "正在", "累计", "分别", "以来", "左右", "以上",
                             "全部", "全面", "基本", "已经", "均已", "已全部", "同比", "比上年"})
 RELATIVE_CLAUSE_MAX = 10
 SINGLE_CHAR_FILLERS = frozenset("共已均另")
@@ -74,6 +74,8 @@ OWN_SCOPE_LEAD = re.compile(r"^(?:全|我|本)(?:省|市|县|区|州|镇|乡|旗
 # A bare verb's object may come from a count before it across `;` (one list), not `。`.
 CARRY_DELIMITERS = frozenset("。!?\n")
 PARAGRAPH_DELIMITERS = frozenset("\n")
+# `1个综合体、3个助餐点`: a count after these is a list's item, its thing follows it.
+LIST_MARKS = frozenset("、")
 THING_UNITS = frozenset({"个", "项", "件", "条", "家", "所"})
 MIN_ENTITY = 3
 # A lone verb-tagged word kept as the counted thing must be long enough to be a name
@@ -84,7 +86,9 @@ SELF_REFERENCE = re.compile(r"^(?:由|经)?(?:我|本)(?:省|市|县|区|厅|局
 # Leading words of the stretch before a number that are the verb, not the counted thing:
 # verbs, adverbs, prepositions, pronouns, numerals, particles (`发出提醒函`, `共上会评审`).
 LEADING_NON_NOUN_FLAGS = VERB_FLAGS | {"p", "d", "ad", "r", "m", "mq", "f", "u", "uj", "ul",
-                                       "c", "x", "t", "q"}
+                                       "c", "x", "t", "q", "s"}
+# Words of when and where (`区内畜禽养殖场`: 区内) open no thing's name and are no verb.
+NOT_PREDICATE_FLAGS = frozenset({"t", "s"})
 # Units that count things (`家`, `个`): their object must be a noun, since an action noun
 # before them is the verb (`上会评审122家` counts enterprises, not reviews). Every other unit
 # (amounts, lengths, cases, sessions: `投资1092万元`, `巡查3656次`, `投诉举报1.52万件`) may
@@ -170,7 +174,9 @@ def describe(
                                    facts[-1].object)
             else:
                 obj = _first_thing(
-                    _object_after(text, count.end, hi),
+                    _object_after(text, count.end, hi, opens_clause=(
+                        before.noun is None and before.predicate is None
+                        and text[stretch_start - 1:stretch_start] not in LIST_MARKS)),
                     before.noun,
                     _carried_object(text, count, facts, lo),
                     _object_of_previous_clause(text, count, lo),
@@ -178,9 +184,10 @@ def describe(
                 if obj is None and title_end is None and count.unit in THING_UNITS:
                     obj = _carried_object(text, count, facts, lo, paragraph=True)
                 elif _names_a_place_of(text, count, lo, obj):
-                    obj = _carried_object(text, count, facts, lo) or obj
+                    obj = (_carried_object(text, count, facts, lo) or _goal_object(count, facts)
+                           or obj)
             if obj is None and title_end is not None and count.start >= title_end:
-                obj = _title_object(count, facts, title_end)
+                obj = _goal_object(count, facts)
         entity = before.entity or _carried_entity(text, count, facts, lo)
         if adjacent and entity is None:
             entity = facts[-1].entity
@@ -217,12 +224,11 @@ def _first_thing(*candidates: str | None) -> str | None:
     return None
 
 
-def _title_object(count: Count, facts: list[Claim], title_end: int) -> str | None:
-    """What the task's title counts in the count's unit: its first such goal names it."""
+def _goal_object(count: Count, facts: list[Claim]) -> str | None:
+    """What the task's goal counts in the count's unit: the first goal before it (in the
+    title, or under a `整改目标:` label) names it."""
     for fact in facts:
-        if fact.start >= title_end:
-            break
-        if fact.object and fact.unit == count.unit:
+        if fact.basis == "target" and fact.object and fact.unit == count.unit:
             return fact.object
     return None
 
@@ -329,7 +335,8 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
             break  # `新建充电桩`: 桩 ends the thing's name (充电桩), it is no verb
         word, flag = toks.pop(0)
         # the predicate says what was done; `新增` is a verb even where it opens the stretch
-        if flag != "t" and (word not in LEADING_FILLERS or word in VERB_FILLERS):
+        if flag not in NOT_PREDICATE_FLAGS and (word not in LEADING_FILLERS
+                                                or word in VERB_FILLERS):
             lead.append(word)
     if len(toks) == 1 and len(toks[0][0]) == 1 and lead:
         toks.insert(0, (lead.pop(), "v"))  # `发出提醒函`: 函 alone names nothing
@@ -369,21 +376,22 @@ def _is_tally_word(phrase: str) -> bool:
     return any(word in phrase for word in TALLY_WORDS)
 
 
-def _object_after(text: str, pos: int, hi: int) -> str | None:
+def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -> str | None:
     """The noun phrase right after the unit: `72场对接活动` → `对接活动`.
 
     `8家已备案的房屋征收实施单位` → the phrase after the relative clause's `的`.
     """
     if text.startswith("“", pos):
         close = text.find("”", pos, pos + MAX_OBJECT)  # `12个“千人以下”农村水源地`
-        return _object_after(text, close + 1, hi) if close > 0 else None
+        return (_object_after(text, close + 1, hi, opens_clause=opens_clause) if close > 0
+                else None)
     end = min(_clause_end(text, pos, hi), pos + MAX_OBJECT)
     window = text[pos:end]
     if not window or not _is_cjk(window[0]):
         return None
     de = window.find("的", 0, RELATIVE_CLAUSE_MAX)
     if de > 0 and window[0] in FUNCTION_CHARS:
-        return _object_after(text, pos + de + 1, hi)
+        return _object_after(text, pos + de + 1, hi, opens_clause=opens_clause)
     toks = _glue_unknown(list(words(window)))
     if len(window) <= SHORT_VERBAL_OBJECT and all(f in VERB_FLAGS or f == "vn" for _, f in toks):
         return window  # `6个控规编制`: jieba reads a short domain noun as verbs
@@ -396,8 +404,10 @@ def _object_after(text: str, pos: int, hi: int) -> str | None:
         nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
         if flag in VERB_FLAGS or word in ACTION_WORDS:
             if not out:
-                if nxt and nxt not in NOUN_FLAGS and nxt != "vn":
-                    return None  # `3家开展…`: no thing named, the predicate follows
+                if (nxt and nxt not in NOUN_FLAGS and nxt != "vn") or opens_clause:
+                    # `3家开展…`, `其中6个进入设备采购阶段`: the count is the subject, the
+                    # predicate follows
+                    return None
             elif word not in ATTRIBUTIVE_VERBS or nxt not in NOUN_FLAGS:
                 break  # `专家赴企业`, `高校院所成为供应商`: the verb after the thing
         if out and flag in ("d", "ad", "p", "u", "uj", "ul", "r", "c"):

@@ -156,3 +156,18 @@ def test_objects_carried_past_words_that_name_no_thing(
 ) -> None:
     found = {f.text: f for f in facts(text)}
     assert found[surface].object == thing
+
+
+def test_a_goal_under_a_target_label_is_a_target_and_names_the_progress() -> None:
+    title = "关于禁养区畜禽养殖污染问题\n"
+    text = "整改目标:关闭或搬迁禁养区内畜禽养殖场(户)136家。\n整改进展情况:已关闭搬迁121家。"
+    found = {f.text: f for f in facts(text, title)}
+    assert found["136家"].basis == "target"
+    assert found["136家"].object == "畜禽养殖场"  # 区内 says where
+    assert found["121家"].object == "畜禽养殖场"
+    assert found["121家"].basis == "cumulative"
+
+
+def test_a_count_that_opens_its_clause_is_the_subject_of_the_verb_after_it() -> None:
+    found = {f.text: f for f in facts("建设乡镇卫生院20个,已完成14个,6个进入设备采购阶段。")}
+    assert found["6个"].object == "乡镇卫生院"
