@@ -169,5 +169,6 @@ def test_a_goal_under_a_target_label_is_a_target_and_names_the_progress() -> Non
 
 
 def test_a_count_that_opens_its_clause_is_the_subject_of_the_verb_after_it() -> None:
-    found = {f.text: f for f in facts("建设乡镇卫生院20个,已完成14个,6个进入设备采购阶段。")}
+    found = {f.text: f for f in facts("改造乡镇卫生院20个,已完成14个,6个进入设备采购阶段。")}
+    assert found["20个"].object == "乡镇卫生院"
     assert found["6个"].object == "乡镇卫生院"
