@@ -48,7 +48,8 @@ def gold_inputs(gold_dir: Path = GOLD, base: Path = SHARED) -> list[Path]:
     files = []
     for gold in sorted(gold_dir.glob("*.json")):
         name = json.loads(gold.read_text(encoding="utf-8"))["file"]
-        files.append(base / name)
+        # newer sets name their documents from the repository's root
+        files.append(base / name if (base / name).exists() else ROOT / name)
     return files
 
 
@@ -83,7 +84,8 @@ def test_no_regression_against_the_measured_baseline(all_gold_scores: dict[str, 
         assert all_gold_scores[metric] >= floor, f"{metric} fell to {all_gold_scores[metric]}"
 
 
-@pytest.mark.parametrize("name", ["heldout", "heldout2", "heldout3"])
+# heldout5 and heldout6 gate only the metrics issue 12 brought up to their floors (objects).
+@pytest.mark.parametrize("name", ["heldout", "heldout2", "heldout3", "heldout5", "heldout6"])
 def test_heldout_layouts_meet_their_floors(tmp_path: Path, name: str) -> None:
     need_shared()  # the scorer lives in ../shared
     folder = ROOT / "tests" / name
