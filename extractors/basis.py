@@ -3,7 +3,10 @@
 The basis cue words live here and nowhere else. The cues come from the issue, the heldout5
 README's proposed rule and the monthly releases it researched (county 民生工程 notices with
 `已完成N个`/`完成率X%`, 人社 releases with `1至6月…完成全年目标任务的59%`, 发改委 重点项目
-reports with `1-10月累计完成投资…` next to `10月单月…`).
+reports with `1-10月累计完成投资…` next to `10月单月…`). Checked with the `pages` search corpus:
+city 重点项目 monthly reports (`1-10月项目累计完成投资…占年度投资计划的97.2%`, `10月单月…`,
+`截至8月底,项目开累完成投资…`) and 人社/统计局 releases (`1至6月,全国城镇新增就业654万人,完成
+全年目标任务的59%`, `前三季度`).
 
 Order matters: a task title's number is its goal whatever else it says; a rate is a rate; a
 change (`较上月多增580人`) or what is left (`剩余1个`) measures no progress; a month's or
@@ -25,8 +28,9 @@ TARGET_CUES = re.compile(r"目标|计划|力争|年度任务|任务数|全年任
 # `含本月15场`, `本月新增310个`, `6月当月`, `二季度`, `三季度以来`.
 PERIOD_CUES = re.compile(rf"含本月|{THIS_PERIOD}")
 SINGLE_MONTH_CUE = re.compile(SINGLE_MONTH)
-# `累计`, `截至4月底`, `共`, `1—N月`, `今年以来`, `上半年`; `共同`, `共享`, `共建` are no totals.
-CUMULATIVE_CUES = re.compile(rf"累计|{CUT_OFF}|共(?![同享建商赢])|总计|合计|{YEAR_TO_DATE}")
+# `累计`, `开累` (since work began), `截至4月底`, `共`, `1—N月`, `今年以来`, `上半年`; `共同`,
+# `共享`, `共建` are no totals.
+CUMULATIVE_CUES = re.compile(rf"累计|开累|{CUT_OFF}|共(?![同享建商赢])|总计|合计|{YEAR_TO_DATE}")
 # `(1—7月)` right after a count dates it as a running total (matched at the count's end).
 TRAILING_SPAN = re.compile(rf"\s*[(（]\s*(?:{YEAR_TO_DATE})\s*[)）]")
 # A change from the last period, or what remains: no basis.
