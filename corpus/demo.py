@@ -25,13 +25,13 @@ from corpus.anomalies import planted_site
 from corpus.synthetic import SyntheticSite
 from corpus.testsite import LocalSite, Route
 from corpus.testsite import Page as Served
-from pipeline.audit.run import build_bulletins, diff_periods
+from pipeline.audit.run import build_bulletins, derived_tables, diff_periods, task_title
 from pipeline.build import build
 from pipeline.errors import UsageError
 from pipeline.read.document import extract
 from pipeline.records import Page
 from pipeline.store.tables import DB_NAME
-from pipeline.views.report import checks_table, render
+from pipeline.views.report import changes_table, checks_table, render
 from pipeline.views.search import format_hit, search
 from pipeline.views.show import find_bulletin
 from pipeline.views.show import render as render_page
@@ -103,6 +103,9 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     say("   audit checks over all months: "
         + (", ".join(f"{kind} {n}" for kind, n in summary.checks.items()) or "none"))
     summary.outputs["tables (Parquet, CSV, SQLite)"] = tables
+    chart = _show_a_series(tables, out / "series.png", say)
+    if chart is not None:
+        summary.outputs["a task's series (bulletins series --plot)"] = chart
 
     say(f"\n== 4. search the facts for {DEMO_QUERY}")
     found = search(tables, DEMO_QUERY, limit=3)
@@ -112,10 +115,12 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
         say("   " + format_hit(hit).replace("\n", "\n   "))
 
     say(f"\n== 5. what changed from {DIFF_PERIODS[0]} to {DIFF_PERIODS[1]} (bulletins diff)")
-    changes = diff_periods(build_bulletins(tables), *DIFF_PERIODS)
-    summary.findings = len(changes)
-    say("   " + checks_table(changes).rstrip().replace("\n", "\n   "))
-    fired = sorted({c.check for c in changes})
+    diff = diff_periods(build_bulletins(tables), *DIFF_PERIODS)
+    findings = diff.checks
+    summary.findings = len(findings)
+    say("   " + changes_table(diff.changes).rstrip().replace("\n", "\n   "))
+    say("   " + checks_table(findings).rstrip().replace("\n", "\n   "))
+    fired = sorted({c.check for c in findings})
     say(f"   checks that fired: {', '.join(fired) or 'none'}; every build's checks table "
         "holds the findings of all months")
 
@@ -128,6 +133,27 @@ def run_demo(out: Path, say: Say = print, progress: Progress | None = None) -> D
     summary.seconds = time.monotonic() - started
     say("\n" + closing_lines(summary))
     return summary
+
+
+def _show_a_series(tables: Path, png: Path, say: Say) -> Path | None:
+    """The task whose running total is reported longest: its series by measure and basis,
+    printed and drawn as ``bulletins series --plot`` draws it."""
+    from pipeline.views.charts import plot_series
+    from pipeline.views.report import number_text
+
+    derived = derived_tables(tables)
+    rows = derived["series"]
+    running = rows[rows["basis"] == "cumulative"]
+    if running.empty:
+        return None
+    task, measure = running.groupby(["task_key", "measure"]).size().idxmax()
+    say(f"   a series: {task} {task_title(derived['sections'], task)}")
+    line = running[(running["task_key"] == task) & (running["measure"] == measure)]
+    values = ", ".join(f"{p} {number_text(v)}" for p, v in zip(line["period"], line["value"],
+                                                               strict=True))
+    say(f"   {measure} [cumulative]: {values}")
+    plot_series(rows[rows["task_key"] == task], task, png)
+    return png
 
 
 def _claim(out: Path) -> None:

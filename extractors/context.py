@@ -7,7 +7,11 @@ The words around a count are read in the count's own clause, in this order:
 3. a second measure of the same thing (`征占用林地69宗78.4936公顷`) takes the first's;
 4. a bare verb (`结案37宗`, `通过评审119家`) takes the object of the count before it in the
    same sentence, or the thing the previous clause names (`组织高新技术企业评审,共上会评审
-   122家`).
+   122家`);
+5. in a task's progress text, a count that still names nothing counts what the task's goal
+   counts in the same unit (`本月新建310个` under `年内新建充电桩3000个`).
+A candidate that names no thing (a time word, list marker, comparison, a piece of a number:
+``measures.clean_object``) is passed over for the next one; null is better than wrong.
 """
 
 from __future__ import annotations
@@ -16,14 +20,20 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from extractors.basis import basis_of
 from extractors.buckets import TALLY_WORDS
+from extractors.measures import clean_object, measure_key, normalise_predicate
 from extractors.patterns import (
     ACTION_WORDS,
+    CHANGE_FROM,
     CLAUSE_DELIMITERS,
     ENTITY_SUFFIXES,
     LEADING_FILLERS,
+    LIGHT_VERBS,
     RATE_UNITS,
+    REPORT_HEADINGS,
     SENTENCE_DELIMITERS,
+    VERB_FILLERS,
 )
 from extractors.records import Claim, Count
 from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
@@ -44,7 +54,7 @@ TRAILING_ASIDE = re.compile(r"(?:“[^“”]{0,12}”|\([^()]{0,12}\))\s*$")
 OBJECT_STOP_WORDS = frozenset({"的", "等", "余", "多", "和", "及", "与"})
 # Words that cannot open a counted thing's name right after its unit (`3家已…`, `5个均…`).
 FUNCTION_CHARS = frozenset("已并均将被由在为是也都的等共从向对于把给让不未没")
-FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "累计", "分别", "以来", "左右", "以上",
+FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "正在", "累计", "分别", "以来", "左右", "以上",
                             "全部", "全面", "基本", "已经", "均已", "已全部", "同比", "比上年"})
 RELATIVE_CLAUSE_MAX = 10
 SINGLE_CHAR_FILLERS = frozenset("共已均另")
@@ -53,21 +63,32 @@ SINGLE_CHAR_FILLERS = frozenset("共已均另")
 ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
 SHORT_VERBAL_OBJECT = 6
 CELL_BREAK = re.compile(r"\s+|\d+")
+# Kinds of place (`乡镇`, `街道`, `社区`, `县(市)`): after `其中` they say where, not what.
+PLACE_WORD = re.compile(r"^(?:乡镇|街道|社区|村|镇|乡|县|区|市)(?:[(（][^()（）]{1,4}[)）])?$|"
+                        r"^(?:乡镇|街道|社区)")
+# `章江` + `新区`: a district word after an unknown name ends the place's name (`下乡` is none).
+DISTRICT_WORD_END = "区"
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*$")
 # `全市已免费体检`: the publisher's own scope opens the stretch, it names no counted thing.
 OWN_SCOPE_LEAD = re.compile(r"^(?:全|我|本)(?:省|市|县|区|州|镇|乡|旗)")
 # A bare verb's object may come from a count before it across `;` (one list), not `。`.
 CARRY_DELIMITERS = frozenset("。!?\n")
+PARAGRAPH_DELIMITERS = frozenset("\n")
+# `1个综合体、3个助餐点`: a count after these is a list's item, its thing follows it.
+LIST_MARKS = frozenset("、")
 THING_UNITS = frozenset({"个", "项", "件", "条", "家", "所"})
 MIN_ENTITY = 3
 # A lone verb-tagged word kept as the counted thing must be long enough to be a name
 # (`罚没款`), not an action (`入账`, `处罚`).
 MIN_LONE_VERB_NOUN = 3  # `沈阳市`; two-character `城镇`, `城市` are common nouns, not places
 # The publisher speaking of itself (`我厅共牵头负责8项`) is neither object nor entity.
-SELF_REFERENCE = re.compile(r"^(?:我|本)(?:省|市|县|区|厅|局|委|办|部|处|室|中心|单位)")
+SELF_REFERENCE = re.compile(r"^(?:由|经)?(?:我|本)(?:省|市|县|区|厅|局|委|办|部|处|室|中心|单位)")
 # Leading words of the stretch before a number that are the verb, not the counted thing:
 # verbs, adverbs, prepositions, pronouns, numerals, particles (`发出提醒函`, `共上会评审`).
 LEADING_NON_NOUN_FLAGS = VERB_FLAGS | {"p", "d", "ad", "r", "m", "mq", "f", "u", "uj", "ul",
-                                       "c", "x", "t", "q"}
+                                       "c", "x", "t", "q", "s"}
+# Words of when and where (`区内畜禽养殖场`: 区内) open no thing's name and are no verb.
+NOT_PREDICATE_FLAGS = frozenset({"t", "s"})
 # Units that count things (`家`, `个`): their object must be a noun, since an action noun
 # before them is the verb (`上会评审122家` counts enterprises, not reviews). Every other unit
 # (amounts, lengths, cases, sessions: `投资1092万元`, `巡查3656次`, `投诉举报1.52万件`) may
@@ -134,6 +155,7 @@ def describe(
     counts: Sequence[Count],
     *,
     publisher: str | None,
+    title_end: int | None = None,
 ) -> list[Claim]:
     facts: list[Claim] = []
     befores: list[_Before] = []
@@ -148,19 +170,32 @@ def describe(
         obj = None
         if count.unit not in RATE_UNITS:
             if adjacent:
-                obj = (_object_after(text, count.end, hi) or befores[-1].noun
-                       or facts[-1].object)
+                obj = _first_thing(_object_after(text, count.end, hi), befores[-1].noun,
+                                   facts[-1].object)
             else:
-                obj = (
-                    _object_after(text, count.end, hi)
-                    or before.noun
-                    or _carried_object(text, count, facts, lo)
-                    or _object_of_previous_clause(text, count, lo)
+                obj = _first_thing(
+                    _object_after(text, count.end, hi, opens_clause=(
+                        before.noun is None and before.predicate is None
+                        and text[stretch_start - 1:stretch_start] not in LIST_MARKS)),
+                    before.noun,
+                    _carried_object(text, count, facts, lo),
+                    _object_of_previous_clause(text, count, lo),
                 )
+                if obj is None and title_end is None and count.unit in THING_UNITS:
+                    obj = _carried_object(text, count, facts, lo, paragraph=True)
+                elif _names_a_place_of(text, count, lo, obj):
+                    obj = (_carried_object(text, count, facts, lo) or _goal_object(count, facts)
+                           or obj)
+            if obj is None and title_end is not None and count.start >= title_end:
+                obj = _goal_object(count, facts)
         entity = before.entity or _carried_entity(text, count, facts, lo)
         if adjacent and entity is None:
             entity = facts[-1].entity
-        predicate = before.predicate or (facts[-1].predicate if adjacent else None)
+        predicate = normalise_predicate(
+            before.predicate or (facts[-1].predicate if adjacent else None))
+        basis = basis_of(text, count.start, count.end, count.unit, lo,
+                         in_task=title_end is not None,
+                         in_title=title_end is not None and count.start < title_end)
         befores.append(before)
         facts.append(
             Claim(
@@ -174,9 +209,28 @@ def describe(
                 qualifier=count.qualifier,
                 entity=entity,
                 predicate=predicate,
+                basis=basis,
             )
         )
-    return _share_listed_objects(text, facts)
+    return [replace(f, measure=measure_key(f.entity, f.predicate, f.object, f.unit))
+            for f in _share_listed_objects(text, facts)]
+
+
+def _first_thing(*candidates: str | None) -> str | None:
+    """The first candidate that names a thing (``measures.clean_object``), cleaned."""
+    for candidate in candidates:
+        if (thing := clean_object(candidate)) is not None:
+            return thing
+    return None
+
+
+def _goal_object(count: Count, facts: list[Claim]) -> str | None:
+    """What the task's goal counts in the count's unit: the first goal before it (in the
+    title, or under a `整改目标:` label) names it."""
+    for fact in facts:
+        if fact.basis == "target" and fact.object and fact.unit == count.unit:
+            return fact.object
+    return None
 
 
 def _share_listed_objects(text: str, facts: list[Claim]) -> list[Claim]:
@@ -234,7 +288,7 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     chunk, segmented = _strip_fillers(SELF_REFERENCE.sub("", OWN_SCOPE_LEAD.sub("", chunk)))
     if not chunk:
         return _Before(None, None, None)
-    toks = list(segmented)
+    toks = _glue_unknown(list(segmented), entity_run=True)
     entity = None
     first, flag = toks[0]
     if (
@@ -252,6 +306,24 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     tail: list[str] = []
     while toks and _tail_non_noun(*toks[-1]):
         tail.insert(0, toks.pop()[0])
+    # `市属企业从原12家整合为7家`: `从` after the thing opens a change of the number.
+    at = next((i for i, (w, _) in enumerate(toks) if w in CHANGE_FROM and i > 0), None)
+    if at is not None and any(f in NAME_FLAGS for _, f in toks[:at]):
+        toks = toks[:at]
+    # `失业人员实现再就业4480人`: a light verb after the thing, followed by verbs only, starts
+    # the predicate of a count of things; followed by a noun it names the thing itself
+    # (`桃花江大道改造完成路基`). An amount is of the action after the light verb, the words
+    # before it are the scope (`区级重点项目累计完成投资46.3亿元`, `…示范区完成投资`: 投资).
+    at = next((i for i, (w, _) in enumerate(toks) if w in LIGHT_VERBS and i > 0), None)
+    named = "".join(w for w, _ in toks[:at or 0])
+    if (at is not None and any(f in NAME_FLAGS for _, f in toks[:at])
+            and all(f in VERB_FLAGS or f in ("vn", "d") for _, f in toks[at + 1:])
+            and clean_object(named)):
+        if unit not in THING_COUNT_UNITS:
+            toks = toks[at:]
+        elif not named.endswith(ENTITY_SUFFIXES):  # a place is where, not what
+            tail = [w for w, _ in toks[at:]] + tail
+            toks = toks[:at]
     # Verbs open the stretch (`发出提醒函`), but the last word left is kept unless it is an
     # action word: jieba tags many indicator nouns as verbs (`罚没款合计`).
     lead: list[str] = []
@@ -259,8 +331,12 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         if (len(toks) == 1 and toks[0][1] in VERB_FLAGS and toks[0][0] not in ACTION_WORDS
                 and len(toks[0][0]) >= MIN_LONE_VERB_NOUN):
             break
+        if len(toks) == 1 and toks[0][1] == "q" and lead:
+            break  # `新建充电桩`: 桩 ends the thing's name (充电桩), it is no verb
         word, flag = toks.pop(0)
-        if flag != "t" and word not in LEADING_FILLERS:  # the predicate says what was done
+        # the predicate says what was done; `新增` is a verb even where it opens the stretch
+        if flag not in NOT_PREDICATE_FLAGS and (word not in LEADING_FILLERS
+                                                or word in VERB_FILLERS):
             lead.append(word)
     if len(toks) == 1 and len(toks[0][0]) == 1 and lead:
         toks.insert(0, (lead.pop(), "v"))  # `发出提醒函`: 函 alone names nothing
@@ -300,35 +376,38 @@ def _is_tally_word(phrase: str) -> bool:
     return any(word in phrase for word in TALLY_WORDS)
 
 
-def _object_after(text: str, pos: int, hi: int) -> str | None:
+def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -> str | None:
     """The noun phrase right after the unit: `72场对接活动` → `对接活动`.
 
     `8家已备案的房屋征收实施单位` → the phrase after the relative clause's `的`.
     """
     if text.startswith("“", pos):
         close = text.find("”", pos, pos + MAX_OBJECT)  # `12个“千人以下”农村水源地`
-        return _object_after(text, close + 1, hi) if close > 0 else None
+        return (_object_after(text, close + 1, hi, opens_clause=opens_clause) if close > 0
+                else None)
     end = min(_clause_end(text, pos, hi), pos + MAX_OBJECT)
     window = text[pos:end]
     if not window or not _is_cjk(window[0]):
         return None
     de = window.find("的", 0, RELATIVE_CLAUSE_MAX)
     if de > 0 and window[0] in FUNCTION_CHARS:
-        return _object_after(text, pos + de + 1, hi)
-    toks = list(words(window))
+        return _object_after(text, pos + de + 1, hi, opens_clause=opens_clause)
+    toks = _glue_unknown(list(words(window)))
     if len(window) <= SHORT_VERBAL_OBJECT and all(f in VERB_FLAGS or f == "vn" for _, f in toks):
         return window  # `6个控规编制`: jieba reads a short domain noun as verbs
     out: list[tuple[str, str]] = []
     for i, (word, flag) in enumerate(toks):
-        if not _is_cjk(word[0]) or word in OBJECT_STOP_WORDS:
-            break
+        if not (_is_cjk(word[0]) or (out and LATIN_WORD.match(word))) or word in OBJECT_STOP_WORDS:
+            break  # a Latin name inside the thing's name stays in it: `涉VOCs企业`
         if not out and ((word[0] in FUNCTION_CHARS and len(word) == 1) or word in FUNCTION_WORDS):
             return None
         nxt = toks[i + 1][1] if i + 1 < len(toks) else ""
         if flag in VERB_FLAGS or word in ACTION_WORDS:
             if not out:
-                if nxt and nxt not in NOUN_FLAGS and nxt != "vn":
-                    return None  # `3家开展…`: no thing named, the predicate follows
+                if (nxt and nxt not in NOUN_FLAGS and nxt != "vn") or opens_clause:
+                    # `3家开展…`, `其中6个进入设备采购阶段`: the count is the subject, the
+                    # predicate follows
+                    return None
             elif word not in ATTRIBUTIVE_VERBS or nxt not in NOUN_FLAGS:
                 break  # `专家赴企业`, `高校院所成为供应商`: the verb after the thing
         if out and flag in ("d", "ad", "p", "u", "uj", "ul", "r", "c"):
@@ -339,6 +418,29 @@ def _object_after(text: str, pos: int, hi: int) -> str | None:
                             or out[-1][0] in ACTION_WORDS):
         out.pop()
     return "".join(w for w, _ in out) or None
+
+
+def _glue_unknown(
+    toks: list[tuple[str, str]], *, entity_run: bool = False
+) -> list[tuple[str, str]]:
+    """jieba without HMM splits a word it does not know into characters (`省控点` → 省/控/点,
+    `公建项目` → 公/建/项目): a leading run of single characters is one noun. With
+    ``entity_run`` (words before a number) only a run ending in a place's level is glued, as
+    a place (`赣川经开区`, `章江` + `新区`)."""
+    run = 0
+    while (run < len(toks) and len(toks[run][0]) == 1 and _is_cjk(toks[run][0])
+           and toks[run][0] not in OBJECT_STOP_WORDS and toks[run][0] not in FUNCTION_CHARS):
+        run += 1
+    if run >= 2:
+        if (entity_run and run < len(toks) and len(toks[run][0]) == 2
+                and toks[run][0].endswith(DISTRICT_WORD_END)):
+            run += 1
+        glued = "".join(w for w, _ in toks[:run])
+        if not entity_run:
+            toks = [(glued, "n"), *toks[run:]]
+        elif glued.endswith(ENTITY_SUFFIXES):
+            toks = [(glued, "ns"), *toks[run:]]
+    return toks
 
 
 def _is_cjk(ch: str) -> bool:
@@ -359,18 +461,36 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
     while toks and toks[-1][1] in NOUN_FLAGS:
         noun.insert(0, toks.pop()[0])
     phrase = "".join(noun)
-    return phrase if len(phrase) >= 2 else None
+    # `进展情况:已完成18处`: a report's heading names no thing (`受理医疗救助申请:412件` does)
+    if len(phrase) < 2 or phrase.endswith(REPORT_HEADINGS):
+        return None
+    return phrase
 
 
-def _carried_object(text: str, count: Count, facts: list[Claim], lo: int) -> str | None:
-    """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again."""
-    sentence = _sentence_start(text, count.start, lo, CARRY_DELIMITERS)
+def _carried_object(
+    text: str, count: Count, facts: list[Claim], lo: int, *, paragraph: bool = False
+) -> str | None:
+    """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again. With
+    ``paragraph`` (a header's tally of its tasks) the thing may be named a sentence before:
+    `牵头负责重点任务6项。截至4月底,已完成1项,按序时推进4项`."""
+    sentence = _sentence_start(text, count.start, lo,
+                               PARAGRAPH_DELIMITERS if paragraph else CARRY_DELIMITERS)
     for fact in reversed(facts):
         if fact.start < sentence:
             break
         if fact.object and _same_kind(fact.unit, count.unit):
             return fact.object
     return None
+
+
+def _names_a_place_of(text: str, count: Count, lo: int, obj: str | None) -> bool:
+    """`建成9个,其中乡镇(街道)6个`, `关闭136家,其中濉溪县87家`: after `其中` a place names
+    where the part is, the thing counted is the whole's."""
+    start = _stretch_start(text, count.start, lo)
+    if not obj or not text.startswith("其中", start):
+        return False
+    toks = words(obj)
+    return bool(PLACE_WORD.match(obj)) or (len(toks) == 1 and toks[0][1] == "ns")
 
 
 def _same_kind(a: str, b: str) -> bool:

@@ -53,9 +53,14 @@ CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",、)")
 
 
 def find_facts(
-    text: str, start: int, end: int, *, publisher: str | None = None
+    text: str, start: int, end: int, *, publisher: str | None = None,
+    title_end: int | None = None,
 ) -> list[Claim]:
-    """Every count in ``text[start:end]``, with offsets absolute in ``text``."""
+    """Every count in ``text[start:end]``, with offsets absolute in ``text``.
+
+    ``title_end`` says the stretch is one task's: its title runs from ``start`` to there
+    (the task's goals) and its progress text follows; None for text outside any task.
+    """
     masked = _Masked(text, start, end)
     counts: list[Count] = []
     pos = start
@@ -69,7 +74,7 @@ def find_facts(
             continue
         counts.append(count)
         pos = count.end
-    return context.describe(text, start, end, counts, publisher=publisher)
+    return context.describe(text, start, end, counts, publisher=publisher, title_end=title_end)
 
 
 def _read_count(

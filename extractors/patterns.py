@@ -88,12 +88,24 @@ LEADING_FILLERS: tuple[str, ...] = (
     "当月", "全年", "年内",
 )
 
+# Fillers that still are the verb a count answers (`累计新增城镇就业18300人`: 新增).
+VERB_FILLERS = frozenset({"新增"})
+# The last word of a report's own headings (`进展情况:`, `完成情况:`, `工作成效:`): they say
+# how the task is going, never what a count counts.
+REPORT_HEADINGS = ("情况", "进展", "进度", "成效")
+# `市属企业从原12家整合为7家`: before a number these open a change of it, after the thing.
+CHANGE_FROM = frozenset({"从", "由"})
+# Light verbs: after the thing's name they open the predicate (`失业人员实现再就业4480人`,
+# `区级重点项目完成投资62亿元`), before it they are the predicate (`完成投资`).
+LIGHT_VERBS = frozenset({"实现", "完成", "开展", "组织", "举办", "帮助", "帮扶", "带动",
+                         "发放"})
+
 # Bulletin verbs that jieba often tags as nouns (`立案` n, `结案` n): read as verbs, so
 # `林业行政案件立案50宗,结案37宗` counts 林业行政案件 twice, not 结案.
 ACTION_WORDS = frozenset({
     "立案", "结案", "办结", "验收", "销号", "整改", "签约", "开工", "竣工", "投产", "完工",
     "备案", "通过", "完成", "审核", "审批", "核发", "受理", "处置", "清退", "拆除", "迁移",
-    "新建", "改造", "建成",
+    "新建", "改造", "建成", "核销",
 })
 
 # A place or body named before a count (`沈阳市上会评审199家`): GUIDE "entity".

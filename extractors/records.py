@@ -25,6 +25,8 @@ class Claim:
     qualifier: str | None = None
     entity: str | None = None
     predicate: str | None = None
+    basis: str | None = None
+    measure: str | None = None
 
 
 @dataclass(frozen=True)

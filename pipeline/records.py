@@ -133,7 +133,14 @@ class Fact:
     qualifier: str | None = column("string", "approx, over, under or null", default=None)
     entity: str | None = column(
         "string", "place or body the count belongs to, other than the publisher", default=None)
-    predicate: str | None = column("string", "the verb phrase the count answers", default=None)
+    predicate: str | None = column(
+        "string", "the verb the count answers, without time words or adverbs (已, 累计, 共)",
+        default=None)
+    basis: str | None = column(
+        "string", "what the number measures in its task: target (a title's goal), cumulative "
+        "(total to date), period (one month or quarter), rate, or null", default=None)
+    measure: str | None = column(
+        "string", "what is measured, as one key: entity, predicate, object, (unit)", default=None)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -144,6 +151,8 @@ class Fact:
             "qualifier": self.qualifier,
             "entity": self.entity,
             "predicate": self.predicate,
+            "basis": self.basis,
+            "measure": self.measure,
             "text": self.text,
             "start": self.start,
             "end": self.end,
@@ -238,12 +247,15 @@ class Link:
 
 @dataclass(frozen=True)
 class SeriesRow:
-    """One value of a task's metric in one period, pointing at the fact that states it."""
+    """One value of a task's measure in one period, pointing at the fact that states it."""
 
     task_key: str = column("string", "the task, as linked across periods (sections.task_key)",
                            required=True)
-    metric: str = column(
-        "string", "what is counted: entity, predicate, object without time words, (unit)",
+    measure: str = column(
+        "string", "the series: the measure key (entity predicate object (unit)) of its first "
+        "wording; a reworded measure of the task continues it", required=True)
+    basis: str = column(
+        "string", "target, cumulative, period or rate: a series holds one basis only",
         required=True)
     period: str | None = column("string", "the period of the bulletin that states the value")
     value: int | float = column("number", "the count, fully scaled; a range's low end")
@@ -254,8 +266,14 @@ class SeriesRow:
     doc_id: str = column("string", "SHA-256 of the bulletin that states the value",
                          required=True)
     unit: str = column("string", "measure word or unit as printed")
-    cumulative: int = column(
-        "integer", "1 if the clause says the count is cumulative (截至, 累计, 共…)")
+    wording: str = column("string", "this fact's own measure key (facts.measure)")
+    # None: the series' first value, nothing earlier to link to
+    link_score: float | None = column(
+        "number", "similarity of this wording to the series' earlier ones (0-1); null for "
+        "its first value")
+    repeated: int = column(
+        "integer", "1 if the bulletin states this measure more than once: the value is kept "
+        "and flagged")
     text: str = column("string", "the count as printed")
 
 

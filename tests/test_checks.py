@@ -8,11 +8,10 @@ import pytest
 
 from corpus.anomalies import PLANTS
 from pipeline.audit.checks import Check, checks_known, run_checks, tally_mismatch
-from pipeline.audit.clauses import is_cumulative, metric_of
 from pipeline.audit.linking import link_tasks
 from pipeline.audit.recycled import RECYCLED_SIMILARITY, Paragraph, compare
 from pipeline.read.document import extract
-from pipeline.records import Page, Summary
+from pipeline.records import Bulletin, Page, Summary
 from tests.test_linking import extracted, identities, seed
 
 
@@ -96,35 +95,24 @@ def test_part_exceeds_whole(claim: str, flagged: bool) -> None:
     assert bool(checks) is flagged, b.facts
 
 
-# fmt: off
-CUMULATIVE = [
-    ("截至7月底全省共举办72场对接活动", "72场", True),
-    ("今年以来累计组织培训12期", "12期", True),
-    ("1-5月认定8个数字化车间", "8个", True),
-    ("截至5月底,已认定8个数字化车间", "8个", True),
-    ("本月举办对接活动12场", "12场", False),
-    ("共同举办对接活动12场", "12场", False),
-]
-# fmt: on
+def _month(month: int, total: int, this_month: int, goal: int) -> Bulletin:
+    text = (f"辽宁省科学技术厅2017年{month}月份重点工作进展情况\n我厅共牵头负责1项重点任务。\n"
+            f"1.全年举办对接活动{goal}场。\n"
+            f"进展情况:截至{month}月底累计举办对接活动{total}场,本月举办{this_month}场。\n")
+    return extract(Page(source=f"{month}.txt", content=text.encode()))
 
 
-@pytest.mark.parametrize(("text", "count", "cumulative"), CUMULATIVE)
-def test_cumulative_counts(text: str, count: str, cumulative: bool) -> None:
-    from pipeline.records import Fact
-
-    start = text.index(count)
-    fact = Fact(value=0, unit="", text=count, start=start, end=start + len(count))
-    assert is_cumulative(text, fact) is cumulative
-
-
-def test_metric_drops_time_words() -> None:
-    from pipeline.records import Fact
-
-    def metric(predicate: str) -> str:
-        return metric_of(Fact(1, "场", "1场", 0, 2, object="对接活动", predicate=predicate))
-
-    assert metric("截至5月底共举办") == metric("截至六月底累计举办") == "举办 对接活动 (场)"
-    assert metric("月底共举办") == metric("今年以来举办") == "举办 对接活动 (场)"
+@pytest.mark.parametrize(("june", "flagged"), [
+    ((70, 10, 100), True),    # the running total fell
+    ((84, 12, 90), False),    # the year's target was lowered
+    ((84, 10, 100), False),   # this month's figure is below last month's
+])
+def test_count_decreased_compares_running_totals_of_one_measure(
+    june: tuple[int, int, int], flagged: bool
+) -> None:
+    months = [_month(5, 72, 12, 100), _month(6, *june)]
+    found = [c for c in run_checks(months, link_tasks(months)) if c.check == "count_decreased"]
+    assert [c.text for c in found] == (["70场"] if flagged else [])
 
 
 # fmt: off

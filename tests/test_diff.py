@@ -71,7 +71,7 @@ def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
 def test_diff_two_files_as_json(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
     kjt = corpus / "synthetic" / "kjt"
     found = json.loads(run(capsys, "diff", str(kjt / "2017-08.html"), str(kjt / "2017-09.html"),
-                           "--format", "json"))
+                           "--format", "json"))["checks"]
     recycled = [c for c in found if c["check"] == "recycled_text"]
     assert len(recycled) == 1
     assert recycled[0]["task_key"].endswith("/164")
@@ -91,9 +91,38 @@ def test_diff_two_periods_of_a_build(
 
 
 def test_diff_two_builds(builds: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
-    found = json.loads(run(capsys, "diff", str(builds[0]), str(builds[1]), "--format", "json"))
+    found = json.loads(run(capsys, "diff", str(builds[0]), str(builds[1]),
+                           "--format", "json"))["checks"]
     assert {c["period"] for c in found} == {"2017-06"}
     assert {"count_decreased", "task_dropped"} <= {c["check"] for c in found}
+
+
+def test_diff_reports_value_changes_per_task_and_measure(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    kjt = corpus / "synthetic" / "kjt"
+    old, new = str(kjt / "2017-05.html"), str(kjt / "2017-06.html")
+    found = json.loads(run(capsys, "diff", old, new, "--format", "json"))
+    assert found["identical"] is False
+    changes = {(c["task_key"].rsplit("/", 1)[-1], c["basis"], c["unit"]): c
+               for c in found["changes"]}
+    change = changes[("148", "cumulative", "场")]
+    assert (change["before"], change["after"], change["change"]) == (42, 39, -3)  # planted
+    assert change["before_text"] and change["after_text"]
+    table = run(capsys, "diff", old, new)
+    assert "measure" in table and "before" in table and "values changed" in table
+    rows = list(csv.DictReader(io.StringIO(run(capsys, "diff", old, new, "--format", "csv",
+                                               "--values"))))
+    assert {"measure", "before", "after", "change"} <= set(rows[0])
+
+
+def test_diff_of_a_document_with_itself_says_identical(
+    corpus: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = str(corpus / "synthetic" / "kjt" / "2017-05.html")
+    assert run(capsys, "diff", page, page) == "the two documents are identical\n"
+    found = json.loads(run(capsys, "diff", page, page, "--format", "json"))
+    assert found == {"identical": True, "changes": [], "checks": []}
 
 
 def test_diff_unknown_period_is_a_usage_error(

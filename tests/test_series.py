@@ -35,16 +35,17 @@ def test_series_follows_the_truth_month_by_month() -> None:
     truth = [next(c.value for t in b.tasks if t.no == 148 for c in t.counts)
              for b in series.bulletins if b.publisher == "kjt"]
     rows = derived()["series"]
-    rows = rows[rows["task_key"].str.endswith("/2017/148")
-                & (rows["metric"] == "举办 对接活动 (场)")]
+    rows = rows[rows["task_key"].str.endswith("/2017/148") & (rows["basis"] == "cumulative")
+                & (rows["unit"] == "场")]
+    assert rows["measure"].nunique() == 1
     assert list(rows["period"]) == [f"2017-{m:02d}" for m in range(1, 13)]
     assert list(rows["value"]) == truth
-    assert set(rows["cumulative"]) == {1}
 
 
-def test_one_row_per_task_metric_period_pointing_at_its_fact() -> None:
+def test_one_row_per_task_measure_basis_period_pointing_at_its_fact() -> None:
     series, facts = derived()["series"], derived()["facts"]
-    assert not series.duplicated(["task_key", "metric", "period"]).any()
+    once = series[series["repeated"] == 0]
+    assert not once.duplicated(["task_key", "measure", "basis", "period"]).any()
     joined = series.merge(facts, on="fact_id", suffixes=("", "_fact"))
     assert len(joined) == len(series)
     assert (joined["text"] == joined["text_fact"]).all()

@@ -17,7 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from extractors.sentences import CLAUSE_ENDS, clause_start, sentence_span
-from pipeline.audit.clauses import clause_of, is_cumulative, metric_of
+from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
 from pipeline.audit.recycled import compare, paragraphs, same_numbers
 from pipeline.records import Bulletin, Check, Fact, Link, Section
@@ -225,27 +225,29 @@ def _count_decreases(
     b: Bulletin, links: dict[tuple[str, str], Link],
     last: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]],
 ) -> list[Check]:
-    """A cumulative count below the same task's same metric earlier in the year.
+    """A running total below the same task's same measure earlier in the year.
 
-    ``last`` holds each (task, metric)'s latest cumulative count and is updated here: call it
-    bulletin by bulletin in period order.
+    Only cumulative values of one measure are compared (``Fact.basis``, ``Fact.measure``): a
+    target restated lower or a month's increment that falls is no finding. ``last`` holds
+    each (task, measure)'s latest running total and is updated here: call it bulletin by
+    bulletin in period order.
     """
     year = year_of(b)
     stated: dict[tuple[str, str], Fact] = {}
     for fact in sorted(b.facts, key=lambda f: f.start):
         link = links.get((b.sha256, fact.section or ""))
-        if link is not None and is_cumulative(b.text, fact):
-            stated.setdefault((link.task_key, metric_of(fact)), fact)
+        if link is not None and fact.basis == "cumulative" and fact.measure:
+            stated.setdefault((link.task_key, fact.measure), fact)
     found = []
-    for (key, metric), fact in stated.items():
-        earlier = last.get((key, metric))
+    for (key, measure), fact in stated.items():
+        earlier = last.get((key, measure))
         if earlier and earlier[0] == year and fact.value < earlier[2].value:
             _, p_bulletin, p_fact = earlier
             found.append(_check(
                 "count_decreased", key,
-                f"{metric}: {p_fact.value:g} in {p_bulletin.period}, {fact.value:g} now",
+                f"{measure}: {p_fact.value:g} in {p_bulletin.period}, {fact.value:g} now",
                 _Span(b, fact.start, fact.end), _Span(p_bulletin, p_fact.start, p_fact.end)))
-        last[(key, metric)] = (year, b, fact)
+        last[(key, measure)] = (year, b, fact)
     return found
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.audit.changes import ValueChange, identical, value_changes
 from pipeline.audit.checks import diff_checks, run_checks, sort_checks
 from pipeline.audit.linking import group_of, link_tasks, ordered, period_order, series_of
 from pipeline.audit.series import build_series
@@ -64,7 +65,7 @@ def derive_tables(
 
 def series_frame(rows: Iterable[SeriesRow]) -> pd.DataFrame:
     frame = pd.DataFrame([tables.SERIES.to_row(r) for r in rows], columns=tables.SERIES.names)
-    return frame.astype({"value": "float64", "cumulative": "int64"})
+    return frame.astype({"value": "float64", "repeated": "int64", "link_score": "Float64"})
 
 
 def checks_frame(found: Iterable[Check]) -> pd.DataFrame:
@@ -161,27 +162,49 @@ def build_bulletins(out: str | Path) -> list[Bulletin]:
     return frames_to_bulletins(frames["bulletins"], frames["sections"], frames["facts"])
 
 
-def diff_bulletins(old: Bulletin, new: Bulletin) -> list[Check]:
+@dataclass(frozen=True)
+class Diff:
+    """What a diff found: value changes per task and measure, and the audit findings."""
+
+    identical: bool
+    changes: list[ValueChange]
+    checks: list[Check]
+
+    def to_json(self) -> dict[str, object]:
+        return {"identical": self.identical,
+                "changes": [c.to_json() for c in self.changes],
+                "checks": [c.to_json() for c in self.checks]}
+
+
+def _diff(pairs: list[tuple[Bulletin, Bulletin]], links: dict[tuple[str, str], Link]) -> Diff:
+    changes: list[ValueChange] = []
+    checks: list[Check] = []
+    for old, new in pairs:
+        if identical(old, new):
+            continue
+        changes.extend(value_changes(old, new, links))
+        checks.extend(diff_checks(old, new, links))
+    return Diff(all(identical(o, n) for o, n in pairs), changes, sort_checks(checks))
+
+
+def diff_bulletins(old: Bulletin, new: Bulletin) -> Diff:
     """Two documents compared as consecutive issues of one series: the user says they are."""
-    return diff_checks(old, new, link_tasks([old, new], series=lambda _: ("", "")))
+    return _diff([(old, new)], link_tasks([old, new], series=lambda _: ("", "")))
 
 
-def diff_builds(old: list[Bulletin], new: list[Bulletin]) -> list[Check]:
+def diff_builds(old: list[Bulletin], new: list[Bulletin]) -> Diff:
     """Each report series' latest bulletin in ``old`` against its latest in ``new``."""
     both = {b.sha256: b for b in [*old, *new]}
     links = link_tasks(both.values())
-    found = []
     latest_old, latest_new = _latest(old), _latest(new)
-    for group in sorted(latest_old.keys() & latest_new.keys()):
-        a, b = latest_old[group], latest_new[group]
-        if a.sha256 != b.sha256:
-            found.extend(diff_checks(a, b, links))
-    return sort_checks(found)
+    pairs = [(latest_old[g], latest_new[g])
+             for g in sorted(latest_old.keys() & latest_new.keys())]
+    return _diff(pairs, links)
 
 
 def diff_periods(
     bulletins: list[Bulletin], old: str, new: str, publisher: str | None = None
-) -> list[Check]:
+) -> Diff:
     """Two periods of each publisher (or of the one named) inside one build."""
     links = link_tasks(bulletins)
     chosen: dict[tuple[tuple[str, str], str], Bulletin] = {}
@@ -192,10 +215,7 @@ def diff_periods(
     if not groups:
         raise UsageError(f"no publisher has bulletins for both {old} and {new}"
                          + (f" matching {publisher!r}" if publisher else ""))
-    found = []
-    for group in groups:
-        found.extend(diff_checks(chosen[(group, old)], chosen[(group, new)], links))
-    return sort_checks(found)
+    return _diff([(chosen[(g, old)], chosen[(g, new)]) for g in groups], links)
 
 
 def _latest(bulletins: list[Bulletin]) -> dict[tuple[str, str], Bulletin]:

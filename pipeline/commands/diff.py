@@ -9,9 +9,10 @@ import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pipeline.records import Check
+    from pipeline.audit.run import Diff
 
-HELP = "compare two bulletins (files, builds, or two periods of a build) and list the checks"
+HELP = ("compare two bulletins (files, builds, or two periods of a build): value changes per "
+        "task and measure, and the checks")
 EXAMPLE = "bulletins diff out/ 2017-06 2017-07 --publisher 科学技术厅"
 
 
@@ -27,8 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--format", choices=("table", "json", "csv"), default="table",
-        help="table: readable columns (default); json: one array; csv: every field",
+        help="table: readable columns (default); json: one object (identical, changes, "
+             "checks); csv: every field of the findings, or of the value changes with --values",
     )
+    parser.add_argument("--values", action="store_true",
+                        help="with --format csv: write the value changes, not the findings")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,21 +54,26 @@ def run(args: argparse.Namespace) -> int:
     else:
         raise UsageError("give two bulletins, two build directories, or a build directory "
                          "and two periods")
-    _write(found, args.format)
+    _write(found, args.format, values=args.values)
     return 0
 
 
-def _write(found: list[Check], fmt: str) -> None:
+def _write(found: Diff, fmt: str, *, values: bool = False) -> None:
     from pipeline.store.tables import CHECKS
 
-    rows = [c.to_json() for c in found]
     if fmt == "json":
-        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        sys.stdout.write(json.dumps(found.to_json(), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        writer = csv.DictWriter(sys.stdout, fieldnames=CHECKS.names)
+        rows = ([c.to_json() for c in found.changes] if values
+                else [c.to_json() for c in found.checks])
+        names = list(rows[0]) if values and rows else CHECKS.names
+        writer = csv.DictWriter(sys.stdout, fieldnames=names)
         writer.writeheader()
         writer.writerows(rows)
     else:
-        from pipeline.views.report import checks_table
+        from pipeline.views.report import changes_table, checks_table
 
-        sys.stdout.write(checks_table(found))
+        if found.identical:
+            sys.stdout.write("the two documents are identical\n")
+            return
+        sys.stdout.write(changes_table(found.changes) + "\n" + checks_table(found.checks))

@@ -38,7 +38,9 @@ def run(args: argparse.Namespace) -> int:
             f"{QUALIFIER_MARKS.get(q, '') if isinstance(q, str) else ''}{number_text(v)}"
             for q, v in zip(rows["qualifier"], rows["value"], strict=True)
         ])
-        table = shown.pivot_table(index="period", columns="metric", values="shown",
+        shown = shown.assign(column=[f"{m} [{b}]" for m, b in zip(
+            shown["measure"], shown["basis"], strict=True)])
+        table = shown.pivot_table(index="period", columns="column", values="shown",
                                   aggfunc="first", fill_value="")
         table = table.loc[sorted(table.index, key=period_order)]
         with pd.option_context("display.unicode.east_asian_width", True,

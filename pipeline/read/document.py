@@ -51,21 +51,23 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...], tables: list[Table
     whose span holds the cell.
     """
     text = bulletin.text
-    spans: list[tuple[int, int, str | None]] = []
+    # (start, end, section path, end of the task title the span opens with)
+    spans: list[tuple[int, int, str | None, int | None]] = []
     cursor = 0
     for sec in sections:
         if sec.start > cursor:
-            spans.append((cursor, sec.start, _enclosing(sections, cursor)))
-        spans.append((sec.title_start, _own_end(sections, sec), sec.path))
+            spans.append(_after_child(sections, cursor, sec.start))
+        spans.append((sec.title_start, _own_end(sections, sec), sec.path, sec.title_end))
         cursor = _own_end(sections, sec)
     if cursor < len(text):
-        spans.append((cursor, len(text), _enclosing(sections, cursor)))
+        spans.append(_after_child(sections, cursor, len(text)))
     facts: list[Fact] = []
-    for start, end, path in spans:
+    for start, end, path, title_end in spans:
         for lo, hi in _outside(tables, start, end):
             facts.extend(
                 Fact(section=path, **asdict(claim))
-                for claim in find_facts(text, lo, hi, publisher=bulletin.publisher)
+                for claim in find_facts(text, lo, hi, publisher=bulletin.publisher,
+                                        title_end=title_end)
             )
     for table in tables:
         facts.extend(
@@ -92,6 +94,15 @@ def _outside(tables: list[Table], start: int, end: int) -> list[tuple[int, int]]
 def _own_end(sections: tuple[Section, ...], sec: Section) -> int:
     children = [s.start for s in sections if s.start > sec.start and s.start < sec.end]
     return min(children) if children else sec.end
+
+
+def _after_child(
+    sections: tuple[Section, ...], start: int, end: int
+) -> tuple[int, int, str | None, int | None]:
+    """Text after a subsection belongs to its parent's task (its title is not in the span:
+    it sets no goal here); text outside every section to none."""
+    path = _enclosing(sections, start)
+    return start, end, path, (start if path is not None else None)
 
 
 def _enclosing(sections: tuple[Section, ...], pos: int) -> str | None:

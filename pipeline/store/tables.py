@@ -108,8 +108,8 @@ SOURCES = Table.of(
 
 SERIES = Table.of(
     "series",
-    "One row per task metric in a period: a task's reported numbers as a time series.",
-    SeriesRow, order_by=("task_key", "metric", "period", "fact_id"),
+    "One row per task, measure, basis and period: a task's reported numbers as time series.",
+    SeriesRow, order_by=("task_key", "measure", "basis", "period", "fact_id"),
 )
 
 CHECKS = Table.of(

@@ -58,26 +58,31 @@ def use_cjk_font() -> str | None:
 
 
 def plot_series(series: pd.DataFrame, title: str, path: str | Path | None = None) -> Figure:
-    """One line per metric, period by period; written to ``path`` as PNG when given."""
+    """One panel per unit (个 and 家 never share an axis), one line per measure and basis,
+    period by period; targets dashed. Written to ``path`` as PNG when given."""
     from matplotlib.figure import Figure
 
     from pipeline.audit.linking import period_order
 
     use_cjk_font()
-    fig = Figure(figsize=(9, 4.5), layout="constrained")
-    ax = fig.subplots()
+    units = sorted(series["unit"].fillna("").unique()) or [""]
+    fig = Figure(figsize=(9, 3.2 * len(units) + 1), layout="constrained")
+    axes = fig.subplots(len(units), 1, squeeze=False)[:, 0]
     periods = sorted(series["period"].dropna().unique(), key=period_order)
-    for metric, rows in series.groupby("metric", sort=True):
-        points = sorted((periods.index(p), v) for p, v in zip(rows["period"], rows["value"],
-                                                               strict=True) if p in periods)
-        ax.plot([x for x, _ in points], [v for _, v in points], marker="o", label=str(metric))
-    ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
-    ax.set_title(title)
-    ax.set_xlabel("报告期")
-    ax.set_ylabel("数量")
-    ax.grid(alpha=0.3)
-    if len(series):
-        ax.legend(fontsize="small")
+    for ax, unit in zip(axes, units, strict=True):
+        shown = series[series["unit"].fillna("") == unit]
+        for (measure, basis), rows in shown.groupby(["measure", "basis"], sort=True):
+            points = sorted((periods.index(p), v) for p, v in zip(
+                rows["period"], rows["value"], strict=True) if p in periods)
+            ax.plot([x for x, _ in points], [v for _, v in points], marker="o",
+                    linestyle="--" if basis == "target" else "-", label=f"{measure} [{basis}]")
+        ax.set_xticks(range(len(periods)), periods, rotation=45, ha="right")
+        ax.set_ylabel(unit or "数量")
+        ax.grid(alpha=0.3)
+        if len(shown):
+            ax.legend(fontsize="small")
+    axes[0].set_title(title)
+    axes[-1].set_xlabel("报告期")
     if path is not None:
         fig.savefig(path, dpi=100)
     return fig

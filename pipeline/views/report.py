@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from pipeline.records import Bulletin, Fact
 
 if TYPE_CHECKING:
+    from pipeline.audit.changes import ValueChange
     from pipeline.records import Check
 
 SHOWN = 36  # characters of evidence shown per column in the findings table
@@ -81,6 +82,24 @@ def checks_table(found: list[Check]) -> str:
     lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
              for row in (head, *body)]
     return "\n".join(lines) + f"\n{len(found)} findings\n"
+
+
+def changes_table(changes: list[ValueChange]) -> str:
+    """Value changes per task and measure: measure, before, after, change."""
+    if not changes:
+        return "no value changed\n"
+    head = ("task", "measure", "basis", "before", "after", "change")
+    body = [
+        (c.task_key, _cut(c.measure, 2 * SHOWN), c.basis,
+         "-" if c.before is None else number_text(c.before),
+         "-" if c.after is None else number_text(c.after),
+         "-" if c.change is None else ("+" if c.change > 0 else "") + number_text(c.change))
+        for c in changes
+    ]
+    widths = [max(_width(row[i]) for row in (head, *body)) for i in range(len(head))]
+    lines = ["  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+             for row in (head, *body)]
+    return "\n".join(lines) + f"\n{len(changes)} values changed\n"
 
 
 def _cut(text: str, limit: int) -> str:

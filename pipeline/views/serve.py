@@ -26,19 +26,20 @@ FACETS = {
     "facts": ["unit", "period", "publisher", "qualifier"],
     "problems": ["stage"],
     "sources": [],
-    "series": ["publisher", "metric", "period", "cumulative"],
+    "series": ["publisher", "measure", "basis", "period", "unit"],
     "checks": ["check", "publisher", "period"],
 }
 QUERIES = {
     "task_series": {
         "title": "A task's counts, period by period",
         "description": "The series of every task whose key (publisher/year/number) or title "
-        "contains the words: one row per metric and period.",
-        "sql": """select r.task_key, r.metric, r.period, r.value, r.qualifier, r.text, r.doc_id
+        "contains the words: one row per measure, basis and period.",
+        "sql": """select r.task_key, r.measure, r.basis, r.period, r.value, r.unit, r.qualifier,
+       r.text, r.doc_id
 from series r
 where r.task_key like '%' || :task || '%'
    or r.task_key in (select task_key from sections where title like '%' || :task || '%')
-order by r.task_key, r.metric, r.period""",
+order by r.task_key, r.measure, r.basis, r.period""",
     },
     "object_across_publishers": {
         "title": "One counted thing across publishers",

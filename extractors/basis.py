@@ -1,0 +1,118 @@
+"""What a count measures within its task: ``target``, ``cumulative``, ``period``, ``rate`` or null.
+
+The basis cue words live here and nowhere else. The cues come from the issue, the heldout5
+README's proposed rule and the monthly releases it researched (county 民生工程 notices with
+`已完成N个`/`完成率X%`, 人社 releases with `1至6月…完成全年目标任务的59%`, 发改委 重点项目
+reports with `1-10月累计完成投资…` next to `10月单月…`). Checked with the `pages` search corpus:
+city 重点项目 monthly reports (`1-10月项目累计完成投资…占年度投资计划的97.2%`, `10月单月…`,
+`截至8月底,项目开累完成投资…`) and 人社/统计局 releases (`1至6月,全国城镇新增就业654万人,完成
+全年目标任务的59%`, `前三季度`).
+
+Order matters: a task title's number is its goal whatever else it says; a rate is a rate; a
+change (`较上月多增580人`) or what is left (`剩余1个`) measures no progress; a month's or
+quarter's own figure is named as such; then running totals; a count in a task's progress text
+with no cue is its level at the bulletin's cut-off, which is cumulative.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.patterns import RATE_UNITS
+from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE
+
+BASES = ("target", "cumulative", "period", "rate")
+
+# A goal stated in progress text: `全年目标5万人`, `计划开工12个`, `力争`.
+TARGET_CUES = re.compile(r"目标|计划|力争|年度任务|任务数|全年任务")
+# `含本月15场`, `本月新增310个`, `6月当月`, `二季度`, `三季度以来`.
+PERIOD_CUES = re.compile(rf"含本月|{THIS_PERIOD}")
+SINGLE_MONTH_CUE = re.compile(SINGLE_MONTH)
+# `累计`, `开累` (since work began), `截至4月底`, `共`, `1—N月`, `今年以来`, `上半年`; `共同`,
+# `共享`, `共建` are no totals.
+CUMULATIVE_CUES = re.compile(rf"累计|开累|{CUT_OFF}|共(?![同享建商赢])|总计|合计|{YEAR_TO_DATE}")
+# `(1—7月)` right after a count dates it as a running total (matched at the count's end).
+TRAILING_SPAN = re.compile(rf"\s*[(（]\s*(?:{YEAR_TO_DATE})\s*[)）]")
+# A change from the last period, or what remains: no basis.
+CHANGE_CUES = re.compile(r"较上|比上|环比|多增|少增|增加了|减少了|剩余|尚余|还剩|尚有|仍有")
+# `城东停车场(320个泊位)`: a count that is a whole aside describes the thing before it (its
+# size), it reports no progress.
+ASIDE = re.compile(r"[^,，;；。()（）]{0,8}[)）]")
+# A time word holds over a list (`本月完成投资8.3亿元、新开工项目3个`) and a quoted label
+# (`本月组织“就业援助月”活动12场`), so these clauses end only at punctuation and brackets.
+MAX_ASIDE = 8
+CLAUSE_ENDS = frozenset(",，;；。:：!?！？()（）[]【】\n")
+SENTENCE_ENDS = frozenset("。;；!?！？\n")
+# A clause that is only a time phrase carries over to the next one: `截至5月底,新建充电桩1200个`.
+TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_MONTH})\s*$")
+
+
+def clause_before(text: str, pos: int, lo: int) -> str:
+    """The clause up to ``pos``, with a bare time phrase before it carried over; an aside
+    right before the count is read past (`畜禽养殖场(户)136家`)."""
+    start = pos
+    if start > lo and text[start - 1] in ")）":
+        opener = max(text.rfind("(", lo, start), text.rfind("（", lo, start))
+        if opener >= 0 and start - opener <= MAX_ASIDE:
+            start = opener
+    while start > lo and text[start - 1] not in CLAUSE_ENDS:
+        start -= 1
+    if start > lo and text[start - 1] in ",，:：":
+        prev = start - 1
+        while prev > lo and text[prev - 1] not in CLAUSE_ENDS:
+            prev -= 1
+        if TIME_LEAD.match(text[prev:start - 1]):
+            start = prev
+    return text[start:pos]
+
+
+def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
+             in_task: bool, in_title: bool) -> str | None:
+    """The basis of the count ``text[start:end]``; ``lo`` is where its stretch of text starts.
+
+    Outside a task (a bulletin's header tally of its tasks) only rates have a basis.
+    """
+    if in_title:
+        return "target"
+    if unit in RATE_UNITS:
+        return "rate"
+    if not in_task:
+        return None
+    clause = clause_before(text, start, lo)
+    if CHANGE_CUES.search(clause):
+        return None
+    if PERIOD_CUES.search(clause):
+        return "period"
+    if CUMULATIVE_CUES.search(clause) or TRAILING_SPAN.match(text, end):
+        return "cumulative"
+    if start > lo and text[start - 1] in "(（" and ASIDE.match(text, end):
+        return None
+    if SINGLE_MONTH_CUE.search(clause):
+        return "period"
+    label = _label_before(text, start - len(clause), lo)
+    if TARGET_CUES.search(clause) or TARGET_CUES.search(label):
+        return "target"
+    return _sentence_time(text, start - len(clause), lo) or "cumulative"
+
+
+def _label_before(text: str, clause_start: int, lo: int) -> str:
+    """The label a clause follows (`整改目标:治理采煤塌陷区3.2万亩`), else ''."""
+    if clause_start <= lo or text[clause_start - 1] not in ":：":
+        return ""
+    start = clause_start - 1
+    while start > lo and text[start - 1] not in CLAUSE_ENDS:
+        start -= 1
+    return text[start:clause_start - 1]
+
+
+def _sentence_time(text: str, clause_start: int, lo: int) -> str | None:
+    """The time an earlier clause of the sentence sets: `本月受理入库申请53家,审核通过44家`
+    are both this month's; the last time cue before the clause holds."""
+    start = clause_start
+    while start > lo and text[start - 1] not in SENTENCE_ENDS:
+        start -= 1
+    before = text[start:clause_start]
+    cues = [(m.start(), "period") for m in PERIOD_CUES.finditer(before)]
+    cues += [(m.start(), "cumulative") for m in CUMULATIVE_CUES.finditer(before)]
+    cues += [(m.start(), "period") for m in SINGLE_MONTH_CUE.finditer(before)]
+    return max(cues)[1] if cues else None

@@ -1,0 +1,86 @@
+"""What a count measures, as words and as one key: predicate, object and ``measure``.
+
+A predicate is the verb the count answers with its time words and leading adverbs taken out
+(`已完成`, `累计完成`, `截至5月底共完成` → `完成`; the adverbs' meaning is kept in ``basis``).
+An object is kept only when it names a thing: never a time word, a list marker, a comparison,
+a cause or a piece of a number. A measure is the key series, diff and checks line values up
+by: entity, predicate, object and unit.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extractors.buckets import TALLY_WORDS
+from extractors.fillers import (
+    CAUSE,
+    COMPARISON,
+    LEADING_ADVERBS,
+    TRAILING_FILLERS,
+    TRAILING_PARTICLES,
+    is_filler,
+)
+from extractors.patterns import ACTION_WORDS, ENTITY_SUFFIXES
+from extractors.segment import VERB_FLAGS, words
+from extractors.timewords import strip_time
+
+DIGITS = re.compile(r"[\d０-９]")
+# Brackets left open or closed by a cut (`乡镇(街道`), and quote marks around a label.
+EDGE_MARKS = " “”\"'、,，:：;；"
+SHORT_VERB = 2
+
+
+def _strip_adverbs(phrase: str) -> str:
+    while True:
+        bare = LEADING_ADVERBS.sub("", phrase, count=1)
+        for word in TRAILING_PARTICLES:
+            if bare.endswith(word) and len(bare) > len(word):
+                bare = bare[:-len(word)]
+        if bare == phrase or not bare:
+            return bare or phrase
+        phrase = bare
+
+
+def normalise_predicate(predicate: str | None) -> str | None:
+    """The verb alone: `截至5月底共上会评审` → `上会评审`; null for fillers (`的`, `四是`)."""
+    if not predicate:
+        return None
+    verb = _strip_adverbs(TRAILING_FILLERS.sub("", strip_time(predicate).strip(EDGE_MARKS)))
+    verb = verb.strip(EDGE_MARKS)
+    if is_filler(verb) or DIGITS.search(verb) or COMPARISON.match(verb) or CAUSE.match(verb):
+        return None
+    return verb
+
+
+def clean_object(obj: str | None) -> str | None:
+    """The counted thing, or null when the words are no thing: `2021`, `月度`, `二是`,
+    `较上月多增`, `受汛期影响`, `1项`, a single character cut from a word (`公`); a place
+    level alone is a thing (`14个市`)."""
+    if not obj:
+        return None
+    thing = strip_time(obj).strip(EDGE_MARKS)
+    thing = TRAILING_FILLERS.sub("", thing) or thing
+    for opener, closer in (("(", ")"), ("（", "）")):
+        if thing.count(opener) > thing.count(closer):  # cut inside an aside: `乡镇(街道`
+            thing = thing[:thing.rfind(opener)]
+        elif thing.count(closer) > thing.count(opener) and thing.startswith(closer):
+            thing = thing[1:]
+    if ((len(thing) < 2 and thing not in ENTITY_SUFFIXES) or is_filler(thing)
+            or DIGITS.search(thing) or COMPARISON.match(thing) or CAUSE.match(thing)
+            or any(word in thing for word in TALLY_WORDS) or _is_verb(thing)):
+        return None
+    return thing
+
+
+def _is_verb(thing: str) -> bool:
+    """`新开工`, `核销`, `发放`: a short verb alone is what was done, not the thing."""
+    if thing.lstrip("新已再") in ACTION_WORDS:
+        return True
+    toks = words(thing)
+    return len(thing) <= SHORT_VERB and len(toks) == 1 and toks[0][1] in VERB_FLAGS
+
+
+def measure_key(entity: str | None, predicate: str | None, obj: str | None, unit: str) -> str:
+    """`章江新区 新增 城镇就业 (人)`: the words that say what is measured, and its unit."""
+    named = [w for w in (entity, predicate, obj) if w]
+    return f"{' '.join(named)} ({unit})" if named else f"({unit})"
