@@ -231,3 +231,26 @@ def test_content_type_and_suffix_name_a_format_only_bytes_can_confirm() -> None:
 
 def test_the_crawler_follows_every_suffix_the_reader_reads() -> None:
     assert set(crawl_attachments.SUFFIXES) == set(sniff.SUFFIXES)
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_each_format_scores_as_the_html_pages_do(rendered: Path, fmt: str) -> None:
+    """Issue 11's acceptance: one gold gives the same score for the HTML, .docx, .xlsx and
+    .pdf versions of a bulletin, and task tables read at fact/section/status F1 ≥ 0.97."""
+    from tests import scoring
+
+    gold = {stem: doc for stem, doc in scoring.load_gold(HELDOUT4 / "gold").items()
+            if stem in MODELLED}
+
+    def scores(paths: list[Path]) -> dict[str, float]:
+        predictions = [extract(Page(str(p), p.read_bytes())).to_json() for p in paths]
+        return scoring.score(predictions, gold)
+
+    html = scores([HELDOUT4 / "docs" / f"{stem}.html" for stem in MODELLED])
+    attached = scores([rendered / f"{stem}.{fmt}" for stem in MODELLED])
+    for metric in ("fact_f1", "section_f1", "status_accuracy", "object_agreement",
+                   "summary_accuracy", "metadata_accuracy"):
+        assert attached[metric] == html[metric], metric
+    for metric in ("fact_f1", "section_f1", "status_accuracy"):
+        assert attached[metric] >= 0.97, (metric, attached[metric])
+    assert attached["documents"] == len(MODELLED) and attached["unpaired"] == 0
