@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from extractors.counts import find_facts
 from pipeline.errors import UnreadableInput, UsageError
@@ -60,7 +60,7 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...]) -> list[Fact]:
     for start, end, path in spans:
         if end > start:
             facts.extend(
-                Fact(section=path, **asdict(claim))
+                Fact(section=path, **vars(claim))  # asdict would deep-copy scalars
                 for claim in find_facts(text, start, end, publisher=bulletin.publisher)
             )
     return facts
