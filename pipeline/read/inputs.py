@@ -12,17 +12,17 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-
-import httpx
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecord
+from typing import TYPE_CHECKING
 
 from pipeline.errors import UnreadableInput
 from pipeline.read.decode import not_text_reason
 from pipeline.records import Page
-from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, user_agent
-from scrapers.warc import LOG_PREFIX
+
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
+
+# httpx and warcio (with the scrapers that import them) load only for a URL, a folder or a
+# WARC archive: a one-file `extract` pays for neither (issue 16: start-up).
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -53,6 +53,8 @@ def iter_pages(specs: Iterable[str]) -> Iterator[Page | UnreadableInput]:
 
 
 def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
+    from scrapers.warc import LOG_PREFIX
+
     wanted = DOCUMENT_SUFFIXES + WARC_SUFFIXES + CONVERT_SUFFIXES
     files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(wanted))
     if not files:
@@ -93,6 +95,9 @@ def _warc(path: Path, source: str) -> Iterator[Page | UnreadableInput]:
 
 
 def _warc_records(path: Path, source: str, data: mmap.mmap) -> Iterator[Page | UnreadableInput]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     gzip_start = GZIP_MEMBER_START if data[:len(GZIP_MEMBER_START)] == GZIP_MEMBER_START else None
     offset, seen = 0, set()
     while offset < len(data):
@@ -165,8 +170,14 @@ def _next_record(data: mmap.mmap, after: int, gzip_start: bytes | None) -> int:
     return len(data) if nxt < 0 else nxt
 
 
-def fetch_page(url: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Page | UnreadableInput:
-    """One URL the user named (no crawling): streamed, and refused past ``max_bytes``."""
+def fetch_page(url: str, max_bytes: int | None = None) -> Page | UnreadableInput:
+    """One URL the user named (no crawling): streamed, and refused past ``max_bytes``
+    (the crawler's limit when not given)."""
+    import httpx
+
+    from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, user_agent
+
+    max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     try:
         with (
             httpx.Client(timeout=DEFAULT_TIMEOUT, follow_redirects=True,

@@ -5,13 +5,21 @@ Sections and facts are left empty; pipeline/read/document.py fills them.
 
 from __future__ import annotations
 
+import re
+from types import ModuleType
+
 from pipeline.errors import UnreadableInput
 from pipeline.read.chrome import strip_chrome
 from pipeline.read.decode import decode, normalise, not_text_reason
-from pipeline.read.html_text import html_to_text, looks_like_html
 from pipeline.read.metadata import find_metadata
 from pipeline.read.tally import find_summary
 from pipeline.records import Bulletin, Page
+
+# lxml and readability load only for a page that may be HTML: every tag html_text looks for
+# opens with `<` and a letter or `!` (the non-ASCII letters are those that re.IGNORECASE
+# equates with ASCII ones), while plain bulletins use `<` as a book-title bracket (`《关于贯彻
+# <国家…>》`).
+MARKUP_START = re.compile("<[!A-Za-z\u0130\u0131\u017f\u212a]")
 
 
 def read_page(page: Page) -> Bulletin:
@@ -22,8 +30,8 @@ def read_page(page: Page) -> Bulletin:
     decoded = decode(page.content, page.header("content-type"), page.source)
     meta: dict[str, str] = {}
     html_title = None
-    if looks_like_html(decoded.text):
-        html = html_to_text(decoded.text)
+    if MARKUP_START.search(decoded.text) and _html_text().looks_like_html(decoded.text):
+        html = _html_text().html_to_text(decoded.text)
         # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
         body, page_text = normalise(html.text), normalise(html.body_text)
         meta = {name: normalise(value) for name, value in html.meta.items()}
@@ -49,3 +57,9 @@ def read_page(page: Page) -> Bulletin:
         summary=find_summary(text),
         warnings=decoded.warnings + found.warnings,
     )
+
+
+def _html_text() -> ModuleType:
+    from pipeline.read import html_text
+
+    return html_text
