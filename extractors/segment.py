@@ -14,6 +14,7 @@ for a dictionary.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import re
@@ -58,8 +59,10 @@ class JiebaEngine:
 
         jieba.setLogLevel(logging.WARNING)
         # jieba keeps its prebuilt prefix dictionary in the temp directory by default;
-        # the user's cache directory outlives reboots and is theirs alone.
-        jieba.dt.tmp_dir = str(cache_dir())
+        # the user's cache directory outlives reboots and is theirs alone (where it cannot
+        # be made, jieba's default stands).
+        with contextlib.suppress(OSError):
+            jieba.dt.tmp_dir = str(cache_dir())
         import jieba.posseg
 
         self._lcut = jieba.lcut
