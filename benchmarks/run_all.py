@@ -82,7 +82,8 @@ def headlines(ex: dict | None, bu: dict | None, ac: dict | None, cr: dict | None
     if ac:
         rows = {r["system"]: r for r in ac["rows"]}
         ours = rows.pop(bench_accuracy.OURS)
-        peers = ", ".join(f"{name} {r['f1']:.2f}" for name, r in rows.items())
+        peers = ", ".join(f"{name} {r['f1']:.2f}" for name, r in rows.items()) or (
+            "not measured (no benchmarks/.venv: `make bench` makes it)")
         out.append(f"Fact F1 on the gold files: ours {ac['scorer']['fact_f1']:.2f} by the "
                    f"scorer, {ours['f1']:.2f} on value only; peers on value only: {peers}.")
     if cr:
@@ -102,7 +103,7 @@ def misses(ex: dict | None, bu: dict | None) -> list[str]:
     out = []
     if ex:
         for r in ex["rows"]:
-            if r["ratio"] < r["goal"]:
+            if r["goal"] is not None and r["ratio"] < r["goal"]:
                 out.append(
                     f"Extraction with {r['engine']} on {r['corpus']}: {r['ratio']:.2f}× "
                     f"jieba.lcut's speed against a goal of {r['goal']:g}× "
