@@ -40,6 +40,17 @@ def real_files() -> list[Path]:
     return sorted(p for p in REAL.iterdir() if p.suffix in (".txt", ".html"))
 
 
+def gold_files() -> list[Path]:
+    """The documents the shared gold annotates: the seed and the real ones named by a gold file."""
+    names = {p.stem for p in GOLD.glob("*.json")}
+    return [SEED, *(p for p in real_files() if p.name.split(".")[0] in names)]
+
+
+def red_team_files() -> list[Path]:
+    """The project's red-team documents: every file under tests/heldout*/docs."""
+    return sorted(p for p in ROOT.glob("tests/heldout*/docs/*") if p.is_file())
+
+
 def synthetic_documents(n: int) -> Iterator[tuple[str, bytes]]:
     """``n`` distinct synthetic bulletins as served (GBK/GB2312 HTML), deterministic.
 

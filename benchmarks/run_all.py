@@ -64,9 +64,13 @@ def headlines(ex: dict | None, bu: dict | None, ac: dict | None, cr: dict | None
               st: dict | None) -> list[str]:
     out = []
     if ex:
-        parts = ", ".join(f"{r['corpus']} {r['ratio']:.2f}×" for r in ex["rows"])
-        out.append(f"Extraction vs `jieba.lcut` over the same text (goal ≥ {ex['goal']:g}×): "
-                   f"{parts}.")
+        for engine in dict.fromkeys(r["engine"] for r in ex["rows"]):
+            parts = ", ".join(f"{r['corpus']} {r['ratio']:.2f}× ({r['ratio_min']:.2f}–"
+                              f"{r['ratio_max']:.2f})" for r in ex["rows"]
+                              if r["engine"] == engine)
+            out.append(f"Extraction with {engine} vs `jieba.lcut` over the same text, median "
+                       f"(lowest–highest) of at least 3 runs (goal ≥ {ex['goal']:g}×, synthetic "
+                       f"HTML ≥ {ex['goal_synthetic']:g}×): {parts}.")
     if bu:
         for s in bu["analysis"]["scaling"]:
             out.append(f"Build, --jobs {s['jobs']}: {s['docs_ratio']:.0f}× the documents in "
@@ -78,7 +82,8 @@ def headlines(ex: dict | None, bu: dict | None, ac: dict | None, cr: dict | None
     if ac:
         rows = {r["system"]: r for r in ac["rows"]}
         ours = rows.pop(bench_accuracy.OURS)
-        peers = ", ".join(f"{name} {r['f1']:.2f}" for name, r in rows.items())
+        peers = ", ".join(f"{name} {r['f1']:.2f}" for name, r in rows.items()) or (
+            "not measured (no benchmarks/.venv: `make bench` makes it)")
         out.append(f"Fact F1 on the gold files: ours {ac['scorer']['fact_f1']:.2f} by the "
                    f"scorer, {ours['f1']:.2f} on value only; peers on value only: {peers}.")
     if cr:
@@ -98,19 +103,20 @@ def misses(ex: dict | None, bu: dict | None) -> list[str]:
     out = []
     if ex:
         for r in ex["rows"]:
-            if r["ratio"] < ex["goal"]:
+            if r["goal"] is not None and r["ratio"] < r["goal"]:
                 out.append(
-                    f"Extraction on {r['corpus']}: {r['ratio']:.2f}× jieba.lcut's speed against "
-                    f"a goal of {ex['goal']:g}× ({r['ratio'] / ex['goal']:.0%} of it; extract "
-                    f"would need to take {r['jieba_s'] / ex['goal']:.3g} s instead of "
-                    f"{r['extract_s']:.3g} s, {ex['goal'] / r['ratio']:.1f}× faster). On the "
-                    f"text alone (no HTML, no decoding) it is {r['ratio_text']:.2f}×.")
+                    f"Extraction with {r['engine']} on {r['corpus']}: {r['ratio']:.2f}× "
+                    f"jieba.lcut's speed against a goal of {r['goal']:g}× "
+                    f"({r['ratio'] / r['goal']:.0%} of it; extract would need to take "
+                    f"{r['jieba_s'] / r['goal']:.3g} s instead of {r['extract_s']:.3g} s, "
+                    f"{r['goal'] / r['ratio']:.1f}× faster). On the text alone (no HTML, no "
+                    f"decoding) it is {r['ratio_text']:.2f}×.")
         for p in ex.get("profiles", []):
             stages = sorted((s for s in p["stages"] if not s["stage"].startswith(" ")),
                             key=lambda s: s["cum_s"], reverse=True)
             inner = sorted((s for s in p["stages"] if s["stage"].startswith(" ")),
                            key=lambda s: s["cum_s"], reverse=True)[:3]
-            out.append(f"Profile of {p['corpus']}: " + ", ".join(
+            out.append(f"Profile of {p['corpus']} with {p['engine']}: " + ", ".join(
                 f"{s['stage'].strip()} {s['share']:.0%}" for s in stages) + "; within them "
                 + ", ".join(f"{s['stage'].strip()} {s['share']:.0%}" for s in inner) + ".")
     if bu:
@@ -141,7 +147,9 @@ def write_results(info: dict, durations: dict, load: tuple) -> str:
         "# Benchmark results",
         "",
         f"Written by `make bench` ({'benchmarks/run_all.py'}) on {today:%Y-%m-%d %H:%M %Z}, "
-        f"at commit {info['commit']}. Every number comes from one run; rerun to refresh.",
+        f"at commit {info['commit']}. Extraction ratios are medians of at least 3 runs with "
+        "their lowest and highest; start-up times are medians of 7 runs with min and max; "
+        "build and crawl figures come from one run each. Rerun to refresh.",
         "",
         common.table(["machine", ""], [
             ["cores (nproc)", info["nproc"]], ["CPU", info["cpu"]],

@@ -14,11 +14,11 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 from bs4 import BeautifulSoup
 
+from scrapers.defaults import ATTACHED_TO_HEADER
 from scrapers.listing import sniff_charset
 
-# The WARC header (an extension field; WARC 1.1 §4 lets writers add their own) on an
-# attachment's response record: the URL of the bulletin page that links it.
-ATTACHED_TO_HEADER = "WARC-X-Attached-To"
+__all__ = ["ATTACHED_TO_HEADER"]
+
 # Document formats bulletins are attached in; .wps and .et are Kingsoft WPS Office's.
 SUFFIXES = (".doc", ".docx", ".docm", ".xls", ".xlsx", ".xlsm", ".pdf", ".wps", ".et")
 # Link text that announces an attachment whatever its address looks like (download

@@ -15,22 +15,20 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from importlib import metadata
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import httpx
 
+from scrapers.defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAX_REDIRECTS, user_agent
 from scrapers.urls import BadUrl, canonical_url
 
-PROJECT = "gov-bulletins"
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
-DEFAULT_TIMEOUT = 30.0
+__all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "MAX_REDIRECTS", "user_agent"]
+
 DEFAULT_RETRIES = 3
 # First retry waits about BACKOFF seconds, doubling each time, never above MAX_BACKOFF;
 # a Retry-After longer than MAX_BACKOFF is not worth waiting for within one crawl.
 DEFAULT_BACKOFF = 1.0
 DEFAULT_MAX_BACKOFF = 60.0
-MAX_REDIRECTS = 5
 # A whole response (headers and body) must arrive within this many timeouts, so a server
 # trickling one byte per read cannot hold a crawl forever.
 DEADLINE_FACTOR = 4
@@ -42,16 +40,6 @@ INFLATING_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
 FRAMING_HEADERS = frozenset({"transfer-encoding"})
 
 Guard = Callable[[str], Awaitable[str | None]]
-
-
-# One User-Agent for the crawler and for `extract URL`: a site sees one tool, one version.
-def user_agent(contact: str = "") -> str:
-    try:
-        version = metadata.version(PROJECT)
-    except metadata.PackageNotFoundError:
-        version = "dev"
-    who = f"; contact: {contact}" if contact else ""
-    return f"{PROJECT}/{version} (government bulletin archiver{who})"
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,13 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from scrapers.defaults import BULLETINS_PREFIX, LOG_PREFIX, PUBLISHER_FIELD
 from scrapers.fetch import Exchange
 
-# The crawler writes bulletins and everything else (list pages, robots.txt, redirects,
-# errors) to two WARC series; readers of an archive folder skip the second.
-BULLETINS_PREFIX = "bulletins"
-LOG_PREFIX = "crawl-log"
+__all__ = ["BULLETINS_PREFIX", "LOG_PREFIX", "PUBLISHER_FIELD"]
+
 
 WARC_VERSION = "1.1"
-# An extension field of a bulletin's response record (WARC 1.1 §5 allows fields of one's
-# own, UTF-8 valued): the publisher its site profile names, read back by the build.
-PUBLISHER_FIELD = "Bulletins-Publisher"
 # 1 GB per file, the size the WARC spec's annex and Common Crawl use.
 DEFAULT_ROTATE_BYTES = 1024**3
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
+
 import pytest
 
 from pipeline.read.chrome import strip_chrome
@@ -128,3 +131,38 @@ def test_article_html_keeps_paragraphs_of_its_text_twin():
     from_text = read_page(Page(source=str(twin), content=twin.read_bytes())).text
     assert from_html.replace("\n", "") == from_text
     assert "\n一、主要成效\n" in from_html
+
+
+
+def _chrome_inputs(monkeypatch) -> list[str]:
+    """What strip_chrome is given: the test cases, and every gold and red-team document."""
+    from pipeline.errors import UnreadableInput
+    from pipeline.read import page as page_module
+
+    texts = [normalise(c[1]) for c in CASES]
+    folders = (*SHARED.glob("corpus/*"), *Path(__file__).parent.glob("heldout*/docs"))
+    docs = [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())
+            if p.suffix in (".txt", ".html", ".htm")]
+    real = page_module.strip_chrome
+    monkeypatch.setattr(page_module, "strip_chrome",
+                        lambda text: texts.append(text) or real(text))
+    for path in docs:
+        with contextlib.suppress(UnreadableInput):
+            read_page(Page(str(path), path.read_bytes()))
+    monkeypatch.undo()
+    return texts
+
+
+def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
+    """Each guard holds in every match of its pattern, and chrome goes the same without them."""
+    from pipeline.read import chrome
+
+    texts = _chrome_inputs(monkeypatch)
+    assert len(texts) > len(CASES) + 50
+    for pattern, guard in chrome.GUARDS.items():
+        for text in texts:
+            for m in pattern.finditer(text):
+                assert guard.search(m.group()), (pattern.pattern, m.group())
+    guarded = [strip_chrome(t) for t in texts]
+    monkeypatch.setattr(chrome, "GUARDS", {})
+    assert [strip_chrome(t) for t in texts] == guarded

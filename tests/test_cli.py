@@ -164,3 +164,21 @@ def test_user_errors_are_one_clear_line(tmp_path: Path, args: list[str], says: s
     assert done.returncode != 0
     assert says in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_extract_of_a_text_file_loads_only_what_it_needs() -> None:
+    """A one-file `extract` of plain text loads no HTML parser, no network or WARC library,
+    and no second segmenter (issue 16: start-up)."""
+    import importlib.util
+
+    heavy = ["httpx", "warcio", "lxml", "readability", "pandas", "pyarrow", "matplotlib"]
+    if importlib.util.find_spec("rjieba"):
+        heavy.append("jieba")  # the native segmenter answers alone
+    code = (
+        "import sys; from pipeline.read.document import extract_one; "
+        f"assert extract_one({str(SEED)!r}).facts; "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""

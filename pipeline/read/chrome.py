@@ -18,7 +18,8 @@ _HAN = r"\u3400-\u9fff"
 # Breadcrumb at a line start: `首页>>信息公开>>决策执行` (Liaoning TRS), `首页 > 政务公开`.
 # Only the separator-joined crumbs go: on a flattened page the title and text follow the
 # last crumb after a space on the same line, and must stay.
-BREADCRUMB_LINE = re.compile(r"(?m)^[ \t]*(?:网站)?首页(?:[ \t]*(?:>>|>|»|->|→|/)[ \t]*"
+HOME = "首页"
+BREADCRUMB_LINE = re.compile(rf"(?m)^[ \t]*(?:网站)?{HOME}(?:[ \t]*(?:>>|>|»|->|→|/)[ \t]*"
                              r"[^\s>»→/]*)+")
 # `当前位置:首页 政务公开 …` on a line of its own (no sentence in it) goes whole.
 LOCATION_LINE = re.compile(r"(?m)^[ \t]*(?:当前位置|您的位置|您现在的位置|所在位置)[:：]?"
@@ -34,8 +35,10 @@ BUTTON = re.compile(r"[【\[]\s*(?:关闭窗口|关闭本页|关闭|打印文章
                     r"返回顶部|返回|大|中|小)\s*[】\]]")
 # Font-size switch: `【字体:` left open (seed), `【字体:大 中 小】`, `字体:[ ]` (Anhui),
 # `字号:大 中 小` (Shandong). `发文字号:` is content, hence the look-behind.
-FONT_SWITCH = re.compile(r"【\s*字[体号][:：]?[ \t]*(?:[大中小][ \t]*)*】?|"
-                         r"(?<![文])字[体号][:：][ \t]*(?:[\[【(][ \t]*(?:[大中小][ \t]*)*[\]】)]|"
+FONT_LABEL = "字[体号]"
+FONT_SWITCH = re.compile(rf"【\s*{FONT_LABEL}[:：]?[ \t]*(?:[大中小][ \t]*)*】?|"
+                         rf"(?<![文]){FONT_LABEL}[:：][ \t]*"
+                         r"(?:[\[【(][ \t]*(?:[大中小][ \t]*)*[\]】)]|"
                          r"(?:[大中小][ \t]*){1,3}(?=\s|$)|T[ \t]*\|[ \t]*T)?")
 # View counters, JS-filled so often empty: `浏览次数:` `浏览量:` `点击量:` `阅读次数:`.
 VIEW_COUNTER = re.compile(r"(?:浏览次数|浏览量|点击量|点击数|阅读次数)[:：][ \t]*(?:\d+(?=\s|$))?")
@@ -51,8 +54,9 @@ PAGE_TOOLS = re.compile(
 )
 # `来源:平潭综合实验区经济发展局` ending a flattened page, or `来源:… 时间:…` in a header row; only
 # when nothing but more chrome or the line end follows, so `资金来源:财政拨款,` stays.
+SOURCE_LABEL = r"(?:信息来源|来源|作者|责任编辑|编辑)[:：]"
 SOURCE_FIELD = re.compile(
-    rf"(?m)(?<![{_HAN}])(?:信息来源|来源|作者|责任编辑|编辑)[:：][ \t]*"
+    rf"(?m)(?<![{_HAN}]){SOURCE_LABEL}[ \t]*"
     r"(?:[^\s:：,，。;；]{1,40})?"
     r"(?=[ \t]*(?:$|时间|发布时间|发布日期|作者|编辑|浏览|点击|字[体号]|【|\[|\x00))"
 )
@@ -68,8 +72,21 @@ INLINE_CHROME = (BREADCRUMB_LINE, LOCATION_LINE, LOCATION_INLINE, METADATA_GRID,
                  SOURCE_FIELD)
 
 # A `相关新闻` list ends the article; everything after it is other pages' titles.
-RELATED_LIST = re.compile(r"(?:^|(?<=\s))(?:相关新闻|相关链接|相关文章|相关阅读|相关信息|相关文件|"
-                          r"推荐阅读)[:：]?(?=\s|$)")
+RELATED_HEADS = r"(?:相关新闻|相关链接|相关文章|相关阅读|相关信息|相关文件|推荐阅读)"
+RELATED_LIST = re.compile(rf"(?:^|(?<=\s)){RELATED_HEADS}[:：]?(?=\s|$)")
+# What every match of a slow pattern holds. Python's re tries a pattern that opens with a
+# look-behind or an optional group at every position of the text; a scan for the guard
+# (a literal or a set of first characters, which re finds fast) skips the pattern on the
+# many texts that cannot match it. Each guard is built from the pattern's own words.
+GUARDS: dict[re.Pattern[str], re.Pattern[str]] = {
+    BREADCRUMB_LINE: re.compile(HOME),
+    FONT_SWITCH: re.compile(FONT_LABEL),
+    SHARE_ROW: re.compile(rf"{SHARE_SITES}[ \t]+{SHARE_SITES}|分享到"),
+    HTML_DEBRIS: re.compile("[<>]"),
+    SOURCE_FIELD: re.compile(SOURCE_LABEL),
+    RELATED_LIST: re.compile(RELATED_HEADS),
+}
+
 # Site footers; they only ever follow the article.
 FOOTER = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位[:：]|"
                     r"承办单位[:：]|技术支持[:：]|网站地图|联系我们")
@@ -84,14 +101,21 @@ FOOTER_LINE_MAX = 300
 def strip_chrome(text: str) -> str:
     """The text without page chrome; content text is never removed."""
     for pattern in INLINE_CHROME:
-        text = pattern.sub(CUT, text)
+        if _may_match(pattern, text):
+            text = pattern.sub(CUT, text)
     text = _cut_tail(text, RELATED_LIST)
     text = _cut_tail(text, FOOTER)
     return _tidy(text)
 
 
+def _may_match(pattern: re.Pattern[str], text: str, pos: int = 0) -> bool:
+    guard = GUARDS.get(pattern)
+    return guard is None or guard.search(text, pos) is not None
+
+
 def _cut_tail(text: str, marker: re.Pattern[str]) -> str:
-    m = marker.search(text, int(len(text) * (1 - TAIL_SHARE)))
+    tail = int(len(text) * (1 - TAIL_SHARE))
+    m = marker.search(text, tail) if _may_match(marker, text, tail) else None
     if not m:
         return text
     line_start = text.rfind("\n", 0, m.start()) + 1

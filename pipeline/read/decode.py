@@ -55,6 +55,7 @@ DOCUMENT_SIGNATURES = (
 CONTROL_BYTES = frozenset(range(0x00, 0x09)) | frozenset(range(0x0E, 0x1B)) | {0x1C, 0x1D,
                                                                               0x1E, 0x1F, 0x7F}
 BINARY_CONTROL_SHARE = 0.02
+_CONTROL_TABLE = bytes(sorted(CONTROL_BYTES))  # for bytes.translate(None, delete)
 # Longest partial character a cut-off multibyte encoding can leave (UTF-8, GB18030: 3 bytes).
 TRUNCATED_TAIL_MAX = 3
 # What Python's codecs say about such a cut: UTF-8/16, the CJK codecs, UTF-16's odd byte.
@@ -80,7 +81,7 @@ def not_text_reason(content: bytes) -> str | None:
     if any(content.startswith(bom) for bom, codec in BOMS if codec != "utf-8-sig"):
         return None  # UTF-16/32 text is full of NUL bytes by design
     head = content[:8192]
-    controls = sum(1 for b in head if b in CONTROL_BYTES)
+    controls = len(head) - len(head.translate(None, _CONTROL_TABLE))  # C speed, same count
     if b"\x00" in head or controls > BINARY_CONTROL_SHARE * len(head):
         return ("binary data, not a text or HTML document: check it is the page you meant, "
                 "or convert it to text first")

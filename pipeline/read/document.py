@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, replace
+from dataclasses import replace
 
 from extractors.counts import find_facts
 from pipeline.errors import UnreadableInput, UsageError
@@ -65,13 +65,13 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...], tables: list[Table
     for start, end, path, title_end in spans:
         for lo, hi in _outside(tables, start, end):
             facts.extend(
-                Fact(section=path, **asdict(claim))
+                Fact(section=path, **vars(claim))  # asdict would deep-copy scalars
                 for claim in find_facts(text, lo, hi, publisher=bulletin.publisher,
                                         title_end=title_end)
             )
     for table in tables:
         facts.extend(
-            Fact(section=_enclosing(sections, claim.start), **asdict(claim))
+            Fact(section=_enclosing(sections, claim.start), **vars(claim))
             for claim in table_facts(text, table, publisher=bulletin.publisher)
         )
     return sorted(facts, key=lambda f: (f.start, f.end))

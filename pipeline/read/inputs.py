@@ -15,20 +15,28 @@ from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpx
-from warcio.archiveiterator import ArchiveIterator
-from warcio.exceptions import ArchiveLoadFailed
-from warcio.recordloader import ArcWarcRecord
 
 from pipeline.errors import UnreadableInput
 from pipeline.read.attachments import NotReadable, sniff
 from pipeline.read.decode import not_text_reason
 from pipeline.records import Page
-from scrapers.attachments import ATTACHED_TO_HEADER
-from scrapers.fetch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAX_REDIRECTS, user_agent
-from scrapers.warc import LOG_PREFIX, PUBLISHER_FIELD
+from scrapers.defaults import (
+    ATTACHED_TO_HEADER,
+    DEFAULT_MAX_BYTES,
+    DEFAULT_TIMEOUT,
+    LOG_PREFIX,
+    MAX_REDIRECTS,
+    PUBLISHER_FIELD,
+    user_agent,
+)
+
+if TYPE_CHECKING:
+    from warcio.recordloader import ArcWarcRecord
+
+# httpx and warcio load only for a URL or a WARC archive: a one-file `extract` pays for
+# neither (issue 16: start-up).
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -169,6 +177,9 @@ class _FileBytes:
 
 
 def _warc_records(path: Path, source: str, data: _FileBytes) -> Iterator[Page | UnreadableInput]:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     gzip_start = GZIP_MEMBER_START if data.read(0, 3) == GZIP_MEMBER_START else None
     offset, seen = 0, set()
     while offset < len(data):
@@ -263,6 +274,8 @@ def fetch_page(
     link-local address (cloud metadata) or from a public host into a private network, and
     the whole fetch ends after ``deadline`` seconds however slowly the bytes come.
     """
+    import httpx
+
     ends = time.monotonic() + deadline
     current = url
     try:

@@ -6,14 +6,22 @@ text a page gives. Sections and facts are left empty; pipeline/read/document.py 
 
 from __future__ import annotations
 
+import re
+from types import ModuleType
+
 from pipeline.errors import UnreadableInput
 from pipeline.read.attachments import NotReadable, read_attachment, sniff
 from pipeline.read.chrome import strip_chrome
 from pipeline.read.decode import decode, normalise, not_text_reason
-from pipeline.read.html_text import html_to_text, looks_like_html
 from pipeline.read.metadata import find_metadata
 from pipeline.read.tally import find_summary
 from pipeline.records import Bulletin, Page
+
+# lxml and readability load only for a page that may be HTML: every tag html_text looks for
+# opens with `<` and a letter or `!` (the non-ASCII letters are those that re.IGNORECASE
+# equates with ASCII ones), while plain bulletins use `<` as a book-title bracket (`《关于贯彻
+# <国家…>》`).
+MARKUP_START = re.compile("<[!A-Za-z\u0130\u0131\u017f\u212a]")
 
 
 def read_page(page: Page) -> Bulletin:
@@ -78,8 +86,8 @@ def _page_text(
     meta: dict[str, str] = {}
     html_title = None
     warnings: tuple[str, ...] = ()
-    if looks_like_html(decoded):
-        html = html_to_text(decoded)
+    if MARKUP_START.search(decoded) and _html_text().looks_like_html(decoded):
+        html = _html_text().html_to_text(decoded)
         # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
         body, page_text = normalise(html.text), normalise(html.body_text)
         meta = {name: normalise(value) for name, value in html.meta.items()}
@@ -88,3 +96,9 @@ def _page_text(
     else:
         body = page_text = normalise(decoded)
     return body, page_text, meta, html_title, warnings
+
+
+def _html_text() -> ModuleType:
+    from pipeline.read import html_text
+
+    return html_text
