@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 
+from extractors.measures import clean_object
 from extractors.patterns import RATE_UNITS
-from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE
+from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE, strip_time
 
 BASES = ("target", "cumulative", "period", "rate")
 
@@ -45,6 +46,41 @@ CLAUSE_ENDS = frozenset(",，;；。:：!?！？()（）[]【】\n")
 SENTENCE_ENDS = frozenset("。;；!?！？\n")
 # A clause that is only a time phrase carries over to the next one: `截至5月底,新建充电桩1200个`.
 TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_MONTH})\s*$")
+
+
+# A table column's header says what its cells are (`年度计划投资`, `1-6月完成`, `完成率(%)`,
+# `本月新增`): the running-text cues above, plus a share of the goal (`完成率`, `完成进度`,
+# `占年度计划%`, `增速`) and a column of what is done (`完成`, `实际完成`), which is the level
+# reached at the cut-off. Headers seen on 重点项目 and 主要指标 tables (`计划投资|完成投资|
+# 占年度目标%`, hunan.gov.cn 2014; `年度目标|1-6月完成|完成进度(%)`, FORMATS §9a).
+COLUMN_RATE_CUES = re.compile(r"完成率|完成进度|进度|占比|比重|增速|增幅|[(（]\s*%\s*[)）]")
+COLUMN_DONE_CUES = re.compile(r"实际完成|累计完成|完成|实际|实绩")
+COLUMN_BASIS_WORDS = re.compile(
+    rf"{COLUMN_RATE_CUES.pattern}|{TARGET_CUES.pattern}|{COLUMN_DONE_CUES.pattern}|"
+    rf"{CUMULATIVE_CUES.pattern}|{PERIOD_CUES.pattern}|{SINGLE_MONTH}")
+# Header words that say how a number is given, not what it counts (`1-6月完成 | 绝对值`).
+COLUMN_FORM_WORDS = re.compile(r"绝对值|数值|数量|指标值")
+
+
+def column_basis(label: str) -> str | None:
+    """The basis of the numbers under a column headed ``label``; None when it says none
+    (`总投资`, `绝对值`)."""
+    if COLUMN_RATE_CUES.search(label):
+        return "rate"
+    if TARGET_CUES.search(label):
+        return "target"
+    if PERIOD_CUES.search(label) or SINGLE_MONTH_CUE.search(label):
+        return "period"
+    if CUMULATIVE_CUES.search(label) or COLUMN_DONE_CUES.search(label):
+        return "cumulative"
+    return None
+
+
+def column_thing(label: str) -> str | None:
+    """What a column header names once its basis and time words are read off: `年度计划投资`
+    and `1-10月完成投资` both count `投资`; `年度目标`, `1-6月完成` name nothing."""
+    thing = strip_time(COLUMN_FORM_WORDS.sub("", COLUMN_BASIS_WORDS.sub("", label)))
+    return clean_object(thing.strip(" 的"))
 
 
 def clause_before(text: str, pos: int, lo: int) -> str:

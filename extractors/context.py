@@ -63,9 +63,10 @@ SINGLE_CHAR_FILLERS = frozenset("共已均另")
 ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
 SHORT_VERBAL_OBJECT = 6
 CELL_BREAK = re.compile(r"\s+|\d+")
-# Kinds of place (`乡镇`, `街道`, `社区`, `县(市)`): after `其中` they say where, not what.
-PLACE_WORD = re.compile(r"^(?:乡镇|街道|社区|村|镇|乡|县|区|市)(?:[(（][^()（）]{1,4}[)）])?$|"
-                        r"^(?:乡镇|街道|社区)")
+# Kinds of place (`乡镇`, `街道`, `社区`, `县(市)`, `地区`): after `其中` they say where, not
+# what; as a table's first column header (`县(市、区)`) they say its rows are places.
+PLACE_WORD = re.compile(r"^(?:乡镇|街道|社区|村|镇|乡|县|区|市|地区|县区|县市区)"
+                        r"(?:[(（][^()（）]{1,4}[)）])?$|^(?:乡镇|街道|社区)")
 # `章江` + `新区`: a district word after an unknown name ends the place's name (`下乡` is none).
 DISTRICT_WORD_END = "区"
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9.]*$")

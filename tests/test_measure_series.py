@@ -2,25 +2,21 @@
 (series.json) comes out as one series with exactly the printed values, and no target value
 is in a progress series.
 
-The series are built from the documents as extracted, with the publisher and period each
-gold file annotates: what is tested here is the lining up of measures, not the reading of a
-bulletin's metadata (tests/test_metadata.py and the quality gate guard that).
+The series are those of a plain build of the documents (``bulletins build``, the `series`
+table as a researcher loads it): publisher and period are read from the pages themselves, so
+this tests the whole way from page to chart.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import replace
-from functools import cache
-from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from pipeline.audit.linking import link_tasks
-from pipeline.audit.series import build_series
+from pipeline.build import build
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
-from pipeline.records import Bulletin, Fact, SeriesRow
 from tests.basis_scoring import basis_accuracy
 from tests.helpers import ROOT
 
@@ -29,81 +25,63 @@ REFERENCE = json.loads((HELDOUT5 / "series.json").read_text(encoding="utf-8"))
 REFERENCE = REFERENCE if isinstance(REFERENCE, list) else REFERENCE["series"]
 
 
-@cache
-def bulletins() -> tuple[Bulletin, ...]:
-    gold = {Path(g["file"]).name: g for g in
-            (json.loads(p.read_text(encoding="utf-8")) for p in (HELDOUT5 / "gold").glob("*.json"))}
-    out = []
-    for page in iter_pages([str(p) for p in sorted((HELDOUT5 / "docs").iterdir())]):
-        b = extract(page)
-        meta = gold[Path(b.source).name]
-        out.append(replace(b, publisher=meta["publisher"], period=meta["period"]))
-    return tuple(out)
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
+    """The `series` table of a plain build of the set."""
+    out = tmp_path_factory.mktemp("heldout5") / "build"
+    build([str(HELDOUT5 / "docs")], out, jobs=1)
+    return pd.read_parquet(out / "series.parquet")
 
 
-@cache
-def series() -> tuple[SeriesRow, ...]:
-    docs = bulletins()
-    links = link_tasks(docs)
-
-    def fact_id(doc_id: str, fact: Fact) -> str:
-        return f"{doc_id}:{fact.start}"
-
-    return tuple(build_series(docs, links, fact_id))
-
-
-def charted(ref: dict) -> dict[str, dict[str, float]]:
+def charted(table: pd.DataFrame, ref: dict) -> dict[str, dict[str, float]]:
     """The built series of the reference's task, basis and unit: {measure: {period: value}}."""
+    rows = table[(table["publisher"] == ref["publisher"])
+                 & table["task_key"].str.endswith(f"/{ref['task_no']}")
+                 & (table["basis"] == ref["basis"]) & (table["unit"] == ref["unit"])]
     out: dict[str, dict[str, float]] = {}
-    for row in series():
-        if (row.publisher == ref["publisher"] and row.task_key.endswith(f"/{ref['task_no']}")
-                and row.basis == ref["basis"] and row.unit == ref["unit"]):
-            out.setdefault(row.measure, {})[row.period or ""] = row.value
+    for row in rows.itertuples():
+        out.setdefault(row.measure, {})[row.period or ""] = float(row.value)
     return out
 
 
 @pytest.mark.parametrize("ref", REFERENCE, ids=[f"{r['task_no']}-{r['basis']}-{r['measure'][:12]}"
                                                for r in REFERENCE])
-def test_every_charted_metric_is_one_series_with_the_printed_values(ref: dict) -> None:
+def test_every_charted_metric_is_one_series_with_the_printed_values(
+        table: pd.DataFrame, ref: dict) -> None:
     want = {period: float(value) for period, value in ref["values"].items()}
-    found = charted(ref)
+    found = charted(table, ref)
     assert want in list(found.values()), found
 
 
-def test_no_target_value_in_a_progress_series() -> None:
-    targets = {(r.task_key, r.value) for r in series() if r.basis == "target"}
-    progress = {r.task_key: r for r in series() if r.basis != "target"}
-    assert targets
-    assert all((key, row.value) not in targets for key, row in progress.items())
+def test_no_target_value_in_a_progress_series(table: pd.DataFrame) -> None:
+    assert (table["basis"] == "target").any()
     for ref in REFERENCE:
         if ref["basis"] == "target":
             continue
-        goals = {v for m in charted({**ref, "basis": "target"}).values() for v in m.values()}
-        for measure, values in charted(ref).items():
+        goals = {v for m in charted(table, {**ref, "basis": "target"}).values() for v in m.values()}
+        for measure, values in charted(table, ref).items():
             assert not goals & set(values.values()), (ref["task_no"], measure)
 
 
-def test_one_value_per_series_and_period_unless_flagged_repeated() -> None:
-    seen: set[tuple[str, str, str, str | None]] = set()
-    for row in series():
-        key = (row.task_key, row.measure, row.basis, row.period)
-        assert row.repeated or key not in seen, key
-        seen.add(key)
+def test_one_value_per_series_and_period_unless_flagged_repeated(table: pd.DataFrame) -> None:
+    once = table[table["repeated"] == 0]
+    keys = ["task_key", "measure", "basis", "period"]
+    assert not once.duplicated(keys).any(), once[once.duplicated(keys, keep=False)]
 
 
 def test_basis_accuracy_on_heldout5() -> None:
-    predictions = [b.to_json() for b in bulletins()]
+    predictions = [extract(page).to_json()
+                   for page in iter_pages([str(p) for p in sorted((HELDOUT5 / "docs").iterdir())])]
     accuracy, paired = basis_accuracy(predictions, HELDOUT5 / "gold")
     assert paired == 414
     assert accuracy >= 0.95
 
 
-def test_plot_draws_one_panel_per_unit_with_targets_dashed() -> None:
-    from pipeline.audit.run import series_frame
+def test_plot_draws_one_panel_per_unit_with_targets_dashed(table: pd.DataFrame) -> None:
     from pipeline.views.charts import plot_series
 
-    task = next(r.task_key for r in series() if r.task_key.endswith("/12"))
-    frame = series_frame(r for r in series() if r.task_key == task)
+    task = next(key for key in table["task_key"] if key.endswith("/12"))
+    frame = table[table["task_key"] == task]
     fig = plot_series(frame, task)
     assert sorted(ax.get_ylabel() for ax in fig.axes) == sorted(frame["unit"].unique())
     styles = {line.get_label(): line.get_linestyle() for ax in fig.axes for line in ax.lines}

@@ -237,3 +237,19 @@ def test_metadata_lines_above_the_title():
     found = find_metadata(text, text)
     assert (found.title, found.published, found.period) == (
         "某县2019年县政府工作报告三季度完成情况通报", "2019-10-14", "2019-Q3")
+
+
+@pytest.mark.parametrize(("meta", "html_title"), [
+    ({"sitename": "南屏市东湖区人民政府", "contentsource": "区发展和改革局"}, None),
+    ({"contentsource": "区发展和改革局"}, "东湖区6月份民生实事推进情况_南屏市东湖区人民政府"),
+])
+def test_the_hosting_government_places_a_department_named_by_its_level_only(meta, html_title):
+    text = normalise("东湖区2024年6月份民生实事推进情况\n截至6月底,5项工作均按计划推进。")
+    found = find_metadata(text, text, meta, html_title)
+    assert (found.publisher, found.region) == ("南屏市东湖区发展和改革局", "南屏市东湖区")
+
+
+def test_a_site_that_is_no_government_names_no_region():
+    text = normalise("6月份民生实事推进情况\n截至6月底,5项工作均按计划推进。")
+    found = find_metadata(text, text, {"sitename": "东湖新闻网", "contentsource": "区发展和改革局"})
+    assert (found.publisher, found.region) == ("区发展和改革局", None)

@@ -148,6 +148,13 @@ SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]
                           rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?日"
                           r"(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
 SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
+# The site that hosts the page is a government's (FORMATS: TRS templates print
+# `<meta name="SiteName">` and `<title>栏目名_站点名`): `南屏市东湖区人民政府` places a page whose
+# own words name only `区发展和改革局` when nothing closer names the region.
+SITE_KEYS = ("sitename", "site_name", "og:site_name")
+SITE_GOVERNMENT = re.compile(
+    rf"^((?:(?![年月份全本该各我])[{HAN}]){{2,12}}?(?:省|市|州|盟|县|区|旗))人民政府"
+    r"(?:门户网站|网站|网)?$")
 LEVEL_PREFIX = "省市区县"
 # Characters that make a level character part of a place word (`片区管理局`, `全省`, `本市`),
 # so that `区管理局` is not read out of `片区管理局`.
@@ -180,7 +187,7 @@ def find_metadata(text: str, page_text: str | None = None, meta: Mapping[str, st
                         "on; not taken as the publication date")
         published = None
     orgs = _org_candidates(text, page_text, meta, title)
-    region = find_region(title, orgs, page_text)
+    region = find_region(title, orgs, page_text, _site_place(meta, html_title))
     return Metadata(title, _publisher(orgs, text, region), region, published, period,
                     tuple(warnings))
 
@@ -308,7 +315,9 @@ def find_period(title: str | None, text: str, published: str | None = None) -> s
     return _period_in(opening, in_title=False, year_hint=year_hint, published=published)
 
 
-def find_region(title: str | None, orgs: list[str], page_text: str) -> str | None:
+def find_region(title: str | None, orgs: list[str], page_text: str,
+                site: str | None = None) -> str | None:
+    """``site``: the place whose government hosts the page (``_site_place``)."""
     named = " ".join([title or "", *orgs])
     sub = next((r for r in REGION_PARENTS if r in named), None)
     if sub is None:
@@ -317,6 +326,8 @@ def find_region(title: str | None, orgs: list[str], page_text: str) -> str | Non
         sub = best[0][0] if best and best[0][1] else None
     if sub is None and (m := CITY.search(named)):
         sub = m.group()
+    if sub is None:
+        sub = site
     province = next((p for p in PROVINCES if p in named), None)
     if province is None and sub in REGION_PARENTS:
         province = REGION_PARENTS[sub]
@@ -453,6 +464,18 @@ def _yearless(year: str, m: re.Match[str], published: str | None) -> str:
     if published and f"{year}-{first_month:02d}" > published[:7]:
         year = str(int(year) - 1)
     return f"{year}-{label}"
+
+
+def _site_place(meta: Mapping[str, str], html_title: str | None) -> str | None:
+    """The place of the government whose site the page is on: its SiteName meta, else the
+    last part of its <title>."""
+    names = [meta.get(k, "").strip() for k in SITE_KEYS]
+    if html_title:
+        names.append(HTML_TITLE_SPLIT.split(html_title.strip())[-1])
+    for name in names:
+        if m := SITE_GOVERNMENT.match(name):
+            return m.group(1)
+    return None
 
 
 def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],

@@ -18,7 +18,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extractors.basis import column_basis, column_thing
+from extractors.context import PLACE_WORD
 from extractors.counts import find_facts
+from extractors.measures import clean_object, measure_key
 from extractors.numerals import SCALES, arabic_value, chinese_value, scale_value
 from extractors.patterns import RATE_UNITS, UNITS
 from extractors.records import Claim
@@ -64,6 +67,11 @@ GROUP_HEADING = re.compile(r"(?:([一二三四五六七八九十]{1,3})、|\(([�
 TITLE_STOPS = "。;!?"
 # Longest first, so that 未完成 is never read as 完成.
 STATUS_PHRASES_LONGEST_FIRST = tuple(sorted(STATUS_OF_PHRASE, key=len, reverse=True))
+# A caption's frame around the thing it names: `表3`, `各县(市、区)`, `…完成情况(表)`.
+CAPTION_FRAME = re.compile(
+    r"^(?:附?表\s*\d+\s*[.:：、]?\s*)?(?:各(?:县|市|区|乡镇|街道|地区|镇街|县区)+"
+    r"(?:[(（][^()（）]{1,8}[)）])?)?|(?:完成|推进|进展|落实|执行)?(?:情况)?(?:统计|一览)?表?$")
+CAPTION_MAX = 40
 # Lines between two parts of one table split by a page break: nothing, or a `续表` caption.
 CONTINUATION_GAP = re.compile(r"^\s*(?:续表\S{0,10})?\s*$")
 
@@ -393,16 +401,30 @@ def _join(path: str, no: int) -> str:
 
 def table_facts(text: str, table: Table, *, publisher: str | None = None) -> list[Claim]:
     """The counts of the data rows: each cell read on its own (so no count runs across a
-    separator or is read twice), a bare number with the unit its column, row or note names."""
+    separator or is read twice), a bare number with the unit its column, row or note names.
+
+    A bare number's basis is its column header's (``extractors.basis.column_basis``). What it
+    counts: in a task table the row is a task (its section), so the column names the thing
+    (`年度计划投资`: 投资), else the task; in an indicator table the row label (`地区生产总值`),
+    or, when the rows are places (a `县(市、区)` column), the place is the entity and the column
+    or the table's caption names the thing (`表3 各县(市、区)城镇新增就业完成情况`). Prose in a
+    task row's cells is read as that task's: its task cell as the title (the goal), the others
+    as progress.
+    """
     claims: list[Claim] = []
     unit_column = table.roles.get("unit")
     skip = {table.roles.get("no"), unit_column}
+    task_column = table.roles.get("task") if table.is_task_table else None
+    caption = _caption_thing(text, table)
     for row in table.rows:
         row_unit = _unit_from(row.cells[unit_column].text, whole=True) if unit_column is not None \
             else None
-        label = _row_label(table, row)
+        label_column, label = _row_label(table, row)
         if label and row_unit is None:
             row_unit = _unit_from(label)
+        place = (label is not None and task_column is None and label_column is not None
+                 and bool(PLACE_WORD.match(table.labels[label_column])))
+        task_row = task_column is not None and bool(row.cells[task_column].text)
         for c, cell in enumerate(row.cells):
             if not cell.text or c in skip:
                 continue
@@ -414,22 +436,50 @@ def table_facts(text: str, table: Table, *, publisher: str | None = None) -> lis
                 value = scale_value(arabic_value(cell.text.lstrip("-−")), scales)
                 if cell.text[0] in "-−":
                     value = -value
-                obj = None if measure in RATE_UNITS else _object(label)
+                header = BRACKET_UNIT.sub("", table.labels[c])
+                entity = label if place else None
+                obj = None
+                if measure not in RATE_UNITS:
+                    if task_column is not None:
+                        obj = column_thing(header) or _object(label)
+                    elif place:
+                        obj = column_thing(header) or caption
+                    else:
+                        obj = _object(label)
+                basis = "rate" if measure in RATE_UNITS else column_basis(table.labels[c])
                 claims.append(Claim(value=value, unit=measure, text=cell.text, start=cell.start,
-                                    end=cell.end, object=obj))
+                                    end=cell.end, object=obj, entity=entity, basis=basis,
+                                    measure=measure_key(entity, None, obj, measure)))
             else:
-                claims.extend(find_facts(text, cell.start, cell.end, publisher=publisher))
+                title_end = None
+                if task_row:
+                    title_end = cell.end if c == task_column else cell.start
+                claims.extend(find_facts(text, cell.start, cell.end, publisher=publisher,
+                                         title_end=title_end))
     return claims
 
 
-def _row_label(table: Table, row: TableRow) -> str | None:
-    """The row's name: its task cell, else its first filled cell that is no number."""
+def _row_label(table: Table, row: TableRow) -> tuple[int | None, str | None]:
+    """The row's name and its column: its task cell, else its first filled cell that is no
+    number."""
     if "task" in table.roles and row.cells[table.roles["task"]].text:
-        return row.cells[table.roles["task"]].text
+        return table.roles["task"], row.cells[table.roles["task"]].text
     for c, cell in enumerate(row.cells):
         if c != table.roles.get("no") and cell.text and not BARE_NUMBER.fullmatch(cell.text):
-            return cell.text
-    return None
+            return c, cell.text
+    return None, None
+
+
+def _caption_thing(text: str, table: Table) -> str | None:
+    """The thing a table's caption line names: `表3 各县(市、区)城镇新增就业完成情况` →
+    `城镇新增就业` (its number, the places it runs over and `完成情况` read off)."""
+    if table.start == 0:
+        return None
+    begin = text.rfind("\n", 0, table.start - 1) + 1
+    line = text[begin:table.start - 1].strip()
+    if not line or len(line) > CAPTION_MAX or CELL_BAR in line or UNIT_NOTE.search(line):
+        return None
+    return clean_object(CAPTION_FRAME.sub("", line)) or None
 
 
 def _object(label: str | None) -> str | None:
