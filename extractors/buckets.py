@@ -16,14 +16,6 @@ import re
 from collections.abc import Iterable
 
 
-# Finished for the reporting year, also early, beyond target, or closed after rectification.
-# Sources: xuancheng.gov.cn/OpennessContent/show/2044556.html (已完成),
-# sthjj.cnbz.gov.cn/ztzl/msgc/14460961.html (已提前完成或超额完成),
-# ahjinzhai.gov.cn/public/6596281/38062166.html (已完成和提前完成),
-# 7263355.com …/2399a463… (已提前完成全年任务), xiuzhiben.com/ns_news/248166036415157
-# (已全部完成或超额完成), qdyyxzs.com …/html1042017948… (已经完成或基本完成),
-# yybnet.net/liaocheng/news/202011/11004157.html (已完成整改, 销号),
-# m.zhuangpeitu.com/article/130947064.html (已经完成，长期坚持), FORMATS.md §5.
 def _already(phrases: tuple[str, ...]) -> tuple[str, ...]:
     """Each phrase also with `已`/`已经` before it: offices print a completion either way
     (`提前完成` and `已提前完成`, sthjj.cnbz.gov.cn; `如期完成` and `已如期完成`)."""
@@ -32,6 +24,14 @@ def _already(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*phrases, *prefixed)))
 
 
+# Finished for the reporting year, also early, beyond target, or closed after rectification.
+# Sources: xuancheng.gov.cn/OpennessContent/show/2044556.html (已完成),
+# sthjj.cnbz.gov.cn/ztzl/msgc/14460961.html (已提前完成或超额完成),
+# ahjinzhai.gov.cn/public/6596281/38062166.html (已完成和提前完成),
+# 7263355.com …/2399a463… (已提前完成全年任务), xiuzhiben.com/ns_news/248166036415157
+# (已全部完成或超额完成), qdyyxzs.com …/html1042017948… (已经完成或基本完成),
+# yybnet.net/liaocheng/news/202011/11004157.html (已完成整改, 销号),
+# m.zhuangpeitu.com/article/130947064.html (已经完成，长期坚持), FORMATS.md §5.
 COMPLETED = _already((
     "已完成", "完成", "基本完成", "已基本完成", "全部完成", "已全部完成", "如期完成", "提前完成",
     "超额完成", "已办结", "办结", "已经完成", "已提前完成全年任务", "已提前完成全年目标任务",
