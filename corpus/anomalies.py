@@ -8,7 +8,9 @@ before rendering, so every record stays the truth of what its page says.
   renumbered task list with some titles reworded, renumbered once more mid-year.
 - ``planted_series``: one clean year with one anomaly of every kind per publisher
   (``PLANTS``); ``Series.expected`` lists every finding the checks must report, the
-  status changes the plan makes of its own included.
+  status changes the plan makes of its own included. Two bulletins of each publisher are
+  archived twice at their address: one edited after publication (a figure corrected, a task
+  marked done, the tally redone: ``revised``), one served again byte for byte (a trap).
 
 Task identities (``kjt:99``) name a task by its publisher and its number in the first year,
 whatever it is numbered later: the answer key for ``task_key``.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
@@ -41,6 +44,9 @@ if TYPE_CHECKING:
 DONE = "（已完成）"
 # A task marked as on pace in a bulletin that otherwise marks only finished tasks.
 ON_PACE = "（按序时推进）"
+# How long after publication a page is first archived, and when it is archived again.
+FIRST_FETCH = timedelta(days=1)
+REFETCH = timedelta(days=10)
 # The month from which a renumbered year's list is renumbered again (a revised plan).
 RENUMBER_MONTH = 7
 # Reworded titles in later years: the same task, a slightly different sentence.
@@ -85,6 +91,8 @@ PLANTS: dict[str, dict[str, tuple[int, ...]]] = {
         # false-alarm traps: nothing may be reported for these
         "trap_updated": (148, 4),  # month 4's prose is month 3's, with its counts updated
         "trap_on_pace_marker": (7,),  # month 7 marks one unfinished task on pace
+        "revised": (99, 9),  # month 9 re-published: task 99's figure, status and the tally
+        "trap_refetched": (8,),  # month 8 archived again, the same bytes
     },
     "gxt": {
         "count_decreased": (33, 9),
@@ -97,6 +105,8 @@ PLANTS: dict[str, dict[str, tuple[int, ...]]] = {
         "task_dropped": (57, 6),
         "trap_updated": (33, 7),
         "trap_on_pace_marker": (4,),
+        "revised": (12, 6),
+        "trap_refetched": (5,),
     },
 }
 
@@ -117,19 +127,26 @@ class Series:
     # (publisher key, period, printed number) → task identity
     identity: dict[tuple[str, str, int], str]
     expected: tuple[Expected, ...]
+    # Bulletins archived again at their address after their first version: edited, or not.
+    republished: tuple[BulletinTruth, ...] = ()
 
-    def pages(self) -> list[Page]:
-        """Each bulletin as its site serves it: GBK/GB2312 HTML bytes, with its address, and
-        the publisher a crawl's site profile records (not every page names it)."""
-        by_key = {p.key: p for p in PUBLISHERS}
-        return [
-            Page(source=f"synthetic/{b.publisher}/{b.period}.html",
-                 content=render_bulletin(b, by_key[b.publisher]).encode(
-                     by_key[b.publisher].charset),
-                 url=f"http://{b.publisher}.example.gov.cn{b.path}",
-                 publisher=by_key[b.publisher].name)
-            for b in self.bulletins
-        ]
+    def pages(self, *, republished: bool = True) -> list[Page]:
+        """Each bulletin as its site serves it: GBK/GB2312 HTML bytes, with its address, the
+        publisher a crawl's site profile records (not every page names it) and when it was
+        archived; then each re-publication, archived later at the same address (left out
+        with ``republished=False``: saved as files, a version loses its address and date)."""
+        again = self.republished if republished else ()
+        return ([_page(b, "", b.published, FIRST_FETCH) for b in self.bulletins]
+                + [_page(b, "republished/", b.published, REFETCH) for b in again])
+
+
+def _page(b: BulletinTruth, folder: str, published: str, after: timedelta) -> Page:
+    publisher = _publisher(b.publisher)
+    fetched = date.fromisoformat(published) + after
+    return Page(source=f"synthetic/{b.publisher}/{folder}{b.period}.html",
+                content=render_bulletin(b, publisher).encode(publisher.charset),
+                url=f"http://{b.publisher}.example.gov.cn{b.path}",
+                fetched=f"{fetched.isoformat()}T08:00:00Z", publisher=publisher.name)
 
 
 def clean_series(seed: int = 0, years: tuple[int, ...] = (2017, 2018)) -> Series:
@@ -158,6 +175,7 @@ def planted_series(seed: int = 0, year: int = 2017) -> Series:
     identity = dict(clean.identity)
     bulletins = list(clean.bulletins)
     expected: list[Expected] = []
+    republished: list[BulletinTruth] = []
     for key, plants in PLANTS.items():
         mine = [i for i, b in enumerate(bulletins) if b.publisher == key]
         planted, found = _plant(key, [bulletins[i] for i in mine], plants, seed)
@@ -165,9 +183,15 @@ def planted_series(seed: int = 0, year: int = 2017) -> Series:
             bulletins[i] = b
             for t in b.tasks:
                 identity.setdefault((key, b.period, t.no), f"{key}:{t.no}")
-        expected.extend(found)
-    expected.extend(_status_changes(bulletins, identity))
-    return Series(tuple(bulletins), identity, tuple(sorted(set(expected), key=_order)))
+        again, edits = _republish(key, planted, plants)
+        republished.extend(again)
+        expected.extend([*found, *edits])
+    # a period's newest version is its bulletin: its statuses are the ones that changed
+    newest = {(b.publisher, b.period): b for b in [*bulletins, *republished]}
+    expected.extend(_status_changes([newest[(b.publisher, b.period)] for b in bulletins],
+                                    identity))
+    return Series(tuple(bulletins), identity, tuple(sorted(set(expected), key=_order)),
+                  tuple(republished))
 
 
 def planted_site(seed: int = 0, year: int = 2017) -> SyntheticSite:
@@ -257,6 +281,35 @@ def _plant(
     year[month - 1] = replace(at(month), completed=at(month).completed + 1)
     expect("tally_mismatch", month, None)
     return year, found
+
+
+def _republish(
+    key: str, year: list[BulletinTruth], plants: dict[str, tuple[int, ...]]
+) -> tuple[list[BulletinTruth], list[Expected]]:
+    """The month edited after publication, and the month archived again unchanged.
+
+    The edit corrects the task's running total where there is room (by one, so it stays
+    between the months around it) and, where the task is done by the next month, marks it
+    done already, with the header's tally redone to match: every finding it makes is
+    ``revised``, and the next month reads as consistent with it.
+    """
+    no, month = plants["revised"]
+    b = year[month - 1]
+    edited = next(t for t in b.tasks if t.no == no)
+    later = next(t for t in year[month].tasks if t.no == no)
+    counts = edited.counts
+    if counts and later.counts and later.counts[0].value - counts[0].value >= 2:
+        counts = (replace(counts[0], value=counts[0].value + 1), *counts[1:])
+    done = edited.status is None and later.status == "completed"
+    change = replace(edited, counts=counts, status_text=DONE if done else edited.status_text)
+    assert change != edited, f"{key}: task {no} has nothing to edit in month {month}"
+    tasks = tuple(change if t.no == no else t for t in b.tasks)
+    revision = replace(b, tasks=tasks, completed=sum(t.status == "completed" for t in tasks))
+    found = [Expected("revised", key, b.period, f"{key}:{no}")]
+    if revision.completed != b.completed:
+        found.append(Expected("revised", key, b.period, None))
+    (again,) = plants["trap_refetched"]
+    return [revision, year[again - 1]], found
 
 
 def _status_changes(

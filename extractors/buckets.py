@@ -15,6 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+
+def _already(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    """Each phrase also with `已`/`已经` before it: offices print a completion either way
+    (`提前完成` and `已提前完成`, sthjj.cnbz.gov.cn; `如期完成` and `已如期完成`)."""
+    prefixed = (f"{already}{p}" for p in phrases if not p.startswith("已")
+                for already in ("已", "已经"))
+    return tuple(dict.fromkeys((*phrases, *prefixed)))
+
+
 # Finished for the reporting year, also early, beyond target, or closed after rectification.
 # Sources: xuancheng.gov.cn/OpennessContent/show/2044556.html (已完成),
 # sthjj.cnbz.gov.cn/ztzl/msgc/14460961.html (已提前完成或超额完成),
@@ -23,14 +32,14 @@ from collections.abc import Iterable
 # (已全部完成或超额完成), qdyyxzs.com …/html1042017948… (已经完成或基本完成),
 # yybnet.net/liaocheng/news/202011/11004157.html (已完成整改, 销号),
 # m.zhuangpeitu.com/article/130947064.html (已经完成，长期坚持), FORMATS.md §5.
-COMPLETED = (
+COMPLETED = _already((
     "已完成", "完成", "基本完成", "已基本完成", "全部完成", "已全部完成", "如期完成", "提前完成",
     "超额完成", "已办结", "办结", "已经完成", "已提前完成全年任务", "已提前完成全年目标任务",
     "提前超额完成全年任务", "已完成或超额完成", "已全部完成或超额完成", "已完成或基本完成",
     "已经完成或基本完成", "提前完成或超额完成", "已提前完成或超额完成", "已完成和提前完成",
     "已完成(含基本完成)", "完成到位", "已整改到位", "已验收销号", "完成交账销号",
     "已完成交账销号", "已完成整改", "已完成整改并销号", "已整改完成", "提前办结",
-)
+))
 
 # Under way at the planned pace. Sources: xuancheng.gov.cn (达到序时进度),
 # ahjinzhai.gov.cn (达进度), sthjj.cnbz.gov.cn (正常推进), chengxiang.gov.cn

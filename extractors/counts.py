@@ -138,7 +138,7 @@ def _read_count(
     if prefix:
         s, qualifier = prefix[0], qualifier or prefix[1]
     else:
-        qualifier = qualifier or _clause_qualifier(text, s, lo)
+        qualifier = qualifier or _clause_qualifier(text, s, lo, hi)
     scaled = scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
     return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
@@ -201,12 +201,16 @@ def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:
     return None
 
 
-def _clause_qualifier(text: str, s: int, lo: int) -> str | None:
-    """`预计` binds every number of its clause, which for it runs to `,` `;` `。` (GUIDE)."""
+def _clause_qualifier(text: str, s: int, lo: int, hi: int) -> str | None:
+    """`预计` binds every number of its clause, which for it runs to `,` `;` `。` (GUIDE):
+    those after it and those before it (`剩余1个综合体、3个助餐点预计11月底前建成`)."""
     p = s
     while p > lo and text[p - 1] not in QUALIFIER_CLAUSE_ENDS:
         p -= 1
-    clause = text[p:s]
+    q = s
+    while q < hi and text[q] not in QUALIFIER_CLAUSE_ENDS:
+        q += 1
+    clause = text[p:q]
     for word, kind in CLAUSE_QUALIFIERS:
         if word in clause:
             return kind

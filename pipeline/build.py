@@ -212,8 +212,10 @@ def _collect(
             # A publisher given from outside now, other than the one stored, is read again.
             if old is not None and item.publisher in (None, old.publisher):
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
-                if _add_bulletin(stage, replace(old, source=item.source, url=item.url,
-                                                attached_to=item.attached_to), summary):
+                found_at = replace(old, source=item.source, url=item.url,
+                                   attached_to=item.attached_to,
+                                   fetched=item.fetched or old.fetched)
+                if _add_bulletin(stage, found_at, summary):
                     summary.reused += 1
                 continue
             batch.append(item)

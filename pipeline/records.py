@@ -187,6 +187,10 @@ class Bulletin:
         "string", "for an attachment: the address of the bulletin page that links it; its "
         "title, dates and publisher come from that page where the file states none",
         default=None)
+    fetched: str | None = column(
+        "string", "when the crawl archived these bytes (the WARC record's date); of two "
+        "versions of one address and period, the later one is the bulletin (README: revised)",
+        default=None)
     summary: Summary = field(default_factory=Summary)
     sections: tuple[Section, ...] = ()
     facts: tuple[Fact, ...] = ()

@@ -200,6 +200,10 @@ DETAILS = [
     # 预计 binds every number of its own clause, and only of it
     ("预计受益群众294人、牲畜30头,保护财产5930万元。", 1, "qualifier", "approx"),
     ("预计受益群众294人、牲畜30头,保护财产5930万元。", 2, "qualifier", None),
+    # …numbers before it in the clause too, and not those of the clause before
+    ("建成综合体5个,剩余1个综合体、3个助餐点预计11月底前建成。", 1, "qualifier", "approx"),
+    ("建成综合体5个,剩余1个综合体、3个助餐点预计11月底前建成。", 2, "qualifier", "approx"),
+    ("建成综合体5个,剩余1个综合体、3个助餐点预计11月底前建成。", 0, "qualifier", None),
     ("上会评审122家。", 0, "qualifier", None),
     ("拟新建3至5家孵化器。", 0, "value_max", 5),
     ("拟新建3家孵化器。", 0, "value_max", None),

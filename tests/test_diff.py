@@ -7,9 +7,11 @@ import io
 import json
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from corpus.anomalies import planted_series
+from corpus.anomalies import PLANTS, planted_series
+from corpus.synthetic import PUBLISHERS
 from pipeline.build import build
 from pipeline.cli import main
 from pipeline.records import Page
@@ -22,7 +24,7 @@ from scrapers.warc import PUBLISHER_FIELD, WarcSeries
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The planted year as files, one folder per publisher, as a crawl would keep them."""
     root = tmp_path_factory.mktemp("corpus")
-    for page in planted_series().pages():
+    for page in planted_series().pages(republished=False):
         path = root / page.source
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(page.content)
@@ -38,7 +40,7 @@ def _archive(pages: list[Page], folder: Path) -> Path:
         assert page.url and page.publisher
         warc.write(Exchange(page.url, (), 200, "OK", "HTTP/1.1",
                             (("Content-Type", "text/html"),), page.content,
-                            "2017-12-31T00:00:00Z"),
+                            page.fetched or "2017-12-31T00:00:00Z"),
                    {PUBLISHER_FIELD: page.publisher})
     warc.close()
     return folder
@@ -50,7 +52,8 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     root = tmp_path_factory.mktemp("builds")
     out = []
     for last in (5, 6):
-        months = [p for p in planted_series().pages() if int(Path(p.source).stem[5:]) <= last]
+        months = [p for p in planted_series().pages(republished=False)
+                  if int(Path(p.source).stem[5:]) <= last]
         build([str(_archive(months, root / f"archive-{last}"))], root / f"to-{last}", jobs=1)
         out.append(root / f"to-{last}")
     return out[0], out[1]
@@ -123,6 +126,100 @@ def test_diff_of_a_document_with_itself_says_identical(
     assert run(capsys, "diff", page, page) == "the two documents are identical\n"
     found = json.loads(run(capsys, "diff", page, page, "--format", "json"))
     assert found == {"identical": True, "changes": [], "checks": []}
+
+
+@pytest.mark.parametrize("period", ["2017-6", "2017-13", "2017Q2", "17-06", "2017-Q5"])
+def test_diff_malformed_period_is_one_clear_line(
+    builds: tuple[Path, Path], period: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["diff", str(builds[1]), "2017-05", period]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"{period!r} is not a period" in err and "YYYY-MM" in err and "YYYY-Qn" in err
+
+
+def test_diff_of_a_build_with_itself_says_identical_in_every_format(
+    builds: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = run(capsys, "diff", str(builds[1]), str(builds[1]))
+    assert out == "the two builds' latest bulletins are identical\n"
+    assert main(["diff", str(builds[1]), str(builds[1]), "--format", "csv"]) == 0
+    written = capsys.readouterr()
+    assert "identical" in written.err
+    assert list(csv.DictReader(io.StringIO(written.out))) == []
+
+
+def test_diff_prints_no_none_for_undated_unnumbered_bulletins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No period, no publisher, a task dropped and one added, a count that falls."""
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("一、建设数字化车间\n累计建成数字化车间30个。\n"
+                   "二、培育专精特新企业（已完成）\n累计认定企业40家。\n", encoding="utf-8")
+    new.write_text("一、建设数字化车间\n累计建成数字化车间28个。\n"
+                   "二、培育专精特新企业\n累计认定企业40家。\n三、推进数字经济\n本月签约项目3个。\n",
+                   encoding="utf-8")
+    table = run(capsys, "diff", str(old), str(new))
+    assert {"count_decreased", "status_regressed", "task_added"} <= set(table.split())
+    for extra in ([], ["--values"]):
+        written = run(capsys, "diff", str(old), str(new), "--format", "csv", *extra)
+        assert len(list(csv.DictReader(io.StringIO(written)))) >= 2
+        assert "None" not in written and "nan" not in written
+    assert "None" not in table
+
+
+@pytest.fixture(scope="module")
+def republished(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The planted year crawled with its re-publications: one edited, one the same bytes."""
+    root = tmp_path_factory.mktemp("republished")
+    archive = _archive(planted_series().pages(), root / "archive")
+    assert main(["build", str(archive), "--out", str(root / "out"), "--jobs", "1",
+                 "--quiet"]) == 0
+    return root / "out"
+
+
+def test_an_edited_republication_is_revised_with_both_versions_as_evidence(
+    republished: Path,
+) -> None:
+    series = planted_series()
+    bulletins = pd.read_parquet(republished / "bulletins.parquet")
+    checks = pd.read_parquet(republished / "checks.parquet")
+    # both versions of each edited bulletin are kept; the unchanged refetch is one document
+    assert len(bulletins) == len(series.bulletins) + len(PLANTS)
+    revised = checks[checks["check"] == "revised"]
+    expected = {(e.publisher, e.period) for e in series.expected if e.check == "revised"}
+    publisher_key = {p.name: p.key for p in PUBLISHERS}
+    assert {(publisher_key[p], period) for p, period in zip(
+        revised["publisher"], revised["period"], strict=True)} == expected
+    assert set(revised["severity"]) == {"medium"} and revised["reason"].notna().all()
+    fetched = dict(zip(bulletins["doc_id"], bulletins["fetched"], strict=True))
+    texts = dict(zip(bulletins["doc_id"], bulletins["text"], strict=True))
+    for row in revised.itertuples():
+        assert fetched[row.other_doc_id] < fetched[row.doc_id]  # the newer one is the finding's
+        assert texts[row.doc_id][row.start:row.end] == row.text
+        assert texts[row.other_doc_id][row.other_start:row.other_end] == row.other_text
+    assert any("→ (已完成)" in d for d in revised["detail"])  # a status edited
+    assert any(d.startswith("tally edited: completed") for d in revised["detail"])
+    # every other planted finding is still found once, from the newest version only
+    others = checks[checks["check"] != "revised"]
+    assert not others.duplicated(["check", "task_key", "period", "start"]).any()
+    assert set(others["doc_id"]).isdisjoint(set(revised["other_doc_id"]))
+
+
+def test_only_the_newest_version_counts_in_series_and_diff(
+    republished: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = pd.read_parquet(republished / "series.parquet")
+    assert not rows.duplicated(["task_key", "measure", "basis", "period"]).any()
+    found = json.loads(run(capsys, "diff", str(republished), "2017-08", "2017-09",
+                           "--publisher", "科学技术厅", "--format", "json"))
+    no, month = PLANTS["kjt"]["revised"]
+    first, edited = (next(t for b in versions if b.publisher == "kjt" and b.month == month
+                          for t in b.tasks if t.no == no).counts[0]
+                     for versions in (planted_series().bulletins, planted_series().republished))
+    after = {c["after_text"] for c in found["changes"] if c["task_key"].endswith(f"/{no}")}
+    assert f"{edited.value}{edited.unit}" in after  # the edited figure
+    assert f"{first.value}{first.unit}" not in after  # not the first version's
 
 
 def test_diff_unknown_period_is_a_usage_error(

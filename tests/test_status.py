@@ -59,6 +59,12 @@ CASES = [
                  id="standing-duty-tail"),
     pytest.param("整改状态:已完成,剩余2处。", (None, None), id="tail-that-is-prose"),
     pytest.param("(指标项目出现调整)", (None, None), id="adjusted-is-no-status"),
+    pytest.param("已完成危房改造126户。\n完成情况:已提前完成",
+                 ("completed", "完成情况:已提前完成"), id="already-before-ahead-of-time"),
+    pytest.param("【已如期完成】", ("completed", "【已如期完成】"), id="already-before-on-time"),
+    pytest.param("(已经超额完成)", ("completed", "(已经超额完成)"), id="already-before-beyond"),
+    pytest.param("完成情况:已提前完成投资12亿元。", (None, None),
+                 id="already-ahead-with-count-is-prose"),
 ]
 
 

@@ -26,6 +26,11 @@ class ValueChange:
     after: float | None
     before_text: str | None
     after_text: str | None
+    # where each statement is in its bulletin's text: the evidence of a finding about it
+    before_start: int | None = None
+    before_end: int | None = None
+    after_start: int | None = None
+    after_end: int | None = None
 
     @property
     def change(self) -> float | None:
@@ -37,7 +42,9 @@ class ValueChange:
         return {"task_key": self.task_key, "measure": self.measure, "basis": self.basis,
                 "unit": self.unit, "before": self.before, "after": self.after,
                 "change": self.change, "before_text": self.before_text,
-                "after_text": self.after_text}
+                "after_text": self.after_text, "before_start": self.before_start,
+                "before_end": self.before_end, "after_start": self.after_start,
+                "after_end": self.after_end}
 
 
 def identical(old: Bulletin, new: Bulletin) -> bool:
@@ -66,5 +73,7 @@ def value_changes(
             out.append(ValueChange(
                 key, series.measure, series.basis, series.unit,
                 None if was is None else was.value, None if now is None else now.value,
-                None if was is None else was.text, None if now is None else now.text))
+                None if was is None else was.text, None if now is None else now.text,
+                None if was is None else was.start, None if was is None else was.end,
+                None if now is None else now.start, None if now is None else now.end))
     return sorted(out, key=lambda c: (c.task_key, c.measure, c.basis))

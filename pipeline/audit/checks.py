@@ -12,21 +12,24 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import pairwise
 from typing import Any
 
 from extractors.sentences import CLAUSE_ENDS, clause_start, sentence_span
+from pipeline.audit.changes import value_changes
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
 from pipeline.audit.recycled import compare, paragraphs, same_numbers
-from pipeline.records import Bulletin, Check, Fact, Link, Section
+from pipeline.audit.versions import current, revisions
+from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 
 # A clause that counts a whole (`共上会评审122家`, `受理申报45项`) and one that counts a part
 # of it (`通过评审119家`, `其中获批30项`), from the seed and the issue's examples.
 WHOLE_WORDS = re.compile(r"共|累计|合计|总计|申报|受理|评审|上报|报名|参评|参加|申请|征集|推荐")
 PART_WORDS = re.compile(r"其中|通过|获批|入选|立项|办结|录取|合格|达标|认定")
 TALLY_UNITS = frozenset("项件个条")
+NO_MARKER = "no status marker"
 
 @dataclass(frozen=True)
 class _Span:
@@ -55,13 +58,17 @@ class CheckKind:
 @dataclass
 class Registry:
     """Every kind of check in one place. Adding a check is one ``@registry.finder(...)`` on its
-    function: the kinds it reports, and whether it reads one bulletin or a pair."""
+    function: the kinds it reports, and what it reads: one bulletin (``document``), a
+    bulletin and the previous period's (``change``), or two versions of one bulletin, the
+    one first archived and its re-publication (``revision``)."""
 
     kinds: dict[str, CheckKind] = field(default_factory=dict)
     document: list[Callable[[Bulletin, dict[tuple[str, str], Link]], Iterable[Check]]] = field(
         default_factory=list)
     change: list[Callable[[Bulletin, Bulletin, dict[tuple[str, str], Link]],
                           Iterable[Check]]] = field(default_factory=list)
+    revision: list[Callable[[Bulletin, Bulletin, dict[tuple[str, str], Link]],
+                            Iterable[Check]]] = field(default_factory=list)
 
     def declare(self, *kinds: CheckKind) -> None:
         for kind in kinds:
@@ -70,7 +77,8 @@ class Registry:
     def finder(self, scope: str, *kinds: CheckKind) -> Callable[[Any], Any]:
         def register(fn: Any) -> Any:
             self.declare(*kinds)
-            {"document": self.document, "change": self.change}[scope].append(fn)
+            {"document": self.document, "change": self.change,
+             "revision": self.revision}[scope].append(fn)
             return fn
         return register
 
@@ -110,11 +118,15 @@ def sort_checks(checks: Iterable[Check]) -> list[Check]:
 # --------------------------------------------------------------------------- entry points
 
 def run_checks(bulletins: Iterable[Bulletin], links: dict[tuple[str, str], Link]) -> list[Check]:
-    """Every check over every report series, each bulletin compared with its predecessor."""
-    found: list[Check] = []
+    """Every check over every report series, each bulletin compared with its predecessor,
+    and each re-published bulletin with its earlier version. Only a period's newest version
+    is checked as its bulletin (``versions``): the earlier one is evidence of the edit."""
+    bulletins = list(bulletins)
+    found: list[Check] = [c for old, new in revisions(bulletins)
+                          for finder in REGISTRY.revision for c in finder(old, new, links)]
     counts: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]] = {}
     previous: dict[tuple[str, str], Bulletin] = {}
-    for b in ordered(bulletins):
+    for b in ordered(current(bulletins)):
         series = series_of(b)
         prev = previous.get(series)
         found.extend(document_checks(b, links))
@@ -191,13 +203,14 @@ def status_changes(
         if p is None:
             continue
         if s.status == "completed" and p.status != "completed":
-            was = p.status_text or "no status marker"
-            yield _check("newly_completed", key, f"{s.status_text} now; {was} in {prev.period}",
+            was = p.status_text or NO_MARKER
+            yield _check("newly_completed", key,
+                         f"{s.status_text or s.status} now; {was} in {_when(prev)}",
                          _marker(cur, s), _marker(prev, p))
         elif p.status == "completed" and s.status != "completed":
-            now_text = s.status_text or "no status marker"
+            now_text = s.status_text or NO_MARKER
             yield _check("status_regressed", key,
-                         f"{p.status_text} in {prev.period}; {now_text} now",
+                         f"{p.status_text or p.status} in {_when(prev)}; {now_text} now",
                          _marker(cur, s), _marker(prev, p))
 
 
@@ -213,11 +226,11 @@ def tasks_added_dropped(
     before, now = _keyed(prev, links), _keyed(cur, links)
     for key, s in now.items():
         if key not in before:
-            yield _check("task_added", key, f"task {s.no} not in {prev.period}: {s.title}",
+            yield _check("task_added", key, f"{_task(s)} not in {_when(prev)}: {s.title}",
                          _heading(cur, s))
     for key, p in before.items():
         if key not in now:
-            yield _check("task_dropped", key, f"task {p.no} of {prev.period} missing: {p.title}",
+            yield _check("task_dropped", key, f"{_task(p)} of {_when(prev)} missing: {p.title}",
                          _Span(cur), _heading(prev, p))
 
 
@@ -245,7 +258,7 @@ def _count_decreases(
             _, p_bulletin, p_fact = earlier
             found.append(_check(
                 "count_decreased", key,
-                f"{measure}: {p_fact.value:g} in {p_bulletin.period}, {fact.value:g} now",
+                f"{measure}: {p_fact.value:g} in {_when(p_bulletin)}, {fact.value:g} now",
                 _Span(b, fact.start, fact.end), _Span(p_bulletin, p_fact.start, p_fact.end)))
         last[(key, measure)] = (year, b, fact)
     return found
@@ -265,7 +278,7 @@ def recycled_since(
     for key, s in _keyed(cur, links).items():
         p = before.get(key)
         if p is not None:
-            yield from _recycled(cur, s, prev, p, key, f"same as task {p.no} in {prev.period}")
+            yield from _recycled(cur, s, prev, p, key, f"same as {_task(p)} in {_when(prev)}")
 
 
 @REGISTRY.finder("document", RECYCLED)
@@ -276,7 +289,7 @@ def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator
         link = links.get((b.sha256, s.path))
         for p in sections[:j]:
             yield from _recycled(b, s, b, p, link.task_key if link else None,
-                                 f"repeats task {p.no}'s text")
+                                 f"repeats {_task(p)}'s text")
 
 
 def _recycled(
@@ -302,6 +315,58 @@ def _own_end(b: Bulletin, s: Section) -> int:
     """Where a section's own text ends: at its first subsection, if it has one."""
     children = [c.start for c in b.sections if s.start < c.start < s.end]
     return min(children) if children else s.end
+
+
+# --------------------------------------------------------------------- re-publications
+
+@REGISTRY.finder(
+    "revision",
+    CheckKind("revised", "medium",
+              "a bulletin was edited after it was published: a figure, status or tally "
+              "differs from the version first archived"),
+)
+def revised(old: Bulletin, new: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
+    """What an edit of a published bulletin changed in its tally, task statuses and figures,
+    each with its span in both versions. An edit that changes none of them (wording, layout)
+    is no finding; both versions stay in the tables."""
+    edited = [f"{f.name} {_or_dash(getattr(old.summary, f.name))} → "
+              f"{_or_dash(getattr(new.summary, f.name))}" for f in fields(Summary)
+              if getattr(old.summary, f.name) != getattr(new.summary, f.name)]
+    if edited:
+        yield _check("revised", None, "tally edited: " + ", ".join(edited),
+                     _tally_span(new), _tally_span(old))
+    before, now = _keyed(old, links), _keyed(new, links)
+    for key, s in now.items():
+        p = before.get(key)
+        if p is None:
+            yield _check("revised", key, f"{_task(s)} added in the edit", _heading(new, s))
+        elif (p.status, p.status_text) != (s.status, s.status_text):
+            yield _check("revised", key, f"{_task(s)}'s status edited: "
+                         f"{p.status_text or NO_MARKER} → {s.status_text or NO_MARKER}",
+                         _marker(new, s), _marker(old, p))
+    for key, p in before.items():
+        if key not in now:
+            yield _check("revised", key, f"{_task(p)} removed in the edit", _Span(new),
+                         _heading(old, p))
+    for c in value_changes(old, new, links):
+        was = "-" if c.before is None else f"{c.before:g}"
+        is_now = "-" if c.after is None else f"{c.after:g}"
+        yield _check("revised", c.task_key, f"{c.measure or c.unit}: {was} → {is_now}",
+                     _Span(new, c.after_start, c.after_end),
+                     _Span(old, c.before_start, c.before_end))
+
+
+def _or_dash(value: object) -> str:
+    return "-" if value is None else str(value)
+
+
+def _task(s: Section) -> str:
+    return f"task {s.no}" if s.no is not None else f"task «{s.title}»"
+
+
+def _when(b: Bulletin) -> str:
+    """A bulletin's period in a finding's words; an undated one by its publication date."""
+    return b.period or (f"the bulletin of {b.published}" if b.published else "an undated bulletin")
 
 
 # --------------------------------------------------------------------- one bulletin

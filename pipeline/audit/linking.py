@@ -66,9 +66,14 @@ def series_of(bulletin: Bulletin) -> tuple[str, str]:
 Series = Callable[[Bulletin], tuple[str, str]]
 
 
+# A period as the tables write it: a month, a quarter, a half-year or a year.
+PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
+PERIOD_FORMS = "YYYY-MM (2017-06), YYYY-Qn (2017-Q2), YYYY-Hn (2017-H1) or YYYY (2017)"
+
+
 def period_order(period: str | None, published: str | None = None) -> tuple[int, int, int, str]:
     """Sort key of a period by its end: 2017-06 < 2017-Q2 (same end, longer) < 2017-07."""
-    if period and re.fullmatch(r"\d{4}(-(\d{2}|Q[1-4]|H[12]))?", period):
+    if period and PERIOD.fullmatch(period):
         year, _, part = period.partition("-")
         if not part:
             end, span = 12, 12
@@ -90,12 +95,13 @@ def year_of(bulletin: Bulletin) -> int | None:
 
 
 def ordered(bulletins: Iterable[Bulletin], series: Series = series_of) -> list[Bulletin]:
-    """Each series' bulletins in period order; ties broken by publication date and bytes,
-    never by input order."""
+    """Each series' bulletins in period order; ties broken by publication date, then by when
+    the bytes were archived (a re-publication after its first version), then by bytes, never
+    by input order."""
     return sorted(
         bulletins,
         key=lambda b: (series(b), period_order(b.period, b.published), b.published or "",
-                       b.sha256),
+                       b.fetched or "", b.sha256),
     )
 
 

@@ -19,6 +19,7 @@ from pipeline.audit.changes import ValueChange, identical, value_changes
 from pipeline.audit.checks import diff_checks, run_checks, sort_checks
 from pipeline.audit.linking import group_of, link_tasks, ordered, period_order, series_of
 from pipeline.audit.series import build_series
+from pipeline.audit.versions import current
 from pipeline.errors import UsageError
 from pipeline.records import Bulletin, Check, Fact, Link, Section, SeriesRow
 from pipeline.store import tables
@@ -42,7 +43,9 @@ def audit(
     def fact_id(doc_id: str, fact: Fact) -> str:
         return fact_ids[(doc_id, fact.start, fact.end)]
 
-    return Audit(links, build_series(bulletins, links, fact_id), run_checks(bulletins, links))
+    # both versions of a re-published bulletin are linked and checked, one counts in a series
+    return Audit(links, build_series(current(bulletins), links, fact_id),
+                 run_checks(bulletins, links))
 
 
 def derive_tables(
@@ -199,6 +202,9 @@ def diff_builds(old: list[Bulletin], new: list[Bulletin]) -> Diff:
     latest_old, latest_new = _latest(old), _latest(new)
     pairs = [(latest_old[g], latest_new[g])
              for g in sorted(latest_old.keys() & latest_new.keys())]
+    if not pairs:  # nothing compared is no evidence that the builds agree
+        raise UsageError("the two builds share no report series (publisher and title): "
+                         "nothing to compare")
     return _diff(pairs, links)
 
 
@@ -267,9 +273,14 @@ def task_title(sections: pd.DataFrame, key: str) -> str:
 # ------------------------------------------------------------------- records → frames
 
 def bulletins_to_frames(bulletins: Iterable[Bulletin]) -> dict[str, pd.DataFrame]:
-    """The bulletins, sections and facts frames of records, in the dataset's columns."""
+    """The bulletins, sections and facts frames of records, in the dataset's columns; a
+    document given twice (the same bytes archived again) is one row, as a build keeps it."""
     rows: dict[str, list[tables.Row]] = {"bulletins": [], "sections": [], "facts": []}
+    seen: set[str] = set()
     for b in bulletins:
+        if b.sha256 in seen:
+            continue
+        seen.add(b.sha256)
         for name, more in tables.bulletin_rows(b).items():
             if name in rows:
                 rows[name].extend(more)

@@ -39,26 +39,36 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pipeline.audit import run as audit
+    from pipeline.audit.linking import PERIOD, PERIOD_FORMS
     from pipeline.errors import UsageError
     from pipeline.read.document import extract_one
 
     inputs = args.inputs
     if len(inputs) == 3 and Path(inputs[0]).is_dir():
+        for period in inputs[1:]:
+            if not PERIOD.fullmatch(period):
+                raise UsageError(f"{period!r} is not a period: give {PERIOD_FORMS}")
         found = audit.diff_periods(audit.build_bulletins(inputs[0]), inputs[1], inputs[2],
                                    args.publisher)
+        what = f"bulletins of {inputs[1]} and {inputs[2]}"
     elif len(inputs) == 2 and all(Path(p).is_dir() for p in inputs):
         found = audit.diff_builds(audit.build_bulletins(inputs[0]),
                                   audit.build_bulletins(inputs[1]))
+        what = "builds' latest bulletins"
     elif len(inputs) == 2:
         found = audit.diff_bulletins(extract_one(inputs[0]), extract_one(inputs[1]))
+        what = "documents"
     else:
         raise UsageError("give two bulletins, two build directories, or a build directory "
                          "and two periods")
-    _write(found, args.format, values=args.values)
+    if found.identical and args.format != "table":
+        # the table says so in place of its rows; json has its flag, a CSV no place for it
+        sys.stderr.write(f"the two {what} are identical\n")
+    _write(found, args.format, what, values=args.values)
     return 0
 
 
-def _write(found: Diff, fmt: str, *, values: bool = False) -> None:
+def _write(found: Diff, fmt: str, what: str, *, values: bool = False) -> None:
     from pipeline.store.tables import CHECKS
 
     if fmt == "json":
@@ -74,6 +84,6 @@ def _write(found: Diff, fmt: str, *, values: bool = False) -> None:
         from pipeline.views.report import changes_table, checks_table
 
         if found.identical:
-            sys.stdout.write("the two documents are identical\n")
+            sys.stdout.write(f"the two {what} are identical\n")
             return
         sys.stdout.write(changes_table(found.changes) + "\n" + checks_table(found.checks))

@@ -69,6 +69,7 @@ def read_page(page: Page) -> Bulletin:
         summary=find_summary(text),
         warnings=warnings + found_meta.warnings,
         attached_to=page.attached_to,
+        fetched=page.fetched,
     )
 
 

@@ -55,8 +55,8 @@ _SUMMARY_FIELDS = tuple(f.name for f in fields(Summary))  # the header tally's b
 BULLETINS = Table.of(
     "bulletins", "One row per readable document, with its full normalised text.", Bulletin,
     rename={"sha256": "doc_id"},
-    order=("doc_id", "source", "url", "attached_to", "encoding", "title", "publisher", "region",
-           "published", "period", *(f"summary_{name}" for name in _SUMMARY_FIELDS),
+    order=("doc_id", "source", "url", "attached_to", "fetched", "encoding", "title", "publisher",
+           "region", "published", "period", *(f"summary_{name}" for name in _SUMMARY_FIELDS),
            "extractor_version"),
     extra=(Column("extractor_version", "string",
                   "version of the rules that extracted the facts", True),),
