@@ -345,9 +345,9 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         noun = noun[:noun.rfind("“")]
     # Amounts (元, 亩, 次) are of indicators jieba rarely tags as nouns (`罚没款`, `一般公共预算
     # 收入`); things (家, 个) need a noun, or a measure-word ending (`充电桩` 桩 q).
-    named = toks and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
-                      or any(f in NAME_FLAGS for _, f in toks))
-    if len(noun) < 2 or not named or _is_tally_word(noun):
+    has_name = bool(toks) and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
+                               or any(f in NAME_FLAGS for _, f in toks))
+    if len(noun) < 2 or not has_name or _is_tally_word(noun):
         return _Before(entity, _predicate(lead, [noun], tail), None)
     return _Before(entity, _predicate(lead, [], tail), noun)
 

@@ -82,6 +82,7 @@ def _read_count(
 ) -> Count | None:
     s, e = match.span()
     chinese = match.group("cn") is not None
+    value: int | float | None
     if chinese:
         value = chinese_value(match.group("cn"))
         if value is None:
@@ -100,7 +101,7 @@ def _read_count(
     if s > lo and text[s - 1] == "届":
         return None  # 十届四次全会: a session's name
     p = e
-    value_max = None
+    value_max: int | float | None = None
     rng = RANGE_RE.match(text, p, hi)
     if rng:
         upper = arabic_value(rng["ar"]) if rng["ar"] else chinese_value(rng["cn"] or "")

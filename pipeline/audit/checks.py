@@ -70,7 +70,8 @@ class Registry:
     def finder(self, scope: str, *kinds: CheckKind) -> Callable[[Any], Any]:
         def register(fn: Any) -> Any:
             self.declare(*kinds)
-            {"document": self.document, "change": self.change}[scope].append(fn)
+            lists: dict[str, list[Any]] = {"document": self.document, "change": self.change}
+            lists[scope].append(fn)
             return fn
         return register
 

@@ -351,7 +351,7 @@ def _points(text: str, table: Table, row: TableRow, section: Section) -> list[Se
     if "progress" not in table.roles:
         return []
     cell = row.cells[table.roles["progress"]]
-    marks = []
+    marks: list[re.Match[str]] = []
     for match in POINT.finditer(cell.text):
         if int(match.group(1)) == len(marks) + 1:
             marks.append(match)
