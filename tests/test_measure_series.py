@@ -20,7 +20,7 @@ from pipeline.audit.linking import link_tasks
 from pipeline.audit.series import build_series
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
-from pipeline.records import Bulletin, Fact, SeriesRow
+from pipeline.records import Bulletin, Fact, Page, SeriesRow
 from tests.basis_scoring import basis_accuracy
 from tests.helpers import ROOT
 
@@ -35,6 +35,7 @@ def bulletins() -> tuple[Bulletin, ...]:
             (json.loads(p.read_text(encoding="utf-8")) for p in (HELDOUT5 / "gold").glob("*.json"))}
     out = []
     for page in iter_pages([str(p) for p in sorted((HELDOUT5 / "docs").iterdir())]):
+        assert isinstance(page, Page), page  # every held-out document is readable
         b = extract(page)
         meta = gold[Path(b.source).name]
         out.append(replace(b, publisher=meta["publisher"], period=meta["period"]))
@@ -106,6 +107,6 @@ def test_plot_draws_one_panel_per_unit_with_targets_dashed() -> None:
     frame = series_frame(r for r in series() if r.task_key == task)
     fig = plot_series(frame, task)
     assert sorted(ax.get_ylabel() for ax in fig.axes) == sorted(frame["unit"].unique())
-    styles = {line.get_label(): line.get_linestyle() for ax in fig.axes for line in ax.lines}
+    styles = {str(line.get_label()): line.get_linestyle() for ax in fig.axes for line in ax.lines}
     assert any(label.endswith("[target]") for label in styles)
     assert all((style == "--") == label.endswith("[target]") for label, style in styles.items())
