@@ -18,8 +18,8 @@ from __future__ import annotations
 
 import re
 
-from extractors.patterns import RATE_UNITS
 from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE
+from extractors.units import RATE_UNITS
 
 BASES = ("target", "cumulative", "period", "rate")
 

@@ -25,18 +25,17 @@ from extractors.patterns import (
     ENUMERATOR_SUFFIXES,
     EVENT_WORDS,
     INFIX_QUALIFIERS,
-    LABEL_UNITS_FOR_CHINESE,
     MAX_LABEL_QUOTE,
     ORDINAL_PREFIXES,
     PREFIX_QUALIFIERS,
     QUOTE_PAIRS,
     SUFFIX_QUALIFIERS,
     TITLE_PAIRS,
-    UNITS_BY_FIRST_CHAR,
 )
 from extractors.records import Claim, Count
 from extractors.segment import stands_alone
 from extractors.sentences import SENTENCE_ENDS
+from extractors.units import LABEL_UNITS_FOR_CHINESE, UNITS_BY_FIRST_CHAR
 
 NUMBER_RE = re.compile(rf"(?P<ar>{ARABIC})|(?P<cn>[{CN_NUMERAL_CHARS}]+)")
 # `3至5家`, `3-5家`, `3~5家`: the upper end of a range.

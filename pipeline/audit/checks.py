@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from extractors.sentences import CLAUSE_ENDS, clause_start, sentence_span
+from extractors.units import TALLY_UNITS
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
 from pipeline.audit.recycled import compare, paragraphs, same_numbers
@@ -26,7 +27,6 @@ from pipeline.records import Bulletin, Check, Fact, Link, Section
 # of it (`通过评审119家`, `其中获批30项`), from the seed and the examples.
 WHOLE_WORDS = re.compile(r"共|累计|合计|总计|申报|受理|评审|上报|报名|参评|参加|申请|征集|推荐")
 PART_WORDS = re.compile(r"其中|通过|获批|入选|立项|办结|录取|合格|达标|认定")
-TALLY_UNITS = frozenset("项件个条")
 
 @dataclass(frozen=True)
 class _Span:

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from extractors.counts import find_facts
 from extractors.numerals import SCALES, arabic_value, chinese_value, scale_value
-from extractors.patterns import RATE_UNITS, UNITS
 from extractors.records import Claim
+from extractors.units import RATE_UNITS, UNITS
 from pipeline.read.grid import CELL_BAR
 from pipeline.read.status import STATUS_OF_PHRASE
 from pipeline.records import Section
