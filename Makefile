@@ -25,6 +25,7 @@ sysdeps:
 
 test: $(STAMP) sysdeps
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 # Speed, memory and accuracy next to the alternatives; writes benchmarks/RESULTS.md.

@@ -19,7 +19,9 @@ import statistics
 import subprocess
 import sys
 from collections import Counter
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common
@@ -36,7 +38,7 @@ def gold_docs() -> list[tuple[str, dict, Path]]:
     return out
 
 
-def key(v: object) -> float | None:
+def key(v: Any) -> float | None:
     try:
         return round(float(v), 4)
     except (TypeError, ValueError):
@@ -79,7 +81,7 @@ def ours(docs: list[tuple[str, dict, Path]]) -> tuple[dict, dict, dict]:
         times = []
         for _ in range(5):
             common.clear_caches()
-            t, bulletin = common.timed(lambda page=page: extract(page))
+            t, bulletin = common.timed(partial(extract, page))
             times.append(t)
         seconds[name] = statistics.median(times)
         preds[name] = bulletin.to_json()
@@ -124,7 +126,7 @@ def main() -> int:
         systems.update(peers["peers"])
     rows = []
     for system, per_doc in systems.items():
-        tot = Counter()
+        tot: Counter[str] = Counter()
         errors = []
         for name, g, _ in docs:
             tot.update(value_match(per_doc[name]["values"], g))

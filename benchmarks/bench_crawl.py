@@ -37,6 +37,7 @@ def big_column(n: int):
     """One kjt column listing ``n`` monthly bulletins (as many years as it takes)."""
     from corpus.synthetic import (
         KJT,
+        BulletinTruth,
         ListEntry,
         SitePage,
         plan_bulletins,
@@ -45,7 +46,7 @@ def big_column(n: int):
     )
 
     rng = random.Random("bench-crawl")
-    bulletins = []
+    bulletins: list[BulletinTruth] = []
     year = 2017
     while len(bulletins) < n:
         bulletins += plan_bulletins(KJT, year, rng)
@@ -120,7 +121,9 @@ def profiled(server, start: str) -> dict:
     prof = common.WORK / "crawl-fast.prof"
     crawl({"bench": (server, start)}, common.WORK / "crawl-profiled",
           ["--delay", "0", "--concurrency", str(CONCURRENCY)], profile=prof)
-    stats = pstats.Stats(str(prof)).stats
+    # Stats.stats is the profile itself, read by pstats' own printers; typeshed leaves the
+    # attribute out, so it is read here as the documented mapping of function to row.
+    stats = pstats.Stats(str(prof)).stats  # type: ignore[attr-defined]
     total = sum(v[2] for v in stats.values())
 
     def own(pred) -> tuple[int, float]:

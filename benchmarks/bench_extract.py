@@ -89,6 +89,8 @@ def attachments_folder() -> Path:
     folder = common.WORK / "attachments"
     if not all(any(folder.glob(f"*.{s}")) for s in ATTACHMENT_FORMATS):
         spec = importlib.util.spec_from_file_location("make_attachments", ATTACHMENT_MAKER)
+        if spec is None or spec.loader is None:
+            raise SystemExit(f"cannot load {ATTACHMENT_MAKER}")
         maker = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(maker)
         maker.main([str(folder)])
@@ -158,7 +160,9 @@ def profile(name: str, pages: list) -> dict:
         seen["lcut_chars"] += len(text)
         return real_cut(text)
 
-    engine.tag, engine.cut = tag, cut
+    # Instrumented for the profile and taken back below; the engine's methods are plain
+    # attributes to Python, not to mypy.
+    engine.tag, engine.cut = tag, cut  # type: ignore[method-assign]
     prof = cProfile.Profile()
     try:
         prof.enable()
@@ -167,21 +171,24 @@ def profile(name: str, pages: list) -> dict:
     finally:
         del engine.tag, engine.cut
     seen["text_chars"] = sum(len(b.text) for b in bulletins)
+    # Stats.stats (function → calls, total, cumulative) and total_tt are what pstats' own
+    # printers read; typeshed leaves both attributes out.
     stats = pstats.Stats(prof)
-    total = stats.total_tt
+    total = stats.total_tt  # type: ignore[attr-defined]
+    profile = stats.stats  # type: ignore[attr-defined]
     stages = []
     for suffix, func, label in STAGES:
-        cum = sum(v[3] for (f, _, fn), v in stats.stats.items()
+        cum = sum(v[3] for (f, _, fn), v in profile.items()
                   if f.endswith(suffix) and fn == func)
-        calls = sum(v[1] for (f, _, fn), v in stats.stats.items()
+        calls = sum(v[1] for (f, _, fn), v in profile.items()
                     if f.endswith(suffix) and fn == func)
         stages.append(dict(stage=label, calls=calls, cum_s=cum, share=cum / total))
     # The engine's own calls: tag and cut of the closure wrappers above, which wrap it.
-    seg_cum = sum(v[3] for (f, _, fn), v in stats.stats.items()
+    seg_cum = sum(v[3] for (f, _, fn), v in profile.items()
                   if f == __file__ and fn in ("tag", "cut"))
     stages.append(dict(stage=f"  segmenter itself ({engine.name}, cache misses)",
                        calls=None, cum_s=seg_cum, share=seg_cum / total))
-    top = sorted(stats.stats.items(), key=lambda kv: kv[1][2], reverse=True)[:12]
+    top = sorted(profile.items(), key=lambda kv: kv[1][2], reverse=True)[:12]
     root = str(common.ROOT) + "/"
     hot = [dict(function=f"{f.replace(root, '')}:{line}({fn})", calls=v[1], tottime_s=v[2],
                 cum_s=v[3], share=v[2] / total) for (f, line, fn), v in top]

@@ -15,9 +15,11 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
+T = TypeVar("T")  # what a timed call returns
 WORK = BENCH / ".work"  # generated corpora, build outputs, raw results (git-ignored)
 RESULTS_JSON = WORK / "results"
 SHARED = ROOT.parent / "shared"
@@ -102,7 +104,7 @@ def clear_caches() -> None:
                 clear()
 
 
-def timed(fn: Callable[[], object]) -> tuple[float, object]:
+def timed(fn: Callable[[], T]) -> tuple[float, T]:
     gc.collect()
     t = time.perf_counter()
     out = fn()

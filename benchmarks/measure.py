@@ -29,8 +29,9 @@ def main(argv: list[str]) -> int:
         argv = argv[argv.index("--") + 1:]
     try:
         import psutil
-    except ImportError:
-        psutil = None
+        have_psutil = True
+    except ImportError:  # then only the largest single process is measured (resource)
+        have_psutil = False
     peak = 0
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -38,7 +39,7 @@ def main(argv: list[str]) -> int:
 
     def sample() -> None:
         nonlocal peak
-        if psutil is None:
+        if not have_psutil:
             return
         try:
             root = psutil.Process(proc.pid)
@@ -65,7 +66,7 @@ def main(argv: list[str]) -> int:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     print(json.dumps(dict(
         argv=argv, returncode=proc.returncode, wall_s=wall,
-        tree_peak_rss_mb=peak / 2**20 if psutil else None,
+        tree_peak_rss_mb=peak / 2**20 if have_psutil else None,
         max_process_rss_mb=usage.ru_maxrss / 1024,  # KiB on Linux
         cpu_user_s=usage.ru_utime, cpu_sys_s=usage.ru_stime,
         stderr_tail=err.decode("utf-8", "replace")[-2000:],

@@ -29,7 +29,9 @@ import warnings
 ARABIC_RE = re.compile(r"(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)([万亿]*)")
 
 
-def as_number(text: str) -> float | None:
+def as_number(text: str | None) -> float | None:
+    if text is None:
+        return None
     try:
         return float(text)
     except (TypeError, ValueError):
@@ -101,7 +103,7 @@ PEERS = {
 def main(argv: list[str]) -> int:
     with open(argv[0], encoding="utf-8") as fh:
         texts = json.load(fh)
-    versions = {}
+    versions: dict[str, str | None] = {}
     from importlib import metadata
     for dist in ("cn2an", "chinese2digits", "recognizers-text-number"):
         try:
@@ -109,7 +111,8 @@ def main(argv: list[str]) -> int:
         except metadata.PackageNotFoundError:
             versions[dist] = None
     startup = warm_up()
-    result = {"versions": versions, "startup_s": startup, "peers": {}}
+    peers: dict[str, dict[str, dict[str, object]]] = {}
+    result = {"versions": versions, "startup_s": startup, "peers": peers}
     for name, fn in PEERS.items():
         docs = {}
         for doc, text in texts.items():
@@ -120,7 +123,7 @@ def main(argv: list[str]) -> int:
             except Exception as exc:  # a peer that crashes on a document scores nothing there
                 values, error = [], f"{type(exc).__name__}: {exc}"
             docs[doc] = dict(values=values, seconds=time.perf_counter() - t, error=error)
-        result["peers"][name] = docs
+        peers[name] = docs
     with open(argv[1], "w", encoding="utf-8") as fh:
         json.dump(result, fh, ensure_ascii=False)
     return 0

@@ -159,7 +159,7 @@ def clean_series(seed: int = 0, years: tuple[int, ...] = (2017, 2018)) -> Series
             mid_numbers = _renumbered(publisher, k + 1)[1] if k else first_numbers
             for b in plan_bulletins(spec, year, rng):
                 numbers = mid_numbers if b.month >= RENUMBER_MONTH else first_numbers
-                tasks = []
+                tasks: list[TaskReport] = []
                 for base, report in zip(publisher.tasks, b.tasks, strict=True):
                     no = numbers[base.no]
                     identity[(publisher.key, b.period, no)] = f"{publisher.key}:{base.no}"

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 from urllib.parse import urljoin
 
 from corpus import SEED
@@ -146,7 +147,9 @@ def _show_a_series(tables: Path, png: Path, say: Say) -> Path | None:
     running = rows[rows["basis"] == "cumulative"]
     if running.empty:
         return None
-    task, measure = running.groupby(["task_key", "measure"]).size().idxmax()
+    # idxmax over two group keys gives their tuple; the stubs can say only Hashable
+    task, measure = cast("tuple[str, str]",
+                         running.groupby(["task_key", "measure"]).size().idxmax())
     say(f"   a series: {task} {task_title(derived['sections'], task)}")
     line = running[(running["task_key"] == task) & (running["measure"] == measure)]
     values = ", ".join(f"{p} {number_text(v)}" for p, v in zip(line["period"], line["value"],

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 # Size of each write while streaming an endless body; small enough that the client's
 # size limit, not the socket buffer, decides when the transfer stops.
@@ -240,7 +240,8 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     site: LocalSite
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket],
+                     client_address: Any) -> None:
         # Resets and aborted downloads are the faults this server injects, not its bugs.
         if not isinstance(sys.exc_info()[1], OSError):
             super().handle_error(request, client_address)

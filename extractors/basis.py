@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 
 from extractors.measures import clean_object
-from extractors.patterns import RATE_UNITS
 from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE, strip_time
+from extractors.units import RATE_UNITS
 
 BASES = ("target", "cumulative", "period", "rate")
 

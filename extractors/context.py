@@ -30,13 +30,13 @@ from extractors.patterns import (
     ENTITY_SUFFIXES,
     LEADING_FILLERS,
     LIGHT_VERBS,
-    RATE_UNITS,
     REPORT_HEADINGS,
     SENTENCE_DELIMITERS,
     VERB_FILLERS,
 )
 from extractors.records import Claim, Count
 from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
+from extractors.units import RATE_UNITS, THING_COUNT_UNITS, THING_UNITS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -77,7 +77,6 @@ CARRY_DELIMITERS = frozenset("。!?\n")
 PARAGRAPH_DELIMITERS = frozenset("\n")
 # `1个综合体、3个助餐点`: a count after these is a list's item, its thing follows it.
 LIST_MARKS = frozenset("、")
-THING_UNITS = frozenset({"个", "项", "件", "条", "家", "所"})
 MIN_ENTITY = 3
 # A lone verb-tagged word kept as the counted thing must be long enough to be a name
 # (`罚没款`), not an action (`入账`, `处罚`).
@@ -90,15 +89,6 @@ LEADING_NON_NOUN_FLAGS = VERB_FLAGS | {"p", "d", "ad", "r", "m", "mq", "f", "u",
                                        "c", "x", "t", "q", "s"}
 # Words of when and where (`区内畜禽养殖场`: 区内) open no thing's name and are no verb.
 NOT_PREDICATE_FLAGS = frozenset({"t", "s"})
-# Units that count things (`家`, `个`): their object must be a noun, since an action noun
-# before them is the verb (`上会评审122家` counts enterprises, not reviews). Every other unit
-# (amounts, lengths, cases, sessions: `投资1092万元`, `巡查3656次`, `投诉举报1.52万件`) may
-# be named by an action noun or an idiom jieba does not tag as a noun.
-THING_COUNT_UNITS = frozenset({
-    "个", "家", "项", "名", "位", "人", "户", "所", "条", "座", "处", "台", "辆", "艘", "张",
-    "套", "支", "批", "期", "类", "只", "头", "株", "棵", "间", "栋", "部", "本", "册", "篇",
-    "份", "個", "項", "條", "張", "處", "臺", "輛", "戶",
-})
 # jieba tags some names of things as state words or idioms (`邻里纠纷` z, `残垣断壁` i).
 NAME_FLAGS = NOUN_FLAGS | {"z", "i"}
 # Entities named by these are the publisher's own scope, not another body (`全省`, `我市`).
@@ -346,9 +336,9 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         noun = noun[:noun.rfind("“")]
     # Amounts (元, 亩, 次) are of indicators jieba rarely tags as nouns (`罚没款`, `一般公共预算
     # 收入`); things (家, 个) need a noun, or a measure-word ending (`充电桩` 桩 q).
-    named = toks and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
-                      or any(f in NAME_FLAGS for _, f in toks))
-    if len(noun) < 2 or not named or _is_tally_word(noun):
+    has_name = bool(toks) and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
+                               or any(f in NAME_FLAGS for _, f in toks))
+    if len(noun) < 2 or not has_name or _is_tally_word(noun):
         return _Before(entity, _predicate(lead, [noun], tail), None)
     return _Before(entity, _predicate(lead, [], tail), noun)
 

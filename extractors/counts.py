@@ -25,18 +25,17 @@ from extractors.patterns import (
     ENUMERATOR_SUFFIXES,
     EVENT_WORDS,
     INFIX_QUALIFIERS,
-    LABEL_UNITS_FOR_CHINESE,
     MAX_LABEL_QUOTE,
     ORDINAL_PREFIXES,
     PREFIX_QUALIFIERS,
     QUOTE_PAIRS,
     SUFFIX_QUALIFIERS,
     TITLE_PAIRS,
-    UNITS_BY_FIRST_CHAR,
 )
 from extractors.records import Claim, Count
 from extractors.segment import stands_alone
 from extractors.sentences import SENTENCE_ENDS
+from extractors.units import LABEL_UNITS_FOR_CHINESE, UNITS_BY_FIRST_CHAR
 
 NUMBER_RE = re.compile(rf"(?P<ar>{ARABIC})|(?P<cn>[{CN_NUMERAL_CHARS}]+)")
 # `3至5家`, `3-5家`, `3~5家`: the upper end of a range.
@@ -82,6 +81,7 @@ def _read_count(
 ) -> Count | None:
     s, e = match.span()
     chinese = match.group("cn") is not None
+    value: int | float | None
     if chinese:
         value = chinese_value(match.group("cn"))
         if value is None:
@@ -100,7 +100,7 @@ def _read_count(
     if s > lo and text[s - 1] == "届":
         return None  # 十届四次全会: a session's name
     p = e
-    value_max = None
+    value_max: int | float | None = None
     rng = RANGE_RE.match(text, p, hi)
     if rng:
         upper = arabic_value(rng["ar"]) if rng["ar"] else chinese_value(rng["cn"] or "")

@@ -1,4 +1,6 @@
-"""Tuned vocabularies of the count grammar: units, qualifiers, and what is never a count.
+"""Tuned vocabularies of the count grammar: qualifiers, and what is never a count.
+
+Units and measure words are extractors/units.py.
 
 Each group names the bulletin pattern that motivated it (see FORMATS.md §6 and the gold
 GUIDE). Change an entry, then rerun the quality gate (tests/test_quality_gate.py).
@@ -7,40 +9,6 @@ GUIDE). Change an entry, then rerun the quality gate (tests/test_quality_gate.py
 from __future__ import annotations
 
 from extractors.sentences import SENTENCE_ENDS
-
-# Measure words and units as printed after a number (FORMATS.md §6 "Measure words / units
-# seen", plus the gold GUIDE). Compound units written as one word are one unit (人次,
-# 个百分点); matched longest first, so `平方米` wins over `米` and `个次` over `个`.
-UNITS: tuple[str, ...] = (
-    # people and bodies
-    "人次", "家次", "户次", "人", "名", "位", "户", "家", "所",
-    # things, events, documents
-    "项", "个次", "个百分点", "个", "件", "宗", "起", "条", "份", "张", "套", "座", "处",
-    "台次", "台件", "台套", "台", "辆", "笔", "架次", "班次", "车次", "例",
-    "艘", "枚", "票", "幅", "本", "篇", "册", "部", "栋",
-    "间", "株", "棵", "头", "只", "支", "批次", "批", "类", "场次", "场", "轮次", "轮",
-    "航次", "趟次", "剂次", "次", "剂", "期", "册", "块", "片", "根", "盏", "组",
-    # area, length, volume, mass, energy, data
-    "平方千米", "平方公里", "平方米", "立方米", "公顷", "亩", "公里", "千米", "延米",
-    "米", "吨", "千克", "公斤", "斤", "千瓦时", "千瓦", "兆瓦", "TB", "GB",
-    # concentrations and flows, written with a slash (`31.6微克/立方米`)
-    "微克/立方米", "毫克/立方米", "毫克/升", "立方米/秒", "吨/日", "吨/天",
-    # money
-    "等值美元", "美元", "欧元", "港元", "元",
-    # rates and multiples
-    "%", "‰", "倍",
-    # traditional forms of the commonest, as Big5 mirrors print them
-    "個", "項", "場", "場次", "條", "張", "處", "臺", "輛", "戶", "畝", "噸", "公頃", "個百分點",
-    "個次",
-    # durations: reported, but the scorer treats them as arguable
-    "个工作日", "工作日", "个月", "小时", "分钟", "天", "周岁",
-)
-# Units by their first character, longest first: a count's unit is found in one lookup.
-UNITS_BY_FIRST_CHAR: dict[str, tuple[str, ...]] = {}
-for _unit in sorted(set(UNITS), key=len, reverse=True):
-    UNITS_BY_FIRST_CHAR[_unit[0]] = (*UNITS_BY_FIRST_CHAR.get(_unit[0], ()), _unit)
-
-RATE_UNITS = frozenset({"%", "‰", "个百分点", "倍"})
 
 # Qualifiers (GUIDE "qualifier"). Prefixes bind the number right after them.
 PREFIX_QUALIFIERS: tuple[tuple[str, str], ...] = (
@@ -63,9 +31,6 @@ ORDINAL_PREFIXES = ("第",)
 ENUMERATOR_SUFFIXES = ("是", "要", "则", "方面")
 # Session names: `十届四次全会`, `二次会议`, and `三次产业` (the three sectors).
 AFTER_UNIT_NAME_WORDS = ("全会", "会议", "全体会议", "产业", "党代会", "人代会")
-# A Chinese numeral with these is a phase or grade label (`二期项目`, `五期土地整治项目`)
-# unless nothing follows in its clause (`开展培训二十三期,`).
-LABEL_UNITS_FOR_CHINESE = frozenset({"期", "类", "级"})
 
 # Before a Chinese numeral and 期, these make it a number of sessions held (`培训二十三期`).
 EVENT_WORDS = ("培训", "举办", "开展", "组织", "讲座", "办班", "培训班", "研修", "期刊")

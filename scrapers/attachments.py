@@ -39,7 +39,10 @@ def attachment_links(page_url: str, content: bytes, content_type: str | None) ->
     soup = BeautifulSoup(text, "lxml")
     found: dict[str, Attachment] = {}
     for a in soup.find_all("a", href=True):
-        href = a["href"].strip()
+        href = a["href"]
+        if not isinstance(href, str):
+            continue  # bs4 types attributes as possibly multi-valued; href never is
+        href = href.strip()
         if not href or href.lower().startswith(("javascript:", "mailto:", "#")):
             continue
         url = urldefrag(urljoin(page_url, href)).url

@@ -178,12 +178,15 @@ class Fetcher:
 
         ``url`` is canonical (scrapers/urls.py), so the host gate has one key per host."""
         exchanges: list[Exchange] = []
-        for attempt in range(self.policy.retries + 1):
+        attempt = 0
+        while True:
             failure = await self._follow(url, headers or {}, guard, exchanges)
             if failure is None:
                 return FetchResult(url, tuple(exchanges))
-            if not failure.retryable or attempt == self.policy.retries:
-                break
+            if not failure.retryable or attempt >= self.policy.retries:
+                tries = f" (after {attempt + 1} attempts)" if failure.retryable else ""
+                return FetchResult(url, tuple(exchanges), failure.reason + tries,
+                                   failure.retryable)
             wait = self._backoff(attempt)
             if failure.retry_after is not None:
                 if failure.retry_after > self.policy.max_backoff:
@@ -191,8 +194,7 @@ class Fetcher:
                     return FetchResult(url, tuple(exchanges), reason, True)
                 wait = max(wait, failure.retry_after)
             await asyncio.sleep(wait)
-        tries = f" (after {attempt + 1} attempts)" if failure.retryable else ""
-        return FetchResult(url, tuple(exchanges), failure.reason + tries, failure.retryable)
+            attempt += 1
 
     def _backoff(self, attempt: int) -> float:
         base = min(self.policy.max_backoff, self.policy.backoff * 2**attempt)

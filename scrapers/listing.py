@@ -91,8 +91,8 @@ def sniff_charset(content: bytes, content_type: str | None = None) -> str:
         name = m.group(1)
     elif content.startswith(b"\xef\xbb\xbf"):
         name = "utf-8"
-    elif m := META_CHARSET_RE.search(content[:META_SNIFF_BYTES]):
-        name = m.group(1).decode("ascii")
+    elif meta := META_CHARSET_RE.search(content[:META_SNIFF_BYTES]):
+        name = meta.group(1).decode("ascii")
     name = (name or "utf-8").lower()
     try:
         "".encode(name)
@@ -171,7 +171,7 @@ def _pager_links(url: str, soup: BeautifulSoup, bad: dict[str, BadLink]) -> list
 
 def _in_pager(a: Tag) -> bool:
     for parent in a.parents:
-        marks = " ".join([*parent.get("class", []), str(parent.get("id", ""))])
+        marks = " ".join([*parent.get_attribute_list("class"), str(parent.get("id", ""))])
         if PAGER_CLASS_RE.search(marks):
             return True
     return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from io import BytesIO
+from io import BufferedWriter, BytesIO
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,7 +57,7 @@ class WarcSeries:
         self.max_bytes = max_bytes
         self._files = sorted((p.name for p in folder.glob(f"{prefix}-*.warc.gz")),
                              key=series_number)
-        self._fh = None
+        self._fh: BufferedWriter | None = None
         # Size of the newest file, which always ends after a whole exchange.
         self._end = (folder / self._files[-1]).stat().st_size if self._files else 0
 

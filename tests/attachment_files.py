@@ -7,6 +7,7 @@ import importlib.util
 import io
 import subprocess
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -51,12 +52,15 @@ def docx_bytes(paragraphs: list[str], table: list[list[str]] | None = None,
     return out.getvalue()
 
 
-def xlsx_bytes(rows: list[list[object]]) -> bytes:
+def xlsx_bytes(rows: Sequence[Sequence[object]]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.worksheet.worksheet import Worksheet
 
     book = Workbook()
+    sheet = book.active
+    assert isinstance(sheet, Worksheet)  # a new workbook opens on one empty worksheet
     for row in rows:
-        book.active.append(row)
+        sheet.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

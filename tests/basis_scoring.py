@@ -1,8 +1,8 @@
 """Basis accuracy: predicted ``basis`` against gold files that annotate it.
 
 The shared scorer (../shared/eval/score.py) ignores ``basis``; this joins predictions and gold
-the same way it does (document by file stem, fact by (section, value, unit)) and counts the
-paired facts whose basis agrees, null included.
+the same way it does (document by file stem, fact by (section, value, unit): the stem and
+fact_key of tests/scoring.py) and counts the paired facts whose basis agrees, null included.
 
     python -m tests.basis_scoring PREDICTIONS.jsonl GOLD_DIR [-v]
 """
@@ -15,21 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-Fact = dict[str, Any]
-
-
-def stem(source: str) -> str:
-    name = source.rstrip("/").rsplit("/", 1)[-1]
-    return name.split(".", 1)[0] if "." in name else name
-
-
-def key(fact: Fact) -> tuple[str | None, float | None, str]:
-    section = fact.get("section")
-    try:
-        value = round(float(fact["value"]), 4)
-    except (KeyError, TypeError, ValueError):
-        value = None
-    return (None if section is None else str(section), value, (fact.get("unit") or "").strip())
+from tests.scoring import Doc as Fact
+from tests.scoring import FactKey, stem
+from tests.scoring import fact_key as key
 
 
 def pairs(predictions: list[dict[str, Any]], gold_dir: Path) -> Iterator[tuple[str, Fact, Fact]]:
@@ -42,7 +30,7 @@ def pairs(predictions: list[dict[str, Any]], gold_dir: Path) -> Iterator[tuple[s
         pred = by_stem.get(name)
         if pred is None:
             continue
-        pool: dict[tuple[str | None, float | None, str], list[Fact]] = {}
+        pool: dict[FactKey, list[Fact]] = {}
         for fact in pred["facts"]:
             pool.setdefault(key(fact), []).append(fact)
         for g in gold["facts"]:

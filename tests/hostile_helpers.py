@@ -14,6 +14,7 @@ import os
 import random
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -138,7 +139,7 @@ def check_invariants(b: Bulletin) -> None:
     json.dumps(b.to_json(), ensure_ascii=False, allow_nan=False)
 
 
-def facts_key(b: Bulletin) -> list[tuple]:
+def facts_key(b: Bulletin) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     """What must not depend on the encoding: every fact and section, offsets included."""
     return (
         [(f.section, f.value, f.value_max, f.unit, f.object, f.qualifier, f.entity,

@@ -66,14 +66,16 @@ def load_gold(folder: Path) -> dict[str, Doc]:
 def fact_key(fact: Doc) -> FactKey:
     section = fact.get("section")
     try:
-        value = round(float(fact.get("value")), 4)
-    except (TypeError, ValueError):
+        value = round(float(fact["value"]), 4)
+    except (KeyError, TypeError, ValueError):
         value = None
     return (None if section is None else str(section), value, (fact.get("unit") or "").strip())
 
 
 def agree_text(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and (a in b or b in a)
+    if not a or not b:
+        return False
+    return a in b or b in a
 
 
 def is_duration(fact: Doc) -> bool:

@@ -217,7 +217,7 @@ def test_warc_records_go_to_the_reader_their_bytes_name(tmp_path: Path) -> None:
             payload=io.BytesIO(content), http_headers=headers,
             warc_headers_dict={crawl_attachments.ATTACHED_TO_HEADER: "http://x.gov.cn/a.html"}))
     [page] = list(iter_pages([str(warc)]))
-    assert page.attached_to == "http://x.gov.cn/a.html"
+    assert isinstance(page, Page) and page.attached_to == "http://x.gov.cn/a.html"
     bulletin = read_page(page)
     assert "1 | 修路3公里" in bulletin.text and bulletin.attached_to == page.attached_to
 

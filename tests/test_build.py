@@ -96,8 +96,9 @@ def test_offsets_quote_the_bulletin_text_in_every_table(built: Path) -> None:
         assert texts[doc_id][title_start:title_end].strip() == (title or "").strip()
     parquet = pd.read_parquet(built / "facts.parquet")
     bulletins = pd.read_parquet(built / "bulletins.parquet").set_index("doc_id")["text"]
-    for row in parquet.itertuples():
-        assert bulletins[row.doc_id][row.start:row.end] == row.text
+    for doc_id, start, end, text in zip(parquet["doc_id"], parquet["start"], parquet["end"],
+                                        parquet["text"], strict=True):
+        assert bulletins[doc_id][start:end] == text
 
 
 def test_datapackage_validates_with_frictionless(built: Path) -> None:

@@ -144,8 +144,12 @@ def _chrome_inputs(monkeypatch) -> list[str]:
     docs = [p for folder in folders if folder.is_dir() for p in sorted(folder.iterdir())
             if p.suffix in (".txt", ".html", ".htm")]
     real = page_module.strip_chrome
-    monkeypatch.setattr(page_module, "strip_chrome",
-                        lambda text: texts.append(text) or real(text))
+
+    def recording(text: str) -> str:
+        texts.append(text)
+        return real(text)
+
+    monkeypatch.setattr(page_module, "strip_chrome", recording)
     for path in docs:
         with contextlib.suppress(UnreadableInput):
             read_page(Page(str(path), path.read_bytes()))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import sqlite3
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,7 +44,7 @@ def crawl(sites_file: Path, out: Path, *extra: str) -> int:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory: pytest.TempPathFactory) -> Crawled:
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Crawled]:
     sites = serve_sites(seed=0)
     tmp = tmp_path_factory.mktemp("crawl")
     sites_file = tmp / "sites.toml"
@@ -101,6 +102,7 @@ def test_archived_bulletins_extract_with_their_titles_and_periods(crawled: Crawl
     seen = set()
     for page in iter_pages(files):
         assert not isinstance(page, Exception), page
+        assert page.url is not None  # every page read from a crawl has its URL
         bulletin = extract(page)
         assert bulletin.title == crawled.sites.expected[_listed(crawled, page.url)]
         if page.url in truths:

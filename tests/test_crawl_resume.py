@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ ROUND_LIMIT = 30.0
 
 
 @pytest.fixture
-def sites() -> ServedSites:
+def sites() -> Iterator[ServedSites]:
     served = serve_sites(seed=1, faults=False)
     yield served
     served.stop()

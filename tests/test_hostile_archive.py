@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,7 +36,7 @@ GROWTH = 5
 
 
 @pytest.fixture
-def column() -> GrowingColumn:
+def column() -> Iterator[GrowingColumn]:
     served = growing_column()
     yield served
     served.server.stop()

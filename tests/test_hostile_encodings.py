@@ -74,7 +74,7 @@ def _declaration_warnings(warnings: tuple[str, ...]) -> list[str]:
 CASES = []
 for name, text, codec, right, wrong in VARIANTS:
     for form in FORMS:
-        placements = [(None, None)]
+        placements: list[tuple[str | None, str | None]] = [(None, None)]
         placements += [(label, None) for label in right + wrong]
         if form == "html" and codec != "utf-16":  # a <meta> inside UTF-16 is not ASCII-found
             placements += [(None, label) for label in right + wrong]

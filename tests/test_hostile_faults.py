@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -211,7 +212,7 @@ def test_corrupt_warc_record_in_the_middle_is_a_problem_row(
 # ------------------------------------------------------------------------ kill -9 crawl
 
 @pytest.fixture
-def sites() -> ServedSites:
+def sites() -> Iterator[ServedSites]:
     served = serve_sites(seed=5, faults=False)
     yield served
     served.stop()

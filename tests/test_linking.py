@@ -42,6 +42,7 @@ def identities(series: Series, bulletins: tuple[Bulletin, ...],
     out: dict[str, set[str]] = defaultdict(set)
     for b in bulletins:
         publisher = b.source.split("/")[1]
+        assert b.period is not None  # the synthetic site dates every bulletin
         for s in b.sections:
             out[links[(b.sha256, s.path)].task_key].add(
                 series.identity[(publisher, b.period, s.no)])

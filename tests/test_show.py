@@ -37,7 +37,9 @@ def _marks(html: str) -> dict[int, str]:
 
 def _text(html: str) -> lxml.html.HtmlElement:
     """The article element; lxml, because BeautifulSoup collapses whitespace between tags."""
-    return lxml.html.document_fromstring(html).get_element_by_id("text")
+    root = lxml.html.document_fromstring(html)
+    assert isinstance(root, lxml.html.HtmlElement)  # an HTML parser's root is an HTML element
+    return root.get_element_by_id("text")
 
 
 @pytest.fixture(scope="module")

@@ -8,10 +8,13 @@ import sys
 import tomllib
 import unicodedata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 spacy = pytest.importorskip("spacy")
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 from extractors.counts import find_facts  # noqa: E402
 from extractors.spacy_component import ATTRIBUTES  # noqa: E402 - registers the component
@@ -22,7 +25,7 @@ TEXT = unicodedata.normalize("NFKC", SEED.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module", params=["char", "jieba"])
-def nlp(request: pytest.FixtureRequest) -> spacy.Language:
+def nlp(request: pytest.FixtureRequest) -> Language:
     if request.param == "jieba":
         pytest.importorskip("jieba")
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": request.param}}})
@@ -30,7 +33,7 @@ def nlp(request: pytest.FixtureRequest) -> spacy.Language:
     return nlp
 
 
-def test_spans_are_the_extractors_facts(nlp: spacy.Language) -> None:
+def test_spans_are_the_extractors_facts(nlp: Language) -> None:
     doc = nlp(TEXT)  # spans live only as long as their doc
     spans = list(doc.spans["facts"])
     facts = find_facts(TEXT, 0, len(TEXT), publisher=None)
@@ -43,7 +46,7 @@ def test_spans_are_the_extractors_facts(nlp: spacy.Language) -> None:
         assert span.label_ == fact.unit
 
 
-def test_attributes_of_a_known_count(nlp: spacy.Language) -> None:
+def test_attributes_of_a_known_count(nlp: Language) -> None:
     doc = nlp("七月份,共上会评审122家高新技术企业,近40位代表参会。")
     found = {s._.text: s for s in doc.spans["facts"]}
     assert found["122家"]._.value == 122 and found["122家"]._.unit == "家"

@@ -49,7 +49,7 @@ def facts(draw: st.DrawFn) -> Fact:
 
 
 def _unique(fact_list: list[Fact]) -> list[Fact]:
-    seen = {}
+    seen: dict[str, Fact] = {}
     for f in fact_list:
         seen.setdefault(tables.fact_id("d" * 64, f), f)
     return list(seen.values())

@@ -17,6 +17,7 @@ from itertools import pairwise
 from typing import Any
 
 from extractors.sentences import CLAUSE_ENDS, clause_start, sentence_span
+from extractors.units import TALLY_UNITS
 from pipeline.audit.changes import value_changes
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
@@ -28,7 +29,6 @@ from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 # of it (`通过评审119家`, `其中获批30项`), from the seed and the examples.
 WHOLE_WORDS = re.compile(r"共|累计|合计|总计|申报|受理|评审|上报|报名|参评|参加|申请|征集|推荐")
 PART_WORDS = re.compile(r"其中|通过|获批|入选|立项|办结|录取|合格|达标|认定")
-TALLY_UNITS = frozenset("项件个条")
 NO_MARKER = "no status marker"
 
 @dataclass(frozen=True)
@@ -77,8 +77,9 @@ class Registry:
     def finder(self, scope: str, *kinds: CheckKind) -> Callable[[Any], Any]:
         def register(fn: Any) -> Any:
             self.declare(*kinds)
-            {"document": self.document, "change": self.change,
-             "revision": self.revision}[scope].append(fn)
+            lists: dict[str, list[Any]] = {"document": self.document, "change": self.change,
+                                           "revision": self.revision}
+            lists[scope].append(fn)
             return fn
         return register
 

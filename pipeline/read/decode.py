@@ -201,8 +201,8 @@ def _declarations(content: bytes, content_type: str | None) -> list[tuple[str, s
     found: list[tuple[str, str]] = []
     if content_type and (m := HEADER_CHARSET.search(content_type)):
         found.append(("the HTTP Content-Type header", m.group(1)))
-    if m := META_CHARSET.search(content[:META_WINDOW]):
-        found.append(("the page's <meta> tag", m.group(1).decode("ascii", "replace")))
+    if meta := META_CHARSET.search(content[:META_WINDOW]):
+        found.append(("the page's <meta> tag", meta.group(1).decode("ascii", "replace")))
     return found
 
 

@@ -135,7 +135,8 @@ def block_text(node: lxml.html.HtmlElement) -> str:
     the cells of any other table separated by a space."""
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
-    skipped: object = None  # the outermost dropped or replaced element we are inside, if any
+    # the outermost dropped or replaced element we are inside, if any
+    skipped: lxml.html.HtmlElement | None = None
     for event, el in etree.iterwalk(node, events=("start", "end")):
         tag = el.tag.lower() if isinstance(el.tag, str) else None  # None: comment or PI
         if skipped is None and event == "start" and tag == "table" and el is not node:

@@ -352,7 +352,10 @@ def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         return []
-    return [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    # An IPv6 address may carry its zone (`fe80::1%eth0`), which ip_address does not read;
+    # TCP look-ups give only string addresses (the int form is for other families).
+    hosts = (info[4][0] for info in infos)
+    return [ipaddress.ip_address(h.split("%")[0]) for h in hosts if isinstance(h, str)]
 
 
 def _first_line(exc: BaseException) -> str:

@@ -23,8 +23,8 @@ from extractors.context import PLACE_WORD
 from extractors.counts import find_facts
 from extractors.measures import clean_object, measure_key
 from extractors.numerals import SCALES, arabic_value, chinese_value, scale_value
-from extractors.patterns import RATE_UNITS, UNITS
 from extractors.records import Claim
+from extractors.units import RATE_UNITS, UNITS
 from pipeline.read.grid import CELL_BAR
 from pipeline.read.status import STATUS_OF_PHRASE
 from pipeline.records import Section
@@ -359,7 +359,7 @@ def _points(text: str, table: Table, row: TableRow, section: Section) -> list[Se
     if "progress" not in table.roles:
         return []
     cell = row.cells[table.roles["progress"]]
-    marks = []
+    marks: list[re.Match[str]] = []
     for match in POINT.finditer(cell.text):
         if int(match.group(1)) == len(marks) + 1:
             marks.append(match)

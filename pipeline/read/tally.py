@@ -20,6 +20,7 @@ from extractors.buckets import (
     alternation,
 )
 from extractors.numerals import whole_number
+from extractors.units import TALLY_UNITS
 from pipeline.records import Summary
 
 HAN = r"\u3400-\u9fff"
@@ -33,7 +34,7 @@ FIRST_HEADING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二�
                            r"第[一二三四五六七八九十]{1,3}项\s*[:：、.]|"
                            r"(?m:^[ \t]*\d{1,3}[.、](?!\d))")
 
-UNIT = r"[项件个条]"
+UNIT = f"[{''.join(sorted(TALLY_UNITS))}]"
 # What is counted, between a count and its bucket word or a total's end: `整改任务`, `民生实事`.
 TASK = rf"(?:[{HAN}]{{0,6}}?(?:任务|事项|指标|工作|项目|实事))?"
 # `已完成的有58个`, `欠进度的有17个`, `达到序时进度的为44项`: a bucket word, then its count.

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfplumber.table import Table
 from pdfplumber.utils.exceptions import PdfminerException
 
 from pipeline.read.attachments.limits import MAX_PDF_PAGES
@@ -137,10 +138,11 @@ def _page(page, reader: _Reader) -> None:
     lines = [line for line in lines if not PAGE_NUMBER.fullmatch(line.text.strip())]
     left = min((line.x0 for line in lines), default=0.0)
     right = max((line.x1 for line in lines), default=page.width)
-    items: list[tuple[float, int, object]] = [(line.top, 1, line) for line in lines]
+    # At the same height a table goes before a line (0 before 1).
+    items: list[tuple[float, int, _Line | Table]] = [(line.top, 1, line) for line in lines]
     items += [(t.bbox[1], 0, t) for t in tables]
-    for _top, kind, item in sorted(items, key=lambda it: (it[0], it[1])):
-        if kind:
+    for _top, _order, item in sorted(items, key=lambda it: (it[0], it[1])):
+        if isinstance(item, _Line):
             reader.line(item, left, right)
         else:
             reader.table(_grid(page, item))

@@ -99,9 +99,9 @@ def _table(values: Sequence[Sequence[str]], merges: Sequence[Merge], bold_rows: 
             if (r, c) in covered:
                 continue
             text = values[r][c] if c < len(values[r]) else ""
-            m = anchors.get((r, c))
-            rowspan = min(m.bottom, bottom) - r + 1 if m else 1
-            colspan = min(m.right, right) - c + 1 if m else 1
+            anchor = anchors.get((r, c))
+            rowspan = min(anchor.bottom, bottom) - r + 1 if anchor else 1
+            colspan = min(anchor.right, right) - c + 1 if anchor else 1
             row.append(Cell(text, rowspan=rowspan, colspan=colspan, header=r - top < header))
         rows.append(row)
     return resolve(rows)

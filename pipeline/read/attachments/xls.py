@@ -33,8 +33,8 @@ def _sheet(book: xlrd.Book, sheet: xlrd.sheet.Sheet) -> list[Block]:
             cell = sheet.cell(r, c)
             text = _text(book, cell)
             row.append(text)
-            if text:
-                xf = book.xf_list[cell.xf_index]
+            xf = _xf(book, cell)
+            if text and xf is not None:
                 fonts.append(book.font_list[xf.font_index].bold)
         values.append(row)
         if fonts and all(fonts):
@@ -45,10 +45,16 @@ def _sheet(book: xlrd.Book, sheet: xlrd.sheet.Sheet) -> list[Block]:
 
 def _text(book: xlrd.Book, cell: xlrd.sheet.Cell) -> str:
     if cell.ctype == xlrd.XL_CELL_DATE:
-        return cell_text(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+        return cell_text(xlrd.xldate.xldate_as_datetime(float(cell.value), book.datemode))
     if cell.ctype in (xlrd.XL_CELL_NUMBER, xlrd.XL_CELL_TEXT):
-        fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+        xf = _xf(book, cell)
+        fmt = book.format_map.get(xf.format_key) if xf is not None else None
         return cell_text(cell.value, fmt.format_str if fmt else "General")
     if cell.ctype == xlrd.XL_CELL_BOOLEAN:
         return cell_text(bool(cell.value))
     return ""
+
+
+def _xf(book: xlrd.Book, cell: xlrd.sheet.Cell) -> xlrd.formatting.XF | None:
+    """The cell's formatting record; None where the book was read without formatting."""
+    return book.xf_list[cell.xf_index] if cell.xf_index is not None else None

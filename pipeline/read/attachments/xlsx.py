@@ -27,7 +27,10 @@ def read_xlsx(content: bytes) -> AttachmentText:
         for ws in book.worksheets:
             if getattr(ws, "sheet_state", "visible") != "visible":
                 continue  # hidden sheets hold lookup lists, not the published table
-            blocks.extend(_sheet(ws, _merges(archive, ws._worksheet_path)))
+            # Read-only sheets keep their part's name only in this private attribute
+            # (openpyxl/worksheet/_read_only.py), which types-openpyxl does not declare.
+            part = ws._worksheet_path  # type: ignore[attr-defined]
+            blocks.extend(_sheet(ws, _merges(archive, part)))
         title = book.properties.title
     finally:
         book.close()
@@ -51,7 +54,9 @@ def _merges(archive: zipfile.ZipFile, path: str) -> list[Merge]:
     out = []
     with archive.open(path.lstrip("/")) as part:
         for _event, el in etree.iterparse(part, tag=MERGE_CELL):
-            left, top, right, bottom = range_boundaries(el.get("ref"))
+            left, top, right, bottom = range_boundaries(el.get("ref", ""))
+            if left is None or top is None or right is None or bottom is None:
+                continue  # a whole-row or whole-column range (`A:C`) anchors no cell
             out.append(Merge(top - 1, left - 1, bottom - 1, right - 1))
             el.clear()
     return out
