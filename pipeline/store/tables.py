@@ -76,15 +76,18 @@ FACTS = Table.of(
     "facts", "One row per reported count, quoted by its offsets into the bulletin text.", Fact,
     order=("fact_id", "doc_id", "section", "value", "value_max", "unit", "object",
            "qualifier", "entity", "predicate", "text", "sentence", "start", "end", "task_key",
-           "period", "publisher", "extractor_version"),
+           "period", "publisher", "extractor_version", "position"),
     extra=(Column("fact_id", "string",
                   "content-derived id: hash of doc_id, section and offsets", True),
            _DOC_ID, _TASK_KEY, _PERIOD, _PUBLISHER,
            Column("sentence", "string", "the sentence the count was said in, as printed "
                   "(what search matches and shows)", True),
            Column("extractor_version", "string",
-                  "version of the rules that extracted the count", True)),
+                  "version of the rules that extracted the count", True),
+           Column("position", "integer", "the fact's place in this table (1, 2, …): by "
+                  "period, then document order (doc_id, start); Datasette's default sort")),
     primary_key=("fact_id",), order_by=("period", "doc_id", "start", "end", "fact_id"),
+    position="position",
 )
 
 PROBLEMS = Table.of(
@@ -208,8 +211,12 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: Sequence[Row]) -> 
 
 
 def select_sorted(table: Table, schema: str = "main") -> str:
-    names = ", ".join(f"[{n}]" for n in table.names)
+    """The table's rows in its order, its position column (if any) numbered in that order."""
     order = ", ".join(f"[{n}]" for n in table.order_by)
+    names = ", ".join(
+        f"row_number() over (order by {order}) as [{n}]" if n == table.position else f"[{n}]"
+        for n in table.names
+    )
     return f"select {names} from {schema}.[{table.name}] order by {order}"
 
 
