@@ -19,6 +19,7 @@ import sys
 import termios
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -212,6 +213,38 @@ def searchable(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _sections_saying(conn: sqlite3.Connection, word: str) -> int:
+    return int(conn.execute("select count(*) from sections where instr(text, ?)",
+                            (word,)).fetchone()[0])
+
+
+def test_sections_are_searched_in_their_body_not_only_their_titles(searchable: Path) -> None:
+    word = "众创空间"  # in one task's title, and in the body of another
+    with closing(sqlite3.connect(searchable / "bulletins.db")) as conn:
+        saying = _sections_saying(conn, word)
+        titles = conn.execute("select count(*) from sections where instr(title, ?)",
+                              (word,)).fetchone()[0]
+    assert saying > titles > 0
+    tool = Path(sys.executable).with_name("sqlite-utils")
+    done = subprocess.run([str(tool), "search", str(searchable / "bulletins.db"), "sections",
+                           word, "--csv"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(done.stdout)))
+    assert len(rows) == saying and all(word in r["text"] for r in rows)
+    pytest.importorskip("datasette")
+    from pipeline.views.serve import app
+
+    async def fetch() -> dict[str, Any]:
+        response = await app(searchable).client.get(
+            f"/bulletins/sections.json?_search={word}&_shape=objects")
+        assert response.status_code == 200
+        return response.json()
+
+    body = asyncio.run(fetch())
+    assert body["filtered_table_rows_count"] == saying
+    assert any(word not in row["title"] for row in body["rows"])
+
+
 @pytest.mark.parametrize("word", ["众创空间", "高新技术企业"])
 def test_sqlite_utils_and_a_plain_match_find_words_of_three_characters(
     searchable: Path, word: str
@@ -227,11 +260,10 @@ def test_sqlite_utils_and_a_plain_match_find_words_of_three_characters(
             hits = conn.execute(f"select count(*) from {table}_fts where {table}_fts match ?",
                                 (word,)).fetchone()[0]
             assert hits > 0, table
-        titles = conn.execute("select count(*) from sections where instr(title, ?)",
-                              (word,)).fetchone()[0]
         found = conn.execute("select count(*) from sections_fts where sections_fts match ?",
                              (word,)).fetchone()[0]
-        assert found == titles  # the sections' stock index holds their titles
+        # the sections' stock index holds their whole text, not only their titles
+        assert found == _sections_saying(conn, word) > 0
         (sentence,) = conn.execute(
             "select f.sentence from facts f join facts_fts on f.rowid = facts_fts.rowid "
             "where facts_fts match ? limit 1", (word,)).fetchone()

@@ -67,8 +67,11 @@ SECTIONS = Table.of(
     "sections", "One row per numbered task section of a document.", Section,
     order=("doc_id", "path", "no", "level", "title", "status", "status_text", "start", "end",
            "title_start", "title_end", "task_key", "link_score", "link_method", "period",
-           "publisher"),
-    extra=(_DOC_ID, *record_columns(Link), _PERIOD, _PUBLISHER),
+           "publisher", "text"),
+    extra=(_DOC_ID, *record_columns(Link), _PERIOD, _PUBLISHER,
+           Column("text", "string", "the section's text as printed, its heading and "
+                  "subsections included: the bulletin's text[start:end] (what search matches)",
+                  True)),
     primary_key=("doc_id", "path"), order_by=("doc_id", "start", "path"),
 )
 
@@ -141,7 +144,8 @@ def bulletin_rows(bulletin: Bulletin) -> dict[str, list[Row]]:
     b = bulletin
     return {
         "bulletins": [BULLETINS.to_row(b, extractor_version=EXTRACTOR_VERSION)],
-        "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher)
+        "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher,
+                                     text=b.text[s.start:s.end])
                      for s in b.sections],
         "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher,
                            sentence=b.text[slice(*sentence_span(b.text, f.start, f.end))])
