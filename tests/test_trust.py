@@ -12,6 +12,7 @@ import io
 import json
 import os
 import pty
+import re
 import sqlite3
 import struct
 import subprocess
@@ -203,6 +204,32 @@ def test_one_bulletin_in_several_files_and_formats_is_built_once(tmp_path: Path)
         assert _hashes(tmp_path / "b")[name] == _hashes(out)[name]
     package = json.loads((out / "datapackage.json").read_text(encoding="utf-8"))
     assert "sources" in {r["name"] for r in package["resources"]}
+
+
+SUMMARY = re.compile(r"(\d+) documents \((\d+) extracted, (\d+) reused; "
+                     r"(\d+) duplicates skipped\)")
+
+
+def _summary(*inputs: Path, out: Path) -> tuple[int, ...]:
+    """documents, extracted, reused and duplicates of a build's closing line."""
+    done = bulletins("build", *map(str, inputs), "--out", str(out), "--jobs", "1")
+    assert done.returncode == 0, done.stderr
+    found = SUMMARY.search(done.stderr)
+    assert found, done.stderr
+    return tuple(int(n) for n in found.groups())
+
+
+def test_the_summary_adds_up_when_a_later_copy_replaces_one_built(tmp_path: Path) -> None:
+    html = tmp_path / "bulletin.html"
+    html.write_text(_as_html(SEED.read_text(encoding="utf-8")), encoding="utf-8")
+    # One of the two orders brings the copy that is kept (the smaller doc_id) second, so it
+    # replaces the copy already built; either way one document was built.
+    for n, inputs in enumerate(((html, SEED), (SEED, html))):
+        assert _summary(*inputs, out=tmp_path / f"out{n}") == (1, 1, 0, 1)
+    # Again over a build: the kept copy is reused, the other extracted and then replaced
+    # when it comes first.
+    for inputs in ((html, SEED), (SEED, html)):
+        assert _summary(*inputs, out=tmp_path / "out0") == (1, 0, 1, 1)
 
 
 @pytest.fixture(scope="module")
