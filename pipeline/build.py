@@ -364,8 +364,8 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         conn.execute("detach database staging")
         # Indexes before the audit: it reads every document's rows and updates them by
         # doc_id, which without them is a scan per document, quadratic in the corpus.
-        for table in ("sections", "facts", "problems"):
-            conn.execute(f"create index [idx_{table}_doc_id] on [{table}] (doc_id)")
+        for name in ("sections", "facts", "problems"):
+            conn.execute(f"create index [idx_{name}_doc_id] on [{name}] (doc_id)")
         steps.set_postfix_str("linking tasks", refresh=False)
         steps.update()
         _audit(conn)
