@@ -36,7 +36,7 @@ from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from tqdm import tqdm
 
@@ -63,15 +63,20 @@ Work = Callable[[Page], Bulletin | Problem]
 # Starts the work on a batch and returns its results in order, computed by the time they
 # are iterated: a pool's work runs while the caller does other things.
 Mapper = Callable[[Work, list[Page]], Iterable[Bulletin | Problem]]
+# How a built document came in: extracted by this build, or reused from the previous one.
+Arrival = Literal["extracted", "reused"]
 
 
 @dataclass
 class BuildSummary:
     out: Path
+    # documents built = extracted + reused: a copy built first and then replaced by a later
+    # copy of the same bulletin (built, whatever the input order, from the smaller doc_id)
+    # counts among the duplicates, not twice
     documents: int = 0
     extracted: int = 0
     reused: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # inputs or texts already built from another file or format
     sections: int = 0
     facts: int = 0
     problems: int = 0  # inputs, or parts of them, that could not be read
@@ -87,7 +92,7 @@ class BuildSummary:
                     f"{self.out} is unchanged")
         return (
             f"built {self.out}: {self.documents} documents ({self.extracted} extracted, "
-            f"{self.reused} reused, {self.duplicates} duplicates skipped), "
+            f"{self.reused} reused; {self.duplicates} duplicates skipped), "
             f"{self.sections} sections, {self.facts} facts, {self.problems} problems, "
             f"{self.warnings} warnings in {self.seconds:.1f} s"
         )
@@ -148,7 +153,9 @@ def build(
             tables.create_sqlite_tables(stage)
             stage.execute("create table seen (doc_id text primary key)")
             # a bulletin's text key → the copy built; each other copy → the copy built
-            stage.execute("create table seen_text (text_key text primary key, doc_id text)")
+            # … and how that copy came in: extracted now, or reused from the previous build
+            stage.execute("create table seen_text (text_key text primary key, doc_id text, "
+                          "how text)")
             stage.execute("create table merged (copy text primary key, kept text)")
             work = partial(extract_page, strict=True) if strict else extract_page
             pages = with_publisher(iter_pages(inputs), publisher)
@@ -215,8 +222,7 @@ def _collect(
                 found_at = replace(old, source=item.source, url=item.url,
                                    attached_to=item.attached_to,
                                    fetched=item.fetched or old.fetched)
-                if _add_bulletin(stage, found_at, summary):
-                    summary.reused += 1
+                _add_bulletin(stage, found_at, summary, "reused")
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
@@ -241,8 +247,7 @@ def _store_batch(
 ) -> None:
     for page, result in zip(batch, results, strict=True):
         if isinstance(result, Bulletin):
-            if _add_bulletin(stage, result, summary):
-                summary.extracted += 1
+            _add_bulletin(stage, result, summary, "extracted")
         else:
             _add_problem(stage, result, page.sha256, summary)
     stage.commit()
@@ -273,28 +278,40 @@ def _inherit_from_linking_pages(stage: sqlite3.Connection) -> None:
         )
 
 
-def _add_bulletin(stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildSummary) -> bool:
-    """Stage the bulletin's rows unless it is a copy of one staged already; False if it is.
+def _add_bulletin(
+    stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildSummary, how: Arrival
+) -> None:
+    """Stage the bulletin's rows unless it is a copy of one staged already, and count it.
 
     Of two copies the one with the smaller doc_id is kept, so that which is built does not
     depend on input order or on which copy an incremental build could reuse.
     """
     key = text_key(bulletin.text)
     new = bulletin.sha256
-    if stage.execute("insert or ignore into seen_text values (?, ?)", (key, new)).rowcount == 0:
-        (kept,) = stage.execute("select doc_id from seen_text where text_key = ?",
-                                (key,)).fetchone()
+    added = stage.execute("insert or ignore into seen_text values (?, ?, ?)", (key, new, how))
+    if added.rowcount == 0:
+        kept, kept_how = stage.execute("select doc_id, how from seen_text where text_key = ?",
+                                       (key,)).fetchone()
         summary.duplicates += 1
         if kept <= new:
             stage.execute("insert into merged values (?, ?)", (new, kept))
-            return False
+            return
         _unstage(stage, kept)
-        stage.execute("update seen_text set doc_id = ? where text_key = ?", (new, key))
+        _count(summary, kept_how, -1)  # no longer built: it is now the duplicate
+        stage.execute("update seen_text set doc_id = ?, how = ? where text_key = ?",
+                      (new, how, key))
         stage.execute("update merged set kept = ? where kept = ?", (new, kept))
         stage.execute("insert into merged values (?, ?)", (kept, new))
     for name, rows in tables.bulletin_rows(bulletin).items():
         tables.insert_rows(stage, tables.TABLES[name], rows)
-    return True
+    _count(summary, how, 1)
+
+
+def _count(summary: BuildSummary, how: Arrival, by: int) -> None:
+    if how == "extracted":
+        summary.extracted += by
+    else:
+        summary.reused += by
 
 
 def text_key(text: str) -> str:

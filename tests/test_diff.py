@@ -18,6 +18,7 @@ from pipeline.records import Page
 from pipeline.views.charts import cjk_font
 from scrapers.fetch import Exchange
 from scrapers.warc import PUBLISHER_FIELD, WarcSeries
+from tests.helpers import SEED
 
 
 @pytest.fixture(scope="module")
@@ -255,3 +256,25 @@ def test_a_cjk_font_is_installed_and_draws_chinese() -> None:
     font = FT2Font(path)
     missing = [c for c in "备案众创空间进展完成情况" if font.get_char_index(ord(c)) == 0]
     assert not missing, f"{name} ({path}) has no glyph for {missing}"
+
+
+def test_diff_of_two_files_takes_the_publisher_pages_do_not_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    old, new = tmp_path / "old.txt", tmp_path / "new.txt"
+    old.write_text("一、建设数字化车间\n累计建成数字化车间30个。\n", encoding="utf-8")
+    new.write_text("一、建设数字化车间\n累计建成数字化车间28个。\n", encoding="utf-8")
+    found = json.loads(run(capsys, "diff", str(old), str(new), "--publisher", "科学技术厅",
+                           "--format", "json"))
+    assert [c["publisher"] for c in found["checks"]] == ["科学技术厅"]
+    assert [c["task_key"] for c in found["changes"]] == ["科学技术厅/undated/1"]
+    unnamed = json.loads(run(capsys, "diff", str(old), str(new), "--format", "json"))
+    assert "科学技术厅" not in json.dumps(unnamed, ensure_ascii=False)
+    # a page that names its publisher keeps it: the option fills a gap, it overrides nothing
+    later = tmp_path / "later.txt"
+    later.write_text(SEED.read_text(encoding="utf-8").replace("122家", "120家", 1),
+                     encoding="utf-8")
+    named = json.loads(run(capsys, "diff", str(SEED), str(later), "--publisher", "别的厅",
+                           "--format", "json"))
+    assert named["changes"]
+    assert all(c["task_key"].startswith("辽宁省科学技术厅/") for c in named["changes"])

@@ -49,6 +49,38 @@ def test_search_box_finds_chinese_words(data: Path, table: str, query: str) -> N
         assert all(r["doc_id"] for r in body["rows"])
 
 
+def _facts_pages(data: Path, query: str) -> list[dict[str, Any]]:
+    """Every row Datasette lists for ``/facts.json?{query}``, following its next pages."""
+    rows: list[dict[str, Any]] = []
+    path: str | None = f"/bulletins/facts.json?{query}&_size=7&_shape=objects"
+    while path:
+        body = get(data, path).json()
+        rows.extend(body["rows"])
+        path = body["next_url"] and body["next_url"].split("://", 1)[-1].partition("/")[2]
+        path = path and "/" + path
+    return rows
+
+
+def _in_document_order(rows: list[dict[str, Any]]) -> bool:
+    keys = [(r["period"] or "", r["doc_id"], r["start"]) for r in rows]
+    return keys == sorted(keys)
+
+
+@pytest.mark.parametrize("query", ["", "_search=企业"])
+def test_facts_come_by_period_then_document_order(data: Path, query: str) -> None:
+    rows = _facts_pages(data, query)
+    assert len({r["period"] for r in rows}) > 1 and len({r["doc_id"] for r in rows}) > 1
+    # the primary key (a hash) would shuffle a period's facts; pages follow on in order too
+    assert [r["fact_id"] for r in rows] != sorted(r["fact_id"] for r in rows)
+    assert _in_document_order(rows)
+    assert len(rows) == len({r["fact_id"] for r in rows})
+    if query:
+        assert rows and all("企业" in r["sentence"] for r in rows)
+    else:
+        total = get(data, "/bulletins/facts.json?_size=0").json()["filtered_table_rows_count"]
+        assert len(rows) == total
+
+
 def test_search_box_is_on_the_table_page(data: Path) -> None:
     page = get(data, "/bulletins/facts?_search=众创空间")
     assert page.status_code == 200

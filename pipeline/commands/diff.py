@@ -24,7 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--publisher", metavar="TEXT",
-        help="with two periods: only publishers whose name (or site) contains TEXT",
+        help="with two periods: only publishers whose name (or site) contains TEXT; with two "
+             "files or URLs: who published them, for pages that do not name it",
     )
     parser.add_argument(
         "--format", choices=("table", "json", "csv"), default="table",
@@ -56,7 +57,8 @@ def run(args: argparse.Namespace) -> int:
                                   audit.build_bulletins(inputs[1]))
         what = "builds' latest bulletins"
     elif len(inputs) == 2:
-        found = audit.diff_bulletins(extract_one(inputs[0]), extract_one(inputs[1]))
+        found = audit.diff_bulletins(extract_one(inputs[0], args.publisher),
+                                     extract_one(inputs[1], args.publisher))
         what = "documents"
     else:
         raise UsageError("give two bulletins, two build directories, or a build directory "

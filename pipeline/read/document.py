@@ -27,14 +27,16 @@ def extract(page: Page) -> Bulletin:
     return replace(bulletin, sections=sections, facts=facts, warnings=tuple(warnings))
 
 
-def extract_one(spec: str) -> Bulletin:
-    """The one document a file or URL names, read and extracted (``diff`` and ``show``).
+def extract_one(spec: str, publisher: str | None = None) -> Bulletin:
+    """The one document a file or URL names, read and extracted (``diff`` and ``show``);
+    ``publisher`` is who published it, for a page that does not name it.
 
     Raises ``UsageError`` when it holds none or several, ``UnreadableInput`` when unreadable.
     """
-    from pipeline.read.inputs import iter_pages  # httpx and warcio: only for this caller
+    # httpx and warcio: only for this caller
+    from pipeline.read.inputs import iter_pages, with_publisher
 
-    pages = list(iter_pages([spec]))
+    pages = list(with_publisher(iter_pages([spec]), publisher))
     if len(pages) != 1:
         raise UsageError(f"{spec}: holds {len(pages)} documents; give one bulletin")
     if isinstance(pages[0], UnreadableInput):

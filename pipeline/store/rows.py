@@ -58,6 +58,10 @@ class Table:
     # A total order, so every format holds the same rows in the same sequence.
     order_by: tuple[str, ...] = ()
     references_bulletins: bool = True
+    # A column the writer fills with each row's place (1, 2, …) in ``order_by``: a tool that
+    # sorts by one column and breaks ties by the primary key (Datasette) can then show the
+    # rows in the table's own order, page after page.
+    position: str | None = None
 
     @classmethod
     def of(

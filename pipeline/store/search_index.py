@@ -28,7 +28,7 @@ CHAR_TABLES = {"facts": "facts_chars", "sections": "sections_chars",
                "bulletins": "bulletins_chars"}
 # table → (its trigram index, the indexed columns), for every other SQLite tool
 TRIGRAM_TABLES = {"facts": ("facts_fts", ("sentence", "object")),
-                  "sections": ("sections_fts", ("title",)),
+                  "sections": ("sections_fts", ("title", "text")),
                   "bulletins": ("bulletins_fts", ("title", "text"))}
 
 
@@ -70,14 +70,10 @@ def create_search_index(conn: sqlite3.Connection) -> None:
     for rowid, doc_id, title, text in docs.fetchall():
         conn.execute("insert into bulletins_chars (rowid, body) values (?, ?)",
                      (rowid, char_split(f"{title or ''}\n{text}")))
-        facts = conn.execute("select rowid, sentence from facts where doc_id = ? order by rowid",
-                             (doc_id,)).fetchall()
-        conn.executemany("insert into facts_chars (rowid, body) values (?, ?)",
-                         [(r, char_split(sentence)) for r, sentence in facts])
-        sections = conn.execute(
-            "select rowid, start, [end] from sections where doc_id = ? order by rowid", (doc_id,)
-        ).fetchall()
-        conn.executemany("insert into sections_chars (rowid, body) values (?, ?)",
-                         [(r, char_split(text[s:e])) for r, s, e in sections])
+        for table, column in (("facts", "sentence"), ("sections", "text")):
+            rows = conn.execute(f"select rowid, [{column}] from [{table}] where doc_id = ? "
+                                "order by rowid", (doc_id,)).fetchall()
+            conn.executemany(f"insert into [{CHAR_TABLES[table]}] (rowid, body) values (?, ?)",
+                             [(r, char_split(body)) for r, body in rows])
     for fts in (*CHAR_TABLES.values(), *(f for f, _ in TRIGRAM_TABLES.values())):
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('optimize')")

@@ -67,8 +67,11 @@ SECTIONS = Table.of(
     "sections", "One row per numbered task section of a document.", Section,
     order=("doc_id", "path", "no", "level", "title", "status", "status_text", "start", "end",
            "title_start", "title_end", "task_key", "link_score", "link_method", "period",
-           "publisher"),
-    extra=(_DOC_ID, *record_columns(Link), _PERIOD, _PUBLISHER),
+           "publisher", "text"),
+    extra=(_DOC_ID, *record_columns(Link), _PERIOD, _PUBLISHER,
+           Column("text", "string", "the section's text as printed, its heading and "
+                  "subsections included: the bulletin's text[start:end] (what search matches)",
+                  True)),
     primary_key=("doc_id", "path"), order_by=("doc_id", "start", "path"),
 )
 
@@ -76,15 +79,18 @@ FACTS = Table.of(
     "facts", "One row per reported count, quoted by its offsets into the bulletin text.", Fact,
     order=("fact_id", "doc_id", "section", "value", "value_max", "unit", "object",
            "qualifier", "entity", "predicate", "text", "sentence", "start", "end", "task_key",
-           "period", "publisher", "extractor_version"),
+           "period", "publisher", "extractor_version", "position"),
     extra=(Column("fact_id", "string",
                   "content-derived id: hash of doc_id, section and offsets", True),
            _DOC_ID, _TASK_KEY, _PERIOD, _PUBLISHER,
            Column("sentence", "string", "the sentence the count was said in, as printed "
                   "(what search matches and shows)", True),
            Column("extractor_version", "string",
-                  "version of the rules that extracted the count", True)),
+                  "version of the rules that extracted the count", True),
+           Column("position", "integer", "the fact's place in this table (1, 2, …): by "
+                  "period, then document order (doc_id, start); Datasette's default sort")),
     primary_key=("fact_id",), order_by=("period", "doc_id", "start", "end", "fact_id"),
+    position="position",
 )
 
 PROBLEMS = Table.of(
@@ -138,7 +144,8 @@ def bulletin_rows(bulletin: Bulletin) -> dict[str, list[Row]]:
     b = bulletin
     return {
         "bulletins": [BULLETINS.to_row(b, extractor_version=EXTRACTOR_VERSION)],
-        "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher)
+        "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher,
+                                     text=b.text[s.start:s.end])
                      for s in b.sections],
         "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher,
                            sentence=b.text[slice(*sentence_span(b.text, f.start, f.end))])
@@ -208,8 +215,12 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: Sequence[Row]) -> 
 
 
 def select_sorted(table: Table, schema: str = "main") -> str:
-    names = ", ".join(f"[{n}]" for n in table.names)
+    """The table's rows in its order, its position column (if any) numbered in that order."""
     order = ", ".join(f"[{n}]" for n in table.order_by)
+    names = ", ".join(
+        f"row_number() over (order by {order}) as [{n}]" if n == table.position else f"[{n}]"
+        for n in table.names
+    )
     return f"select {names} from {schema}.[{table.name}] order by {order}"
 
 

@@ -18,7 +18,7 @@ from datasette.plugins import pm
 
 from pipeline.errors import UsageError
 from pipeline.store.search_index import CHAR_TABLES, TRIGRAM_TABLES, fts_query
-from pipeline.store.tables import TABLES, db_path
+from pipeline.store.tables import FACTS, TABLES, db_path
 
 FACETS = {
     "bulletins": ["publisher", "period", "region"],
@@ -74,7 +74,9 @@ def metadata(database: str = "bulletins") -> dict[str, Any]:
         tables[table] |= {"fts_table": chars, "fts_pk": "rowid"}
         tables[chars] = {"hidden": True}
         tables[TRIGRAM_TABLES[table][0]] = {"hidden": True}
-    tables["facts"]["sort"] = "period"  # oldest first; rows are stored in document order
+    # Oldest period first, then document order. Datasette breaks ties of its sort column by
+    # the primary key (a hash for facts), so the sort column must order every row itself.
+    tables["facts"]["sort"] = FACTS.position
     return {
         "title": "Government progress bulletins",
         "description": "Sections and reported counts of Chinese government progress bulletins;"
