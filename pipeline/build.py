@@ -370,11 +370,13 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         steps.update()
         _audit(conn)
         conn.commit()
+        # VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, and the
+        # search indexes point at rows by rowid: compact first, index after.
+        conn.execute("vacuum")
         steps.set_postfix_str("search index", refresh=False)
         steps.update()
         create_search_index(conn)
         conn.commit()
-        conn.execute("vacuum")
         steps.update()
         for table in tables.TABLES.values():
             steps.set_postfix_str(table.name, refresh=False)
