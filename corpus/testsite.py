@@ -154,6 +154,33 @@ class Endless:
 
 
 @dataclass(frozen=True)
+class Overlong:
+    """A 200 whose Content-Length counts only the first ``declared`` bytes of ``body``.
+
+    With ``pause`` the rest follows after a delay, so it is still on the way when the client
+    has read the declared part (not already in its buffer)."""
+
+    body: bytes
+    declared: int
+    pause: float = 0.0
+
+    def send(self, handler: _Handler) -> int:
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html")
+        handler.send_header("Content-Length", str(self.declared))
+        handler.end_headers()
+        handler.close_connection = True
+        try:
+            handler.wfile.write(self.body[: self.declared])
+            handler.wfile.flush()
+            time.sleep(self.pause)
+            handler.wfile.write(self.body[self.declared :])
+        except OSError:  # the client hung up after the declared part
+            pass
+        return 200
+
+
+@dataclass(frozen=True)
 class Route:
     """The replies for one path: the n-th request gets ``replies[n]``, the last one repeats."""
 

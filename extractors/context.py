@@ -17,6 +17,7 @@ A candidate that names no thing (a time word, list marker, comparison, a piece o
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -43,6 +44,8 @@ if TYPE_CHECKING:
 
 MAX_OBJECT = 16
 MAX_BEFORE = 20
+OPEN_BRACKET = re.compile(r"\(")
+CLOSE_BRACKET = re.compile(r"\)")
 # Quoted labels and bracketed asides inside the words before a count: read past, not as the
 # counted thing's name.
 ASIDE_OPENER = {"”": "“", ")": "("}
@@ -150,6 +153,7 @@ def describe(
 ) -> list[Claim]:
     facts: list[Claim] = []
     befores: list[_Before] = []
+    brackets = _Brackets(text, lo, hi)
     for i, count in enumerate(counts):
         prev = counts[i - 1] if i else None
         stretch_start = max(_stretch_start(text, count.start, lo), count.start - MAX_BEFORE)
@@ -179,7 +183,7 @@ def describe(
                            or obj)
             if obj is None and title_end is not None and count.start >= title_end:
                 obj = _goal_object(count, facts)
-        entity = before.entity or _carried_entity(text, count, facts, lo)
+        entity = before.entity or _carried_entity(count, facts, brackets)
         if adjacent and entity is None:
             entity = facts[-1].entity
         predicate = normalise_predicate(
@@ -376,7 +380,8 @@ def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -
         close = text.find("”", pos, pos + MAX_OBJECT)  # `12个“千人以下”农村水源地`
         return (_object_after(text, close + 1, hi, opens_clause=opens_clause) if close > 0
                 else None)
-    end = min(_clause_end(text, pos, hi), pos + MAX_OBJECT)
+    # The clause is looked for only as far as an object can reach, not to its end.
+    end = _clause_end(text, pos, min(hi, pos + MAX_OBJECT))
     window = text[pos:end]
     if not window or not _is_cjk(window[0]):
         return None
@@ -445,7 +450,7 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
     if here <= sentence:
         return None
     prev_start = clause_start(text, here - 1, max(lo, sentence))
-    toks = list(words(text[prev_start:here - 1][-MAX_BEFORE:]))
+    toks = list(words(text[max(prev_start, here - 1 - MAX_BEFORE):here - 1]))
     while toks and toks[-1][1] not in NOUN_FLAGS:
         toks.pop()
     noun: list[str] = []
@@ -464,11 +469,15 @@ def _carried_object(
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again. With
     ``paragraph`` (a header's tally of its tasks) the thing may be named a sentence before:
     `牵头负责重点任务6项。截至4月底,已完成1项,按序时推进4项`."""
-    sentence = _sentence_start(text, count.start, lo,
-                               PARAGRAPH_DELIMITERS if paragraph else CARRY_DELIMITERS)
+    delimiters = PARAGRAPH_DELIMITERS if paragraph else CARRY_DELIMITERS
+    # The sentence's start is looked for only as far back as the facts asked reach, and
+    # by str.rfind: a character loop to the paragraph's start for every count took
+    # minutes on a 30 MB one-line section (issue 17). No delimiter in text[reached:count.start].
+    reached = count.start
     for fact in reversed(facts):
-        if fact.start < sentence:
-            break
+        if any(text.rfind(d, fact.start, reached) >= 0 for d in delimiters):
+            break  # the fact stands before the sentence's start
+        reached = fact.start
         if fact.object and _same_kind(fact.unit, count.unit):
             return fact.object
     return None
@@ -489,10 +498,10 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
-def _carried_entity(text: str, count: Count, facts: list[Claim], lo: int) -> str | None:
+def _carried_entity(count: Count, facts: list[Claim], brackets: _Brackets) -> str | None:
     """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
-    open_at = text.rfind("(", lo, count.start)
-    if open_at < 0 or text.find(")", open_at, count.start) >= 0:
+    open_at = brackets.unclosed_before(count.start)
+    if open_at is None:
         return None
     for fact in reversed(facts):
         if fact.start < open_at:
@@ -500,3 +509,22 @@ def _carried_entity(text: str, count: Count, facts: list[Claim], lo: int) -> str
         if fact.entity:
             return fact.entity
     return None
+
+
+class _Brackets:
+    """Where `(` and `)` stand in a stretch, found once and asked by bisection: a search
+    back from every count to the stretch's start was quadratic in a long section without
+    brackets (issue 17)."""
+
+    def __init__(self, text: str, lo: int, hi: int) -> None:
+        self._opens = [m.start() for m in OPEN_BRACKET.finditer(text, lo, hi)]
+        self._closes = [m.start() for m in CLOSE_BRACKET.finditer(text, lo, hi)]
+
+    def unclosed_before(self, pos: int) -> int | None:
+        """The last `(` before ``pos``, unless a `)` closes it before ``pos``."""
+        i = bisect_left(self._opens, pos) - 1
+        if i < 0:
+            return None
+        at = self._opens[i]
+        j = bisect_left(self._closes, at)
+        return None if j < len(self._closes) and self._closes[j] < pos else at

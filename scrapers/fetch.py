@@ -21,6 +21,7 @@ import httpx
 
 from scrapers.defaults import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, MAX_REDIRECTS, user_agent
 from scrapers.urls import BadUrl, canonical_url
+from scrapers.wire import WireStream, counted_transport
 
 __all__ = ["DEFAULT_MAX_BYTES", "DEFAULT_TIMEOUT", "MAX_REDIRECTS", "user_agent"]
 
@@ -38,6 +39,11 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 INFLATING_ENCODINGS = frozenset({"gzip", "x-gzip", "deflate"})
 # Hop-by-hop framing that httpx has already undone; kept, it would misframe the stored body.
 FRAMING_HEADERS = frozenset({"transfer-encoding"})
+# How long to wait, after a declared body, for an honest server to close the connection
+# before accepting the body as whole (see scrapers/wire.py).
+CLOSE_GRACE = 0.5
+# Statuses that never carry a body, whatever their Content-Length says (RFC 9110 §8.6).
+BODILESS_STATUSES = frozenset({204, 304})
 
 Guard = Callable[[str], Awaitable[str | None]]
 
@@ -102,6 +108,10 @@ class TooLarge(Exception):
     """Raised while streaming a body that passes the size limit."""
 
 
+class Overrun(Exception):
+    """Raised when a server sent more body than its Content-Length declared."""
+
+
 @dataclass(frozen=True)
 class _Failure:
     reason: str
@@ -154,9 +164,12 @@ class Fetcher:
                 "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
                 "Accept-Encoding": "gzip, deflate",
                 "Accept-Language": "zh-CN,zh;q=0.9",
+                # One response per connection, so its end shows whether the body was longer
+                # than declared; the per-host delay makes keep-alive worth little anyway.
+                "Connection": "close",
             },
             timeout=httpx.Timeout(self.policy.timeout),
-            limits=httpx.Limits(max_connections=MAX_CONNECTIONS),
+            transport=counted_transport(MAX_CONNECTIONS),
             follow_redirects=False,
         )
         return self
@@ -210,6 +223,8 @@ class Fetcher:
                 exchange = await self._exchange(current, headers)
             except TooLarge as exc:
                 return _Failure(str(exc), retryable=False)
+            except Overrun as exc:  # a fragment; the next attempt may be framed right
+                return _Failure(str(exc), retryable=True)
             except (httpx.TimeoutException, TimeoutError):
                 return _Failure(f"timed out (limit {self.policy.timeout:g}s)", retryable=True)
             except httpx.TransportError as exc:
@@ -270,11 +285,38 @@ class Fetcher:
         if declared.isdigit() and int(declared) > limit:
             raise TooLarge(f"too large: Content-Length {declared} is over the {limit}-byte limit")
         meter = SizeMeter(response.headers.get("content-encoding", ""), limit)
+        stream = response.extensions.get("network_stream")
+        wire = stream if isinstance(stream, WireStream) else None
+        expected = _declared_length(response) if wire is not None else None
         chunks = []
+        overran = False
         async for chunk in response.aiter_raw():
             meter.feed(chunk)
             chunks.append(chunk)
+            # Checked while the connection is still open, before httpx closes it.
+            if wire is not None and meter.raw == expected:
+                overran = await wire.overran(expected, min(CLOSE_GRACE, self.policy.timeout))
+        if wire is not None and expected == 0:  # no chunk came; only the count can tell
+            overran = await wire.overran(0, 0.0)
+        if overran:
+            raise Overrun(
+                f"body longer than its Content-Length {expected}: the server sent more "
+                "than it declared, so the stored page would be a fragment"
+            )
         return b"".join(chunks)
+
+
+def _declared_length(response: httpx.Response) -> int | None:
+    """The body length the head promises, when Content-Length alone frames the body."""
+    declared = response.headers.get("content-length", "")
+    if (
+        not declared.isdigit()
+        or "transfer-encoding" in response.headers
+        or response.status_code in BODILESS_STATUSES
+        or response.status_code < 200
+    ):
+        return None
+    return int(declared)
 
 
 class SizeMeter:

@@ -16,10 +16,12 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from corpus.testsite import LocalSite, Page, Redirect, Route
+from corpus.testsite import LocalSite, Overlong, Page, Redirect, Route
+from extractors.counts import find_facts
 from pipeline.errors import UnreadableInput
 from pipeline.read.inputs import fetch_page, iter_pages
 from pipeline.records import Page as PipelinePage
@@ -146,6 +148,54 @@ def test_a_200_page_saying_not_found_is_no_bulletin_and_is_asked_again(tmp_path:
     with sqlite3.connect(tmp_path / "manifest.sqlite") as db:
         assert db.execute("select count(*) from problems").fetchone()[0] == 0
         assert db.execute("select count(*) from pages").fetchone()[0] == 1
+
+
+@pytest.mark.parametrize("pause", [0.0, 0.2], ids=["already-read", "still-arriving"])
+def test_a_body_longer_than_its_content_length_is_a_retryable_problem_not_a_page(
+    tmp_path: Path, pause: float
+) -> None:
+    """h11 stops at the declared length; the fragment used to be stored as a good 200."""
+    title = "政府工作报告第1批完成情况"
+    listing = f'<ul><li><a href="/a.html">{title}</a></li></ul>'.encode()
+    whole = ("<html><body>" + "<p>第一项任务已完成</p>" * 200 + "</body></html>").encode()
+    with LocalSite({}) as site:
+        site.routes["/list.html"] = Route((Page(listing, "text/html"),))
+        site.routes["/a.html"] = Route((Overlong(whole, len(whole) // 3, pause),
+                                        Page(whole, "text/html")))
+        profile = Profile("t", (site.url("/list.html"),), frozenset({site.host}))
+        job = CrawlJob((profile,), tmp_path, FetchPolicy(user_agent="t", delay=0, retries=0))
+        first = run_crawl(job)
+        assert first.fetched == 0, first.lines()
+        assert [p for p in first.problems if "Content-Length" in p.reason], first.lines()
+        with sqlite3.connect(tmp_path / "manifest.sqlite") as db:
+            assert db.execute("select count(*) from pages").fetchone()[0] == 0
+            assert db.execute("select retryable from problems").fetchall() == [(1,)]
+        second = run_crawl(job)  # retryable: asked again, and the whole page is kept
+        assert second.fetched == 1, second.lines()
+    with sqlite3.connect(tmp_path / "manifest.sqlite") as db:
+        assert db.execute("select count(*) from problems").fetchone()[0] == 0
+    stored = [p.content for p in iter_pages([str(tmp_path)])
+              if isinstance(p, PipelinePage) and (p.url or "").endswith("/a.html")]
+    assert stored == [whole]
+
+
+def test_a_thirty_megabyte_section_is_read_without_copying_its_rest_per_number() -> None:
+    """Every number copied the rest of its section (`text[p:hi]`): a 30 MB one-section file
+    spent 66 s in `_read_count`. Counted as memory: a copy shows as a peak the size of the
+    section, reading in place stays at the size of the facts found."""
+    filler = "各处室、各部门积极工作,切实做好任务推进落实。" * 3000  # no numeral, no bracket
+    fact = "新建农村公路36.5公里,新增就业1200人(沈阳市评审199家)。"
+    block = filler + fact
+    text = block * (30 * 1024**2 // len(block.encode()) + 1)  # 30 MB as UTF-8, one section
+    tracemalloc.start()
+    facts = find_facts(text, 0, len(text))
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    blocks = text.count(fact)
+    assert len(facts) == 3 * blocks, (len(facts), blocks)
+    assert facts[-1].entity == "沈阳市" and facts[-1].value == 199
+    # The text is 20 MB in memory; one copy of its second half alone would be 10 MB.
+    assert peak < 2 * 1024**2, peak
 
 
 def _children(pid: int) -> set[int]:
