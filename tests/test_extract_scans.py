@@ -13,7 +13,7 @@ from extractors import context
 from extractors.records import Claim, Count
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
-from pipeline.records import Page
+from pipeline.records import Fact, Page, Section
 from tests.hostile_helpers import ROOT, SEED
 
 DOCS = [SEED, *sorted(p for p in ROOT.glob("tests/heldout*/docs/**/*") if p.is_file())]
@@ -46,8 +46,8 @@ def _scanning_carried_object(
     return None
 
 
-def _extractions(paths: list[Path]) -> list[object]:
-    out: list[object] = []
+def _extractions(paths: list[Path]) -> list[tuple[str, tuple[Section, ...], tuple[Fact, ...]]]:
+    out: list[tuple[str, tuple[Section, ...], tuple[Fact, ...]]] = []
     for path in paths:
         for page in iter_pages([str(path)]):
             if isinstance(page, Page):
