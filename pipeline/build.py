@@ -53,7 +53,7 @@ from pipeline.store.version import EXTRACTOR_VERSION
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
-EXPORT_BATCH = 10_000  # rows per Parquet row group and per CSV write
+EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 WHITESPACE = re.compile(r"\s+")
@@ -361,7 +361,8 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         steps.update()
         for table in tables.TABLES.values():
             steps.set_postfix_str(table.name, refresh=False)
-            tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table))
+            tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table),
+                                 row_group=EXPORT_ROW_GROUP)
             tables.write_csv(tmp / f"{table.name}.csv", table, _batches(conn, table))
             steps.update()
         counts = {
@@ -391,14 +392,18 @@ def _audit(conn: sqlite3.Connection) -> None:
         by_series.setdefault(series_of(head), []).append(doc_id)
     taken: set[str] = set()
     for key in sorted(by_series):
-        doc_ids = sorted(by_series[key])
-        records = [r for r in (tables.read_bulletin(conn, d) for d in doc_ids) if r is not None]
-        conn.row_factory = None
-        marks = ",".join("?" * len(doc_ids))
-        fact_ids = {(d, start, end): f for d, start, end, f in conn.execute(
-            f"select doc_id, start, [end], fact_id from facts where doc_id in ({marks})",
-            doc_ids)}
-        _write_audit(conn, audit(records, fact_ids, taken))
+        _audit_series(conn, sorted(by_series.pop(key)), taken)
+
+
+def _audit_series(conn: sqlite3.Connection, doc_ids: list[str], taken: set[str]) -> None:
+    """One series read, audited and written back. A function of its own so that a series'
+    records are freed before the next one is read: a loop variable would keep them alive
+    while the next series loads, two series in memory at once."""
+    records = [r for r in (tables.read_bulletin(conn, d) for d in doc_ids) if r is not None]
+    conn.row_factory = None
+    # The ids are recomputed, as staging computed them, rather than read into a map as
+    # large as the series' facts.
+    _write_audit(conn, audit(records, tables.fact_id, taken))
 
 
 def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
@@ -432,8 +437,13 @@ def _is_disk_error(exc: sqlite3.OperationalError) -> bool:
 
 
 def _batches(conn: sqlite3.Connection, table: tables.Table) -> Iterator[list[tables.Row]]:
+    """The sorted rows a write batch at a time, cut at every row-group boundary (see
+    ``tables.write_parquet``)."""
     cursor = conn.execute(tables.select_sorted(table))
-    while rows := cursor.fetchmany(EXPORT_BATCH):
+    done = 0
+    while rows := cursor.fetchmany(min(tables.WRITE_BATCH,
+                                       EXPORT_ROW_GROUP - done % EXPORT_ROW_GROUP)):
+        done += len(rows)
         yield rows
 
 
