@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -43,7 +44,7 @@ from tqdm import tqdm
 from pipeline.audit.linking import series_of
 from pipeline.audit.run import Audit, audit
 from pipeline.errors import UnreadableInput, UsageError
-from pipeline.read.document import extract
+from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
 from pipeline.records import Bulletin, Page, Problem, Source
 from pipeline.store import tables
@@ -145,6 +146,10 @@ def build(
             _previous(out / tables.DB_NAME) as previous,
             _mapper(jobs, executor) as map_pages,
         ):
+            # A scratch database, thrown away with the build if it stops: nothing in it
+            # needs to survive a crash, so commits need not wait for the disk.
+            stage.execute("pragma synchronous = off")
+            stage.execute("pragma journal_mode = memory")
             tables.create_sqlite_tables(stage)
             stage.execute("create table seen (doc_id text primary key)")
             # a bulletin's text key → the copy built; each other copy → the copy built
@@ -512,6 +517,8 @@ def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
     if jobs == 1:
         yield lambda fn, batch: (fn(page) for page in batch)  # lazy: one batch alive
         return
+    if multiprocessing.get_start_method() == "fork":
+        prepare()  # once here, copied into every worker, rather than once per worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
                              initargs=(os.getpid(),)) as pool:
         # a few chunks per worker: one document per message made the pool slower than none
