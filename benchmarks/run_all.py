@@ -149,7 +149,8 @@ def write_results(info: dict, durations: dict, load: tuple) -> str:
         f"Written by `make bench` ({'benchmarks/run_all.py'}) on {today:%Y-%m-%d %H:%M %Z}, "
         f"at commit {info['commit']}. Extraction ratios are medians of at least 3 runs with "
         "their lowest and highest; start-up times are medians of 7 runs with min and max; "
-        "build and crawl figures come from one run each. Rerun to refresh.",
+        "build figures are medians of 3 runs with their lowest and highest; crawl figures come "
+        "from one run. Rerun to refresh.",
         "",
         common.table(["machine", ""], [
             ["cores (nproc)", info["nproc"]], ["CPU", info["cpu"]],

@@ -20,6 +20,7 @@ from __future__ import annotations
 import ctypes
 import hashlib
 import logging
+import multiprocessing
 import os
 import re
 import shutil
@@ -43,7 +44,7 @@ from tqdm import tqdm
 from pipeline.audit.linking import series_of
 from pipeline.audit.run import Audit, audit
 from pipeline.errors import UnreadableInput, UsageError
-from pipeline.read.document import extract
+from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
 from pipeline.records import Bulletin, Page, Problem, Source
 from pipeline.store import tables
@@ -53,7 +54,7 @@ from pipeline.store.version import EXTRACTOR_VERSION
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
-EXPORT_BATCH = 10_000  # rows per Parquet row group and per CSV write
+EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 WHITESPACE = re.compile(r"\s+")
@@ -150,6 +151,10 @@ def build(
             _previous(out / tables.DB_NAME) as previous,
             _mapper(jobs, executor) as map_pages,
         ):
+            # A scratch database, thrown away with the build if it stops: nothing in it
+            # needs to survive a crash, so commits need not wait for the disk.
+            stage.execute("pragma synchronous = off")
+            stage.execute("pragma journal_mode = memory")
             tables.create_sqlite_tables(stage)
             stage.execute("create table seen (doc_id text primary key)")
             # a bulletin's text key → the copy built; each other copy → the copy built
@@ -380,7 +385,8 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         steps.update()
         for table in tables.TABLES.values():
             steps.set_postfix_str(table.name, refresh=False)
-            tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table))
+            tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table),
+                                 row_group=EXPORT_ROW_GROUP)
             tables.write_csv(tmp / f"{table.name}.csv", table, _batches(conn, table))
             steps.update()
         counts = {
@@ -410,14 +416,18 @@ def _audit(conn: sqlite3.Connection) -> None:
         by_series.setdefault(series_of(head), []).append(doc_id)
     taken: set[str] = set()
     for key in sorted(by_series):
-        doc_ids = sorted(by_series[key])
-        records = [r for r in (tables.read_bulletin(conn, d) for d in doc_ids) if r is not None]
-        conn.row_factory = None
-        marks = ",".join("?" * len(doc_ids))
-        fact_ids = {(d, start, end): f for d, start, end, f in conn.execute(
-            f"select doc_id, start, [end], fact_id from facts where doc_id in ({marks})",
-            doc_ids)}
-        _write_audit(conn, audit(records, fact_ids, taken))
+        _audit_series(conn, sorted(by_series.pop(key)), taken)
+
+
+def _audit_series(conn: sqlite3.Connection, doc_ids: list[str], taken: set[str]) -> None:
+    """One series read, audited and written back. A function of its own so that a series'
+    records are freed before the next one is read: a loop variable would keep them alive
+    while the next series loads, two series in memory at once."""
+    records = [r for r in (tables.read_bulletin(conn, d) for d in doc_ids) if r is not None]
+    conn.row_factory = None
+    # The ids are recomputed, as staging computed them, rather than read into a map as
+    # large as the series' facts.
+    _write_audit(conn, audit(records, tables.fact_id, taken))
 
 
 def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
@@ -451,8 +461,13 @@ def _is_disk_error(exc: sqlite3.OperationalError) -> bool:
 
 
 def _batches(conn: sqlite3.Connection, table: tables.Table) -> Iterator[list[tables.Row]]:
+    """The sorted rows a write batch at a time, cut at every row-group boundary (see
+    ``tables.write_parquet``)."""
     cursor = conn.execute(tables.select_sorted(table))
-    while rows := cursor.fetchmany(EXPORT_BATCH):
+    done = 0
+    while rows := cursor.fetchmany(min(tables.WRITE_BATCH,
+                                       EXPORT_ROW_GROUP - done % EXPORT_ROW_GROUP)):
+        done += len(rows)
         yield rows
 
 
@@ -521,6 +536,8 @@ def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
     if jobs == 1:
         yield lambda fn, batch: (fn(page) for page in batch)  # lazy: one batch alive
         return
+    if multiprocessing.get_start_method() == "fork":
+        prepare()  # once here, copied into every worker, rather than once per worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
                              initargs=(os.getpid(),)) as pool:
         # a few chunks per worker: one document per message made the pool slower than none

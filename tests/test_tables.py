@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -126,3 +128,26 @@ def test_datapackage_describes_every_column_with_its_keys() -> None:
 def test_sort_order_is_total_and_uses_real_columns(table: tables.Table) -> None:
     assert set(table.order_by) <= set(table.names)
     assert set(table.primary_key) <= set(table.order_by) or table.name == "problems"
+
+
+def test_parquet_gathered_from_small_batches_has_the_bytes_of_whole_row_groups(
+    tmp_path: Path,
+) -> None:
+    # Long texts fill the writer's pages within a write batch: where the batches are cut
+    # decides where the pages break, which is what the build's batched export must keep.
+    rows = [
+        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
+                                     text=TEXT * (20 + i % 7)))["bulletins"][0]
+        for i in range(2 * tables.WRITE_BATCH + 300)
+    ]
+    group = tables.WRITE_BATCH + 500
+    whole, gathered = tmp_path / "whole.parquet", tmp_path / "gathered.parquet"
+    tables.write_parquet(whole, tables.BULLETINS, [rows[i:i + group]
+                                                   for i in range(0, len(rows), group)])
+    small = []
+    for start in range(0, len(rows), group):
+        part = rows[start:start + group]
+        small += [part[i:i + tables.WRITE_BATCH] for i in range(0, len(part), tables.WRITE_BATCH)]
+    tables.write_parquet(gathered, tables.BULLETINS, small, row_group=group)
+    assert pq.ParquetFile(gathered).num_row_groups == 2
+    assert gathered.read_bytes() == whole.read_bytes()

@@ -18,7 +18,7 @@ import pandas as pd
 from pipeline.audit.changes import ValueChange, identical, value_changes
 from pipeline.audit.checks import diff_checks, run_checks, sort_checks
 from pipeline.audit.linking import group_of, link_tasks, ordered, period_order, series_of
-from pipeline.audit.series import build_series
+from pipeline.audit.series import FactId, build_series
 from pipeline.audit.versions import current
 from pipeline.errors import UsageError
 from pipeline.records import Bulletin, Check, Fact, Link, Section, SeriesRow
@@ -32,17 +32,10 @@ class Audit:
     checks: list[Check]
 
 
-def audit(
-    bulletins: list[Bulletin], fact_ids: dict[tuple[str, int, int], str],
-    taken: set[str] | None = None,
-) -> Audit:
-    """Link every task, line up its counts and run every check, on records; ``taken``: see
-    ``link_tasks``."""
+def audit(bulletins: list[Bulletin], fact_id: FactId, taken: set[str] | None = None) -> Audit:
+    """Link every task, line up its counts and run every check, on records; ``fact_id``
+    names a bulletin's fact as its facts table does; ``taken``: see ``link_tasks``."""
     links = link_tasks(bulletins, taken=taken)
-
-    def fact_id(doc_id: str, fact: Fact) -> str:
-        return fact_ids[(doc_id, fact.start, fact.end)]
-
     # both versions of a re-published bulletin are linked and checked, one counts in a series
     return Audit(links, build_series(current(bulletins), links, fact_id),
                  run_checks(bulletins, links))
@@ -57,7 +50,7 @@ def derive_tables(
     records = frames_to_bulletins(bulletins, sections, facts)
     ids = {(str(d), int(s), int(e)): str(i) for d, s, e, i in zip(
         facts["doc_id"], facts["start"], facts["end"], facts["fact_id"], strict=True)}
-    result = audit(records, ids)
+    result = audit(records, lambda doc_id, fact: ids[(doc_id, fact.start, fact.end)])
     return {
         "sections": _with_links(sections, result.links),
         "facts": _facts_with_keys(facts, bulletins, result.links),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from extractors import segment
 from extractors.counts import find_facts
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.page import read_page
@@ -25,6 +26,12 @@ def extract(page: Page) -> Bulletin:
     if not sections and not _looks_like_bulletin(bulletin, facts):
         warnings.append("no numbered task sections found: this page may be no progress bulletin")
     return replace(bulletin, sections=sections, facts=facts, warnings=tuple(warnings))
+
+
+def prepare() -> None:
+    """Load what extraction loads on first use (the segmenter's dictionary), so that
+    worker processes forked afterwards share it instead of each building its own."""
+    segment.engine()
 
 
 def extract_one(spec: str, publisher: str | None = None) -> Bulletin:

@@ -249,16 +249,38 @@ def arrow_schema(table: Table) -> pa.Schema:
     )
 
 
-def write_parquet(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
+WRITE_BATCH = 1024  # rows per Parquet write batch: Arrow's default, named for the exports
+
+
+def write_parquet(
+    path: Path, table: Table, batches: Iterable[Sequence[Row]], row_group: int | None = None
+) -> None:
+    """The rows in one row group per batch, or, given ``row_group``, in groups of that many
+    rows gathered from smaller batches: then only one batch is ever held as Python objects
+    (a bulletins row carries its whole text), the rest as compact Arrow columns.
+
+    The writer cuts pages between its write batches of ``WRITE_BATCH`` rows, counted from
+    the start of each chunk it is given: batches of that size, ending on row-group
+    boundaries, give the bytes of one contiguous array per group (other sizes move the
+    page breaks of long texts)."""
     schema = arrow_schema(table)
+    gathered: list[pa.RecordBatch] = []
     # Fixed options and metadata: equal rows give equal bytes.
-    with pq.ParquetWriter(path, schema, compression="zstd") as writer:
+    with pq.ParquetWriter(path, schema, compression="zstd",
+                          write_batch_size=WRITE_BATCH) as writer:
         for batch in batches:
             columns = zip(*batch, strict=True)
-            writer.write_table(pa.Table.from_arrays(
+            gathered.append(pa.RecordBatch.from_arrays(
                 [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
                 schema=schema,
             ))
+            while sum(map(len, gathered)) >= (row_group or 1):
+                group = pa.Table.from_batches(gathered, schema)
+                size = row_group or len(group)
+                writer.write_table(group.slice(0, size))
+                gathered = [b for b in group.slice(size).to_batches() if len(b)]
+        if gathered:
+            writer.write_table(pa.Table.from_batches(gathered, schema))
 
 
 def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
