@@ -46,7 +46,7 @@ from pipeline.audit.run import Audit, audit
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
-from pipeline.records import Bulletin, Page, Problem, Source
+from pipeline.records import Bulletin, Link, Page, Problem, Source
 from pipeline.store import tables
 from pipeline.store.search_index import create_search_index
 from pipeline.store.version import EXTRACTOR_VERSION
@@ -58,6 +58,15 @@ EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 WHITESPACE = re.compile(r"\s+")
+
+# The audit's Links while a build is staged: one row per section, joined into the
+# sections and facts tables as they are copied out (staging only, no output table).
+LINKS = tables.Table.of(
+    "links", "each staged section's task link", Link, order=("doc_id", "path"),
+    extra=(tables.Column("doc_id", "string", "the section's bulletin", True),
+           tables.Column("path", "string", "the section's path", True)),
+    order_by=("doc_id", "path"),
+)
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
 Work = Callable[[Page], Bulletin | Problem]
@@ -356,6 +365,17 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
     # The audit, the index and the exports take a while on a large corpus: say which runs.
     steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
                  disable=not progress, leave=False)
+    with closing(sqlite3.connect(staging)) as stage:
+        # Indexes before the audit: it reads every document's rows by doc_id, which without
+        # them is a scan per document, quadratic in the corpus.
+        for name in ("sections", "facts", "problems"):
+            stage.execute(f"create index [idx_{name}_doc_id] on [{name}] (doc_id)")
+        stage.execute(f"create table links ({', '.join(LINKS.names)}, "
+                      "primary key (doc_id, path))")
+        steps.set_postfix_str("linking tasks", refresh=False)
+        steps.update()
+        _audit(stage)
+        stage.commit()
     with steps, closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
         tables.create_sqlite_tables(conn)
         conn.execute("attach database ? as staging", (str(staging),))
@@ -363,17 +383,12 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
             names = ", ".join(f"[{n}]" for n in table.names)
             conn.execute(
                 f"insert into [{table.name}] ({names}) "
-                + tables.select_sorted(table, "staging")
+                + tables.select_sorted(table, "staging", source=_linked(table))
             )
         conn.commit()
         conn.execute("detach database staging")
-        # Indexes before the audit: it reads every document's rows and updates them by
-        # doc_id, which without them is a scan per document, quadratic in the corpus.
         for name in ("sections", "facts", "problems"):
             conn.execute(f"create index [idx_{name}_doc_id] on [{name}] (doc_id)")
-        steps.set_postfix_str("linking tasks", refresh=False)
-        steps.update()
-        _audit(conn)
         conn.commit()
         # VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, and the
         # search indexes point at rows by rowid: compact first, index after.
@@ -431,29 +446,37 @@ def _audit_series(conn: sqlite3.Connection, doc_ids: list[str], taken: set[str])
 
 
 def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
-    links = sorted(found.links.items())
-    conn.executemany(
-        "update sections set task_key = ?, link_score = ?, link_method = ? "
-        "where doc_id = ? and path = ?",
-        [(link.task_key, link.link_score, link.link_method, doc, path)
-         for (doc, path), link in links],
-    )
-    conn.executemany(
-        "update facts set task_key = ? where doc_id = ? and section = ?",
-        [(link.task_key, doc, path) for (doc, path), link in links],
-    )
-    _insert_sorted(conn, tables.SERIES, [vars(row) for row in found.series])
-    _insert_sorted(conn, tables.CHECKS, [check.to_json() for check in found.checks])
+    """The audit's records into staging: each section's Link, the series and the checks.
+    The sorted copy joins the links in (``_linked``), so no row is patched afterwards."""
+    _insert_sorted(conn, LINKS, [LINKS.to_row(link, doc_id=doc, path=path)
+                                 for (doc, path), link in found.links.items()])
+    _insert_sorted(conn, tables.SERIES, [tables.SERIES.to_row(row) for row in found.series])
+    _insert_sorted(conn, tables.CHECKS, [tables.CHECKS.to_row(c) for c in found.checks])
 
 
-def _insert_sorted(conn: sqlite3.Connection, table: tables.Table, rows: list[dict]) -> None:
+def _linked(table: tables.Table) -> str | None:
+    """The staged rows of ``table`` with their task's Link joined in (sections by their
+    path, facts by the section they stand in); None for tables that hold no task key."""
+    joins = {"sections": "path", "facts": "section"}
+    if table.name not in joins:
+        return None
+    link_names = [n for n in LINKS.names if n in table.names and n not in ("doc_id", "path")]
+    cols = ", ".join(f"l.[{n}] as [{n}]" if n in link_names else f"t.[{n}] as [{n}]"
+                     for n in table.names)
+    return (f"(select {cols} from staging.[{table.name}] t left join staging.links l "
+            f"on l.doc_id = t.doc_id and l.path = t.[{joins[table.name]}])")
+
+
+def _insert_sorted(conn: sqlite3.Connection, table: tables.Table,
+                   rows: list[tables.Row]) -> None:
     """In the table's total order (NULLs first, as SQLite sorts): the file's bytes depend
     on insertion order."""
-    def key(row: dict) -> tuple:
-        return tuple((row[n] is not None, row[n]) for n in table.order_by)
+    at = [table.names.index(n) for n in table.order_by]
 
-    ordered = sorted(rows, key=key)
-    tables.insert_rows(conn, table, [tuple(row[n] for n in table.names) for row in ordered])
+    def key(row: tables.Row) -> tuple:
+        return tuple((row[i] is not None, row[i]) for i in at)
+
+    tables.insert_rows(conn, table, sorted(rows, key=key))
 
 
 def _is_disk_error(exc: sqlite3.OperationalError) -> bool:

@@ -214,14 +214,15 @@ def insert_rows(conn: sqlite3.Connection, table: Table, rows: Sequence[Row]) -> 
     conn.executemany(f"insert into [{table.name}] ({names}) values ({marks})", rows)
 
 
-def select_sorted(table: Table, schema: str = "main") -> str:
-    """The table's rows in its order, its position column (if any) numbered in that order."""
+def select_sorted(table: Table, schema: str = "main", source: str | None = None) -> str:
+    """The table's rows in its order, its position column (if any) numbered in that order;
+    ``source``: a subquery that stands for the table (its rows with more joined in)."""
     order = ", ".join(f"[{n}]" for n in table.order_by)
     names = ", ".join(
         f"row_number() over (order by {order}) as [{n}]" if n == table.position else f"[{n}]"
         for n in table.names
     )
-    return f"select {names} from {schema}.[{table.name}] order by {order}"
+    return f"select {names} from {source or f'{schema}.[{table.name}]'} order by {order}"
 
 
 # How pandas should read each type back. Without this, pyarrow turns an integer column with
