@@ -328,11 +328,7 @@ class Crawl:
         if known and not known.retryable and not self.job.refresh:
             self.summary.known_problems += 1
             return
-        refusal = await self._refusal(profile, link.url)
-        if refusal:
-            self.summary.skipped[refusal.split(":")[0]] += 1
-            self._problem(link.url, "crawl", refusal, retryable=False, referrer=link.referrer,
-                          failed=False)
+        if await self._skip_refused(profile, link.url, link.referrer):
             return
         if self.job.dry_run:
             self.summary.would_fetch.append(link.url)
@@ -404,11 +400,7 @@ class Crawl:
             if found.url in self._links_seen:
                 continue
             self._links_seen.add(found.url)
-            refusal = await self._refusal(profile, found.url)
-            if refusal:
-                self.summary.skipped[refusal.split(":")[0]] += 1
-                self._problem(found.url, "crawl", refusal, retryable=False, referrer=page.url,
-                              failed=False)
+            if await self._skip_refused(profile, found.url, page.url):
                 continue
             previous = self.manifest.latest(found.url) if self.manifest else None
             if previous and not self.job.refresh:
@@ -424,6 +416,15 @@ class Crawl:
             return await self._refusal(profile, url)
 
         return guard
+
+    async def _skip_refused(self, profile: Profile, url: str, referrer: str | None) -> bool:
+        """True, with the skip counted and recorded, when a found link may not be fetched."""
+        refusal = await self._refusal(profile, url)
+        if refusal:
+            self.summary.skipped[refusal.split(":")[0]] += 1
+            self._problem(url, "crawl", refusal, retryable=False, referrer=referrer,
+                          failed=False)
+        return refusal is not None
 
     async def _refusal(self, profile: Profile, url: str) -> str | None:
         """Why ``url`` may not be fetched, or None."""

@@ -19,7 +19,6 @@ import re
 import sqlite3
 import unicodedata
 
-# Where a sentence ends in normalised (NFKC) bulletin text.
 # A query term: a "quoted phrase" or a run of non-space characters.
 QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
 
