@@ -22,7 +22,7 @@ from extractors.basis import column_basis, column_thing
 from extractors.context import PLACE_WORD
 from extractors.counts import find_facts
 from extractors.measures import clean_object, measure_key
-from extractors.numerals import SCALES, arabic_value, chinese_value, scale_value
+from extractors.numerals import ARABIC, SCALES, arabic_value, chinese_value, scale_value
 from extractors.records import Claim
 from extractors.units import RATE_UNITS, UNITS
 from pipeline.read.grid import CELL_BAR
@@ -56,7 +56,9 @@ MAX_UNIT_LEN = 6
 BRACKET_UNIT = re.compile(r"[(（]\s*([^()（）\s]{1,6})\s*[)）]\s*$")
 # `单位：万元` above the header, alone in a row or on the line before the table.
 UNIT_NOTE = re.compile(r"(?:计量)?单位\s*[:：]\s*([^\s,，;；:：|]{1,6})")
-BARE_NUMBER = re.compile(r"[-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+# A cell that is only a number (the count grammar's Arabic numeral, a sign allowed: a
+# growth column prints `-7.3`).
+BARE_NUMBER = re.compile(rf"[-−]?(?:{ARABIC})")
 # The task number a task cell prints before its text (`213.推进…`), not a decimal (`3.5万`).
 TASK_NUMBER = re.compile(r"(\d{1,4})\s*[.、．](?!\d)")
 # A numbered point inside a cell: at the cell start or after a space or sentence stop.
