@@ -447,11 +447,12 @@ def _audit_series(conn: sqlite3.Connection, doc_ids: list[str], taken: set[str])
 
 def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
     """The audit's records into staging: each section's Link, the series and the checks.
-    The sorted copy joins the links in (``_linked``), so no row is patched afterwards."""
-    _insert_sorted(conn, LINKS, [LINKS.to_row(link, doc_id=doc, path=path)
-                                 for (doc, path), link in found.links.items()])
-    _insert_sorted(conn, tables.SERIES, [tables.SERIES.to_row(row) for row in found.series])
-    _insert_sorted(conn, tables.CHECKS, [tables.CHECKS.to_row(c) for c in found.checks])
+    The sorted copy joins the links in (``_linked``), so no row is patched afterwards, and
+    puts every table in its total order, so staging takes them as the audit gives them."""
+    tables.insert_rows(conn, LINKS, [LINKS.to_row(link, doc_id=doc, path=path)
+                                     for (doc, path), link in found.links.items()])
+    tables.insert_rows(conn, tables.SERIES, [tables.SERIES.to_row(row) for row in found.series])
+    tables.insert_rows(conn, tables.CHECKS, [tables.CHECKS.to_row(c) for c in found.checks])
 
 
 def _linked(table: tables.Table) -> str | None:
@@ -465,18 +466,6 @@ def _linked(table: tables.Table) -> str | None:
                      for n in table.names)
     return (f"(select {cols} from staging.[{table.name}] t left join staging.links l "
             f"on l.doc_id = t.doc_id and l.path = t.[{joins[table.name]}])")
-
-
-def _insert_sorted(conn: sqlite3.Connection, table: tables.Table,
-                   rows: list[tables.Row]) -> None:
-    """In the table's total order (NULLs first, as SQLite sorts): the file's bytes depend
-    on insertion order."""
-    at = [table.names.index(n) for n in table.order_by]
-
-    def key(row: tables.Row) -> tuple:
-        return tuple((row[i] is not None, row[i]) for i in at)
-
-    tables.insert_rows(conn, table, sorted(rows, key=key))
 
 
 def _is_disk_error(exc: sqlite3.OperationalError) -> bool:
