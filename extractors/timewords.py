@@ -39,8 +39,3 @@ TIME_PHRASE = re.compile(
 def strip_time(phrase: str) -> str:
     """The phrase without its time words: `截至5月底共上会评审` → `共上会评审`."""
     return TIME_PHRASE.sub("", phrase)
-
-
-def is_time_word(phrase: str) -> bool:
-    """True when nothing but time words is left: `2021年`, `月度`, `1—4月`."""
-    return bool(phrase.strip()) and not strip_time(phrase).strip(" 的")
