@@ -88,8 +88,9 @@ def headlines(ex: dict | None, bu: dict | None, ac: dict | None, cr: dict | None
                    f"scorer, {ours['f1']:.2f} on value only; peers on value only: {peers}.")
     if cr:
         t, p = cr["throughput"], cr["politeness"]
-        out.append(f"Crawl, politeness off: {t['pages_per_s']:.0f} bulletin pages/s at "
-                   f"concurrency {t['concurrency']}; politeness on (--delay "
+        out.append(f"Crawl, politeness off: {t['pages_per_s']:.0f} bulletin pages/s "
+                   f"({min(t['pages_per_s_runs']):.0f}–{max(t['pages_per_s_runs']):.0f}, "
+                   f"{t['runs']} runs) at concurrency {t['concurrency']}; politeness on (--delay "
                    f"{p['delay_s']:g}): gap error median {p['err_median_ms']:.1f} ms, p95 "
                    f"{p['err_p95_ms']:.1f} ms, {p['too_early']} gaps shorter than the delay.")
     if st:
@@ -149,8 +150,8 @@ def write_results(info: dict, durations: dict, load: tuple) -> str:
         f"Written by `make bench` ({'benchmarks/run_all.py'}) on {today:%Y-%m-%d %H:%M %Z}, "
         f"at commit {info['commit']}. Extraction ratios are medians of at least 3 runs with "
         "their lowest and highest; start-up times are medians of 7 runs with min and max; "
-        "build figures are medians of 3 runs with their lowest and highest; crawl figures come "
-        "from one run. Rerun to refresh.",
+        "build and crawl figures are medians of 3 runs with their lowest and highest. "
+        "Rerun to refresh.",
         "",
         common.table(["machine", ""], [
             ["cores (nproc)", info["nproc"]], ["CPU", info["cpu"]],
@@ -218,7 +219,7 @@ def main() -> int:
                                "--jobs", "1", "2"])
     durations["accuracy"] = step("accuracy against the peers",
                                  ["bench_accuracy.py", "--peers-python", str(args.peers_python)])
-    durations["crawl"] = step("crawl", ["bench_crawl.py"] + (["--pages", "120"]
+    durations["crawl"] = step("crawl", ["bench_crawl.py"] + (["--pages", "120", "--runs", "1"]
                                                             if args.quick else []))
     durations["startup"] = step("start-up", ["bench_startup.py"])
     text = write_results(info, durations, (load_before, os.getloadavg()[0]))
