@@ -259,6 +259,11 @@ def _prose(text: str) -> int:
 
 
 def _inline(text: str) -> str:
+    """A text node as it goes into a line: no line break of its own, and none between two
+    Chinese characters. Without a line break, CJK_WRAP cannot match and the spaces are
+    collapsed by _clean_line all the same, so the text goes in as it is."""
+    if "\n" not in text:
+        return text
     return SPACES.sub(" ", CJK_WRAP.sub("", text))
 
 

@@ -1,0 +1,50 @@
+"""HTML → text: the reader's shortcuts give what the plain way gives, on varied markup."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import lxml.html
+import pytest
+
+from pipeline.read import html_text
+
+# Text nodes full of what the line cleaning works on: line breaks between and beside Chinese
+# characters, runs of spaces, tabs, ideographic and no-break spaces, carriage returns.
+WORDS = ("推进", "完成", "3项", "，", "。", "abc", " ", "  ", "\n", " \n ", "\t", "\u3000",
+         "\u00a0", "\r\n", "（一）", "1.", "\n\n")
+TAGS = ("p", "div", "span", "b", "br", "font", "li", "h2", "td", "em")
+
+
+def _fragment(rng: random.Random, depth: int) -> str:
+    out = []
+    for _ in range(rng.randint(1, 4)):
+        if depth < 4 and rng.random() < 0.4:
+            tag = rng.choice(TAGS)
+            if tag == "br":
+                out.append("<br>")
+            elif tag == "td":
+                cells = "".join(f"<td>{_fragment(rng, depth + 1)}</td>" for _ in range(2))
+                rows = "".join(f"<tr>{cells}</tr>" for _ in range(rng.randint(1, 3)))
+                out.append(f"<table>{rows}</table>")
+            else:
+                out.append(f"<{tag}>{_fragment(rng, depth + 1)}</{tag}>")
+        else:
+            out.append("".join(rng.choice(WORDS) for _ in range(rng.randint(1, 5))))
+    return "".join(out)
+
+
+def _plain_inline(text: str) -> str:
+    return html_text.SPACES.sub(" ", html_text.CJK_WRAP.sub("", text))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_text_nodes_without_a_line_break_go_in_as_they_are(seed, monkeypatch):
+    rng = random.Random(seed)
+    pages = [f"<html><body>{_fragment(rng, 0)}</body></html>" for _ in range(60)]
+    fast = [html_text.block_text(lxml.html.document_fromstring(p)) for p in pages]
+    monkeypatch.setattr(html_text, "_inline", _plain_inline)
+    plain = [html_text.block_text(lxml.html.document_fromstring(p)) for p in pages]
+    assert fast == plain
+    assert any(re.search("[推进完成]", t) for t in fast)
