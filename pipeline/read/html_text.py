@@ -55,7 +55,8 @@ NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(�
 # the pick is distrusted.
 MIN_PROSE_SHARE = 0.5
 PROSE_LINE = re.compile(r"[。；，,;]")
-SPACES = re.compile(r"[ \t\f\v\r\n\u00a0\u3000]+")
+SPACE_CHARS = " \t\f\v\r\n\u00a0\u3000"
+SPACES = re.compile(f"[{SPACE_CHARS}]+")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
 CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
@@ -264,6 +265,8 @@ def _inline(text: str) -> str:
     collapsed by _clean_line all the same, so the text goes in as it is."""
     if "\n" not in text:
         return text
+    if not text.strip(SPACE_CHARS):  # the layout between two tags
+        return " "
     return SPACES.sub(" ", CJK_WRAP.sub("", text))
 
 

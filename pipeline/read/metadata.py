@@ -30,7 +30,8 @@ TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
 # Flattened Fujian TRS header: `当前位置: 首页政务公开… <title> 时间:2023-03-31 10:09`.
 # `当前位置`, `您的位置`, `您当前所在位置`, `您现在所在的位置`: every way a breadcrumb is labelled
 # (huichang.gov.cn, xuancheng.gov.cn, nanxian.gov.cn pages; tests/heldout6/README.md).
-BREADCRUMB = r"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?位置"
+BREADCRUMB_WORD = "位置"
+BREADCRUMB = rf"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?{BREADCRUMB_WORD}"
 CHROME_TITLE = re.compile(rf"{BREADCRUMB}[:：]?\s*[^\s。,，]+"
                           r"(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*\s+(\S.{2,118}?)\s+"
                           r"(?:来源[:：]\S*\s+)?(?:发布)?时间[:：]")
@@ -136,7 +137,8 @@ ABBREVIATIONS = {
 }
 ORG = rf"[{HAN}]{{2,30}}?{ORG_SUFFIX}"
 META_SOURCE_KEYS = ("contentsource", "source", "author")
-SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?来源[:：]\s*([^\s:：,，。;；]{{2,40}})")
+SOURCE_WORD = "来源"
+SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*([^\s:：,，。;；]{{2,40}})")
 # `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
 TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 # `2022年君山片区管理局坚持…`, `2024年,区旅游文体局…`: the report opens with its author.
@@ -144,10 +146,18 @@ TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?(?:\d{{4}}年[,，]?)?({ORG})"
                          r"(?=坚持|在|以|围绕|紧扣|深入|会同|联合|组织|对)")
 # Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
+SIGN_OFF_END = r"日(?=\s*(?:$|附件|\(此件|联系人|联系电话))"
 SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
-                          rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?日"
-                          r"(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
+                          rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?{SIGN_OFF_END}")
 SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
+# What every match of a slow pattern holds. A pattern that opens with a look-behind or optional
+# words is tried by re at every position of the text; a scan for a literal that each of its
+# matches contains (which re finds fast) skips it on the texts that cannot match.
+GUARDS: dict[re.Pattern[str], re.Pattern[str]] = {
+    CHROME_TITLE: re.compile(BREADCRUMB_WORD),
+    SOURCE_FIELD: re.compile(SOURCE_WORD),
+    SIGN_OFF_ORG: re.compile(SIGN_OFF_END),
+}
 # The site that hosts the page is a government's (FORMATS: TRS templates print
 # `<meta name="SiteName">` and `<title>栏目名_站点名`): `南屏市东湖区人民政府` places a page whose
 # own words name only `区发展和改革局` when nothing closer names the region.
@@ -198,7 +208,7 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
         if meta.get(key, "").strip():
             return _squeeze(_untagged(meta[key]))
     for pattern in (GRID_TITLE, CHROME_TITLE):
-        m = pattern.search(page_text)
+        m = pattern.search(page_text) if _may_match(pattern, page_text) else None
         if m and _title_like(_untagged(m.group(1))):
             return _squeeze(_untagged(m.group(1)))
     first_line = _untagged(_first_line(text))
@@ -212,6 +222,11 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
             return first
     m = ATTACHMENT_TITLE.search(text)
     return m.group(1) if m else None
+
+
+def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+    guard = GUARDS.get(pattern)
+    return guard is None or guard.search(text) is not None
 
 
 def _untagged(title: str) -> str:
@@ -482,13 +497,14 @@ def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
                     title: str | None) -> list[str]:
     """Issuer names in order of trust: meta, `来源:`, title, opening sentence, sign-off."""
     found = [meta[k].strip() for k in META_SOURCE_KEYS if meta.get(k, "").strip()]
-    if m := SOURCE_FIELD.search(page_text):
+    if _may_match(SOURCE_FIELD, page_text) and (m := SOURCE_FIELD.search(page_text)):
         found.append(m.group(1))
     if title and (m := TITLE_ORG.match(title)):
         found.append(m.group(1))
     if m := OPENING_ORG.match(_opening(text, title)):
         found.append(m.group(1))
-    found.extend(m.group(1) for m in list(SIGN_OFF_ORG.finditer(text))[-1:])
+    if _may_match(SIGN_OFF_ORG, text):
+        found.extend(m.group(1) for m in list(SIGN_OFF_ORG.finditer(text))[-1:])
     return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]
 
 

@@ -22,6 +22,7 @@ and this function against ``unicodedata.normalize`` on varied text.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -32,11 +33,6 @@ PLAIN = re.compile("[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a\u300
 # Hangul vowel and trailing consonant jamo compose with the syllable before them (UAX #15,
 # Hangul composition), though their Unicode category is a letter's.
 HANGUL_VT = re.compile("[\u1161-\u1175\u11a8-\u11c2]")
-
-# Each character seen outside PLAIN, classified once: its NFKC for a simple character,
-# itself for an inert one, None for one that needs the full algorithm.
-_seen: dict[str, str | None] = {}
-
 
 def combines_backwards(char: str) -> bool:
     """Whether ``char`` may be the second character of a canonical composition: every such
@@ -49,6 +45,7 @@ def is_inert(char: str) -> bool:
             and not combines_backwards(char))
 
 
+@functools.cache  # a character seen outside PLAIN is classified once
 def classify(char: str) -> str | None:
     """``char`` itself when inert, its NFKC when simple, None otherwise."""
     if is_inert(char):
@@ -70,9 +67,7 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
     """
     odd = {c for run in PLAIN.findall(text) for c in run}
     for char in odd:
-        if char not in _seen:
-            _seen[char] = classify(char)
-        mapped = _seen[char]
+        mapped = classify(char)
         if mapped is None:
             return None
         if mapped != char and not (keep and keep.fullmatch(char)):
