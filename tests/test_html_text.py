@@ -15,6 +15,9 @@ from pipeline.read import html_text
 WORDS = ("推进", "完成", "3项", "，", "。", "abc", " ", "  ", "\n", " \n ", "\t", "\u3000",
          "\u00a0", "\r\n", "（一）", "1.", "\n\n")
 TAGS = ("p", "div", "span", "b", "br", "font", "li", "h2", "td", "em")
+# Article containers (html_text.CONTENT_XPATHS) and a dropped element to put them in.
+CONTAINERS = ('div class="TRS_Editor"', 'div id="zoom"', 'td id="vsb_content"',
+              'span id="zoom"', "noscript")
 
 
 def _fragment(rng: random.Random, depth: int) -> str:
@@ -24,6 +27,9 @@ def _fragment(rng: random.Random, depth: int) -> str:
             tag = rng.choice(TAGS)
             if tag == "br":
                 out.append("<br>")
+            elif rng.random() < 0.15:
+                tag = rng.choice(CONTAINERS)
+                out.append(f"<{tag}>{_fragment(rng, depth + 1)}</{tag.split()[0]}>")
             elif tag == "td":
                 cells = "".join(f"<td>{_fragment(rng, depth + 1)}</td>" for _ in range(2))
                 rows = "".join(f"<tr>{cells}</tr>" for _ in range(rng.randint(1, 3)))
@@ -48,3 +54,22 @@ def test_text_nodes_without_a_line_break_go_in_as_they_are(seed, monkeypatch):
     plain = [html_text.block_text(lxml.html.document_fromstring(p)) for p in pages]
     assert fast == plain
     assert any(re.search("[推进完成]", t) for t in fast)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_containers_read_in_the_body_walk_read_as_alone(seed):
+    """html_to_text reads the article containers in the walk of the body: each container's
+    text from there is block_text of the container alone."""
+    rng = random.Random(seed)
+    compared = 0
+    for _ in range(80):
+        root = lxml.html.document_fromstring(
+            f"<html><body><p>{_fragment(rng, 0)}</p>{_fragment(rng, 0)}</body></html>")
+        containers = [n for xpath in html_text.CONTENT_XPATHS for n in root.xpath(xpath)]
+        walk = html_text._walk(root.find("body"), frozenset(containers))
+        assert walk.text() == html_text.block_text(root.find("body"))
+        for node in containers:
+            if node in walk.spans:
+                assert walk.text(*walk.spans[node]) == html_text.block_text(node)
+                compared += 1
+    assert compared > 20

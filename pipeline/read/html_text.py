@@ -118,9 +118,19 @@ def html_to_text(html: str) -> HtmlText:
         if name and el.get("content") is not None and name not in meta:
             meta[name] = el.get("content").strip()
     body = root.find("body")
-    body_text = block_text(body if body is not None else root)
-    # readability parses with the 256 limit: on a page that deep its pick would be cut short
-    main = body_text if deep else _main_text(root, html, body_text)
+    if deep:
+        # readability parses with the 256 limit: on a page that deep its pick would be cut
+        # short
+        body_text = block_text(body if body is not None else root)
+        return HtmlText(body_text, body_text, title or None, meta, tuple(warnings))
+    # The article containers are read in the same walk as the body (one walk, not two),
+    # unless the page holds the table placeholder's mark itself.
+    containers = [node for xpath in CONTENT_XPATHS for node in root.xpath(xpath)]
+    shared = TABLE_MARK not in html
+    walk = _walk(body if body is not None else root,
+                 frozenset(containers) if shared else frozenset())
+    body_text = walk.text()
+    main = _main_text(containers, walk, html, body_text)
     return HtmlText(main, body_text, title or None, meta, tuple(warnings))
 
 
@@ -134,8 +144,38 @@ def _parse(html: str, huge: bool = False) -> tuple[lxml.html.HtmlElement, bool]:
 def block_text(node: lxml.html.HtmlElement) -> str:
     """The node's text, one line per block element; a data table as its serialised grid,
     the cells of any other table separated by a space."""
+    return _walk(node).text()
+
+
+@dataclass
+class _Walk:
+    """The pieces of a node's text, before they are cut into clean lines: text, "\n" for a
+    block's edge, " " after a cell, a placeholder line for each data table (its grid in
+    ``tables``); and where each watched descendant's own pieces run."""
+
+    parts: list[str]
+    tables: list[str]
+    spans: dict[lxml.html.HtmlElement, tuple[int, int]]
+
+    def text(self, start: int = 0, end: int | None = None) -> str:
+        lines = (_clean_line(line) for line in "".join(self.parts[start:end]).split("\n")
+                 if line and not line.isspace())  # those clean to nothing
+        text = "\n".join(line for line in lines if line)
+        if not self.tables:
+            return text
+        return TABLE_PLACEHOLDER.sub(lambda m: self.tables[int(m.group(1))], text)
+
+
+def _walk(node: lxml.html.HtmlElement,
+          watch: frozenset[lxml.html.HtmlElement] = frozenset()) -> _Walk:
+    """Walk ``node`` once for its text pieces. For a ``watch``ed descendant that is read as
+    text (not dropped, not a data table), the pieces from its start to the end of its own
+    text (its tail excluded) are exactly what walking that descendant alone gives, but for
+    the numbers in table placeholders, which point into the same ``tables``."""
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
+    starts: dict[lxml.html.HtmlElement, int] = {}
+    spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
     # the outermost dropped or replaced element we are inside, if any
     skipped: lxml.html.HtmlElement | None = None
     for event, el in etree.iterwalk(node, events=("start", "end")):
@@ -156,6 +196,8 @@ def block_text(node: lxml.html.HtmlElement) -> str:
                 if el.tail and el is not node:
                     parts.append(_inline(el.tail))
             continue
+        if event == "start" and el in watch and el is not node:
+            starts[el] = len(parts)
         if tag in BLOCK_TAGS:
             parts.append("\n")
         if event == "start":
@@ -164,11 +206,11 @@ def block_text(node: lxml.html.HtmlElement) -> str:
             continue
         if tag in CELL_TAGS:
             parts.append(" ")
+        if el in starts:
+            spans[el] = (starts[el], len(parts))
         if el.tail and el is not node:
             parts.append(_inline(el.tail))
-    lines = (_clean_line(line) for line in "".join(parts).split("\n"))
-    text = "\n".join(line for line in lines if line)
-    return TABLE_PLACEHOLDER.sub(lambda m: tables[int(m.group(1))], text) if tables else text
+    return _Walk(parts, tables, spans)
 
 
 def data_table(table: lxml.html.HtmlElement) -> Grid | None:
@@ -222,12 +264,13 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _main_text(root: lxml.html.HtmlElement, html: str, body_text: str) -> str:
-    for xpath in CONTENT_XPATHS:
-        for node in root.xpath(xpath):
-            text = block_text(node)
-            if _keeps_content(text, body_text):
-                return text
+def _main_text(containers: list[lxml.html.HtmlElement], walk: _Walk, html: str,
+               body_text: str) -> str:
+    for node in containers:
+        span = walk.spans.get(node)
+        text = walk.text(*span) if span else block_text(node)
+        if _keeps_content(text, body_text):
+            return text
     try:
         summary = Document(html).summary(html_partial=True)
         fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
