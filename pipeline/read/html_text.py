@@ -11,7 +11,9 @@ heading and most of the prose; otherwise the whole body is used and chrome.py cl
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -123,14 +125,16 @@ def html_to_text(html: str) -> HtmlText:
         # short
         body_text = block_text(body if body is not None else root)
         return HtmlText(body_text, body_text, title or None, meta, tuple(warnings))
-    # The article containers are read in the same walk as the body (one walk, not two),
-    # unless the page holds the table placeholder's mark itself.
-    containers = [node for xpath in CONTENT_XPATHS for node in root.xpath(xpath)]
-    shared = TABLE_MARK not in html
+    # The containers of the first kind the page has are read in the same walk as the body
+    # (one walk, not two), unless the page holds the table placeholder's mark itself; the
+    # kinds after it are looked for only if none of those is a good pick, as before.
+    xpaths = iter(CONTENT_XPATHS)
+    first = next((nodes for xpath in xpaths if (nodes := root.xpath(xpath))), [])
     walk = _walk(body if body is not None else root,
-                 frozenset(containers) if shared else frozenset())
+                 frozenset(first) if TABLE_MARK not in html else frozenset())
     body_text = walk.text()
-    main = _main_text(containers, walk, html, body_text)
+    later = (node for xpath in xpaths for node in root.xpath(xpath))
+    main = _main_text(itertools.chain(first, later), walk, html, body_text)
     return HtmlText(main, body_text, title or None, meta, tuple(warnings))
 
 
@@ -264,7 +268,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _main_text(containers: list[lxml.html.HtmlElement], walk: _Walk, html: str,
+def _main_text(containers: Iterable[lxml.html.HtmlElement], walk: _Walk, html: str,
                body_text: str) -> str:
     for node in containers:
         span = walk.spans.get(node)
