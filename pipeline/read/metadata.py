@@ -72,15 +72,16 @@ PUBLISHED_LABEL = re.compile(rf"(?:发布时间|发布日期|发文日期|公开
 BARE_LABEL = re.compile(rf"(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
 # Sign-off: an issuing body then a date, at the end or before the attachment list.
 ORG_SUFFIX = r"(?:局|厅|委员会|管委会|委|办公室|办|政府|中心|院|署|部|室|会|公司)"
-SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日"
-                      r"(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
-SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
-                         rf"({CN_NUM}{{1,3}})日(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
+SIGN_OFF_END = r"日(?=\s*(?:$|附件|\(此件|联系人|联系电话))"
+SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}}){SIGN_OFF_END}")
+CN_YEAR = "[〇零一二三四五六七八九]{4}"
+SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*({CN_YEAR})年({CN_NUM}{{1,3}})月"
+                         rf"({CN_NUM}{{1,3}}){SIGN_OFF_END}")
 # A sign-off line of its own, anywhere: the issuing body, a gap, an unlabelled ISO or
 # Chinese date (`某市民生实事工作领导小组办公室    2023-10-16`, often right under the title).
 SIGN_OFF_LINE = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+{DATE}日?[ \t]*$")
 SIGN_OFF_LINE_CN = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+"
-                              rf"([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
+                              rf"({CN_YEAR})年({CN_NUM}{{1,3}})月"
                               rf"({CN_NUM}{{1,3}})日[ \t]*$")
 META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
 
@@ -146,9 +147,8 @@ TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?(?:\d{{4}}年[,，]?)?({ORG})"
                          r"(?=坚持|在|以|围绕|紧扣|深入|会同|联合|组织|对)")
 # Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
-SIGN_OFF_END = r"日(?=\s*(?:$|附件|\(此件|联系人|联系电话))"
 SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
-                          rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?{SIGN_OFF_END}")
+                          rf"(?:\d{{4}}|{CN_YEAR})年[^年]{{2,6}}?{SIGN_OFF_END}")
 SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
 # What every match of a slow pattern holds. A pattern that opens with a look-behind or optional
 # words is tried by re at every position of the text; a scan for a literal that each of its
@@ -157,6 +157,10 @@ GUARDS: dict[re.Pattern[str], re.Pattern[str]] = {
     CHROME_TITLE: re.compile(BREADCRUMB_WORD),
     SOURCE_FIELD: re.compile(SOURCE_WORD),
     SIGN_OFF_ORG: re.compile(SIGN_OFF_END),
+    SIGN_OFF: re.compile(SIGN_OFF_END),
+    SIGN_OFF_CN: re.compile(SIGN_OFF_END),
+    SIGN_OFF_LINE: re.compile(rf"{ORG_SUFFIX}[ \t]+\d{{4}}"),
+    SIGN_OFF_LINE_CN: re.compile(rf"{ORG_SUFFIX}[ \t]+{CN_YEAR}年"),
 }
 # The site that hosts the page is a government's (FORMATS: TRS templates print
 # `<meta name="SiteName">` and `<title>栏目名_站点名`): `南屏市东湖区人民政府` places a page whose
@@ -294,17 +298,23 @@ def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | 
     m = BARE_LABEL.search(page_text, 0, first_sentence if first_sentence >= 0 else len(page_text))
     if m:
         return _iso(*m.groups())
-    sign_offs = list(SIGN_OFF.finditer(text))
-    if sign_offs:
-        return _iso(*sign_offs[-1].groups())
-    cn = list(SIGN_OFF_CN.finditer(text))
-    if cn:
-        return _iso_cn(*cn[-1].groups())
-    if lines := list(SIGN_OFF_LINE.finditer(text)):
-        return _iso(*lines[-1].groups())
-    if lines := list(SIGN_OFF_LINE_CN.finditer(text)):
-        return _iso_cn(*lines[-1].groups())
+    if sign_off := _last(SIGN_OFF, text):
+        return _iso(*sign_off.groups())
+    if sign_off := _last(SIGN_OFF_CN, text):
+        return _iso_cn(*sign_off.groups())
+    if sign_off := _last(SIGN_OFF_LINE, text):
+        return _iso(*sign_off.groups())
+    if sign_off := _last(SIGN_OFF_LINE_CN, text):
+        return _iso_cn(*sign_off.groups())
     return None
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (scanning it only if its guard is there)."""
+    if not _may_match(pattern, text):
+        return None
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _iso_cn(year: str, month: str, day: str) -> str | None:
@@ -503,8 +513,8 @@ def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
         found.append(m.group(1))
     if m := OPENING_ORG.match(_opening(text, title)):
         found.append(m.group(1))
-    if _may_match(SIGN_OFF_ORG, text):
-        found.extend(m.group(1) for m in list(SIGN_OFF_ORG.finditer(text))[-1:])
+    if m := _last(SIGN_OFF_ORG, text):
+        found.append(m.group(1))
     return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]
 
 
