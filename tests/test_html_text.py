@@ -73,3 +73,20 @@ def test_containers_read_in_the_body_walk_read_as_alone(seed):
                 assert walk.text(*walk.spans[node]) == html_text.block_text(node)
                 compared += 1
     assert compared > 20
+
+
+def test_looks_like_html_stops_at_the_second_tag_with_the_same_answer():
+    def plain(text: str) -> bool:
+        return len(html_text.HTML_TAG.findall(text[:20000])) >= 2 or bool(
+            re.search(r"<(?:!doctype|html)\b", text[:2000], re.I))
+
+    rng = random.Random(11)
+    pieces = ["<p>", "<div class=x>", "<br/>", "《关于<国家>》", "任务", "<", ">", "<html",
+              "<!DOCTYPE html>", "<TD>", "<pre>"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(500)]
+    # tags astride the end of the window
+    texts += [" " * (20000 - k) + "<p>a<p>" for k in range(0, 8)]
+    texts += ["<p>" + " " * (19990 - k) + "<div>" for k in range(-4, 4)]
+    answers = [html_text.looks_like_html(t) for t in texts]
+    assert answers == [plain(t) for t in texts]
+    assert any(answers) and not all(answers)

@@ -23,7 +23,9 @@ from readability.readability import Unparseable
 
 from pipeline.read.grid import Cell, Grid, resolve, serialise
 
-# A handful of tags is enough to tell a page from plain text that merely mentions "<".
+# A handful of tags is enough to tell a page from plain text that merely mentions "<": two
+# of them in the page's first HTML_TAG_WINDOW characters (the scan stops at the second).
+HTML_TAG_WINDOW = 20000
 HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|p|div|br|table|tr|td|span|meta|title|li|"
                       r"h[1-6]|a)\b[^>]*>", re.I)
 # Formatting tags with no structure of their own, removed when they nest past the limit.
@@ -59,6 +61,9 @@ MIN_PROSE_SHARE = 0.5
 PROSE_LINE = re.compile(r"[。；，,;]")
 SPACE_CHARS = " \t\f\v\r\n\u00a0\u3000"
 SPACES = re.compile(f"[{SPACE_CHARS}]+")
+# The same but for the line break: collapsing these over a whole text, then stripping each
+# line, is _clean_line on each line.
+LINE_SPACES = re.compile(f"[{SPACE_CHARS.replace(chr(10), '')}]+")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
 CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
@@ -88,8 +93,8 @@ class HtmlText:
 
 
 def looks_like_html(text: str) -> bool:
-    return len(HTML_TAG.findall(text[:20000])) >= 2 or bool(
-        re.search(r"<(?:!doctype|html)\b", text[:2000], re.I))
+    second_tag = next(itertools.islice(HTML_TAG.finditer(text, 0, HTML_TAG_WINDOW), 1, None), None)
+    return second_tag is not None or bool(re.search(r"<(?:!doctype|html)\b", text[:2000], re.I))
 
 
 def html_to_text(html: str) -> HtmlText:
@@ -162,9 +167,8 @@ class _Walk:
     spans: dict[lxml.html.HtmlElement, tuple[int, int]]
 
     def text(self, start: int = 0, end: int | None = None) -> str:
-        lines = (_clean_line(line) for line in "".join(self.parts[start:end]).split("\n")
-                 if line and not line.isspace())  # those clean to nothing
-        text = "\n".join(line for line in lines if line)
+        joined = LINE_SPACES.sub(" ", "".join(self.parts[start:end]))
+        text = "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
         if not self.tables:
             return text
         return TABLE_PLACEHOLDER.sub(lambda m: self.tables[int(m.group(1))], text)
@@ -183,7 +187,8 @@ def _walk(node: lxml.html.HtmlElement,
     # the outermost dropped or replaced element we are inside, if any
     skipped: lxml.html.HtmlElement | None = None
     for event, el in etree.iterwalk(node, events=("start", "end")):
-        tag = el.tag.lower() if isinstance(el.tag, str) else None  # None: comment or PI
+        tag = el.tag  # a property that builds a new string: read once
+        tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
         if skipped is None and event == "start" and tag == "table" and el is not node:
             grid = data_table(el)
             if grid is not None:
@@ -296,7 +301,7 @@ def _keeps_content(candidate: str, body: str) -> bool:
     if flat_candidate not in flat_body:
         return False
     kept = set(candidate.split("\n"))
-    if any(NUMBERED_HEADING.match(line) and line not in kept for line in body.split("\n")):
+    if any(line not in kept and NUMBERED_HEADING.match(line) for line in body.split("\n")):
         return False
     return _prose(candidate) >= MIN_PROSE_SHARE * _prose(body)
 

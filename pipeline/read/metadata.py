@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from extractors.numerals import whole_number
@@ -239,11 +239,16 @@ def _untagged(title: str) -> str:
 
 def _first_line(text: str) -> str:
     """The first line of ``text`` that is not a breadcrumb or metadata field line."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in lines[:TITLE_LINES_MAX + 1]:
+    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
+    for line in lines:
         if not META_LINE.match(line):
             return line
     return lines[0] if lines else ""
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The non-blank lines of ``text``, stripped, as far as the caller reads."""
+    return (stripped for line in text.split("\n") if (stripped := line.strip()))
 
 
 def _title_lines(text: str) -> list[str]:
@@ -251,7 +256,7 @@ def _title_lines(text: str) -> list[str]:
     each of the first lines, and each joined with the next, for a title a PDF broke in two
     (`…重点民生实事` / `进展情况的通报`). Numbered headings and the first sentence start the
     body; nothing after them is the title (a table's header cells `责任单位` / `推进情况`)."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][:TITLE_LINES_MAX + 1]
+    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
     lines = [line for line in lines if not META_LINE.match(line)]
     head = []
     for line in lines:
