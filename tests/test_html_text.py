@@ -13,7 +13,7 @@ from pipeline.read import html_text
 # Text nodes full of what the line cleaning works on: line breaks between and beside Chinese
 # characters, runs of spaces, tabs, ideographic and no-break spaces, carriage returns.
 WORDS = ("推进", "完成", "3项", "，", "。", "abc", " ", "  ", "\n", " \n ", "\t", "\u3000",
-         "\u00a0", "\r\n", "（一）", "1.", "\n\n")
+         "\u00a0", "\r\n", "（一）", "1.", "\n\n", "\u2028", "\u200b", "\x85")
 TAGS = ("p", "div", "span", "b", "br", "font", "li", "h2", "td", "em")
 # Article containers (html_text.CONTENT_XPATHS) and a dropped element to put them in.
 CONTAINERS = ('div class="TRS_Editor"', 'div id="zoom"', 'td id="vsb_content"',
@@ -39,6 +39,13 @@ def _fragment(rng: random.Random, depth: int) -> str:
         else:
             out.append("".join(rng.choice(WORDS) for _ in range(rng.randint(1, 5))))
     return "".join(out)
+
+
+def _plain_text(walk) -> str:
+    """A walk's text cleaned line by line, as _Walk.text did before it cleaned all at once."""
+    lines = (html_text._clean_line(line) for line in "".join(walk.parts).split("\n"))
+    text = "\n".join(line for line in lines if line)
+    return html_text.TABLE_PLACEHOLDER.sub(lambda m: walk.tables[int(m.group(1))], text)
 
 
 def _plain_inline(text: str) -> str:
@@ -67,7 +74,7 @@ def test_containers_read_in_the_body_walk_read_as_alone(seed):
             f"<html><body><p>{_fragment(rng, 0)}</p>{_fragment(rng, 0)}</body></html>")
         containers = [n for xpath in html_text.CONTENT_XPATHS for n in root.xpath(xpath)]
         walk = html_text._walk(root.find("body"), frozenset(containers))
-        assert walk.text() == html_text.block_text(root.find("body"))
+        assert walk.text() == html_text.block_text(root.find("body")) == _plain_text(walk)
         for node in containers:
             if node in walk.spans:
                 assert walk.text(*walk.spans[node]) == html_text.block_text(node)
