@@ -89,7 +89,7 @@ def load_corpora(n_synthetic: int) -> list[tuple[str, list]]:
 def by_format(corpora: list[tuple[str, list]]) -> list[tuple[str, list]]:
     """Every distinct document of the corpora but the synthetic ones, grouped by format (its
     file suffix; `.htm` is HTML), in FORMATS order; formats with no document are left out."""
-    pages = {}
+    pages: dict = {}
     for name, group in corpora:
         if not name.startswith("synthetic"):
             pages.update((p.source, p) for p in group)

@@ -134,7 +134,8 @@ def html_to_text(html: str) -> HtmlText:
     # (one walk, not two), unless the page holds the table placeholder's mark itself; the
     # kinds after it are looked for only if none of those is a good pick, as before.
     xpaths = iter(CONTENT_XPATHS)
-    first = next((nodes for xpath in xpaths if (nodes := root.xpath(xpath))), [])
+    first: list[lxml.html.HtmlElement] = next(
+        (nodes for xpath in xpaths if (nodes := root.xpath(xpath))), [])
     walk = _walk(body if body is not None else root,
                  frozenset(first) if TABLE_MARK not in html else frozenset())
     body_text = walk.text()
