@@ -9,7 +9,9 @@ their normalised text alone (fed back as UTF-8 .txt, so HTML parsing and decodin
 out), then ``jieba.lcut`` over that same normalised text: the segmentation floor that every
 jieba-based extractor pays. Goals (issues 7, 16): extract at least 2x faster than
 jieba.lcut on real and gold bulletins, 1.5x on synthetic HTML. Each figure is the median of
-at least 3 runs; the spread is the lowest and highest ratio of those runs.
+at least 3 runs; the spread is the lowest and highest ratio of those runs. Every document
+but the synthetic ones is timed again by format (html, txt, docx, xlsx, pdf), with MB/s of
+the files as served beside MB/s of the text read from them.
 
 Throughput counts MB (10^6 bytes) of the normalised text in UTF-8, the text every offset
 points into. Caches are emptied before every timed pass (`extract` caches jieba's answers
@@ -38,6 +40,8 @@ GOAL = 2.0
 HELDOUT4 = common.ROOT / "tests" / "heldout4"
 ATTACHMENT_MAKER = HELDOUT4 / "attachments" / "make_attachments.py"
 ATTACHMENT_FORMATS = ("docx", "xlsx", "pdf")
+# Every format a reader takes, as the file suffix names it: pages and attachments.
+FORMATS = ("html", "txt", *ATTACHMENT_FORMATS)
 GOAL_SYNTHETIC = 1.5  # HTML pages: parsing them is work jieba.lcut is spared
 # Functions whose cumulative time says where extraction goes (file suffix, function name).
 STAGES = (
@@ -80,6 +84,22 @@ def load_corpora(n_synthetic: int) -> list[tuple[str, list]]:
         pages = [Page(str(p), p.read_bytes()) for p in sorted(folder.glob("*.html"))]
         corpora.append((f"synthetic {n_synthetic:,}", pages))
     return corpora
+
+
+def by_format(corpora: list[tuple[str, list]]) -> list[tuple[str, list]]:
+    """Every distinct document of the corpora but the synthetic ones, grouped by format (its
+    file suffix; `.htm` is HTML), in FORMATS order; formats with no document are left out."""
+    pages: dict = {}
+    for name, group in corpora:
+        if not name.startswith("synthetic"):
+            pages.update((p.source, p) for p in group)
+    groups: dict[str, list] = {f: [] for f in FORMATS}
+    for source, page in sorted(pages.items()):
+        suffix = Path(source).suffix.lower().lstrip(".")
+        suffix = "html" if suffix == "htm" else suffix
+        if suffix in groups:
+            groups[suffix].append(page)
+    return [(f, group) for f, group in groups.items() if group]
 
 
 def attachments_folder() -> Path:
@@ -131,6 +151,7 @@ def measure(name: str, pages: list, reps: int, engine: str) -> dict:
         served_mb=sum(len(p.content) for p in pages) / common.MB, reps=reps,
         extract_s=t_served, extract_text_s=t_text, jieba_s=t_jieba,
         extract_mbps=size / common.MB / t_served, extract_text_mbps=size / common.MB / t_text,
+        extract_served_mbps=sum(len(p.content) for p in pages) / common.MB / t_served,
         jieba_mbps=size / common.MB / t_jieba,
         extract_docs_s=len(pages) / t_served, jieba_docs_s=len(pages) / t_jieba,
         ratio=statistics.median(ratios), ratio_min=min(ratios), ratio_max=max(ratios),
@@ -198,7 +219,7 @@ def profile(name: str, pages: list) -> dict:
                 hot=hot, jieba_windows=seen)
 
 
-def report(rows: list[dict], profiles: list[dict]) -> str:
+def report(rows: list[dict], profiles: list[dict], formats: list[dict] | None = None) -> str:
     out = [common.table(
         ["corpus", "engine", "docs", "MB text", "runs", "extract s", "extract MB/s",
          "extract docs/s", "extract (text only) MB/s", "jieba.lcut s", "jieba.lcut MB/s",
@@ -210,6 +231,16 @@ def report(rows: list[dict], profiles: list[dict]) -> str:
               "met" if r["ratio"] >= r["goal"] else
               f"missed ({r['ratio'] / r['goal']:.0%} of goal)")]
          for r in rows])]
+    if formats:
+        out.append("\nPer format (every distinct document above but the synthetic ones, by file "
+                   "suffix): MB/s of the bytes as served, the file itself, and of the text "
+                   "read from them; median of the runs.\n")
+        out.append(common.table(
+            ["format", "engine", "docs", "MB served", "MB text", "runs", "extract s",
+             "MB/s served", "MB/s text", "jieba / extract (median)"],
+            [[r["corpus"], r["engine"], r["docs"], r["served_mb"], r["text_mb"], r["reps"],
+              r["extract_s"], r["extract_served_mbps"], r["extract_mbps"], f"{r['ratio']:.2f}×"]
+             for r in formats]))
     for p in profiles:
         out.append(f"\ncProfile, one cold pass over {p['corpus']} with {p['engine']} "
                    f"({p['docs']} docs, "
@@ -249,7 +280,7 @@ def main() -> int:
 
     jieba.initialize()
     corpora = load_corpora(args.synthetic)
-    rows, profiles = [], []
+    rows, profiles, formats = [], [], []
     for engine in args.engines:
         os.environ[segment.ENGINE_ENV] = "python" if engine == "jieba" else ""
         segment.engine.cache_clear()
@@ -261,6 +292,10 @@ def main() -> int:
             reps = 9 if len(pages) == 1 else 5 if len(pages) < 1000 else 3
             rows.append(measure(name, pages, reps, engine))
             print(f"  {engine} {name}: {rows[-1]['ratio']:.2f}x", file=sys.stderr)
+        for fmt, pages in by_format(corpora):
+            formats.append(measure(fmt, pages, 5, engine))
+            print(f"  {engine} format {fmt}: {formats[-1]['extract_served_mbps']:.2f} MB/s "
+                  "served", file=sys.stderr)
         if not args.no_profile and engine == args.engines[0]:
             for name, pages in corpora[2:]:
                 if name == "red-team":
@@ -268,9 +303,9 @@ def main() -> int:
                 profiles.append(profile(name, pages if len(pages) < 1000 else pages[:1000]))
                 if len(pages) >= 1000:
                     profiles[-1]["corpus"] = f"{name} (first 1,000)"
-    common.save("extract", dict(rows=rows, profiles=profiles, goal=GOAL,
+    common.save("extract", dict(rows=rows, profiles=profiles, formats=formats, goal=GOAL,
                                 goal_synthetic=GOAL_SYNTHETIC))
-    print(report(rows, profiles))
+    print(report(rows, profiles, formats))
     return 0
 
 

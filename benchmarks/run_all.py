@@ -178,7 +178,8 @@ def write_results(info: dict, durations: dict, load: tuple) -> str:
                   ""]
     if ex:
         lines += ["## Extraction throughput", "", bench_extract.__doc__.split("\n\n")[1]
-                  .replace("\n", " "), "", bench_extract.report(ex["rows"], ex["profiles"]), ""]
+                  .replace("\n", " "), "", bench_extract.report(ex["rows"], ex["profiles"],
+                                                         ex.get("formats")), ""]
     if bu:
         lines += ["## Build scaling and parallel speed-up", "",
                   bench_build.__doc__.split("\n\n")[1].replace("\n", " "), "",

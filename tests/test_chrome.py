@@ -163,10 +163,36 @@ def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
 
     texts = _chrome_inputs(monkeypatch)
     assert len(texts) > len(CASES) + 50
-    for pattern, guard in chrome.GUARDS.items():
+    for pattern, words in chrome.GUARDS.items():
         for text in texts:
             for m in pattern.finditer(text):
-                assert guard.search(m.group()), (pattern.pattern, m.group())
+                assert any(word in m.group() for word in words), (pattern.pattern, m.group())
     guarded = [strip_chrome(t) for t in texts]
     monkeypatch.setattr(chrome, "GUARDS", {})
     assert [strip_chrome(t) for t in texts] == guarded
+
+
+def test_first_character_lookaheads_change_no_match(monkeypatch):
+    """The patterns that open with a look-ahead for their first character (for speed) match
+    what they match without it, on every text strip_chrome is given and on chrome-dense
+    random text."""
+    import random
+    import re
+
+    from pipeline.read import chrome
+
+    rng = random.Random(5)
+    tokens = ["微信", "微博", "QQ", "分享到", ":", "字体", "字号", "【", "】", "大", "中", "小",
+              "发文", "来源", "信息来源", "作者", "编辑", "时间", "<p>", "</div>", "an>", "-->",
+              "<!--", "相关新闻", "推荐阅读", " ", "\n", "\t", "正文", "T|T", "a", "-"]
+    texts = _chrome_inputs(monkeypatch) + [
+        "".join(rng.choice(tokens) for _ in range(rng.randint(1, 25))) for _ in range(3000)]
+    led = (chrome.FONT_SWITCH, chrome.SHARE_ROW, chrome.HTML_DEBRIS, chrome.SOURCE_FIELD,
+           chrome.RELATED_LIST)
+    for pattern in led:
+        plain = re.compile(re.sub(r"\(\?=\[[^\]]*\]\)", "", pattern.pattern, count=1),
+                           pattern.flags)
+        assert plain.pattern != pattern.pattern
+        found = [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
+        assert sum(map(len, found)) > 20, pattern.pattern
+        assert [[(m.span(), m.groups()) for m in pattern.finditer(t)] for t in texts] == found

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import codecs
+import random
+import unicodedata
 
 import pytest
 
-from pipeline.read.decode import codec_for, decode, normalise
+from pipeline.read import nfkc
+from pipeline.read.decode import CIRCLED_NUMBERS, codec_for, decode, normalise
 from pipeline.read.page import read_page
 from pipeline.records import Page
 
@@ -90,3 +93,53 @@ def test_codec_labels(label, codec):
 def test_decode_keeps_declared_codec_name_and_text():
     decoded = decode("一、总体情况".encode("gbk"), "text/plain; charset=gbk")
     assert (decoded.text, decoded.encoding, decoded.warnings) == ("一、总体情况", "gb18030", ())
+
+
+def _plain_normalise(text: str) -> str:
+    """normalise without the fast path: NFKC between the kept circled numbers."""
+    parts = CIRCLED_NUMBERS.split(text)
+    joined = "".join(p if i % 2 else unicodedata.normalize("NFKC", p)
+                     for i, p in enumerate(parts))
+    return joined.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_every_composing_second_character_is_seen_as_combining_backwards():
+    """nfkc's boundary rule rests on this: what can compose with the character before it is
+    a combining mark or a Hangul V/T jamo (checked against this Python's Unicode data)."""
+    seconds = {chr(int(d.split()[1], 16)) for d in map(unicodedata.decomposition,
+                                                        map(chr, range(0x110000)))
+               if d and not d.startswith("<") and len(d.split()) == 2}
+    seconds |= {chr(c) for c in range(0x1161, 0x1176)} | {chr(c) for c in range(0x11A8, 0x11C3)}
+    assert [c for c in seconds if not nfkc.combines_backwards(c)] == []
+
+
+def test_characters_taken_as_plain_without_a_look_are_inert():
+    plain = [chr(c) for c in range(0x110000) if not nfkc.PLAIN.match(chr(c))]
+    assert len(plain) > 20000
+    assert [c for c in plain if not nfkc.is_inert(c)] == []
+
+
+# Han, ASCII, full-width forms, circled numbers (kept), compatibility characters, combining
+# marks, half-width katakana and its sound marks, Hangul jamo and syllables, CJK
+# compatibility ideographs, a Kannada length mark (ccc 0 yet composing), line ends.
+ALPHABET = ("任务完成率项目已推进abcAZ09 ,.:()%-\n\r\t"
+            "，：（）％１２３ＡＢｚ　、。《》“”…℃㎡ﬁ²½Ⅳ⑴"
+            "①⑳⓪㉑㊿\u0301\u0308\u3099\u309aｶﾞｰﾟ\u1100\u1161\u11a8가각\u0cd5\u0cbf"
+            "\uf900\u2f00é\u00a0\u200b\u2028e")
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_fast_normalise_matches_plain_normalise(seed):
+    rng = random.Random(seed)
+    for _ in range(400):
+        size = rng.choice((1, 2, 3, 8, 40))
+        text = "".join(rng.choice(ALPHABET) for _ in range(size))
+        assert normalise(text) == _plain_normalise(text), repr(text)
+        fast = nfkc.nfkc(text)
+        assert fast is None or fast == unicodedata.normalize("NFKC", text), repr(text)
+
+
+def test_fast_normalise_takes_the_fast_path_on_bulletin_text():
+    text = "完成率１００％，（已完成）①共计１２３项：２０１７年７月　发布"
+    assert nfkc.nfkc(text, keep=CIRCLED_NUMBERS) == normalise(text) == _plain_normalise(text)
+    assert nfkc.nfkc("e\u0301") is None  # a combining mark needs the full algorithm

@@ -253,3 +253,39 @@ def test_a_site_that_is_no_government_names_no_region():
     text = normalise("6月份民生实事推进情况\n截至6月底,5项工作均按计划推进。")
     found = find_metadata(text, text, {"sitename": "东湖新闻网", "contentsource": "区发展和改革局"})
     assert (found.publisher, found.region) == ("区发展和改革局", None)
+
+
+def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
+    """Each guard holds in every match of its pattern (on every gold and red-team document
+    as find_metadata is given it, and the date cases above), and metadata comes out the same
+    without the guards."""
+    import contextlib
+    from pathlib import Path
+
+    from pipeline.errors import UnreadableInput
+    from pipeline.read import metadata, page
+    from pipeline.records import Page
+
+    calls = []
+    real = page.find_metadata
+
+    def recording(*args):
+        calls.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(page, "find_metadata", recording)
+    here = Path(__file__).parent
+    folders = (*here.parent.parent.glob("shared/corpus/*"), *here.glob("heldout*/docs"))
+    for path in sorted(p for f in folders if f.is_dir() for p in f.iterdir() if p.is_file()):
+        with contextlib.suppress(UnreadableInput):
+            page.read_page(Page(str(path), path.read_bytes()))
+    monkeypatch.undo()
+    assert len(calls) > 50
+    texts = [t for args in calls for t in args[:2]] + [normalise(c[1]) for c in PUBLISHED]
+    for pattern, guard in metadata.GUARDS.items():
+        found = [m.group() for text in texts for m in pattern.finditer(text)]
+        assert found
+        assert all(guard.search(m) for m in found)
+    guarded = [find_metadata(*args) for args in calls]
+    monkeypatch.setattr(metadata, "GUARDS", {})
+    assert [find_metadata(*args) for args in calls] == guarded

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from charset_normalizer import from_bytes
 
 from pipeline.errors import UnreadableInput
+from pipeline.read.nfkc import nfkc
 
 # Labels that old TRS/ASP sites declare for what is really GBK with GB18030-only
 # characters (rare names, traditional forms); GB18030 is the superset that reads them all.
@@ -180,6 +181,9 @@ def normalise(text: str) -> str:
 
     Circled numbers are kept as printed (see CIRCLED_NUMBERS).
     """
+    fast = nfkc(text, keep=CIRCLED_NUMBERS)
+    if fast is not None:
+        return _unify_newlines(fast)
     parts = CIRCLED_NUMBERS.split(text)  # the kept markers land at the odd positions
     text = "".join(p if i % 2 else unicodedata.normalize("NFKC", p) for i, p in enumerate(parts))
     return _unify_newlines(text)

@@ -11,7 +11,9 @@ heading and most of the prose; otherwise the whole body is used and chrome.py cl
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import lxml.html
@@ -21,7 +23,9 @@ from readability.readability import Unparseable
 
 from pipeline.read.grid import Cell, Grid, resolve, serialise
 
-# A handful of tags is enough to tell a page from plain text that merely mentions "<".
+# A handful of tags is enough to tell a page from plain text that merely mentions "<": two
+# of them in the page's first HTML_TAG_WINDOW characters (the scan stops at the second).
+HTML_TAG_WINDOW = 20000
 HTML_TAG = re.compile(r"<(?:!doctype|html|head|body|p|div|br|table|tr|td|span|meta|title|li|"
                       r"h[1-6]|a)\b[^>]*>", re.I)
 # Formatting tags with no structure of their own, removed when they nest past the limit.
@@ -55,7 +59,11 @@ NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(�
 # the pick is distrusted.
 MIN_PROSE_SHARE = 0.5
 PROSE_LINE = re.compile(r"[。；，,;]")
-SPACES = re.compile(r"[ \t\f\v\r\n\u00a0\u3000]+")
+SPACE_CHARS = " \t\f\v\r\n\u00a0\u3000"
+SPACES = re.compile(f"[{SPACE_CHARS}]+")
+# The same but for the line break: collapsing these over a whole text, then stripping each
+# line, is _clean_line on each line.
+LINE_SPACES = re.compile(f"[{SPACE_CHARS.replace(chr(10), '')}]+")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
 CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
@@ -85,8 +93,8 @@ class HtmlText:
 
 
 def looks_like_html(text: str) -> bool:
-    return len(HTML_TAG.findall(text[:20000])) >= 2 or bool(
-        re.search(r"<(?:!doctype|html)\b", text[:2000], re.I))
+    second_tag = next(itertools.islice(HTML_TAG.finditer(text, 0, HTML_TAG_WINDOW), 1, None), None)
+    return second_tag is not None or bool(re.search(r"<(?:!doctype|html)\b", text[:2000], re.I))
 
 
 def html_to_text(html: str) -> HtmlText:
@@ -117,9 +125,22 @@ def html_to_text(html: str) -> HtmlText:
         if name and el.get("content") is not None and name not in meta:
             meta[name] = el.get("content").strip()
     body = root.find("body")
-    body_text = block_text(body if body is not None else root)
-    # readability parses with the 256 limit: on a page that deep its pick would be cut short
-    main = body_text if deep else _main_text(root, html, body_text)
+    if deep:
+        # readability parses with the 256 limit: on a page that deep its pick would be cut
+        # short
+        body_text = block_text(body if body is not None else root)
+        return HtmlText(body_text, body_text, title or None, meta, tuple(warnings))
+    # The containers of the first kind the page has are read in the same walk as the body
+    # (one walk, not two), unless the page holds the table placeholder's mark itself; the
+    # kinds after it are looked for only if none of those is a good pick, as before.
+    xpaths = iter(CONTENT_XPATHS)
+    first: list[lxml.html.HtmlElement] = next(
+        (nodes for xpath in xpaths if (nodes := root.xpath(xpath))), [])
+    walk = _walk(body if body is not None else root,
+                 frozenset(first) if TABLE_MARK not in html else frozenset())
+    body_text = walk.text()
+    later = (node for xpath in xpaths for node in root.xpath(xpath))
+    main = _main_text(itertools.chain(first, later), walk, html, body_text)
     return HtmlText(main, body_text, title or None, meta, tuple(warnings))
 
 
@@ -133,12 +154,42 @@ def _parse(html: str, huge: bool = False) -> tuple[lxml.html.HtmlElement, bool]:
 def block_text(node: lxml.html.HtmlElement) -> str:
     """The node's text, one line per block element; a data table as its serialised grid,
     the cells of any other table separated by a space."""
+    return _walk(node).text()
+
+
+@dataclass
+class _Walk:
+    """The pieces of a node's text, before they are cut into clean lines: text, "\n" for a
+    block's edge, " " after a cell, a placeholder line for each data table (its grid in
+    ``tables``); and where each watched descendant's own pieces run."""
+
+    parts: list[str]
+    tables: list[str]
+    spans: dict[lxml.html.HtmlElement, tuple[int, int]]
+
+    def text(self, start: int = 0, end: int | None = None) -> str:
+        joined = LINE_SPACES.sub(" ", "".join(self.parts[start:end]))
+        text = "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
+        if not self.tables:
+            return text
+        return TABLE_PLACEHOLDER.sub(lambda m: self.tables[int(m.group(1))], text)
+
+
+def _walk(node: lxml.html.HtmlElement,
+          watch: frozenset[lxml.html.HtmlElement] = frozenset()) -> _Walk:
+    """Walk ``node`` once for its text pieces. For a ``watch``ed descendant that is read as
+    text (not dropped, not a data table), the pieces from its start to the end of its own
+    text (its tail excluded) are exactly what walking that descendant alone gives, but for
+    the numbers in table placeholders, which point into the same ``tables``."""
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
+    starts: dict[lxml.html.HtmlElement, int] = {}
+    spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
     # the outermost dropped or replaced element we are inside, if any
     skipped: lxml.html.HtmlElement | None = None
     for event, el in etree.iterwalk(node, events=("start", "end")):
-        tag = el.tag.lower() if isinstance(el.tag, str) else None  # None: comment or PI
+        tag = el.tag  # a property that builds a new string: read once
+        tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
         if skipped is None and event == "start" and tag == "table" and el is not node:
             grid = data_table(el)
             if grid is not None:
@@ -155,6 +206,8 @@ def block_text(node: lxml.html.HtmlElement) -> str:
                 if el.tail and el is not node:
                     parts.append(_inline(el.tail))
             continue
+        if event == "start" and el in watch and el is not node:
+            starts[el] = len(parts)
         if tag in BLOCK_TAGS:
             parts.append("\n")
         if event == "start":
@@ -163,11 +216,11 @@ def block_text(node: lxml.html.HtmlElement) -> str:
             continue
         if tag in CELL_TAGS:
             parts.append(" ")
+        if el in starts:
+            spans[el] = (starts[el], len(parts))
         if el.tail and el is not node:
             parts.append(_inline(el.tail))
-    lines = (_clean_line(line) for line in "".join(parts).split("\n"))
-    text = "\n".join(line for line in lines if line)
-    return TABLE_PLACEHOLDER.sub(lambda m: tables[int(m.group(1))], text) if tables else text
+    return _Walk(parts, tables, spans)
 
 
 def data_table(table: lxml.html.HtmlElement) -> Grid | None:
@@ -221,12 +274,13 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _main_text(root: lxml.html.HtmlElement, html: str, body_text: str) -> str:
-    for xpath in CONTENT_XPATHS:
-        for node in root.xpath(xpath):
-            text = block_text(node)
-            if _keeps_content(text, body_text):
-                return text
+def _main_text(containers: Iterable[lxml.html.HtmlElement], walk: _Walk, html: str,
+               body_text: str) -> str:
+    for node in containers:
+        span = walk.spans.get(node)
+        text = walk.text(*span) if span else block_text(node)
+        if _keeps_content(text, body_text):
+            return text
     try:
         summary = Document(html).summary(html_partial=True)
         fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
@@ -248,7 +302,7 @@ def _keeps_content(candidate: str, body: str) -> bool:
     if flat_candidate not in flat_body:
         return False
     kept = set(candidate.split("\n"))
-    if any(NUMBERED_HEADING.match(line) and line not in kept for line in body.split("\n")):
+    if any(line not in kept and NUMBERED_HEADING.match(line) for line in body.split("\n")):
         return False
     return _prose(candidate) >= MIN_PROSE_SHARE * _prose(body)
 
@@ -259,6 +313,13 @@ def _prose(text: str) -> int:
 
 
 def _inline(text: str) -> str:
+    """A text node as it goes into a line: no line break of its own, and none between two
+    Chinese characters. Without a line break, CJK_WRAP cannot match and the spaces are
+    collapsed by _clean_line all the same, so the text goes in as it is."""
+    if "\n" not in text:
+        return text
+    if not text.strip(SPACE_CHARS):  # the layout between two tags
+        return " "
     return SPACES.sub(" ", CJK_WRAP.sub("", text))
 
 

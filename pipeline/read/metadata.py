@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from extractors.numerals import whole_number
@@ -30,7 +30,8 @@ TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
 # Flattened Fujian TRS header: `当前位置: 首页政务公开… <title> 时间:2023-03-31 10:09`.
 # `当前位置`, `您的位置`, `您当前所在位置`, `您现在所在的位置`: every way a breadcrumb is labelled
 # (huichang.gov.cn, xuancheng.gov.cn, nanxian.gov.cn pages; tests/heldout6/README.md).
-BREADCRUMB = r"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?位置"
+BREADCRUMB_WORD = "位置"
+BREADCRUMB = rf"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?{BREADCRUMB_WORD}"
 CHROME_TITLE = re.compile(rf"{BREADCRUMB}[:：]?\s*[^\s。,，]+"
                           r"(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*\s+(\S.{2,118}?)\s+"
                           r"(?:来源[:：]\S*\s+)?(?:发布)?时间[:：]")
@@ -71,15 +72,16 @@ PUBLISHED_LABEL = re.compile(rf"(?:发布时间|发布日期|发文日期|公开
 BARE_LABEL = re.compile(rf"(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
 # Sign-off: an issuing body then a date, at the end or before the attachment list.
 ORG_SUFFIX = r"(?:局|厅|委员会|管委会|委|办公室|办|政府|中心|院|署|部|室|会|公司)"
-SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}})日"
-                      r"(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
-SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
-                         rf"({CN_NUM}{{1,3}})日(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
+SIGN_OFF_END = r"日(?=\s*(?:$|附件|\(此件|联系人|联系电话))"
+SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}}){SIGN_OFF_END}")
+CN_YEAR = "[〇零一二三四五六七八九]{4}"
+SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*({CN_YEAR})年({CN_NUM}{{1,3}})月"
+                         rf"({CN_NUM}{{1,3}}){SIGN_OFF_END}")
 # A sign-off line of its own, anywhere: the issuing body, a gap, an unlabelled ISO or
 # Chinese date (`某市民生实事工作领导小组办公室    2023-10-16`, often right under the title).
 SIGN_OFF_LINE = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+{DATE}日?[ \t]*$")
 SIGN_OFF_LINE_CN = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+"
-                              rf"([〇零一二三四五六七八九]{{4}})年({CN_NUM}{{1,3}})月"
+                              rf"({CN_YEAR})年({CN_NUM}{{1,3}})月"
                               rf"({CN_NUM}{{1,3}})日[ \t]*$")
 META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
 
@@ -136,7 +138,8 @@ ABBREVIATIONS = {
 }
 ORG = rf"[{HAN}]{{2,30}}?{ORG_SUFFIX}"
 META_SOURCE_KEYS = ("contentsource", "source", "author")
-SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?来源[:：]\s*([^\s:：,，。;；]{{2,40}})")
+SOURCE_WORD = "来源"
+SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*([^\s:：,，。;；]{{2,40}})")
 # `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
 TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 # `2022年君山片区管理局坚持…`, `2024年,区旅游文体局…`: the report opens with its author.
@@ -145,9 +148,20 @@ OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?(?:\d{{4}}
                          r"(?=坚持|在|以|围绕|紧扣|深入|会同|联合|组织|对)")
 # Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
 SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
-                          rf"(?:\d{{4}}|[〇零一二三四五六七八九]{{4}})年[^年]{{2,6}}?日"
-                          r"(?=\s*(?:$|附件|\(此件|联系人|联系电话))")
+                          rf"(?:\d{{4}}|{CN_YEAR})年[^年]{{2,6}}?{SIGN_OFF_END}")
 SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
+# What every match of a slow pattern holds. A pattern that opens with a look-behind or optional
+# words is tried by re at every position of the text; a scan for a literal that each of its
+# matches contains (which re finds fast) skips it on the texts that cannot match.
+GUARDS: dict[re.Pattern[str], re.Pattern[str]] = {
+    CHROME_TITLE: re.compile(BREADCRUMB_WORD),
+    SOURCE_FIELD: re.compile(SOURCE_WORD),
+    SIGN_OFF_ORG: re.compile(SIGN_OFF_END),
+    SIGN_OFF: re.compile(SIGN_OFF_END),
+    SIGN_OFF_CN: re.compile(SIGN_OFF_END),
+    SIGN_OFF_LINE: re.compile(rf"{ORG_SUFFIX}[ \t]+\d{{4}}"),
+    SIGN_OFF_LINE_CN: re.compile(rf"{ORG_SUFFIX}[ \t]+{CN_YEAR}年"),
+}
 # The site that hosts the page is a government's (FORMATS: TRS templates print
 # `<meta name="SiteName">` and `<title>栏目名_站点名`): `南屏市东湖区人民政府` places a page whose
 # own words name only `区发展和改革局` when nothing closer names the region.
@@ -198,7 +212,7 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
         if meta.get(key, "").strip():
             return _squeeze(_untagged(meta[key]))
     for pattern in (GRID_TITLE, CHROME_TITLE):
-        m = pattern.search(page_text)
+        m = pattern.search(page_text) if _may_match(pattern, page_text) else None
         if m and _title_like(_untagged(m.group(1))):
             return _squeeze(_untagged(m.group(1)))
     first_line = _untagged(_first_line(text))
@@ -214,17 +228,27 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
     return m.group(1) if m else None
 
 
+def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+    guard = GUARDS.get(pattern)
+    return guard is None or guard.search(text) is not None
+
+
 def _untagged(title: str) -> str:
     return COLUMN_TAG.sub("", title)
 
 
 def _first_line(text: str) -> str:
     """The first line of ``text`` that is not a breadcrumb or metadata field line."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()]
-    for line in lines[:TITLE_LINES_MAX + 1]:
+    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
+    for line in lines:
         if not META_LINE.match(line):
             return line
     return lines[0] if lines else ""
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The non-blank lines of ``text``, stripped, as far as the caller reads."""
+    return (stripped for line in text.split("\n") if (stripped := line.strip()))
 
 
 def _title_lines(text: str) -> list[str]:
@@ -232,7 +256,7 @@ def _title_lines(text: str) -> list[str]:
     each of the first lines, and each joined with the next, for a title a PDF broke in two
     (`…重点民生实事` / `进展情况的通报`). Numbered headings and the first sentence start the
     body; nothing after them is the title (a table's header cells `责任单位` / `推进情况`)."""
-    lines = [line.strip() for line in text.split("\n") if line.strip()][:TITLE_LINES_MAX + 1]
+    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
     lines = [line for line in lines if not META_LINE.match(line)]
     head = []
     for line in lines:
@@ -279,17 +303,23 @@ def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | 
     m = BARE_LABEL.search(page_text, 0, first_sentence if first_sentence >= 0 else len(page_text))
     if m:
         return _iso(*m.groups())
-    sign_offs = list(SIGN_OFF.finditer(text))
-    if sign_offs:
-        return _iso(*sign_offs[-1].groups())
-    cn = list(SIGN_OFF_CN.finditer(text))
-    if cn:
-        return _iso_cn(*cn[-1].groups())
-    if lines := list(SIGN_OFF_LINE.finditer(text)):
-        return _iso(*lines[-1].groups())
-    if lines := list(SIGN_OFF_LINE_CN.finditer(text)):
-        return _iso_cn(*lines[-1].groups())
+    if sign_off := _last(SIGN_OFF, text):
+        return _iso(*sign_off.groups())
+    if sign_off := _last(SIGN_OFF_CN, text):
+        return _iso_cn(*sign_off.groups())
+    if sign_off := _last(SIGN_OFF_LINE, text):
+        return _iso(*sign_off.groups())
+    if sign_off := _last(SIGN_OFF_LINE_CN, text):
+        return _iso_cn(*sign_off.groups())
     return None
+
+
+def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+    """The last match of ``pattern`` in ``text`` (scanning it only if its guard is there)."""
+    if not _may_match(pattern, text):
+        return None
+    matches = list(pattern.finditer(text))
+    return matches[-1] if matches else None
 
 
 def _iso_cn(year: str, month: str, day: str) -> str | None:
@@ -482,13 +512,14 @@ def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
                     title: str | None) -> list[str]:
     """Issuer names in order of trust: meta, `来源:`, title, opening sentence, sign-off."""
     found = [meta[k].strip() for k in META_SOURCE_KEYS if meta.get(k, "").strip()]
-    if m := SOURCE_FIELD.search(page_text):
+    if _may_match(SOURCE_FIELD, page_text) and (m := SOURCE_FIELD.search(page_text)):
         found.append(m.group(1))
     if title and (m := TITLE_ORG.match(title)):
         found.append(m.group(1))
     if m := OPENING_ORG.match(_opening(text, title)):
         found.append(m.group(1))
-    found.extend(m.group(1) for m in list(SIGN_OFF_ORG.finditer(text))[-1:])
+    if m := _last(SIGN_OFF_ORG, text):
+        found.append(m.group(1))
     return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]
 
 

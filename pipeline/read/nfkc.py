@@ -1,0 +1,75 @@
+"""NFKC without the cost of NFKC: the same result as ``unicodedata.normalize("NFKC", text)``.
+
+CPython's NFKC decomposes and recomposes every character (about 0.25 µs each), while a
+bulletin is Han characters and ASCII, which NFKC leaves alone, plus a handful of full-width
+forms (，：（）％) that it maps one character at a time. UAX #15 (§9, normalization
+boundaries; the "stable code points" of its detection section) gives the rule used here:
+a text splits into pieces that normalise independently at every character that has a
+boundary before it, and there is one before
+
+- an *inert* character: NFKC maps it to itself, its canonical combining class is 0, and it
+  never is the second character of a canonical composition (NFKC_Quick_Check=Yes, ccc=0);
+- a *simple* character: combining class 0, no second character of a composition, and its
+  compatibility decomposition made of inert characters only (full-width ０-９ Ａ-Ｚ ，：（）,
+  the ideographic space); NFKC maps it to that decomposition.
+
+So a text of inert and simple characters only is normalised by replacing each distinct
+simple character (str.replace, in C); any other character (a combining mark, a Hangul vowel
+jamo, a decomposition holding one) sends the whole text to ``unicodedata.normalize``.
+tests/test_decode.py checks the classification against every code point's decomposition
+and this function against ``unicodedata.normalize`` on varied text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+# Characters known inert without a look (ASCII, CJK Unified Ideographs and Extension A, the
+# commonest CJK punctuation): the scan for the others is one regex pass in C.
+PLAIN = re.compile("[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a\u300b"
+                   "\u201c\u201d\u2018\u2019]+")
+# Hangul vowel and trailing consonant jamo compose with the syllable before them (UAX #15,
+# Hangul composition), though their Unicode category is a letter's.
+HANGUL_VT = re.compile("[\u1161-\u1175\u11a8-\u11c2]")
+
+def combines_backwards(char: str) -> bool:
+    """Whether ``char`` may be the second character of a canonical composition: every such
+    character is a combining mark (category M) or a Hangul V/T jamo."""
+    return unicodedata.category(char).startswith("M") or bool(HANGUL_VT.match(char))
+
+
+def is_inert(char: str) -> bool:
+    return (unicodedata.normalize("NFKC", char) == char and unicodedata.combining(char) == 0
+            and not combines_backwards(char))
+
+
+@functools.cache  # a character seen outside PLAIN is classified once
+def classify(char: str) -> str | None:
+    """``char`` itself when inert, its NFKC when simple, None otherwise."""
+    if is_inert(char):
+        return char
+    if unicodedata.combining(char) or combines_backwards(char):
+        return None
+    decomposed = unicodedata.normalize("NFKD", char)
+    if all(is_inert(c) for c in decomposed):
+        return decomposed  # inert characters never compose, so NFKC is NFKD here
+    return None
+
+
+def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
+    """``text`` in NFKC with the characters that ``keep`` matches left as they are, or None
+    when the text holds a character that needs the full algorithm.
+
+    A kept character that ``classify`` calls simple has a boundary before and after it, so
+    keeping it is normalising the pieces between kept characters apart.
+    """
+    odd = {c for run in PLAIN.findall(text) for c in run}
+    for char in odd:
+        mapped = classify(char)
+        if mapped is None:
+            return None
+        if mapped != char and not (keep and keep.fullmatch(char)):
+            text = text.replace(char, mapped)
+    return text

@@ -1,0 +1,99 @@
+"""HTML → text: the reader's shortcuts give what the plain way gives, on varied markup."""
+
+from __future__ import annotations
+
+import random
+import re
+
+import lxml.html
+import pytest
+
+from pipeline.read import html_text
+
+# Text nodes full of what the line cleaning works on: line breaks between and beside Chinese
+# characters, runs of spaces, tabs, ideographic and no-break spaces, carriage returns.
+WORDS = ("推进", "完成", "3项", "，", "。", "abc", " ", "  ", "\n", " \n ", "\t", "\u3000",
+         "\u00a0", "\r\n", "（一）", "1.", "\n\n", "\u2028", "\u200b", "\x85")
+TAGS = ("p", "div", "span", "b", "br", "font", "li", "h2", "td", "em")
+# Article containers (html_text.CONTENT_XPATHS) and a dropped element to put them in.
+CONTAINERS = ('div class="TRS_Editor"', 'div id="zoom"', 'td id="vsb_content"',
+              'span id="zoom"', "noscript")
+
+
+def _fragment(rng: random.Random, depth: int) -> str:
+    out = []
+    for _ in range(rng.randint(1, 4)):
+        if depth < 4 and rng.random() < 0.4:
+            tag = rng.choice(TAGS)
+            if tag == "br":
+                out.append("<br>")
+            elif rng.random() < 0.15:
+                tag = rng.choice(CONTAINERS)
+                out.append(f"<{tag}>{_fragment(rng, depth + 1)}</{tag.split()[0]}>")
+            elif tag == "td":
+                cells = "".join(f"<td>{_fragment(rng, depth + 1)}</td>" for _ in range(2))
+                rows = "".join(f"<tr>{cells}</tr>" for _ in range(rng.randint(1, 3)))
+                out.append(f"<table>{rows}</table>")
+            else:
+                out.append(f"<{tag}>{_fragment(rng, depth + 1)}</{tag}>")
+        else:
+            out.append("".join(rng.choice(WORDS) for _ in range(rng.randint(1, 5))))
+    return "".join(out)
+
+
+def _plain_text(walk) -> str:
+    """A walk's text cleaned line by line, as _Walk.text did before it cleaned all at once."""
+    lines = (html_text._clean_line(line) for line in "".join(walk.parts).split("\n"))
+    text = "\n".join(line for line in lines if line)
+    return html_text.TABLE_PLACEHOLDER.sub(lambda m: walk.tables[int(m.group(1))], text)
+
+
+def _plain_inline(text: str) -> str:
+    return html_text.SPACES.sub(" ", html_text.CJK_WRAP.sub("", text))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_text_nodes_without_a_line_break_go_in_as_they_are(seed, monkeypatch):
+    rng = random.Random(seed)
+    pages = [f"<html><body>{_fragment(rng, 0)}</body></html>" for _ in range(60)]
+    fast = [html_text.block_text(lxml.html.document_fromstring(p)) for p in pages]
+    monkeypatch.setattr(html_text, "_inline", _plain_inline)
+    plain = [html_text.block_text(lxml.html.document_fromstring(p)) for p in pages]
+    assert fast == plain
+    assert any(re.search("[推进完成]", t) for t in fast)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_containers_read_in_the_body_walk_read_as_alone(seed):
+    """html_to_text reads the article containers in the walk of the body: each container's
+    text from there is block_text of the container alone."""
+    rng = random.Random(seed)
+    compared = 0
+    for _ in range(80):
+        root = lxml.html.document_fromstring(
+            f"<html><body><p>{_fragment(rng, 0)}</p>{_fragment(rng, 0)}</body></html>")
+        containers = [n for xpath in html_text.CONTENT_XPATHS for n in root.xpath(xpath)]
+        walk = html_text._walk(root.find("body"), frozenset(containers))
+        assert walk.text() == html_text.block_text(root.find("body")) == _plain_text(walk)
+        for node in containers:
+            if node in walk.spans:
+                assert walk.text(*walk.spans[node]) == html_text.block_text(node)
+                compared += 1
+    assert compared > 20
+
+
+def test_looks_like_html_stops_at_the_second_tag_with_the_same_answer():
+    def plain(text: str) -> bool:
+        return len(html_text.HTML_TAG.findall(text[:20000])) >= 2 or bool(
+            re.search(r"<(?:!doctype|html)\b", text[:2000], re.I))
+
+    rng = random.Random(11)
+    pieces = ["<p>", "<div class=x>", "<br/>", "《关于<国家>》", "任务", "<", ">", "<html",
+              "<!DOCTYPE html>", "<TD>", "<pre>"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 6))) for _ in range(500)]
+    # tags astride the end of the window
+    texts += [" " * (20000 - k) + "<p>a<p>" for k in range(0, 8)]
+    texts += ["<p>" + " " * (19990 - k) + "<div>" for k in range(-4, 4)]
+    answers = [html_text.looks_like_html(t) for t in texts]
+    assert answers == [plain(t) for t in texts]
+    assert any(answers) and not all(answers)
