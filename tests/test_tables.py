@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.records import Bulletin, Fact, Section, Summary
+from pipeline.records import Bulletin, Fact, Section, Source, Summary
 from pipeline.store import tables
 from pipeline.store.version import EXTRACTOR_VERSION
 
@@ -102,6 +102,26 @@ def test_rows_follow_the_declared_columns() -> None:
     bulletin_row = dict(zip(tables.BULLETINS.names, rows["bulletins"][0], strict=True))
     assert bulletin_row["summary_lead"] == 8 and bulletin_row["summary_total"] is None
     assert bulletin_row["extractor_version"] == EXTRACTOR_VERSION
+
+
+def test_a_row_holds_each_column_read_one_by_one() -> None:
+    # to_row reads all record columns in one go and slots the table-only ones in: the
+    # same cells, column for column, as reading each declared column on its own.
+    bulletin = _sample_bulletin()
+    link = {"task_key": "辽宁/2017/99", "link_score": 0.5, "link_method": "number"}
+    for table, record in ((tables.BULLETINS, bulletin), (tables.SECTIONS, bulletin.sections[0]),
+                          (tables.FACTS, bulletin.facts[0])):
+        extra = {c.name: f"<{c.name}>" for c in table.columns if c.field is None} | {
+            k: v for k, v in link.items() if k in table.names}
+        expected = []
+        for c in table.columns:
+            value: object = extra[c.name] if c.field is None else record
+            for part in c.field.split(".") if c.field else ():
+                value = getattr(value, part)
+            expected.append(value)
+        assert table.to_row(record, **extra) == tuple(expected), table.name
+    assert tables.SOURCES.to_row(Source("a.txt", "ab" * 32, None)) == (None, "a.txt", "ab" * 32,
+                                                                       None)
 
 
 def test_fact_id_depends_on_doc_section_and_offsets_only() -> None:
