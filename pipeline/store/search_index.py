@@ -33,7 +33,9 @@ TRIGRAM_TABLES = {"facts": ("facts_fts", ("sentence", "object")),
 
 def char_split(text: str) -> str:
     """``众创空间`` → ``众 创 空 间``: one FTS token per character."""
-    return " ".join(ch for ch in text if not ch.isspace())
+    # str.split() cuts at exactly the characters str.isspace() calls space; joining a
+    # string joins its characters, in C rather than a generator step per character.
+    return " ".join("".join(text.split()))
 
 
 def fts_query(query: str) -> str:
@@ -65,14 +67,15 @@ def create_search_index(conn: sqlite3.Connection) -> None:
         conn.execute(
             f"create virtual table [{chars}] using fts5(body, content='', tokenize='unicode61')"
         )
-    docs = conn.execute("select rowid, doc_id, title, text from bulletins order by doc_id")
-    for rowid, doc_id, title, text in docs.fetchall():
-        conn.execute("insert into bulletins_chars (rowid, body) values (?, ?)",
-                     (rowid, char_split(f"{title or ''}\n{text}")))
-        for table, column in (("facts", "sentence"), ("sections", "text")):
-            rows = conn.execute(f"select rowid, [{column}] from [{table}] where doc_id = ? "
-                                "order by rowid", (doc_id,)).fetchall()
-            conn.executemany(f"insert into [{CHAR_TABLES[table]}] (rowid, body) values (?, ?)",
-                             [(r, char_split(body)) for r, body in rows])
+    # Each index filled by one statement, rows in the order the per-document loop this
+    # replaces gave them (by doc_id, then rowid), so the index pages come out the same.
+    conn.create_function("char_split", 1, char_split, deterministic=True)
+    conn.execute("insert into bulletins_chars (rowid, body) select rowid, "
+                 "char_split(coalesce(title, '') || char(10) || text) from bulletins "
+                 "order by doc_id")
+    for table, column in (("facts", "sentence"), ("sections", "text")):
+        conn.execute(f"insert into [{CHAR_TABLES[table]}] (rowid, body) "
+                     f"select rowid, char_split([{column}]) from [{table}] "
+                     "order by doc_id, rowid")
     for fts in (*CHAR_TABLES.values(), *(f for f, _ in TRIGRAM_TABLES.values())):
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('optimize')")
