@@ -124,6 +124,24 @@ def test_a_row_holds_each_column_read_one_by_one() -> None:
                                                                        None)
 
 
+@pytest.mark.parametrize("table", tables.TABLES.values(), ids=lambda t: t.name)
+def test_tables_are_created_as_sqlite_utils_created_them(table: tables.Table) -> None:
+    # The schema text is stored in every database: a build must not change it by making
+    # its tables without sqlite-utils (Datasette and sqlite-utils read it back).
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    db = sqlite_utils.Database(memory=True)
+    for other in tables.TABLES.values():  # the tables a foreign key may name exist first
+        db.execute(tables.create_table_sql(other))
+    expected = db.create_table_sql(
+        table.name, {c.name: {"string": str, "integer": int, "number": float}[c.type]
+                     for c in table.columns},
+        pk=table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key or None,
+        not_null={c.name for c in table.columns if c.required},
+        foreign_keys=[("doc_id", "bulletins", "doc_id")] if table.references_bulletins else [],
+    )
+    assert tables.create_table_sql(table) == expected.strip().removesuffix(";")
+
+
 def test_fact_id_depends_on_doc_section_and_offsets_only() -> None:
     fact = _sample_bulletin().facts[0]
     other = Fact(1, "个", "x", fact.start, fact.end, section="99")
