@@ -400,9 +400,9 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         steps.update()
         for table in tables.TABLES.values():
             steps.set_postfix_str(table.name, refresh=False)
-            tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table),
-                                 row_group=EXPORT_ROW_GROUP)
-            tables.write_csv(tmp / f"{table.name}.csv", table, _batches(conn, table))
+            tables.write_parquet_and_csv(tmp / f"{table.name}.parquet",
+                                         tmp / f"{table.name}.csv", table,
+                                         _batches(conn, table), row_group=EXPORT_ROW_GROUP)
             steps.update()
         counts = {
             t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables.TABLES
@@ -474,8 +474,13 @@ def _is_disk_error(exc: sqlite3.OperationalError) -> bool:
 
 def _batches(conn: sqlite3.Connection, table: tables.Table) -> Iterator[list[tables.Row]]:
     """The sorted rows a write batch at a time, cut at every row-group boundary (see
-    ``tables.write_parquet``)."""
-    cursor = conn.execute(tables.select_sorted(table))
+    ``tables.write_parquet``).
+
+    The sorted copy inserted each table's rows in its order, so rowid order is that order
+    (VACUUM keeps it: it copies a table in rowid order), without sorting the table again;
+    the position column, numbered by that copy, is read as stored."""
+    names = ", ".join(f"[{n}]" for n in table.names)
+    cursor = conn.execute(f"select {names} from [{table.name}] order by rowid")
     done = 0
     while rows := cursor.fetchmany(min(tables.WRITE_BATCH,
                                        EXPORT_ROW_GROUP - done % EXPORT_ROW_GROUP)):

@@ -189,3 +189,20 @@ def test_parquet_gathered_from_small_batches_has_the_bytes_of_whole_row_groups(
     tables.write_parquet(gathered, tables.BULLETINS, small, row_group=group)
     assert pq.ParquetFile(gathered).num_row_groups == 2
     assert gathered.read_bytes() == whole.read_bytes()
+
+
+def test_parquet_and_csv_written_in_one_pass_are_the_files_written_apart(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
+                                     text=TEXT * (1 + i % 5)))["bulletins"][0]
+        for i in range(tables.WRITE_BATCH + 100)
+    ]
+    batches = [rows[i:i + 300] for i in range(0, len(rows), 300)]
+    tables.write_parquet(tmp_path / "apart.parquet", tables.BULLETINS, batches, row_group=500)
+    tables.write_csv(tmp_path / "apart.csv", tables.BULLETINS, batches)
+    tables.write_parquet_and_csv(tmp_path / "one.parquet", tmp_path / "one.csv",
+                                 tables.BULLETINS, iter(batches), row_group=500)
+    for ext in ("parquet", "csv"):
+        assert (tmp_path / f"one.{ext}").read_bytes() == (tmp_path / f"apart.{ext}").read_bytes()

@@ -12,7 +12,8 @@ import csv
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
@@ -309,12 +310,33 @@ def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def write_csv(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
+    with _csv_rows(path, table) as write:
+        for batch in batches:
+            write(batch)
+
+
+def write_parquet_and_csv(
+    parquet: Path, csv_path: Path, table: Table, batches: Iterable[Sequence[Row]],
+    row_group: int | None = None,
+) -> None:
+    """Both files from one pass over the rows, each batch written to the CSV on its way to
+    the Parquet writer: the same bytes as ``write_parquet`` and ``write_csv`` given the
+    batches twice, for one read of the table instead of two."""
+    with _csv_rows(csv_path, table) as write:
+        def passing() -> Iterator[Sequence[Row]]:
+            for batch in batches:
+                write(batch)
+                yield batch
+        write_parquet(parquet, table, passing(), row_group=row_group)
+
+
+@contextmanager
+def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Iterable[Row]], None]]:
     # utf-8-sig: the BOM makes spreadsheet programs read the Chinese as UTF-8.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(table.names)
-        for batch in batches:
-            writer.writerows(batch)
+        yield writer.writerows
 
 
 def datapackage() -> dict[str, Any]:
