@@ -68,11 +68,26 @@ LINKS = tables.Table.of(
     order_by=("doc_id", "path"),
 )
 
+
+@dataclass(frozen=True)
+class Staged:
+    """A bulletin as staging takes it: its rows of every table, made where it was extracted
+    (in a pool's worker, in parallel, rather than in the one process that stores them)."""
+
+    doc_id: str
+    text_key: str  # see ``text_key``: which copies are one bulletin
+    rows: dict[str, list[tables.Row]]
+
+    @classmethod
+    def of(cls, bulletin: Bulletin) -> Staged:
+        return cls(bulletin.sha256, text_key(bulletin.text), tables.bulletin_rows(bulletin))
+
+
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
-Work = Callable[[Page], Bulletin | Problem]
+Work = Callable[[Page], Staged | Problem]
 # Starts the work on a batch and returns its results in order, computed by the time they
 # are iterated: a pool's work runs while the caller does other things.
-Mapper = Callable[[Work, list[Page]], Iterable[Bulletin | Problem]]
+Mapper = Callable[[Work, list[Page]], Iterable[Staged | Problem]]
 # How a built document came in: extracted by this build, or reused from the previous one.
 Arrival = Literal["extracted", "reused"]
 
@@ -108,13 +123,14 @@ class BuildSummary:
         )
 
 
-def extract_page(page: Page, strict: bool = False) -> Bulletin | Problem:
-    """The per-document work, run in a worker: a bulletin, or the problem that stopped it.
+def extract_page(page: Page, strict: bool = False) -> Staged | Problem:
+    """The per-document work, run in a worker: a bulletin's rows, or the problem that
+    stopped it.
 
     ``strict`` (``--debug``) lets an unexpected error raise with its traceback instead.
     """
     try:
-        return extract(page)
+        return Staged.of(extract(page))
     except UnreadableInput as exc:
         return Problem(page.source, "read", exc.reason)
     except Exception as exc:  # one bad document must not stop the build
@@ -215,7 +231,7 @@ def _collect(
 ) -> None:
     """Read every input once; reuse, extract or record a problem for each document."""
     batch: list[Page] = []
-    pending: tuple[list[Page], Iterable[Bulletin | Problem]] | None = None
+    pending: tuple[list[Page], Iterable[Staged | Problem]] | None = None
     with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
         for item in pages:
             bar.update()
@@ -236,7 +252,7 @@ def _collect(
                 found_at = replace(old, source=item.source, url=item.url,
                                    attached_to=item.attached_to,
                                    fetched=item.fetched or old.fetched)
-                _add_bulletin(stage, found_at, summary, "reused")
+                _add_bulletin(stage, Staged.of(found_at), summary, "reused")
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
@@ -256,11 +272,11 @@ def _collect(
 
 
 def _store_batch(
-    stage: sqlite3.Connection, batch: list[Page], results: Iterable[Bulletin | Problem],
+    stage: sqlite3.Connection, batch: list[Page], results: Iterable[Staged | Problem],
     summary: BuildSummary,
 ) -> None:
     for page, result in zip(batch, results, strict=True):
-        if isinstance(result, Bulletin):
+        if isinstance(result, Staged):
             _add_bulletin(stage, result, summary, "extracted")
         else:
             _add_problem(stage, result, page.sha256, summary)
@@ -293,15 +309,15 @@ def _inherit_from_linking_pages(stage: sqlite3.Connection) -> None:
 
 
 def _add_bulletin(
-    stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildSummary, how: Arrival
+    stage: sqlite3.Connection, staged: Staged, summary: BuildSummary, how: Arrival
 ) -> None:
     """Stage the bulletin's rows unless it is a copy of one staged already, and count it.
 
     Of two copies the one with the smaller doc_id is kept, so that which is built does not
     depend on input order or on which copy an incremental build could reuse.
     """
-    key = text_key(bulletin.text)
-    new = bulletin.sha256
+    key = staged.text_key
+    new = staged.doc_id
     added = stage.execute("insert or ignore into seen_text values (?, ?, ?)", (key, new, how))
     if added.rowcount == 0:
         kept, kept_how = stage.execute("select doc_id, how from seen_text where text_key = ?",
@@ -316,7 +332,7 @@ def _add_bulletin(
                       (new, how, key))
         stage.execute("update merged set kept = ? where kept = ?", (new, kept))
         stage.execute("insert into merged values (?, ?)", (kept, new))
-    for name, rows in tables.bulletin_rows(bulletin).items():
+    for name, rows in staged.rows.items():
         tables.insert_rows(stage, tables.TABLES[name], rows)
     _count(summary, how, 1)
 
@@ -592,6 +608,6 @@ def _dask_mapper(executor: str) -> Iterator[Mapper]:
         yield lambda fn, batch: _gathered(client, client.map(fn, batch, pure=False))
 
 
-def _gathered(client: Any, futures: list[Any]) -> Iterator[Bulletin | Problem]:
+def _gathered(client: Any, futures: list[Any]) -> Iterator[Staged | Problem]:
     """The cluster's results, fetched only when iterated (the work is already running)."""
     yield from client.gather(futures)
