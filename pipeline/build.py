@@ -406,9 +406,6 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         for name in ("sections", "facts", "problems"):
             conn.execute(f"create index [idx_{name}_doc_id] on [{name}] (doc_id)")
         conn.commit()
-        # VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, and the
-        # search indexes point at rows by rowid: compact first, index after.
-        conn.execute("vacuum")
         steps.set_postfix_str("search index", refresh=False)
         steps.update()
         create_search_index(conn)
@@ -492,9 +489,9 @@ def _batches(conn: sqlite3.Connection, table: tables.Table) -> Iterator[list[tab
     """The sorted rows a write batch at a time, cut at every row-group boundary (see
     ``tables.write_parquet``).
 
-    The sorted copy inserted each table's rows in its order, so rowid order is that order
-    (VACUUM keeps it: it copies a table in rowid order), without sorting the table again;
-    the position column, numbered by that copy, is read as stored."""
+    The sorted copy inserted each table's rows in its order, so rowid order is that order,
+    without sorting the table again; the position column, numbered by that copy, is read
+    as stored."""
     names = ", ".join(f"[{n}]" for n in table.names)
     cursor = conn.execute(f"select {names} from [{table.name}] order by rowid")
     done = 0
