@@ -32,7 +32,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -171,37 +171,41 @@ def build(
     tmp.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary directory
     summary = BuildSummary(out)
     try:
-        with (
-            closing(sqlite3.connect(tmp / "staging.db")) as stage,
-            _previous(out / tables.DB_NAME) as previous,
-            _mapper(jobs, executor) as map_pages,
-        ):
-            # A scratch database, thrown away with the build if it stops: nothing in it
-            # needs to survive a crash, so commits need not wait for the disk.
-            stage.execute("pragma synchronous = off")
-            stage.execute("pragma journal_mode = memory")
-            tables.create_sqlite_tables(stage)
-            stage.execute("create table seen (doc_id text primary key)")
-            # a bulletin's text key → the copy built; each other copy → the copy built
-            # … and how that copy came in: extracted now, or reused from the previous build
-            stage.execute("create table seen_text (text_key text primary key, doc_id text, "
-                          "how text)")
-            stage.execute("create table merged (copy text primary key, kept text)")
-            work = partial(extract_page, strict=True) if strict else extract_page
-            pages = with_publisher(iter_pages(inputs), publisher)
-            _collect(pages, stage, previous, map_pages, work, batch_size, progress, summary)
-            _point_sources_at_built_copies(stage)
-            _inherit_from_linking_pages(stage)
-            stage.commit()
-            readable = stage.execute("select count(*) from bulletins").fetchone()[0]
-        if readable:
-            _write_outputs(tmp / "staging.db", tmp, summary, progress)
-            (tmp / "staging.db").unlink()
-            _swap(tmp, out)
-            summary.written = True
-        else:
-            # A mistyped path must not replace a good build with an empty one.
-            shutil.rmtree(tmp)
+        # The pool outlives the staging: its workers export tables while this process
+        # writes the database.
+        with _mapper(jobs, executor) as (map_pages, pool):
+            with (
+                closing(sqlite3.connect(tmp / "staging.db")) as stage,
+                _previous(out / tables.DB_NAME) as previous,
+            ):
+                # A scratch database, thrown away with the build if it stops: nothing in it
+                # needs to survive a crash, so commits need not wait for the disk.
+                stage.execute("pragma synchronous = off")
+                stage.execute("pragma journal_mode = memory")
+                tables.create_sqlite_tables(stage)
+                stage.execute("create table seen (doc_id text primary key)")
+                # a bulletin's text key → the copy built; each other copy → the copy built
+                # … and how that copy came in: extracted now, or reused from the previous
+                # build
+                stage.execute("create table seen_text (text_key text primary key, "
+                              "doc_id text, how text)")
+                stage.execute("create table merged (copy text primary key, kept text)")
+                work = partial(extract_page, strict=True) if strict else extract_page
+                pages = with_publisher(iter_pages(inputs), publisher)
+                _collect(pages, stage, previous, map_pages, work, batch_size, progress,
+                         summary)
+                _point_sources_at_built_copies(stage)
+                _inherit_from_linking_pages(stage)
+                stage.commit()
+                readable = stage.execute("select count(*) from bulletins").fetchone()[0]
+            if readable:
+                _write_outputs(tmp / "staging.db", tmp, summary, progress, pool)
+                (tmp / "staging.db").unlink()
+                _swap(tmp, out)
+                summary.written = True
+            else:
+                # A mistyped path must not replace a good build with an empty one.
+                shutil.rmtree(tmp)
     except (OSError, sqlite3.OperationalError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, sqlite3.OperationalError) and not _is_disk_error(exc):
@@ -376,31 +380,46 @@ def _add_problem(
         summary.first_problems.append(line)
 
 
-def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bool) -> None:
-    """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV."""
+def _write_outputs(
+    staging: Path, tmp: Path, summary: BuildSummary, progress: bool,
+    pool: ProcessPoolExecutor | None = None,
+) -> None:
+    """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV.
+
+    With a pool, its workers write the Parquet and CSV files (each from a sorted copy of
+    its own, the same as the database's) while this process audits and writes the
+    database; the tables the audit leaves alone start before it."""
     # The audit, the index and the exports take a while on a large corpus: say which runs.
     steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
                  disable=not progress, leave=False)
+    exports: list[Future[None]] = []
+
+    def export_in_pool(names: Iterable[str]) -> None:
+        if pool is not None:
+            exports.extend(pool.submit(_export_copy, staging, tmp, n) for n in names)
+
     with closing(sqlite3.connect(staging)) as stage:
+        stage.execute("pragma synchronous = off")  # scratch, as when it was filled
         # Indexes before the audit: it reads every document's rows by doc_id, which without
         # them is a scan per document, quadratic in the corpus.
         for name in ("sections", "facts", "problems"):
             stage.execute(f"create index [idx_{name}_doc_id] on [{name}] (doc_id)")
         stage.execute(f"create table links ({', '.join(LINKS.names)}, "
                       "primary key (doc_id, path))")
+        stage.commit()
+        # Write-ahead logging: the workers' exports read staging while the audit writes it.
+        stage.execute("pragma journal_mode = wal")
+        export_in_pool(n for n in tables.TABLES if n not in AUDITED)
         steps.set_postfix_str("linking tasks", refresh=False)
         steps.update()
         _audit(stage)
         stage.commit()
+        export_in_pool(AUDITED)
     with steps, closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
         tables.create_sqlite_tables(conn)
         conn.execute("attach database ? as staging", (str(staging),))
         for table in tables.TABLES.values():
-            names = ", ".join(f"[{n}]" for n in table.names)
-            conn.execute(
-                f"insert into [{table.name}] ({names}) "
-                + tables.select_sorted(table, "staging", source=_linked(table))
-            )
+            _copy_sorted(conn, table)
         conn.commit()
         conn.execute("detach database staging")
         for name in ("sections", "facts", "problems"):
@@ -411,11 +430,13 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         create_search_index(conn)
         conn.commit()
         steps.update()
-        for table in tables.TABLES.values():
-            steps.set_postfix_str(table.name, refresh=False)
-            tables.write_parquet_and_csv(tmp / f"{table.name}.parquet",
-                                         tmp / f"{table.name}.csv", table,
-                                         _batches(conn, table), row_group=EXPORT_ROW_GROUP)
+        if pool is None:
+            for table in tables.TABLES.values():
+                steps.set_postfix_str(table.name, refresh=False)
+                _export(conn, tmp, table)
+                steps.update()
+        for export in exports:
+            export.result()  # a worker's error (a full disk, say) is the build's
             steps.update()
         counts = {
             t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables.TABLES
@@ -427,6 +448,35 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
     summary.documents = counts["bulletins"]
     summary.sections = counts["sections"]
     summary.facts = counts["facts"]
+
+
+# The tables the audit writes or joins into: their exports wait for it.
+AUDITED = ("sections", "facts", "series", "checks")
+
+
+def _copy_sorted(conn: sqlite3.Connection, table: tables.Table) -> None:
+    """The staged rows of ``table`` (attached as ``staging``) into ``conn``'s table of that
+    name, in the table's order: the rowids number that order."""
+    names = ", ".join(f"[{n}]" for n in table.names)
+    conn.execute(f"insert into [{table.name}] ({names}) "
+                 + tables.select_sorted(table, "staging", source=_linked(table)))
+
+
+def _export_copy(staging: Path, tmp: Path, name: str) -> None:
+    """One table's Parquet and CSV, in a pool's worker: the sorted copy the database gets,
+    made into a private scratch database (on disk, not in memory: a bulletins table is as
+    large as the corpus' text) and exported from there, so both hold the same values."""
+    table = tables.TABLES[name]
+    with closing(sqlite3.connect("")) as conn:
+        conn.execute(tables.create_table_sql(table))
+        conn.execute("attach database ? as staging", (str(staging),))
+        _copy_sorted(conn, table)
+        _export(conn, tmp, table)
+
+
+def _export(conn: sqlite3.Connection, tmp: Path, table: tables.Table) -> None:
+    tables.write_parquet_and_csv(tmp / f"{table.name}.parquet", tmp / f"{table.name}.csv",
+                                 table, _batches(conn, table), row_group=EXPORT_ROW_GROUP)
 
 
 def _audit(conn: sqlite3.Connection) -> None:
@@ -556,22 +606,27 @@ def _alive(pid: int) -> bool:
 # ------------------------------------------------------------------------- executors
 
 @contextmanager
-def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
-    """The Mapper for ``--jobs``/``--executor``, shut down when the build ends."""
+def _mapper(
+    jobs: int | None, executor: str | None
+) -> Iterator[tuple[Mapper, ProcessPoolExecutor | None]]:
+    """The Mapper for ``--jobs``/``--executor``, shut down when the build ends, and the
+    local pool behind it if there is one (a Dask cluster's workers may not see our
+    files)."""
     if executor:
         with _dask_mapper(executor) as map_pages:
-            yield map_pages
+            yield map_pages, None
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
-        yield lambda fn, batch: (fn(page) for page in batch)  # lazy: one batch alive
+        yield (lambda fn, batch: (fn(page) for page in batch)), None  # lazy: one batch alive
         return
     if multiprocessing.get_start_method() == "fork":
         prepare()  # once here, copied into every worker, rather than once per worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
                              initargs=(os.getpid(),)) as pool:
         # a few chunks per worker: one document per message made the pool slower than none
-        yield lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs)))
+        yield (lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs))),
+               pool)
 
 
 def _die_with_build(build_pid: int) -> None:
