@@ -126,22 +126,35 @@ class Table:
     def to_record(self, row: Mapping[Any, Any], **more: Any) -> Any:
         """The record a row holds (missing values of any kind → None); ``more`` gives the
         fields no column holds (a bulletin's sections and facts)."""
+        fields_at, factories = self._record_plan
         top: dict[str, Any] = {}
         nested: dict[str, dict[str, Any]] = {}
-        for c in self.columns:
-            if c.field is None or c.name not in row:
+        for name, type_, head, rest in fields_at:
+            if name not in row:
                 continue
-            value = _cell(row[c.name], c.type)
-            head, _, rest = c.field.partition(".")
+            value = _cell(row[name], type_)
             if rest:
                 nested.setdefault(head, {})[rest] = value
             else:
                 top[head] = value
-        by_name = {f.name: f for f in fields(self.record)}
         for head, values in nested.items():
-            make: Any = by_name[head].default_factory
-            top[head] = make(**values)
+            top[head] = factories[head](**values)
         return self.record(**top, **more)
+
+    @cached_property
+    def _record_plan(self) -> tuple[tuple[tuple[str, str, str, str], ...], dict[str, Any]]:
+        """How ``to_record`` reads a row: each record column's name, type and place on the
+        record (``summary.lead`` → ``summary``, ``lead``), and the nested records' makers;
+        worked out once per table, not once per row read back."""
+        fields_at = tuple((c.name, c.type, *_split(c.field)) for c in self.columns
+                          if c.field is not None)
+        factories = {f.name: f.default_factory for f in fields(self.record)}
+        return fields_at, factories
+
+
+def _split(path: str) -> tuple[str, str]:
+    head, _, rest = path.partition(".")
+    return head, rest
 
 
 def _tuple_of(getters: list[attrgetter[Any]], record: Any) -> Row:
@@ -153,6 +166,10 @@ def _cell(value: Any, type_: str) -> Any:
     (counts are stored as doubles; pandas reads nullable integers as floats or NA)."""
     if value is None:
         return None
+    # What SQLite gives back as the column declares it (most cells): nothing to convert.
+    if (value.__class__ is str and type_ == "string") or (
+            value.__class__ is int and type_ == "integer"):
+        return value
     try:
         if value != value or (isinstance(value, float) and math.isnan(value)):
             return None
