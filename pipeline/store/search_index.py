@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 
 # A query term: a "quoted phrase" or a run of non-space characters.
 QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
@@ -55,27 +56,50 @@ def fts_query(query: str) -> str:
 
 def create_search_index(conn: sqlite3.Connection) -> None:
     """Both indexes of facts, sections and bulletins, rowid for rowid with the tables."""
+    create_search_tables(conn)
+    fill_search_index(conn, CHAR_TABLES)
+    finish_search_index(conn)
+
+
+# The steps of ``create_search_index``, for a build that fills its tables at different
+# times: the index tables first (the schema lists them in this order whatever the order
+# the tables are filled in), each table's indexes once it holds all its rows, then the
+# merge of each index into one segment.
+
+def create_search_tables(conn: sqlite3.Connection) -> None:
+    """The indexes of facts, sections and bulletins, empty."""
     for table, (fts, columns) in TRIGRAM_TABLES.items():
         names = ", ".join(f"[{c}]" for c in columns)
         # Double-quoted content= and a stock tokenizer: the form sqlite-utils and Datasette
         # detect (sqlite_utils.db.Table.detect_fts, datasette.utils.detect_fts_sql).
         conn.execute(f'create virtual table [{fts}] using fts5({names}, content="{table}", '
                      "tokenize='trigram')")
-        conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
     for chars in CHAR_TABLES.values():
         # Contentless: the index only; rows are read from the tables.
         conn.execute(
             f"create virtual table [{chars}] using fts5(body, content='', tokenize='unicode61')"
         )
-    # Each index filled by one statement, rows in the order the per-document loop this
-    # replaces gave them (by doc_id, then rowid), so the index pages come out the same.
+
+
+# What each character index holds of its table's row.
+_CHAR_BODY = {"facts": "char_split([sentence])", "sections": "char_split([text])",
+              "bulletins": "char_split(coalesce([title], '') || char(10) || [text])"}
+
+
+def fill_search_index(conn: sqlite3.Connection, names: Iterable[str]) -> None:
+    """Both indexes of each table named (facts, sections or bulletins), from its rows."""
+    # Once per call: SQLite refuses to redefine a function its cached statements use.
     conn.create_function("char_split", 1, char_split, deterministic=True)
-    conn.execute("insert into bulletins_chars (rowid, body) select rowid, "
-                 "char_split(coalesce(title, '') || char(10) || text) from bulletins "
-                 "order by doc_id")
-    for table, column in (("facts", "sentence"), ("sections", "text")):
+    for table in names:
+        fts = TRIGRAM_TABLES[table][0]
+        conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
+        # One statement, rows by doc_id, then rowid: the order of the per-document loop
+        # this replaced, so the index pages come out the same.
         conn.execute(f"insert into [{CHAR_TABLES[table]}] (rowid, body) "
-                     f"select rowid, char_split([{column}]) from [{table}] "
-                     "order by doc_id, rowid")
+                     f"select rowid, {_CHAR_BODY[table]} from [{table}] order by doc_id, rowid")
+
+
+def finish_search_index(conn: sqlite3.Connection) -> None:
+    """Each index merged into one segment, once every table is in."""
     for fts in (*CHAR_TABLES.values(), *(f for f, _ in TRIGRAM_TABLES.values())):
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('optimize')")
