@@ -48,7 +48,12 @@ from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
 from pipeline.records import Bulletin, Link, Page, Problem, Source
 from pipeline.store import tables
-from pipeline.store.search_index import create_search_index
+from pipeline.store.search_index import (
+    CHAR_TABLES,
+    create_search_tables,
+    fill_search_index,
+    finish_search_index,
+)
 from pipeline.store.version import EXTRACTOR_VERSION
 
 log = logging.getLogger(__name__)
@@ -386,18 +391,17 @@ def _write_outputs(
 ) -> None:
     """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV.
 
-    With a pool, its workers write the Parquet and CSV files (each from a sorted copy of
-    its own, the same as the database's) while this process audits and writes the
-    database; the tables the audit leaves alone start before it."""
+    The database is written in two parts: the tables the audit leaves alone, with the
+    bulletins' search index, then the audited ones and the rest of the index. With a pool,
+    its workers write the first part and every Parquet and CSV file (each from a sorted
+    copy of its own, the same as the database's) while this process audits and then
+    writes the second part."""
     # The audit, the index and the exports take a while on a large corpus: say which runs.
     steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
                  disable=not progress, leave=False)
+    db = tmp / tables.DB_NAME
+    head: Future[None] | None = None
     exports: list[Future[None]] = []
-
-    def export_in_pool(names: Iterable[str]) -> None:
-        if pool is not None:
-            exports.extend(pool.submit(_export_copy, staging, tmp, n) for n in names)
-
     with closing(sqlite3.connect(staging)) as stage:
         stage.execute("pragma synchronous = off")  # scratch, as when it was filled
         # Indexes before the audit: it reads every document's rows by doc_id, which without
@@ -407,19 +411,25 @@ def _write_outputs(
         stage.execute(f"create table links ({', '.join(LINKS.names)}, "
                       "primary key (doc_id, path))")
         stage.commit()
-        # Write-ahead logging: the workers' exports read staging while the audit writes it.
+        # Write-ahead logging: the workers read staging while the audit writes it.
         stage.execute("pragma journal_mode = wal")
-        export_in_pool(n for n in tables.TABLES if n not in AUDITED)
+        if pool is None:
+            _write_database_head(staging, db)
+        else:
+            head = pool.submit(_write_database_head, staging, db)
+            exports += [pool.submit(_export_copy, staging, tmp, n) for n in UNAUDITED]
         steps.set_postfix_str("linking tasks", refresh=False)
         steps.update()
         _audit(stage)
         stage.commit()
-        export_in_pool(AUDITED)
-    with steps, closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
-        tables.create_sqlite_tables(conn)
+        if pool is not None:
+            exports += [pool.submit(_export_copy, staging, tmp, n) for n in AUDITED]
+    if head is not None:
+        head.result()  # a worker's error (a full disk, say) is the build's
+    with steps, closing(sqlite3.connect(db)) as conn:
         conn.execute("attach database ? as staging", (str(staging),))
-        for table in tables.TABLES.values():
-            _copy_sorted(conn, table)
+        for name in AUDITED:
+            _copy_sorted(conn, tables.TABLES[name])
         conn.commit()
         conn.execute("detach database staging")
         for name in ("sections", "facts", "problems"):
@@ -427,7 +437,8 @@ def _write_outputs(
         conn.commit()
         steps.set_postfix_str("search index", refresh=False)
         steps.update()
-        create_search_index(conn)
+        fill_search_index(conn, [n for n in CHAR_TABLES if n in AUDITED])
+        finish_search_index(conn)
         conn.commit()
         steps.update()
         if pool is None:
@@ -436,7 +447,7 @@ def _write_outputs(
                 _export(conn, tmp, table)
                 steps.update()
         for export in exports:
-            export.result()  # a worker's error (a full disk, say) is the build's
+            export.result()
             steps.update()
         counts = {
             t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables.TABLES
@@ -450,8 +461,24 @@ def _write_outputs(
     summary.facts = counts["facts"]
 
 
-# The tables the audit writes or joins into: their exports wait for it.
+# The tables the audit writes or joins into: their copies and exports wait for it.
 AUDITED = ("sections", "facts", "series", "checks")
+UNAUDITED = tuple(name for name in tables.TABLES if name not in AUDITED)
+
+
+def _write_database_head(staging: Path, db: Path) -> None:
+    """The new database's tables and search index tables, with the rows of the tables the
+    audit leaves alone and the bulletins' search index."""
+    with closing(sqlite3.connect(db)) as conn:
+        tables.create_sqlite_tables(conn)
+        create_search_tables(conn)
+        conn.execute("attach database ? as staging", (str(staging),))
+        for name in UNAUDITED:
+            _copy_sorted(conn, tables.TABLES[name])
+        conn.commit()
+        conn.execute("detach database staging")
+        fill_search_index(conn, [n for n in CHAR_TABLES if n not in AUDITED])
+        conn.commit()
 
 
 def _copy_sorted(conn: sqlite3.Connection, table: tables.Table) -> None:
