@@ -176,8 +176,8 @@ def build(
     tmp.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary directory
     summary = BuildSummary(out)
     try:
-        # The pool outlives the staging: its workers export tables while this process
-        # writes the database.
+        # The pool outlives the staging: its workers write part of the database and the
+        # Parquet and CSV files while this process audits (``_write_outputs``).
         with _mapper(jobs, executor) as (map_pages, pool):
             with (
                 closing(sqlite3.connect(tmp / "staging.db")) as stage,
@@ -395,7 +395,7 @@ def _write_outputs(
     bulletins' search index, then the audited ones and the rest of the index. With a pool,
     its workers write the first part and every Parquet and CSV file (each from a sorted
     copy of its own, the same as the database's) while this process audits and then
-    writes the second part."""
+    writes the second part; without one, the parts follow the audit."""
     # The audit, the index and the exports take a while on a large corpus: say which runs.
     steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
                  disable=not progress, leave=False)
@@ -413,9 +413,7 @@ def _write_outputs(
         stage.commit()
         # Write-ahead logging: the workers read staging while the audit writes it.
         stage.execute("pragma journal_mode = wal")
-        if pool is None:
-            _write_database_head(staging, db)
-        else:
+        if pool is not None:
             head = pool.submit(_write_database_head, staging, db)
             exports += [pool.submit(_export_copy, staging, tmp, n) for n in UNAUDITED]
         steps.set_postfix_str("linking tasks", refresh=False)
@@ -424,7 +422,12 @@ def _write_outputs(
         stage.commit()
         if pool is not None:
             exports += [pool.submit(_export_copy, staging, tmp, n) for n in AUDITED]
-    if head is not None:
+    if head is None:
+        # After the audit, not before it: the memory SQLite takes for the copy and the
+        # index would be held still, under the audit's own (freed C memory is not where
+        # Python puts its objects).
+        _write_database_head(staging, db)
+    else:
         head.result()  # a worker's error (a full disk, say) is the build's
     with steps, closing(_unsynced(db)) as conn:
         conn.execute("attach database ? as staging", (str(staging),))
