@@ -32,7 +32,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -48,7 +48,12 @@ from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
 from pipeline.records import Bulletin, Link, Page, Problem, Source
 from pipeline.store import tables
-from pipeline.store.search_index import create_search_index
+from pipeline.store.search_index import (
+    CHAR_TABLES,
+    create_search_tables,
+    fill_search_index,
+    finish_search_index,
+)
 from pipeline.store.version import EXTRACTOR_VERSION
 
 log = logging.getLogger(__name__)
@@ -68,11 +73,26 @@ LINKS = tables.Table.of(
     order_by=("doc_id", "path"),
 )
 
+
+@dataclass(frozen=True)
+class Staged:
+    """A bulletin as staging takes it: its rows of every table, made where it was extracted
+    (in a pool's worker, in parallel, rather than in the one process that stores them)."""
+
+    doc_id: str
+    text_key: str  # see ``text_key``: which copies are one bulletin
+    rows: dict[str, list[tables.Row]]
+
+    @classmethod
+    def of(cls, bulletin: Bulletin) -> Staged:
+        return cls(bulletin.sha256, text_key(bulletin.text), tables.bulletin_rows(bulletin))
+
+
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
-Work = Callable[[Page], Bulletin | Problem]
+Work = Callable[[Page], Staged | Problem]
 # Starts the work on a batch and returns its results in order, computed by the time they
 # are iterated: a pool's work runs while the caller does other things.
-Mapper = Callable[[Work, list[Page]], Iterable[Bulletin | Problem]]
+Mapper = Callable[[Work, list[Page]], Iterable[Staged | Problem]]
 # How a built document came in: extracted by this build, or reused from the previous one.
 Arrival = Literal["extracted", "reused"]
 
@@ -108,13 +128,14 @@ class BuildSummary:
         )
 
 
-def extract_page(page: Page, strict: bool = False) -> Bulletin | Problem:
-    """The per-document work, run in a worker: a bulletin, or the problem that stopped it.
+def extract_page(page: Page, strict: bool = False) -> Staged | Problem:
+    """The per-document work, run in a worker: a bulletin's rows, or the problem that
+    stopped it.
 
     ``strict`` (``--debug``) lets an unexpected error raise with its traceback instead.
     """
     try:
-        return extract(page)
+        return Staged.of(extract(page))
     except UnreadableInput as exc:
         return Problem(page.source, "read", exc.reason)
     except Exception as exc:  # one bad document must not stop the build
@@ -155,37 +176,41 @@ def build(
     tmp.chmod(0o755)  # mkdtemp makes it private; the output is an ordinary directory
     summary = BuildSummary(out)
     try:
-        with (
-            closing(sqlite3.connect(tmp / "staging.db")) as stage,
-            _previous(out / tables.DB_NAME) as previous,
-            _mapper(jobs, executor) as map_pages,
-        ):
-            # A scratch database, thrown away with the build if it stops: nothing in it
-            # needs to survive a crash, so commits need not wait for the disk.
-            stage.execute("pragma synchronous = off")
-            stage.execute("pragma journal_mode = memory")
-            tables.create_sqlite_tables(stage)
-            stage.execute("create table seen (doc_id text primary key)")
-            # a bulletin's text key → the copy built; each other copy → the copy built
-            # … and how that copy came in: extracted now, or reused from the previous build
-            stage.execute("create table seen_text (text_key text primary key, doc_id text, "
-                          "how text)")
-            stage.execute("create table merged (copy text primary key, kept text)")
-            work = partial(extract_page, strict=True) if strict else extract_page
-            pages = with_publisher(iter_pages(inputs), publisher)
-            _collect(pages, stage, previous, map_pages, work, batch_size, progress, summary)
-            _point_sources_at_built_copies(stage)
-            _inherit_from_linking_pages(stage)
-            stage.commit()
-            readable = stage.execute("select count(*) from bulletins").fetchone()[0]
-        if readable:
-            _write_outputs(tmp / "staging.db", tmp, summary, progress)
-            (tmp / "staging.db").unlink()
-            _swap(tmp, out)
-            summary.written = True
-        else:
-            # A mistyped path must not replace a good build with an empty one.
-            shutil.rmtree(tmp)
+        # The pool outlives the staging: its workers write part of the database and the
+        # Parquet and CSV files while this process audits (``_write_outputs``).
+        with _mapper(jobs, executor) as (map_pages, pool):
+            with (
+                closing(sqlite3.connect(tmp / "staging.db")) as stage,
+                _previous(out / tables.DB_NAME) as previous,
+            ):
+                # A scratch database, thrown away with the build if it stops: nothing in it
+                # needs to survive a crash, so commits need not wait for the disk.
+                stage.execute("pragma synchronous = off")
+                stage.execute("pragma journal_mode = memory")
+                tables.create_sqlite_tables(stage)
+                stage.execute("create table seen (doc_id text primary key)")
+                # a bulletin's text key → the copy built; each other copy → the copy built
+                # … and how that copy came in: extracted now, or reused from the previous
+                # build
+                stage.execute("create table seen_text (text_key text primary key, "
+                              "doc_id text, how text)")
+                stage.execute("create table merged (copy text primary key, kept text)")
+                work = partial(extract_page, strict=True) if strict else extract_page
+                pages = with_publisher(iter_pages(inputs), publisher)
+                _collect(pages, stage, previous, map_pages, work, batch_size, progress,
+                         summary)
+                _point_sources_at_built_copies(stage)
+                _inherit_from_linking_pages(stage)
+                stage.commit()
+                readable = stage.execute("select count(*) from bulletins").fetchone()[0]
+            if readable:
+                _write_outputs(tmp / "staging.db", tmp, summary, progress, pool)
+                (tmp / "staging.db").unlink()
+                _swap(tmp, out)
+                summary.written = True
+            else:
+                # A mistyped path must not replace a good build with an empty one.
+                shutil.rmtree(tmp)
     except (OSError, sqlite3.OperationalError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(exc, sqlite3.OperationalError) and not _is_disk_error(exc):
@@ -215,7 +240,7 @@ def _collect(
 ) -> None:
     """Read every input once; reuse, extract or record a problem for each document."""
     batch: list[Page] = []
-    pending: tuple[list[Page], Iterable[Bulletin | Problem]] | None = None
+    pending: tuple[list[Page], Iterable[Staged | Problem]] | None = None
     with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
         for item in pages:
             bar.update()
@@ -236,7 +261,7 @@ def _collect(
                 found_at = replace(old, source=item.source, url=item.url,
                                    attached_to=item.attached_to,
                                    fetched=item.fetched or old.fetched)
-                _add_bulletin(stage, found_at, summary, "reused")
+                _add_bulletin(stage, Staged.of(found_at), summary, "reused")
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
@@ -256,11 +281,11 @@ def _collect(
 
 
 def _store_batch(
-    stage: sqlite3.Connection, batch: list[Page], results: Iterable[Bulletin | Problem],
+    stage: sqlite3.Connection, batch: list[Page], results: Iterable[Staged | Problem],
     summary: BuildSummary,
 ) -> None:
     for page, result in zip(batch, results, strict=True):
-        if isinstance(result, Bulletin):
+        if isinstance(result, Staged):
             _add_bulletin(stage, result, summary, "extracted")
         else:
             _add_problem(stage, result, page.sha256, summary)
@@ -293,15 +318,15 @@ def _inherit_from_linking_pages(stage: sqlite3.Connection) -> None:
 
 
 def _add_bulletin(
-    stage: sqlite3.Connection, bulletin: Bulletin, summary: BuildSummary, how: Arrival
+    stage: sqlite3.Connection, staged: Staged, summary: BuildSummary, how: Arrival
 ) -> None:
     """Stage the bulletin's rows unless it is a copy of one staged already, and count it.
 
     Of two copies the one with the smaller doc_id is kept, so that which is built does not
     depend on input order or on which copy an incremental build could reuse.
     """
-    key = text_key(bulletin.text)
-    new = bulletin.sha256
+    key = staged.text_key
+    new = staged.doc_id
     added = stage.execute("insert or ignore into seen_text values (?, ?, ?)", (key, new, how))
     if added.rowcount == 0:
         kept, kept_how = stage.execute("select doc_id, how from seen_text where text_key = ?",
@@ -316,7 +341,7 @@ def _add_bulletin(
                       (new, how, key))
         stage.execute("update merged set kept = ? where kept = ?", (new, kept))
         stage.execute("insert into merged values (?, ?)", (kept, new))
-    for name, rows in tables.bulletin_rows(bulletin).items():
+    for name, rows in staged.rows.items():
         tables.insert_rows(stage, tables.TABLES[name], rows)
     _count(summary, how, 1)
 
@@ -360,49 +385,72 @@ def _add_problem(
         summary.first_problems.append(line)
 
 
-def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bool) -> None:
-    """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV."""
+def _write_outputs(
+    staging: Path, tmp: Path, summary: BuildSummary, progress: bool,
+    pool: ProcessPoolExecutor | None = None,
+) -> None:
+    """Sorted copies of the staged rows: SQLite with search index, Parquet, CSV.
+
+    The database is written in two parts: the tables the audit leaves alone, with the
+    bulletins' search index, then the audited ones and the rest of the index. With a pool,
+    its workers write the first part and every Parquet and CSV file (each from a sorted
+    copy of its own, the same as the database's) while this process audits and then
+    writes the second part; without one, the parts follow the audit."""
     # The audit, the index and the exports take a while on a large corpus: say which runs.
     steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
                  disable=not progress, leave=False)
+    db = tmp / tables.DB_NAME
+    head: Future[None] | None = None
+    exports: list[Future[None]] = []
     with closing(sqlite3.connect(staging)) as stage:
+        stage.execute("pragma synchronous = off")  # scratch, as when it was filled
         # Indexes before the audit: it reads every document's rows by doc_id, which without
         # them is a scan per document, quadratic in the corpus.
         for name in ("sections", "facts", "problems"):
             stage.execute(f"create index [idx_{name}_doc_id] on [{name}] (doc_id)")
         stage.execute(f"create table links ({', '.join(LINKS.names)}, "
                       "primary key (doc_id, path))")
+        stage.commit()
+        # Write-ahead logging: the workers read staging while the audit writes it.
+        stage.execute("pragma journal_mode = wal")
+        if pool is not None:
+            head = pool.submit(_write_database_head, staging, db)
+            exports += [pool.submit(_export_copy, staging, tmp, n) for n in UNAUDITED]
         steps.set_postfix_str("linking tasks", refresh=False)
         steps.update()
         _audit(stage)
         stage.commit()
-    with steps, closing(sqlite3.connect(tmp / tables.DB_NAME)) as conn:
-        tables.create_sqlite_tables(conn)
+        if pool is not None:
+            exports += [pool.submit(_export_copy, staging, tmp, n) for n in AUDITED]
+    if head is None:
+        # After the audit, not before it: the memory SQLite takes for the copy and the
+        # index would be held still, under the audit's own (freed C memory is not where
+        # Python puts its objects).
+        _write_database_head(staging, db)
+    else:
+        head.result()  # a worker's error (a full disk, say) is the build's
+    with steps, closing(_unsynced(db)) as conn:
         conn.execute("attach database ? as staging", (str(staging),))
-        for table in tables.TABLES.values():
-            names = ", ".join(f"[{n}]" for n in table.names)
-            conn.execute(
-                f"insert into [{table.name}] ({names}) "
-                + tables.select_sorted(table, "staging", source=_linked(table))
-            )
+        for name in AUDITED:
+            _copy_sorted(conn, tables.TABLES[name])
         conn.commit()
         conn.execute("detach database staging")
         for name in ("sections", "facts", "problems"):
             conn.execute(f"create index [idx_{name}_doc_id] on [{name}] (doc_id)")
         conn.commit()
-        # VACUUM may renumber the rowids of tables without an INTEGER PRIMARY KEY, and the
-        # search indexes point at rows by rowid: compact first, index after.
-        conn.execute("vacuum")
         steps.set_postfix_str("search index", refresh=False)
         steps.update()
-        create_search_index(conn)
+        fill_search_index(conn, [n for n in CHAR_TABLES if n in AUDITED])
+        finish_search_index(conn)
         conn.commit()
         steps.update()
-        for table in tables.TABLES.values():
-            steps.set_postfix_str(table.name, refresh=False)
-            tables.write_parquet(tmp / f"{table.name}.parquet", table, _batches(conn, table),
-                                 row_group=EXPORT_ROW_GROUP)
-            tables.write_csv(tmp / f"{table.name}.csv", table, _batches(conn, table))
+        if pool is None:
+            for table in tables.TABLES.values():
+                steps.set_postfix_str(table.name, refresh=False)
+                _export(conn, tmp, table)
+                steps.update()
+        for export in exports:
+            export.result()
             steps.update()
         counts = {
             t: conn.execute(f"select count(*) from [{t}]").fetchone()[0] for t in tables.TABLES
@@ -410,10 +458,76 @@ def _write_outputs(staging: Path, tmp: Path, summary: BuildSummary, progress: bo
         summary.warnings = conn.execute(
             "select count(*) from problems where stage = 'warning'"
         ).fetchone()[0]
+    _sync(db)
     tables.write_datapackage(tmp / "datapackage.json")
     summary.documents = counts["bulletins"]
     summary.sections = counts["sections"]
     summary.facts = counts["facts"]
+
+
+# The tables the audit writes or joins into: their copies and exports wait for it.
+AUDITED = ("sections", "facts", "series", "checks")
+UNAUDITED = tuple(name for name in tables.TABLES if name not in AUDITED)
+
+
+def _unsynced(db: Path) -> sqlite3.Connection:
+    """The new database, written without waiting for the disk at each commit: it lives in
+    the build's temporary folder, thrown away if the build stops, so only its finished
+    state must reach the disk (``_sync``), not each of its twenty-odd transactions (every
+    CREATE is one, and each waited for the disk twice)."""
+    conn = sqlite3.connect(db)
+    conn.execute("pragma synchronous = off")
+    conn.execute("pragma journal_mode = memory")
+    return conn
+
+
+def _sync(path: Path) -> None:
+    """``path`` on the disk before the build is swapped in, as its last commit ensured."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_database_head(staging: Path, db: Path) -> None:
+    """The new database's tables and search index tables, with the rows of the tables the
+    audit leaves alone and the bulletins' search index."""
+    with closing(_unsynced(db)) as conn:
+        tables.create_sqlite_tables(conn)
+        create_search_tables(conn)
+        conn.execute("attach database ? as staging", (str(staging),))
+        for name in UNAUDITED:
+            _copy_sorted(conn, tables.TABLES[name])
+        conn.commit()
+        conn.execute("detach database staging")
+        fill_search_index(conn, [n for n in CHAR_TABLES if n not in AUDITED])
+        conn.commit()
+
+
+def _copy_sorted(conn: sqlite3.Connection, table: tables.Table) -> None:
+    """The staged rows of ``table`` (attached as ``staging``) into ``conn``'s table of that
+    name, in the table's order: the rowids number that order."""
+    names = ", ".join(f"[{n}]" for n in table.names)
+    conn.execute(f"insert into [{table.name}] ({names}) "
+                 + tables.select_sorted(table, "staging", source=_linked(table)))
+
+
+def _export_copy(staging: Path, tmp: Path, name: str) -> None:
+    """One table's Parquet and CSV, in a pool's worker: the sorted copy the database gets,
+    made into a private scratch database (on disk, not in memory: a bulletins table is as
+    large as the corpus' text) and exported from there, so both hold the same values."""
+    table = tables.TABLES[name]
+    with closing(sqlite3.connect("")) as conn:
+        conn.execute(tables.create_table_sql(table))
+        conn.execute("attach database ? as staging", (str(staging),))
+        _copy_sorted(conn, table)
+        _export(conn, tmp, table)
+
+
+def _export(conn: sqlite3.Connection, tmp: Path, table: tables.Table) -> None:
+    tables.write_parquet_and_csv(tmp / f"{table.name}.parquet", tmp / f"{table.name}.csv",
+                                 table, _batches(conn, table), row_group=EXPORT_ROW_GROUP)
 
 
 def _audit(conn: sqlite3.Connection) -> None:
@@ -474,8 +588,13 @@ def _is_disk_error(exc: sqlite3.OperationalError) -> bool:
 
 def _batches(conn: sqlite3.Connection, table: tables.Table) -> Iterator[list[tables.Row]]:
     """The sorted rows a write batch at a time, cut at every row-group boundary (see
-    ``tables.write_parquet``)."""
-    cursor = conn.execute(tables.select_sorted(table))
+    ``tables.write_parquet``).
+
+    The sorted copy inserted each table's rows in its order, so rowid order is that order,
+    without sorting the table again; the position column, numbered by that copy, is read
+    as stored."""
+    names = ", ".join(f"[{n}]" for n in table.names)
+    cursor = conn.execute(f"select {names} from [{table.name}] order by rowid")
     done = 0
     while rows := cursor.fetchmany(min(tables.WRITE_BATCH,
                                        EXPORT_ROW_GROUP - done % EXPORT_ROW_GROUP)):
@@ -538,22 +657,27 @@ def _alive(pid: int) -> bool:
 # ------------------------------------------------------------------------- executors
 
 @contextmanager
-def _mapper(jobs: int | None, executor: str | None) -> Iterator[Mapper]:
-    """The Mapper for ``--jobs``/``--executor``, shut down when the build ends."""
+def _mapper(
+    jobs: int | None, executor: str | None
+) -> Iterator[tuple[Mapper, ProcessPoolExecutor | None]]:
+    """The Mapper for ``--jobs``/``--executor``, shut down when the build ends, and the
+    local pool behind it if there is one (a Dask cluster's workers may not see our
+    files)."""
     if executor:
         with _dask_mapper(executor) as map_pages:
-            yield map_pages
+            yield map_pages, None
         return
     jobs = jobs or os.cpu_count() or 1
     if jobs == 1:
-        yield lambda fn, batch: (fn(page) for page in batch)  # lazy: one batch alive
+        yield (lambda fn, batch: (fn(page) for page in batch)), None  # lazy: one batch alive
         return
     if multiprocessing.get_start_method() == "fork":
         prepare()  # once here, copied into every worker, rather than once per worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
                              initargs=(os.getpid(),)) as pool:
         # a few chunks per worker: one document per message made the pool slower than none
-        yield lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs)))
+        yield (lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs))),
+               pool)
 
 
 def _die_with_build(build_pid: int) -> None:
@@ -587,6 +711,6 @@ def _dask_mapper(executor: str) -> Iterator[Mapper]:
         yield lambda fn, batch: _gathered(client, client.map(fn, batch, pure=False))
 
 
-def _gathered(client: Any, futures: list[Any]) -> Iterator[Bulletin | Problem]:
+def _gathered(client: Any, futures: list[Any]) -> Iterator[Staged | Problem]:
     """The cluster's results, fetched only when iterated (the work is already running)."""
     yield from client.gather(futures)

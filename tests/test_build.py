@@ -5,6 +5,7 @@ problems recorded, a killed build harmless, Dask equal to the local pool."""
 from __future__ import annotations
 
 import argparse
+import errno
 import hashlib
 import os
 import signal
@@ -19,8 +20,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import pipeline.build
 from pipeline.build import build
 from pipeline.commands import build as build_command
+from pipeline.errors import UsageError
 from pipeline.store import tables
 from tests.helpers import REAL, need_shared
 
@@ -176,6 +179,25 @@ def test_killed_build_leaves_the_previous_output_intact(tmp_path: Path) -> None:
     assert _hashes(out) == before
     build([str(SEED)], out, jobs=1)
     assert not list(tmp_path.glob(".out.*"))
+
+
+def _export_on_a_full_disk(*args: object) -> None:
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_pool_workers_error_stops_the_build_and_keeps_the_previous_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With a pool, the workers write the Parquet and CSV files: a full disk there is the
+    # build's error, as in the build process itself.
+    out = tmp_path / "out"
+    build([str(SEED)], out, jobs=1)
+    before = _hashes(out)
+    monkeypatch.setattr(pipeline.build, "_export_copy", _export_on_a_full_disk)
+    with pytest.raises(UsageError, match=r"No space left on device.*unchanged"):
+        build([str(SEED)], out, jobs=2)
+    assert _hashes(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
 
 
 def test_dask_cluster_gives_the_same_tables(built: Path, tmp_path: Path) -> None:

@@ -10,6 +10,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from extractors.counts import find_facts
 from extractors.sentences import sentence_span
@@ -18,11 +20,21 @@ from pipeline.errors import UsageError
 from pipeline.read.document import extract
 from pipeline.records import Bulletin, Fact, Page
 from pipeline.store import tables
-from pipeline.store.search_index import create_search_index, fts_query
+from pipeline.store.search_index import char_split, create_search_index, fts_query
 from pipeline.views.search import period_months, period_range, search
 
 SEED = Path(__file__).parent / "fixtures" / "liaoning-kjt-2017-07.txt"
 SHENYANG = "沈阳市科技局2017年四季度工作情况。新增众创空间3家,入驻企业50个。"
+
+
+# Spaces of every kind Unicode has, and look-alikes that are not spaces (ZWSP, BOM).
+SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u3000\u200b\ufeff"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(SPACES)))
+def test_char_split_keeps_every_character_that_is_not_a_space(text: str) -> None:
+    # what each index token is: one non-space character, whatever Unicode calls a space
+    assert char_split(text) == " ".join(ch for ch in text if not ch.isspace())
 
 
 def write_db(path: Path, bulletins: list[Bulletin]) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.records import Bulletin, Fact, Section, Summary
+from pipeline.records import Bulletin, Fact, Section, Source, Summary
 from pipeline.store import tables
 from pipeline.store.version import EXTRACTOR_VERSION
 
@@ -104,6 +104,44 @@ def test_rows_follow_the_declared_columns() -> None:
     assert bulletin_row["extractor_version"] == EXTRACTOR_VERSION
 
 
+def test_a_row_holds_each_column_read_one_by_one() -> None:
+    # to_row reads all record columns in one go and slots the table-only ones in: the
+    # same cells, column for column, as reading each declared column on its own.
+    bulletin = _sample_bulletin()
+    link = {"task_key": "辽宁/2017/99", "link_score": 0.5, "link_method": "number"}
+    for table, record in ((tables.BULLETINS, bulletin), (tables.SECTIONS, bulletin.sections[0]),
+                          (tables.FACTS, bulletin.facts[0])):
+        extra = {c.name: f"<{c.name}>" for c in table.columns if c.field is None} | {
+            k: v for k, v in link.items() if k in table.names}
+        expected = []
+        for c in table.columns:
+            value: object = extra[c.name] if c.field is None else record
+            for part in c.field.split(".") if c.field else ():
+                value = getattr(value, part)
+            expected.append(value)
+        assert table.to_row(record, **extra) == tuple(expected), table.name
+    assert tables.SOURCES.to_row(Source("a.txt", "ab" * 32, None)) == (None, "a.txt", "ab" * 32,
+                                                                       None)
+
+
+@pytest.mark.parametrize("table", tables.TABLES.values(), ids=lambda t: t.name)
+def test_tables_are_created_as_sqlite_utils_created_them(table: tables.Table) -> None:
+    # The schema text is stored in every database: a build must not change it by making
+    # its tables without sqlite-utils (Datasette and sqlite-utils read it back).
+    sqlite_utils = pytest.importorskip("sqlite_utils")
+    db = sqlite_utils.Database(memory=True)
+    for other in tables.TABLES.values():  # the tables a foreign key may name exist first
+        db.execute(tables.create_table_sql(other))
+    expected = db.create_table_sql(
+        table.name, {c.name: {"string": str, "integer": int, "number": float}[c.type]
+                     for c in table.columns},
+        pk=table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key or None,
+        not_null={c.name for c in table.columns if c.required},
+        foreign_keys=[("doc_id", "bulletins", "doc_id")] if table.references_bulletins else [],
+    )
+    assert tables.create_table_sql(table) == expected.strip().removesuffix(";")
+
+
 def test_fact_id_depends_on_doc_section_and_offsets_only() -> None:
     fact = _sample_bulletin().facts[0]
     other = Fact(1, "个", "x", fact.start, fact.end, section="99")
@@ -151,3 +189,20 @@ def test_parquet_gathered_from_small_batches_has_the_bytes_of_whole_row_groups(
     tables.write_parquet(gathered, tables.BULLETINS, small, row_group=group)
     assert pq.ParquetFile(gathered).num_row_groups == 2
     assert gathered.read_bytes() == whole.read_bytes()
+
+
+def test_parquet_and_csv_written_in_one_pass_are_the_files_written_apart(
+    tmp_path: Path,
+) -> None:
+    rows = [
+        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
+                                     text=TEXT * (1 + i % 5)))["bulletins"][0]
+        for i in range(tables.WRITE_BATCH + 100)
+    ]
+    batches = [rows[i:i + 300] for i in range(0, len(rows), 300)]
+    tables.write_parquet(tmp_path / "apart.parquet", tables.BULLETINS, batches, row_group=500)
+    tables.write_csv(tmp_path / "apart.csv", tables.BULLETINS, batches)
+    tables.write_parquet_and_csv(tmp_path / "one.parquet", tmp_path / "one.csv",
+                                 tables.BULLETINS, iter(batches), row_group=500)
+    for ext in ("parquet", "csv"):
+        assert (tmp_path / f"one.{ext}").read_bytes() == (tmp_path / f"apart.{ext}").read_bytes()

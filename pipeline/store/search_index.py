@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from collections.abc import Iterable
 
 # A query term: a "quoted phrase" or a run of non-space characters.
 QUERY_TERM = re.compile(r'"([^"]*)"?|(\S+)')
@@ -33,7 +34,9 @@ TRIGRAM_TABLES = {"facts": ("facts_fts", ("sentence", "object")),
 
 def char_split(text: str) -> str:
     """``众创空间`` → ``众 创 空 间``: one FTS token per character."""
-    return " ".join(ch for ch in text if not ch.isspace())
+    # str.split() cuts at exactly the characters str.isspace() calls space; joining a
+    # string joins its characters, in C rather than a generator step per character.
+    return " ".join("".join(text.split()))
 
 
 def fts_query(query: str) -> str:
@@ -53,26 +56,50 @@ def fts_query(query: str) -> str:
 
 def create_search_index(conn: sqlite3.Connection) -> None:
     """Both indexes of facts, sections and bulletins, rowid for rowid with the tables."""
+    create_search_tables(conn)
+    fill_search_index(conn, CHAR_TABLES)
+    finish_search_index(conn)
+
+
+# The steps of ``create_search_index``, for a build that fills its tables at different
+# times: the index tables first (the schema lists them in this order whatever the order
+# the tables are filled in), each table's indexes once it holds all its rows, then the
+# merge of each index into one segment.
+
+def create_search_tables(conn: sqlite3.Connection) -> None:
+    """The indexes of facts, sections and bulletins, empty."""
     for table, (fts, columns) in TRIGRAM_TABLES.items():
         names = ", ".join(f"[{c}]" for c in columns)
         # Double-quoted content= and a stock tokenizer: the form sqlite-utils and Datasette
         # detect (sqlite_utils.db.Table.detect_fts, datasette.utils.detect_fts_sql).
         conn.execute(f'create virtual table [{fts}] using fts5({names}, content="{table}", '
                      "tokenize='trigram')")
-        conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
     for chars in CHAR_TABLES.values():
         # Contentless: the index only; rows are read from the tables.
         conn.execute(
             f"create virtual table [{chars}] using fts5(body, content='', tokenize='unicode61')"
         )
-    docs = conn.execute("select rowid, doc_id, title, text from bulletins order by doc_id")
-    for rowid, doc_id, title, text in docs.fetchall():
-        conn.execute("insert into bulletins_chars (rowid, body) values (?, ?)",
-                     (rowid, char_split(f"{title or ''}\n{text}")))
-        for table, column in (("facts", "sentence"), ("sections", "text")):
-            rows = conn.execute(f"select rowid, [{column}] from [{table}] where doc_id = ? "
-                                "order by rowid", (doc_id,)).fetchall()
-            conn.executemany(f"insert into [{CHAR_TABLES[table]}] (rowid, body) values (?, ?)",
-                             [(r, char_split(body)) for r, body in rows])
+
+
+# What each character index holds of its table's row.
+_CHAR_BODY = {"facts": "char_split([sentence])", "sections": "char_split([text])",
+              "bulletins": "char_split(coalesce([title], '') || char(10) || [text])"}
+
+
+def fill_search_index(conn: sqlite3.Connection, names: Iterable[str]) -> None:
+    """Both indexes of each table named (facts, sections or bulletins), from its rows."""
+    # Once per call: SQLite refuses to redefine a function its cached statements use.
+    conn.create_function("char_split", 1, char_split, deterministic=True)
+    for table in names:
+        fts = TRIGRAM_TABLES[table][0]
+        conn.execute(f"insert into [{fts}] ([{fts}]) values ('rebuild')")
+        # One statement, rows by doc_id, then rowid: the order of the per-document loop
+        # this replaced, so the index pages come out the same.
+        conn.execute(f"insert into [{CHAR_TABLES[table]}] (rowid, body) "
+                     f"select rowid, {_CHAR_BODY[table]} from [{table}] order by doc_id, rowid")
+
+
+def finish_search_index(conn: sqlite3.Connection) -> None:
+    """Each index merged into one segment, once every table is in."""
     for fts in (*CHAR_TABLES.values(), *(f for f, _ in TRIGRAM_TABLES.values())):
         conn.execute(f"insert into [{fts}] ([{fts}]) values ('optimize')")

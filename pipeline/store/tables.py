@@ -12,14 +12,14 @@ import csv
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import sqlite_utils
 
 from extractors.sentences import sentence_span
 from pipeline.records import (
@@ -193,19 +193,40 @@ def read_bulletin(conn: sqlite3.Connection, doc_id: str) -> Bulletin | None:
 
 # ----------------------------------------------------------------------------- writers
 
-_SQLITE_TYPES = {"string": str, "integer": int, "number": float}
+_SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
 
 
+def create_table_sql(table: Table) -> str:
+    """The table's CREATE statement, worded as sqlite-utils words it (its ``create_table``
+    made these tables before): the same schema text in every database, old or new.
+    Written here because importing sqlite-utils imports pandas, a second of every build's
+    start-up."""
+    single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
+    lines = []
+    for c in table.columns:
+        line = f"   {_quoted(c.name)} {_SQLITE_TYPES[c.type]}"
+        if c.name == single_key:
+            line += " PRIMARY KEY"
+        if c.required:
+            line += " NOT NULL"
+        if c.name == "doc_id" and table.references_bulletins:
+            line += f' REFERENCES {_quoted(BULLETINS.name)}({_quoted("doc_id")})'
+        lines.append(line)
+    if len(table.primary_key) > 1:
+        lines[-1] += f",\n   PRIMARY KEY ({', '.join(map(_quoted, table.primary_key))})"
+    body = ",\n".join(lines)
+    return f"CREATE TABLE {_quoted(table.name)} (\n{body}\n)"
+
+
+def _quoted(name: str) -> str:
+    return '"{}"'.format(name.replace('"', '""'))
+
+
 def create_sqlite_tables(conn: sqlite3.Connection) -> None:
-    db = sqlite_utils.Database(conn)
     for table in TABLES.values():
-        db[table.name].create(  # type: ignore[union-attr]
-            {c.name: _SQLITE_TYPES[c.type] for c in table.columns},
-            pk=table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key or None,
-            not_null={c.name for c in table.columns if c.required},
-            foreign_keys=[("doc_id", "bulletins", "doc_id")] if table.references_bulletins else [],
-        )
+        conn.execute(create_table_sql(table))
+    conn.commit()
 
 
 def insert_rows(conn: sqlite3.Connection, table: Table, rows: Sequence[Row]) -> None:
@@ -289,12 +310,33 @@ def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def write_csv(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
+    with _csv_rows(path, table) as write:
+        for batch in batches:
+            write(batch)
+
+
+def write_parquet_and_csv(
+    parquet: Path, csv_path: Path, table: Table, batches: Iterable[Sequence[Row]],
+    row_group: int | None = None,
+) -> None:
+    """Both files from one pass over the rows, each batch written to the CSV on its way to
+    the Parquet writer: the same bytes as ``write_parquet`` and ``write_csv`` given the
+    batches twice, for one read of the table instead of two."""
+    with _csv_rows(csv_path, table) as write:
+        def passing() -> Iterator[Sequence[Row]]:
+            for batch in batches:
+                write(batch)
+                yield batch
+        write_parquet(parquet, table, passing(), row_group=row_group)
+
+
+@contextmanager
+def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Iterable[Row]], None]]:
     # utf-8-sig: the BOM makes spreadsheet programs read the Chinese as UTF-8.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(table.names)
-        for batch in batches:
-            writer.writerows(batch)
+        yield writer.writerows
 
 
 def datapackage() -> dict[str, Any]:
