@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from extractors.basis import basis_of
@@ -151,16 +152,16 @@ def describe(
     publisher: str | None,
     title_end: int | None = None,
 ) -> list[Claim]:
-    facts: list[Claim] = []
+    facts: list[_Reading] = []
     befores: list[_Before] = []
     brackets = _Brackets(text, lo, hi)
     for i, count in enumerate(counts):
         prev = counts[i - 1] if i else None
-        stretch_start = max(_stretch_start(text, count.start, lo), count.start - MAX_BEFORE)
+        clause_opens = _stretch_start(text, count.start, lo)
+        stretch_start = max(clause_opens, count.start - MAX_BEFORE)
         if prev is not None and prev.end > stretch_start:
             stretch_start = prev.end
-        chunk = TRAILING_ASIDE.sub("", text[stretch_start:count.start])
-        before = _read_before(chunk, count.unit, publisher)
+        before = _words_before(text[stretch_start:count.start], count.unit, publisher)
         adjacent = prev is not None and _is_second_measure(text, prev, count, facts[-1])
         obj = None
         if count.unit not in RATE_UNITS:
@@ -168,17 +169,17 @@ def describe(
                 obj = _first_thing(_object_after(text, count.end, hi), befores[-1].noun,
                                    facts[-1].object)
             else:
+                # The candidates in order, each read only when those before it name nothing.
                 obj = _first_thing(
                     _object_after(text, count.end, hi, opens_clause=(
                         before.noun is None and before.predicate is None
                         and text[stretch_start - 1:stretch_start] not in LIST_MARKS)),
                     before.noun,
-                    _carried_object(text, count, facts, lo),
-                    _object_of_previous_clause(text, count, lo),
-                )
+                ) or _first_thing(_carried_object(text, count, facts, lo)) or _first_thing(
+                    _object_of_previous_clause(text, count, lo))
                 if obj is None and title_end is None and count.unit in THING_UNITS:
                     obj = _carried_object(text, count, facts, lo, paragraph=True)
-                elif _names_a_place_of(text, count, lo, obj):
+                elif _names_a_place_of(text, clause_opens, obj):
                     obj = (_carried_object(text, count, facts, lo) or _goal_object(count, facts)
                            or obj)
             if obj is None and title_end is not None and count.start >= title_end:
@@ -192,23 +193,53 @@ def describe(
                          in_task=title_end is not None,
                          in_title=title_end is not None and count.start < title_end)
         befores.append(before)
-        facts.append(
-            Claim(
-                value=count.value,
-                value_max=count.value_max,
-                unit=count.unit,
-                text=text[count.start:count.end],
-                start=count.start,
-                end=count.end,
-                object=obj,
-                qualifier=count.qualifier,
-                entity=entity,
-                predicate=predicate,
-                basis=basis,
-            )
+        facts.append(_Reading(count, obj, entity, predicate, basis))
+    _share_listed_objects(text, facts)
+    return [
+        Claim(
+            value=f.count.value,
+            value_max=f.count.value_max,
+            unit=f.unit,
+            text=text[f.start:f.end],
+            start=f.start,
+            end=f.end,
+            object=f.object,
+            qualifier=f.count.qualifier,
+            entity=f.entity,
+            predicate=f.predicate,
+            basis=f.basis,
+            measure=measure_key(f.entity, f.predicate, f.object, f.unit),
         )
-    return [replace(f, measure=measure_key(f.entity, f.predicate, f.object, f.unit))
-            for f in _share_listed_objects(text, facts)]
+        for f in facts
+    ]
+
+
+class _Reading:
+    """A count with the words read for it so far: what the counts after it in the stretch
+    consult (its object, entity, predicate, basis). Each becomes one ``Claim`` once the
+    stretch is read and a list's last item has lent its object to the items before it;
+    a mutable draft, so that step builds no record twice."""
+
+    __slots__ = ("basis", "count", "end", "entity", "object", "predicate", "start", "unit")
+
+    def __init__(self, count: Count, obj: str | None, entity: str | None,
+                 predicate: str | None, basis: str | None) -> None:
+        self.count = count
+        self.start = count.start
+        self.end = count.end
+        self.unit = count.unit
+        self.object = obj
+        self.entity = entity
+        self.predicate = predicate
+        self.basis = basis
+
+
+@lru_cache(maxsize=65536)
+def _words_before(stretch: str, unit: str, publisher: str | None) -> _Before:
+    """``_read_before`` of the words between a count's stretch start and its number, an
+    aside right before the number dropped. A pure function of short strings that repeat
+    (`累计完成`, `新增城镇就业`), so it is cached."""
+    return _read_before(TRAILING_ASIDE.sub("", stretch), unit, publisher)
 
 
 def _first_thing(*candidates: str | None) -> str | None:
@@ -219,7 +250,7 @@ def _first_thing(*candidates: str | None) -> str | None:
     return None
 
 
-def _goal_object(count: Count, facts: list[Claim]) -> str | None:
+def _goal_object(count: Count, facts: list[_Reading]) -> str | None:
     """What the task's goal counts in the count's unit: the first goal before it (in the
     title, or under a `整改目标:` label) names it."""
     for fact in facts:
@@ -228,11 +259,10 @@ def _goal_object(count: Count, facts: list[Claim]) -> str | None:
     return None
 
 
-def _share_listed_objects(text: str, facts: list[Claim]) -> list[Claim]:
+def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
     """`牵头负责8项、责任负责2项重点任务`: a list's last item names the thing for all."""
-    out = list(facts)
-    for i in range(len(out) - 2, -1, -1):
-        fact, nxt = out[i], out[i + 1]
+    for i in range(len(facts) - 2, -1, -1):
+        fact, nxt = facts[i], facts[i + 1]
         between = text[fact.end:nxt.start]
         if (
             fact.object is None
@@ -242,11 +272,10 @@ def _share_listed_objects(text: str, facts: list[Claim]) -> list[Claim]:
             and between.startswith("、")
             and not any(ch in SENTENCE_DELIMITERS or ch == "," for ch in between)
         ):
-            out[i] = replace(fact, object=nxt.object)
-    return out
+            fact.object = nxt.object
 
 
-def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Claim) -> bool:
+def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: _Reading) -> bool:
     """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
     between = text[prev.end:count.start]
     if prev.unit == count.unit:
@@ -388,6 +417,13 @@ def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -
     de = window.find("的", 0, RELATIVE_CLAUSE_MAX)
     if de > 0 and window[0] in FUNCTION_CHARS:
         return _object_after(text, pos + de + 1, hi, opens_clause=opens_clause)
+    return _object_in(window, opens_clause)
+
+
+@lru_cache(maxsize=65536)
+def _object_in(window: str, opens_clause: bool) -> str | None:
+    """The thing's name that opens ``window`` (the clause after a unit, cut to an object's
+    reach); cached, since those windows repeat across counts and bulletins."""
     toks = _glue_unknown(list(words(window)))
     if len(window) <= SHORT_VERBAL_OBJECT and all(f in VERB_FLAGS or f == "vn" for _, f in toks):
         return window  # `6个控规编制`: jieba reads a short domain noun as verbs
@@ -464,7 +500,7 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
 
 
 def _carried_object(
-    text: str, count: Count, facts: list[Claim], lo: int, *, paragraph: bool = False
+    text: str, count: Count, facts: list[_Reading], lo: int, *, paragraph: bool = False
 ) -> str | None:
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again. With
     ``paragraph`` (a header's tally of its tasks) the thing may be named a sentence before:
@@ -483,11 +519,11 @@ def _carried_object(
     return None
 
 
-def _names_a_place_of(text: str, count: Count, lo: int, obj: str | None) -> bool:
+def _names_a_place_of(text: str, stretch_start: int, obj: str | None) -> bool:
     """`建成9个,其中乡镇(街道)6个`, `关闭136家,其中濉溪县87家`: after `其中` a place names
-    where the part is, the thing counted is the whole's."""
-    start = _stretch_start(text, count.start, lo)
-    if not obj or not text.startswith("其中", start):
+    where the part is, the thing counted is the whole's (``stretch_start``: where the words
+    before the count start, ``_stretch_start``)."""
+    if not obj or not text.startswith("其中", stretch_start):
         return False
     toks = words(obj)
     return bool(PLACE_WORD.match(obj)) or (len(toks) == 1 and toks[0][1] == "ns")
@@ -498,7 +534,7 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
-def _carried_entity(count: Count, facts: list[Claim], brackets: _Brackets) -> str | None:
+def _carried_entity(count: Count, facts: list[_Reading], brackets: _Brackets) -> str | None:
     """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
     open_at = brackets.unclosed_before(count.start)
     if open_at is None:

@@ -10,6 +10,7 @@ by: entity, predicate, object and unit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors.buckets import TALLY_WORDS
 from extractors.fillers import (
@@ -41,6 +42,9 @@ def _strip_adverbs(phrase: str) -> str:
         phrase = bare
 
 
+# Predicates and objects are short and repeat across the counts of a bulletin and across
+# bulletins: both readings below are pure functions of their phrase, so they are cached.
+@lru_cache(maxsize=65536)
 def normalise_predicate(predicate: str | None) -> str | None:
     """The verb alone: `截至5月底共上会评审` → `上会评审`; null for fillers (`的`, `四是`)."""
     if not predicate:
@@ -52,6 +56,7 @@ def normalise_predicate(predicate: str | None) -> str | None:
     return verb
 
 
+@lru_cache(maxsize=65536)
 def clean_object(obj: str | None) -> str | None:
     """The counted thing, or null when the words are no thing: `2021`, `月度`, `二是`,
     `较上月多增`, `受汛期影响`, `1项`, a single character cut from a word (`公`); a place
