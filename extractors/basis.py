@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 
 from extractors.measures import clean_object
+from extractors.prefilter import could_match, needed_by_any, needed_chars
 from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE, strip_time
 from extractors.units import RATE_UNITS
 
@@ -46,6 +47,11 @@ CLAUSE_ENDS = frozenset(",，;；。:：!?！？()（）[]【】\n")
 SENTENCE_ENDS = frozenset("。;；!?！？\n")
 # A clause that is only a time phrase carries over to the next one: `截至5月底,新建充电桩1200个`.
 TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_MONTH})\s*$")
+# The characters each time cue needs (extractors/prefilter.py): most clauses and sentences
+# hold none, and are answered without running the long alternations.
+PERIOD_CHARS = needed_chars(PERIOD_CUES)
+SINGLE_MONTH_CHARS = needed_chars(SINGLE_MONTH_CUE)
+TIME_CUE_CHARS = needed_by_any(PERIOD_CUES, CUMULATIVE_CUES, SINGLE_MONTH_CUE)
 
 
 # A table column's header says what its cells are (`年度计划投资`, `1-6月完成`, `完成率(%)`,
@@ -117,13 +123,13 @@ def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
     clause = clause_before(text, start, lo)
     if CHANGE_CUES.search(clause):
         return None
-    if PERIOD_CUES.search(clause):
+    if could_match(PERIOD_CHARS, clause) and PERIOD_CUES.search(clause):
         return "period"
     if CUMULATIVE_CUES.search(clause) or TRAILING_SPAN.match(text, end):
         return "cumulative"
     if start > lo and text[start - 1] in "(（" and ASIDE.match(text, end):
         return None
-    if SINGLE_MONTH_CUE.search(clause):
+    if could_match(SINGLE_MONTH_CHARS, clause) and SINGLE_MONTH_CUE.search(clause):
         return "period"
     label = _label_before(text, start - len(clause), lo)
     if TARGET_CUES.search(clause) or TARGET_CUES.search(label):
@@ -148,6 +154,8 @@ def _sentence_time(text: str, clause_start: int, lo: int) -> str | None:
     while start > lo and text[start - 1] not in SENTENCE_ENDS:
         start -= 1
     before = text[start:clause_start]
+    if not could_match(TIME_CUE_CHARS, before):
+        return None
     cues = [(m.start(), "period") for m in PERIOD_CUES.finditer(before)]
     cues += [(m.start(), "cumulative") for m in CUMULATIVE_CUES.finditer(before)]
     cues += [(m.start(), "period") for m in SINGLE_MONTH_CUE.finditer(before)]

@@ -1,0 +1,109 @@
+"""The fact finder's shortcuts answer exactly as the plain readings they stand in for (issue 16).
+
+- extractors/prefilter.py reads off a regex the characters its every match holds, and a
+  phrase holding none of them is answered without running the regex (time words, basis
+  cues);
+- the readings of short phrases are cached (context, measures), within and across
+  documents.
+
+Each is held to the plain path: the guards on generated phrases built from the cue
+vocabularies, and the whole extraction of every in-repo document with the guards off and
+with cold caches.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors import basis, prefilter, timewords
+from pipeline.read.document import extract
+from pipeline.read.inputs import iter_pages
+from pipeline.records import Fact, Page, Section
+from tests.hostile_helpers import ROOT, SEED
+
+DOCS = [SEED, *sorted(p for p in ROOT.glob("tests/heldout*/docs/**/*") if p.is_file())]
+
+# Every pattern a guard stands before, and the pieces their matches and near misses are made of.
+GUARDED = {
+    "TIME_PHRASE": timewords.TIME_PHRASE,
+    "PERIOD_CUES": basis.PERIOD_CUES,
+    "CUMULATIVE_CUES": basis.CUMULATIVE_CUES,
+    "SINGLE_MONTH_CUE": basis.SINGLE_MONTH_CUE,
+}
+PIECES = ("截至", "截止", "目前", "底", "末", "日", "月", "月份", "年", "年度", "季度", "本", "当",
+          "单", "前", "上半", "下半", "全年", "今年", "以来", "累计", "开累", "共", "共同", "总计",
+          "合计", "同期", "号", "1", "6", "12", "2024", "一", "三", "十", "—", "-", "至", "到",
+          " ", ",", "。", "(", ")", "完成", "新增", "企业", "项目", "充电桩", "投资")
+PHRASES = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@pytest.mark.parametrize(("pattern", "needed"), [
+    ("ab|c", "bc"),  # of a sequence's single characters the last; a branch unites
+    ("本月|当月|[一二]季度", "月度"),
+    ("(?<!前)x+y?", "x"),  # a lookbehind matches no character; an optional part needs none
+    ("[a-c]z|q", "zq"),
+    ("\\d+月", "月"),
+    ("\\d+", None),  # digits only: no character to test for
+    ("x|\\s?", None),  # an alternative that may match nothing
+    (".", None),
+    ("[^a]b", "b"),
+])
+def test_needed_chars_of_small_patterns(pattern: str, needed: str | None) -> None:
+    got = prefilter.needed_chars(re.compile(pattern))
+    assert got == (frozenset(needed) if needed is not None else None)
+
+
+def test_every_guarded_pattern_has_a_guard() -> None:
+    for name, pattern in GUARDED.items():
+        assert prefilter.needed_chars(pattern), name
+    assert basis.TIME_CUE_CHARS and timewords.TIME_CHARS
+
+
+@settings(max_examples=400, deadline=None)
+@given(PHRASES)
+def test_a_guard_never_hides_a_match(phrase: str) -> None:
+    for name, pattern in GUARDED.items():
+        needs = prefilter.needed_chars(pattern)
+        for match in pattern.finditer(phrase):
+            assert needs is not None and not needs.isdisjoint(match.group()), (name, match)
+        if not prefilter.could_match(needs, phrase):
+            assert pattern.search(phrase) is None, name
+    assert timewords.strip_time(phrase) == timewords.TIME_PHRASE.sub("", phrase)
+
+
+def _extractions(paths: list[Path], *, cold: bool = False
+                 ) -> list[tuple[str, tuple[Section, ...], tuple[Fact, ...]]]:
+    out: list[tuple[str, tuple[Section, ...], tuple[Fact, ...]]] = []
+    for path in paths:
+        for page in iter_pages([str(path)]):
+            if isinstance(page, Page):
+                if cold:
+                    _clear_caches()
+                bulletin = extract(page)
+                out.append((page.source, bulletin.sections, bulletin.facts))
+    return out
+
+
+def _clear_caches() -> None:
+    for name, module in list(sys.modules.items()):
+        if name.startswith("extractors"):
+            for value in vars(module).values():
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear) and getattr(value, "__name__", "") != "engine":
+                    clear()
+
+
+def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = _extractions(DOCS)
+    assert len(now) >= 60 and sum(len(facts) for *_, facts in now) > 1000
+    # warm caches (every document read before) against cold ones (cleared per document)
+    assert _extractions(DOCS, cold=True) == now
+    for module in (timewords, basis):
+        monkeypatch.setattr(module, "could_match", lambda needs, text: True)
+    assert _extractions(DOCS, cold=True) == now
