@@ -62,6 +62,7 @@ FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "正在", "累计", "�
                             "全部", "全面", "基本", "已经", "均已", "已全部", "同比", "比上年"})
 RELATIVE_CLAUSE_MAX = 10
 SINGLE_CHAR_FILLERS = frozenset("共已均另")
+ACTION_ENDINGS = tuple(ACTION_WORDS)  # for str.endswith
 # Verbs that jieba tags as such but that modify the noun after them inside a name
 # (`工业设计相关领域专家`).
 ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
@@ -388,7 +389,7 @@ def _non_noun(word: str, flag: str) -> bool:
 def _tail_non_noun(word: str, flag: str) -> bool:
     if flag in VERB_FLAGS and word not in ACTION_WORDS:
         return False
-    if flag in ("l", "i") and word.endswith(tuple(ACTION_WORDS)):
+    if flag in ("l", "i") and word.endswith(ACTION_ENDINGS):
         return True  # jieba's idioms `全面完成`, `基本建成` are verb phrases
     if flag == "q":
         return False  # `充电桩` ends in 桩 (q): the thing's own last character

@@ -4,7 +4,10 @@
   phrase holding none of them is answered without running the regex (time words, basis
   cues);
 - the readings of short phrases are cached (context, measures), within and across
-  documents.
+  documents;
+- the count grammar finds a number's start by a character class, drops a number whose next
+  character can open no unit before reading on, and looks for a prefix qualifier only after
+  a character one ends in and for a clause qualifier only in a stretch that holds one.
 
 Each is held to the plain path: the guards on generated phrases built from the cue
 vocabularies, and the whole extraction of every in-repo document with the guards off and
@@ -21,7 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import basis, prefilter, timewords
+from extractors import basis, counts, prefilter, timewords
+from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
+from extractors.units import UNITS
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
 from pipeline.records import Fact, Page, Section
@@ -40,6 +45,7 @@ PIECES = ("截至", "截止", "目前", "底", "末", "日", "月", "月份", "�
           "单", "前", "上半", "下半", "全年", "今年", "以来", "累计", "开累", "共", "共同", "总计",
           "合计", "同期", "号", "1", "6", "12", "2024", "一", "三", "十", "—", "-", "至", "到",
           " ", ",", "。", "(", ")", "完成", "新增", "企业", "项目", "充电桩", "投资")
+PREFIX_WORDS = [word for word, _ in PREFIX_QUALIFIERS]
 PHRASES = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
 
 
@@ -106,4 +112,43 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     assert _extractions(DOCS, cold=True) == now
     for module in (timewords, basis):
         monkeypatch.setattr(module, "could_match", lambda needs, text: True)
+    _plain_count_grammar(monkeypatch)
     assert _extractions(DOCS, cold=True) == now
+
+
+# Text made of what the count grammar reads: numbers, every unit, scales, qualifiers, range
+# marks, spaces, brackets and clause marks.
+GRAMMAR_PIECES = st.one_of(
+    st.sampled_from([*UNITS, *PREFIX_WORDS, "预计", "预估", "第", "届", "余", "多", "万", "亿",
+                     "至", "到", "-", "~", "—", " ", "\u3000", "\t", "\n", ",", "、", "。", ";",
+                     ":", "/", "(", ")", "“", "”", "《", "》", "PM", "A", ".", "企业", "项目",
+                     "开展培训", "二期", "一是", "以上", "左右", "全会", "三好街"]),
+    st.from_regex(r"\d{1,4}(?:\.\d{1,2})?", fullmatch=True),
+    st.text(alphabet="零〇一二两三四五六七八九十百千万亿", min_size=1, max_size=4),
+)
+GRAMMAR_TEXT = st.lists(GRAMMAR_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(GRAMMAR_TEXT)
+def test_count_grammar_shortcuts_read_as_the_plain_path(text: str) -> None:
+    fast = counts.find_facts(text, 0, len(text))
+    with pytest.MonkeyPatch.context() as patch:
+        _plain_count_grammar(patch)
+        assert counts.find_facts(text, 0, len(text)) == fast
+
+
+def _plain_count_grammar(patch: pytest.MonkeyPatch) -> None:
+    """The count grammar with its shortcuts off: a number's start by NUMBER_RE itself, every
+    number read on past its next character, every prefix and clause qualifier looked for."""
+    patch.setattr(counts, "NUMBER_START", counts.NUMBER_RE)
+    patch.setattr(counts, "_followed_like_count", lambda text, e, hi: True)
+    patch.setattr(counts, "PREFIX_ENDS", _Everything())
+    plain_clause_qualifier = counts._clause_qualifier
+    patch.setattr(counts, "_clause_qualifier", lambda text, s, lo, hi, words:
+                  plain_clause_qualifier(text, s, lo, hi, CLAUSE_QUALIFIERS))
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
