@@ -20,6 +20,7 @@ import re
 
 from extractors.measures import clean_object
 from extractors.prefilter import could_match, needed_by_any, needed_chars
+from extractors.sentences import Marks
 from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE, strip_time
 from extractors.units import RATE_UNITS
 
@@ -43,8 +44,8 @@ ASIDE = re.compile(r"[^,，;；。()（）]{0,8}[)）]")
 # A time word holds over a list (`本月完成投资8.3亿元、新开工项目3个`) and a quoted label
 # (`本月组织“就业援助月”活动12场`), so these clauses end only at punctuation and brackets.
 MAX_ASIDE = 8
-CLAUSE_ENDS = frozenset(",，;；。:：!?！？()（）[]【】\n")
-SENTENCE_ENDS = frozenset("。;；!?！？\n")
+CLAUSE_ENDS = Marks(",，;；。:：!?！？()（）[]【】\n")
+SENTENCE_ENDS = Marks("。;；!?！？\n")
 # A clause that is only a time phrase carries over to the next one: `截至5月底,新建充电桩1200个`.
 TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_MONTH})\s*$")
 # The characters each time cue needs (extractors/prefilter.py): most clauses and sentences
@@ -97,12 +98,9 @@ def clause_before(text: str, pos: int, lo: int) -> str:
         opener = max(text.rfind("(", lo, start), text.rfind("（", lo, start))
         if opener >= 0 and start - opener <= MAX_ASIDE:
             start = opener
-    while start > lo and text[start - 1] not in CLAUSE_ENDS:
-        start -= 1
+    start = CLAUSE_ENDS.start_before(text, start, lo)
     if start > lo and text[start - 1] in ",，:：":
-        prev = start - 1
-        while prev > lo and text[prev - 1] not in CLAUSE_ENDS:
-            prev -= 1
+        prev = CLAUSE_ENDS.start_before(text, start - 1, lo)
         if TIME_LEAD.match(text[prev:start - 1]):
             start = prev
     return text[start:pos]
@@ -141,18 +139,14 @@ def _label_before(text: str, clause_start: int, lo: int) -> str:
     """The label a clause follows (`整改目标:治理采煤塌陷区3.2万亩`), else ''."""
     if clause_start <= lo or text[clause_start - 1] not in ":：":
         return ""
-    start = clause_start - 1
-    while start > lo and text[start - 1] not in CLAUSE_ENDS:
-        start -= 1
+    start = CLAUSE_ENDS.start_before(text, clause_start - 1, lo)
     return text[start:clause_start - 1]
 
 
 def _sentence_time(text: str, clause_start: int, lo: int) -> str | None:
     """The time an earlier clause of the sentence sets: `本月受理入库申请53家,审核通过44家`
     are both this month's; the last time cue before the clause holds."""
-    start = clause_start
-    while start > lo and text[start - 1] not in SENTENCE_ENDS:
-        start -= 1
+    start = SENTENCE_ENDS.start_before(text, clause_start, lo)
     before = text[start:clause_start]
     if not could_match(TIME_CUE_CHARS, before):
         return None

@@ -38,11 +38,14 @@ from extractors.patterns import (
 )
 from extractors.records import Claim, Count
 from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
+from extractors.sentences import Marks
 from extractors.units import RATE_UNITS, THING_COUNT_UNITS, THING_UNITS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+CLAUSE_MARKS = Marks(CLAUSE_DELIMITERS)
+SENTENCE_MARKS = Marks(SENTENCE_DELIMITERS)
 MAX_OBJECT = 16
 MAX_BEFORE = 20
 OPEN_BRACKET = re.compile(r"\(")
@@ -110,10 +113,7 @@ class _Before:
 
 
 def clause_start(text: str, pos: int, lo: int) -> int:
-    p = pos
-    while p > lo and text[p - 1] not in CLAUSE_DELIMITERS:
-        p -= 1
-    return p
+    return CLAUSE_MARKS.start_before(text, pos, lo)
 
 
 def _stretch_start(text: str, pos: int, lo: int) -> int:
@@ -129,19 +129,11 @@ def _stretch_start(text: str, pos: int, lo: int) -> int:
 
 
 def _clause_end(text: str, pos: int, hi: int) -> int:
-    p = pos
-    while p < hi and text[p] not in CLAUSE_DELIMITERS:
-        p += 1
-    return p
+    return CLAUSE_MARKS.end_after(text, pos, hi)
 
 
-def _sentence_start(
-    text: str, pos: int, lo: int, delimiters: frozenset[str] = SENTENCE_DELIMITERS
-) -> int:
-    p = pos
-    while p > lo and text[p - 1] not in delimiters:
-        p -= 1
-    return p
+def _sentence_start(text: str, pos: int, lo: int) -> int:
+    return SENTENCE_MARKS.start_before(text, pos, lo)
 
 
 def describe(

@@ -34,7 +34,7 @@ from extractors.patterns import (
 )
 from extractors.records import Claim, Count
 from extractors.segment import stands_alone
-from extractors.sentences import SENTENCE_ENDS
+from extractors.sentences import SENTENCE_ENDS, Marks
 from extractors.units import LABEL_UNITS_FOR_CHINESE, UNITS_BY_FIRST_CHAR
 
 NUMBER_RE = re.compile(rf"(?P<ar>{ARABIC})|(?P<cn>[{CN_NUMERAL_CHARS}]+)")
@@ -59,7 +59,7 @@ COUNT_FOLLOWERS = frozenset(
     + "".join(UNITS_BY_FIRST_CHAR)
 )
 # A qualifier (`预计`) binds to the end of its clause, which a comma closes.
-QUALIFIER_CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",")
+QUALIFIER_CLAUSE_ENDS = Marks(SENTENCE_ENDS + ",")
 ENUMERATION_MARKS = frozenset("、和及与")
 # A prefix qualifier ends right before its number: the number must follow one of these.
 PREFIX_ENDS = frozenset(word[-1] for word, _ in PREFIX_QUALIFIERS)
@@ -238,13 +238,8 @@ def _clause_qualifier(
     ``words``: the qualifiers to look for (those the stretch holds)."""
     if not words:
         return None
-    p = s
-    while p > lo and text[p - 1] not in QUALIFIER_CLAUSE_ENDS:
-        p -= 1
-    q = s
-    while q < hi and text[q] not in QUALIFIER_CLAUSE_ENDS:
-        q += 1
-    clause = text[p:q]
+    clause = text[QUALIFIER_CLAUSE_ENDS.start_before(text, s, lo):
+                  QUALIFIER_CLAUSE_ENDS.end_after(text, s, hi)]
     for word, kind in words:
         if word in clause:
             return kind

@@ -5,6 +5,8 @@
   cues);
 - the readings of short phrases are cached (context, measures), within and across
   documents;
+- clause and sentence marks are searched for by a regex (extractors.sentences.Marks),
+  backwards in reversed chunks, not character by character;
 - the count grammar finds a number's start by a character class, drops a number whose next
   character can open no unit before reading on, and looks for a prefix qualifier only after
   a character one ends in and for a clause qualifier only in a stretch that holds one.
@@ -26,6 +28,7 @@ from hypothesis import strategies as st
 
 from extractors import basis, counts, prefilter, timewords
 from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
+from extractors.sentences import Marks
 from extractors.units import UNITS
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
@@ -81,6 +84,34 @@ def test_a_guard_never_hides_a_match(phrase: str) -> None:
         if not prefilter.could_match(needs, phrase):
             assert pattern.search(phrase) is None, name
     assert timewords.strip_time(phrase) == timewords.TIME_PHRASE.sub("", phrase)
+
+
+MARKS = Marks(",。;\n")
+
+
+def _plain_start_before(text: str, pos: int, lo: int) -> int:
+    while pos > lo and text[pos - 1] not in MARKS.chars:
+        pos -= 1
+    return pos
+
+
+def _plain_end_after(text: str, pos: int, hi: int) -> int:
+    while pos < hi and text[pos] not in MARKS.chars:
+        pos += 1
+    return pos
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab,。;\n", max_size=60), st.integers(0, 9000), st.data())
+def test_marks_are_found_as_a_character_loop_finds_them(
+    text: str, filler: int, data: st.DataObject
+) -> None:
+    # a long run without marks in the middle: the backward search's chunks grow past it
+    text = text[:len(text) // 2] + "x" * filler + text[len(text) // 2:]
+    lo = data.draw(st.integers(0, len(text)))
+    pos = data.draw(st.integers(0, len(text)))
+    assert MARKS.start_before(text, pos, lo) == _plain_start_before(text, pos, lo)
+    assert MARKS.end_after(text, lo, pos) == _plain_end_after(text, lo, pos)
 
 
 def _extractions(paths: list[Path], *, cold: bool = False
