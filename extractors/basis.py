@@ -52,7 +52,8 @@ TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_
 # hold none, and are answered without running the long alternations.
 PERIOD_CHARS = needed_chars(PERIOD_CUES)
 SINGLE_MONTH_CHARS = needed_chars(SINGLE_MONTH_CUE)
-TIME_CUE_CHARS = needed_by_any(PERIOD_CUES, CUMULATIVE_CUES, SINGLE_MONTH_CUE)
+TIME_CUES = ((PERIOD_CUES, "period"), (CUMULATIVE_CUES, "cumulative"), (SINGLE_MONTH_CUE, "period"))
+TIME_CUE_CHARS = needed_by_any(*(pattern for pattern, _ in TIME_CUES))
 
 
 # A table column's header says what its cells are (`年度计划投资`, `1-6月完成`, `完成率(%)`,
@@ -150,7 +151,9 @@ def _sentence_time(text: str, clause_start: int, lo: int) -> str | None:
     before = text[start:clause_start]
     if not could_match(TIME_CUE_CHARS, before):
         return None
-    cues = [(m.start(), "period") for m in PERIOD_CUES.finditer(before)]
-    cues += [(m.start(), "cumulative") for m in CUMULATIVE_CUES.finditer(before)]
-    cues += [(m.start(), "period") for m in SINGLE_MONTH_CUE.finditer(before)]
-    return max(cues)[1] if cues else None
+    last: tuple[int, str] | None = None  # the cue starting last; `period` wins a tie
+    for pattern, kind in TIME_CUES:
+        for m in pattern.finditer(before):
+            if last is None or (m.start(), kind) > last:
+                last = (m.start(), kind)
+    return last[1] if last else None

@@ -23,7 +23,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from extractors.basis import basis_of
-from extractors.buckets import TALLY_WORDS
+from extractors.buckets import TALLY_WORD
 from extractors.measures import clean_object, measure_key, normalise_predicate
 from extractors.patterns import (
     ACTION_WORDS,
@@ -390,7 +390,7 @@ def _tail_non_noun(word: str, flag: str) -> bool:
 
 def _is_tally_word(phrase: str) -> bool:
     """`达到序时进度的有145个`, `滞后1件`: a status bucket, not the thing counted."""
-    return any(word in phrase for word in TALLY_WORDS)
+    return bool(TALLY_WORD.search(phrase))
 
 
 def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -> str | None:

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import basis, counts, prefilter, timewords
+from extractors import basis, counts, measures, prefilter, timewords
 from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
 from extractors.sentences import Marks
 from extractors.units import UNITS
@@ -43,10 +43,12 @@ GUARDED = {
     "PERIOD_CUES": basis.PERIOD_CUES,
     "CUMULATIVE_CUES": basis.CUMULATIVE_CUES,
     "SINGLE_MONTH_CUE": basis.SINGLE_MONTH_CUE,
+    "TRAILING_FILLERS": measures.TRAILING_FILLERS,
 }
 PIECES = ("截至", "截止", "目前", "底", "末", "日", "月", "月份", "年", "年度", "季度", "本", "当",
           "单", "前", "上半", "下半", "全年", "今年", "以来", "累计", "开累", "共", "共同", "总计",
-          "合计", "同期", "号", "1", "6", "12", "2024", "一", "三", "十", "—", "-", "至", "到",
+          "合计", "同期", "号", "达到", "达", "已", "为", "人数", "1", "6", "12", "2024", "一",
+          "三", "十", "—", "-", "至", "到",
           " ", ",", "。", "(", ")", "完成", "新增", "企业", "项目", "充电桩", "投资")
 PREFIX_WORDS = [word for word, _ in PREFIX_QUALIFIERS]
 PHRASES = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
@@ -141,7 +143,7 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     assert len(now) >= 60 and sum(len(facts) for *_, facts in now) > 1000
     # warm caches (every document read before) against cold ones (cleared per document)
     assert _extractions(DOCS, cold=True) == now
-    for module in (timewords, basis):
+    for module in (timewords, basis, measures):
         monkeypatch.setattr(module, "could_match", lambda needs, text: True)
     _plain_count_grammar(monkeypatch)
     assert _extractions(DOCS, cold=True) == now
