@@ -89,6 +89,8 @@ def find_facts(
             continue
         counts.append(count)
         pos = count.end
+    if not counts:
+        return []  # most stretches of a page hold no count: nothing to describe
     return context.describe(text, start, end, counts, publisher=publisher, title_end=title_end)
 
 
@@ -250,10 +252,18 @@ class _Masked:
     """Spans whose numbers are labels: short quotes (`“6+4”`) and book titles (`《…》`).
 
     Merged and sorted once per stretch, then asked by bisection: a 10 MB one-line page has
-    tens of thousands of spans and numbers, and a scan per number was quadratic.
+    tens of thousands of spans and numbers, and a scan per number was quadratic. Found on
+    the first question only: most stretches have no number that gets that far.
     """
 
     def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def _spans(self) -> tuple[list[int], list[int]]:
+        """The merged spans' starts and ends."""
+        text, start, end = self._text, self._start, self._end
         spans: list[tuple[int, int]] = []
         for pairs, limit in ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, 200)):
             for left, right in pairs:
@@ -274,9 +284,10 @@ class _Masked:
                 merged[-1][1] = max(merged[-1][1], b)
             else:
                 merged.append([a, b])
-        self._starts = [a for a, _ in merged]
-        self._ends = [b for _, b in merged]
+        return [a for a, _ in merged], [b for _, b in merged]
 
     def __contains__(self, pos: int) -> bool:
+        if self._starts is None:
+            self._starts, self._ends = self._spans()
         i = bisect_right(self._starts, pos) - 1
         return i >= 0 and pos < self._ends[i]
