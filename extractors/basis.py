@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 
 from extractors.measures import clean_object
-from extractors.prefilter import could_match, needed_by_any, needed_chars
+from extractors.prefilter import could_match, guard
 from extractors.sentences import Marks
 from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE, strip_time
 from extractors.units import RATE_UNITS
@@ -50,10 +50,10 @@ SENTENCE_ENDS = Marks("。;；!?！？\n")
 TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_MONTH})\s*$")
 # The characters each time cue needs (extractors/prefilter.py): most clauses and sentences
 # hold none, and are answered without running the long alternations.
-PERIOD_CHARS = needed_chars(PERIOD_CUES)
-SINGLE_MONTH_CHARS = needed_chars(SINGLE_MONTH_CUE)
+PERIOD_CHARS = guard(PERIOD_CUES)
+SINGLE_MONTH_CHARS = guard(SINGLE_MONTH_CUE)
 TIME_CUES = ((PERIOD_CUES, "period"), (CUMULATIVE_CUES, "cumulative"), (SINGLE_MONTH_CUE, "period"))
-TIME_CUE_CHARS = needed_by_any(*(pattern for pattern, _ in TIME_CUES))
+TIME_CUE_CHARS = guard(*(pattern for pattern, _ in TIME_CUES))
 
 
 # A table column's header says what its cells are (`年度计划投资`, `1-6月完成`, `完成率(%)`,

@@ -22,7 +22,7 @@ from extractors.fillers import (
     is_filler,
 )
 from extractors.patterns import ACTION_WORDS, ENTITY_SUFFIXES
-from extractors.prefilter import could_match, needed_chars
+from extractors.prefilter import could_match, guard
 from extractors.segment import VERB_FLAGS, words
 from extractors.timewords import strip_time
 
@@ -31,7 +31,7 @@ DIGITS = re.compile(r"[\d０-９]")
 EDGE_MARKS = " “”\"'、,，:：;；"
 SHORT_VERB = 2
 # The characters a trailing filler needs (extractors/prefilter.py): most phrases hold none.
-TRAILING_FILLER_CHARS = needed_chars(TRAILING_FILLERS)
+TRAILING_FILLER_CHARS = guard(TRAILING_FILLERS)
 
 
 def _without_trailing_fillers(phrase: str) -> str:

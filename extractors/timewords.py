@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from extractors.prefilter import could_match, needed_chars
+from extractors.prefilter import could_match, guard
 
 CN_DIGITS = "一二三四五六七八九十"
 _MONTH_NO = rf"(?:\d{{1,2}}|[{CN_DIGITS}]{{1,3}})"
@@ -39,7 +39,7 @@ TIME_PHRASE = re.compile(
 
 
 # Most phrases hold no time word, and none of the characters every time phrase holds.
-TIME_CHARS = needed_chars(TIME_PHRASE)
+TIME_CHARS = guard(TIME_PHRASE)
 
 
 def strip_time(phrase: str) -> str:
