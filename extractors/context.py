@@ -153,7 +153,8 @@ def describe(
         stretch_start = max(clause_opens, count.start - MAX_BEFORE)
         if prev is not None and prev.end > stretch_start:
             stretch_start = prev.end
-        before = _words_before(text[stretch_start:count.start], count.unit, publisher)
+        before = _words_before(text[stretch_start:count.start],
+                               count.unit in THING_COUNT_UNITS, publisher)
         adjacent = prev is not None and _is_second_measure(text, prev, count, facts[-1])
         obj = None
         if count.unit not in RATE_UNITS:
@@ -227,11 +228,11 @@ class _Reading:
 
 
 @lru_cache(maxsize=65536)
-def _words_before(stretch: str, unit: str, publisher: str | None) -> _Before:
+def _words_before(stretch: str, of_things: bool, publisher: str | None) -> _Before:
     """``_read_before`` of the words between a count's stretch start and its number, an
     aside right before the number dropped. A pure function of short strings that repeat
     (`累计完成`, `新增城镇就业`), so it is cached."""
-    return _read_before(TRAILING_ASIDE.sub("", stretch), unit, publisher)
+    return _read_before(TRAILING_ASIDE.sub("", stretch), of_things, publisher)
 
 
 def _first_thing(*candidates: str | None) -> str | None:
@@ -293,15 +294,17 @@ def _strip_fillers(chunk: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return "".join(w for w, _ in toks), toks
 
 
-def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
-    """Entity, verb and noun in the words before a number.
+def _read_before(chunk: str, of_things: bool, publisher: str | None) -> _Before:
+    """Entity, verb and noun in the words before a number; ``of_things``: whether its unit
+    counts things (THING_COUNT_UNITS), all the unit tells here.
 
     `沈阳市上会评审` → (沈阳市, 上会评审, None); `发出提醒函` → (None, 发出, 提醒函).
     """
     # In a table run into text, cells are separated by spaces and the row number is a
     # digit: the counted thing is in the last cell (`县经信局 2 完成造林1.2万亩`).
     chunk = CELL_BREAK.split(chunk.strip())[-1]
-    chunk, segmented = _strip_fillers(SELF_REFERENCE.sub("", OWN_SCOPE_LEAD.sub("", chunk)))
+    chunk, segmented = _strip_fillers(_without_lead(SELF_REFERENCE,
+                                                    _without_lead(OWN_SCOPE_LEAD, chunk)))
     if not chunk:
         return _Before(None, None, None)
     toks = _glue_unknown(list(segmented), entity_run=True)
@@ -335,7 +338,7 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
             f in VERB_FLAGS or f in ("vn", "d") for _, f in toks[at + 1:]):
         named = "".join([w for w, _ in toks[:at]])
         if clean_object(named):
-            if unit not in THING_COUNT_UNITS:
+            if not of_things:
                 toks = toks[at:]
             elif not named.endswith(ENTITY_SUFFIXES):  # a place is where, not what
                 tail = [w for w, _ in toks[at:]] + tail
@@ -361,11 +364,18 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         noun = noun[:noun.rfind("“")]
     # Amounts (元, 亩, 次) are of indicators jieba rarely tags as nouns (`罚没款`, `一般公共预算
     # 收入`); things (家, 个) need a noun, or a measure-word ending (`充电桩` 桩 q).
-    has_name = bool(toks) and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
+    has_name = bool(toks) and (not of_things or toks[-1][1] == "q"
                                or any(f in NAME_FLAGS for _, f in toks))
     if len(noun) < 2 or not has_name or _is_tally_word(noun):
         return _Before(entity, _predicate(lead, [noun], tail), None)
     return _Before(entity, _predicate(lead, [], tail), noun)
+
+
+def _without_lead(pattern: re.Pattern[str], phrase: str) -> str:
+    """``pattern.sub("", phrase)`` for a pattern anchored at the start (`^`), by one match
+    there instead of a search of every position."""
+    lead = pattern.match(phrase)
+    return phrase[lead.end():] if lead else phrase
 
 
 def _predicate(*parts: list[str]) -> str | None:
