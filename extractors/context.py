@@ -36,7 +36,7 @@ from extractors.patterns import (
     VERB_FILLERS,
 )
 from extractors.records import Claim, Count
-from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
+from extractors.segment import NOUN_FLAGS, READINGS_CACHED, VERB_FLAGS, words
 from extractors.sentences import Marks
 from extractors.units import RATE_UNITS, THING_COUNT_UNITS, THING_UNITS
 
@@ -149,8 +149,8 @@ def describe(
     brackets = _Brackets(text, lo, hi)
     for i, count in enumerate(counts):
         prev = counts[i - 1] if i else None
-        clause_opens = _stretch_start(text, count.start, lo)
-        stretch_start = max(clause_opens, count.start - MAX_BEFORE)
+        words_open = _stretch_start(text, count.start, lo)  # the clause, past a label or aside
+        stretch_start = max(words_open, count.start - MAX_BEFORE)
         if prev is not None and prev.end > stretch_start:
             stretch_start = prev.end
         before = _words_before(text[stretch_start:count.start],
@@ -172,7 +172,7 @@ def describe(
                     _object_of_previous_clause(text, count, lo))
                 if obj is None and title_end is None and count.unit in THING_UNITS:
                     obj = _carried_object(text, count, facts, lo, paragraph=True)
-                elif _names_a_place_of(text, clause_opens, obj):
+                elif _names_a_place_of(text, words_open, obj):
                     obj = (_carried_object(text, count, facts, lo) or _goal_object(count, facts)
                            or obj)
             if obj is None and title_end is not None and count.start >= title_end:
@@ -227,7 +227,7 @@ class _Reading:
         self.basis = basis
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=READINGS_CACHED)
 def _words_before(stretch: str, of_things: bool, publisher: str | None) -> _Before:
     """``_read_before`` of the words between a count's stretch start and its number, an
     aside right before the number dropped. A pure function of short strings that repeat
@@ -422,7 +422,7 @@ def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -
     return _object_in(window, opens_clause)
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=READINGS_CACHED)
 def _object_in(window: str, opens_clause: bool) -> str | None:
     """The thing's name that opens ``window`` (the clause after a unit, cut to an object's
     reach); cached, since those windows repeat across counts and bulletins."""

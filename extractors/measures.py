@@ -23,7 +23,7 @@ from extractors.fillers import (
 )
 from extractors.patterns import ACTION_WORDS, ENTITY_SUFFIXES
 from extractors.prefilter import could_match, guard
-from extractors.segment import VERB_FLAGS, words
+from extractors.segment import READINGS_CACHED, VERB_FLAGS, words
 from extractors.timewords import strip_time
 
 DIGITS = re.compile(r"[\d０-９]")
@@ -53,7 +53,7 @@ def _strip_adverbs(phrase: str) -> str:
 
 # Predicates and objects are short and repeat across the counts of a bulletin and across
 # bulletins: both readings below are pure functions of their phrase, so they are cached.
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=READINGS_CACHED)
 def normalise_predicate(predicate: str | None) -> str | None:
     """The verb alone: `截至5月底共上会评审` → `上会评审`; null for fillers (`的`, `四是`)."""
     if not predicate:
@@ -65,7 +65,7 @@ def normalise_predicate(predicate: str | None) -> str | None:
     return verb
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=READINGS_CACHED)
 def clean_object(obj: str | None) -> str | None:
     """The counted thing, or null when the words are no thing: `2021`, `月度`, `二是`,
     `较上月多增`, `受汛期影响`, `1项`, a single character cut from a word (`公`); a place

@@ -38,7 +38,11 @@ SKIP = re.compile("(\r\n|\\s)")
 TAG_NUM = re.compile("[\\.0-9]+")
 TAG_ENG = re.compile("[a-zA-Z0-9]+")
 
-ENGINE_ENV = "BULLETINS_SEGMENTER"  # "python" forces jieba itself even where rjieba exists
+ENGINE_ENV = "BULLETINS_SEGMENTER"
+# Readings made from short phrases (extractors/context.py, extractors/measures.py) kept per
+# function: the phrases that recur across bulletins stay, and a long build of diverse pages
+# holds a few MB per cache rather than tens.
+READINGS_CACHED = 8192  # "python" forces jieba itself even where rjieba exists
 
 
 class Engine(Protocol):
