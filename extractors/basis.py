@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 
 from extractors.measures import clean_object
+from extractors.prefilter import could_match, guard
+from extractors.sentences import Marks
 from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE, strip_time
 from extractors.units import RATE_UNITS
 
@@ -42,10 +44,16 @@ ASIDE = re.compile(r"[^,，;；。()（）]{0,8}[)）]")
 # A time word holds over a list (`本月完成投资8.3亿元、新开工项目3个`) and a quoted label
 # (`本月组织“就业援助月”活动12场`), so these clauses end only at punctuation and brackets.
 MAX_ASIDE = 8
-CLAUSE_ENDS = frozenset(",，;；。:：!?！？()（）[]【】\n")
-SENTENCE_ENDS = frozenset("。;；!?！？\n")
+CLAUSE_ENDS = Marks(",，;；。:：!?！？()（）[]【】\n")
+SENTENCE_ENDS = Marks("。;；!?！？\n")
 # A clause that is only a time phrase carries over to the next one: `截至5月底,新建充电桩1200个`.
 TIME_LEAD = re.compile(rf"^\s*(?:{CUT_OFF}|{YEAR_TO_DATE}|{THIS_PERIOD}|{SINGLE_MONTH})\s*$")
+# The characters each time cue needs (extractors/prefilter.py): most clauses and sentences
+# hold none, and are answered without running the long alternations.
+PERIOD_CHARS = guard(PERIOD_CUES)
+SINGLE_MONTH_CHARS = guard(SINGLE_MONTH_CUE)
+TIME_CUES = ((PERIOD_CUES, "period"), (CUMULATIVE_CUES, "cumulative"), (SINGLE_MONTH_CUE, "period"))
+TIME_CUE_CHARS = guard(*(pattern for pattern, _ in TIME_CUES))
 
 
 # A table column's header says what its cells are (`年度计划投资`, `1-6月完成`, `完成率(%)`,
@@ -91,12 +99,9 @@ def clause_before(text: str, pos: int, lo: int) -> str:
         opener = max(text.rfind("(", lo, start), text.rfind("（", lo, start))
         if opener >= 0 and start - opener <= MAX_ASIDE:
             start = opener
-    while start > lo and text[start - 1] not in CLAUSE_ENDS:
-        start -= 1
+    start = CLAUSE_ENDS.start_before(text, start, lo)
     if start > lo and text[start - 1] in ",，:：":
-        prev = start - 1
-        while prev > lo and text[prev - 1] not in CLAUSE_ENDS:
-            prev -= 1
+        prev = CLAUSE_ENDS.start_before(text, start - 1, lo)
         if TIME_LEAD.match(text[prev:start - 1]):
             start = prev
     return text[start:pos]
@@ -117,13 +122,13 @@ def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
     clause = clause_before(text, start, lo)
     if CHANGE_CUES.search(clause):
         return None
-    if PERIOD_CUES.search(clause):
+    if could_match(PERIOD_CHARS, clause) and PERIOD_CUES.search(clause):
         return "period"
     if CUMULATIVE_CUES.search(clause) or TRAILING_SPAN.match(text, end):
         return "cumulative"
     if start > lo and text[start - 1] in "(（" and ASIDE.match(text, end):
         return None
-    if SINGLE_MONTH_CUE.search(clause):
+    if could_match(SINGLE_MONTH_CHARS, clause) and SINGLE_MONTH_CUE.search(clause):
         return "period"
     label = _label_before(text, start - len(clause), lo)
     if TARGET_CUES.search(clause) or TARGET_CUES.search(label):
@@ -135,20 +140,20 @@ def _label_before(text: str, clause_start: int, lo: int) -> str:
     """The label a clause follows (`整改目标:治理采煤塌陷区3.2万亩`), else ''."""
     if clause_start <= lo or text[clause_start - 1] not in ":：":
         return ""
-    start = clause_start - 1
-    while start > lo and text[start - 1] not in CLAUSE_ENDS:
-        start -= 1
+    start = CLAUSE_ENDS.start_before(text, clause_start - 1, lo)
     return text[start:clause_start - 1]
 
 
 def _sentence_time(text: str, clause_start: int, lo: int) -> str | None:
     """The time an earlier clause of the sentence sets: `本月受理入库申请53家,审核通过44家`
     are both this month's; the last time cue before the clause holds."""
-    start = clause_start
-    while start > lo and text[start - 1] not in SENTENCE_ENDS:
-        start -= 1
+    start = SENTENCE_ENDS.start_before(text, clause_start, lo)
     before = text[start:clause_start]
-    cues = [(m.start(), "period") for m in PERIOD_CUES.finditer(before)]
-    cues += [(m.start(), "cumulative") for m in CUMULATIVE_CUES.finditer(before)]
-    cues += [(m.start(), "period") for m in SINGLE_MONTH_CUE.finditer(before)]
-    return max(cues)[1] if cues else None
+    if not could_match(TIME_CUE_CHARS, before):
+        return None
+    last: tuple[int, str] | None = None  # the cue starting last; `period` wins a tie
+    for pattern, kind in TIME_CUES:
+        for m in pattern.finditer(before):
+            if last is None or (m.start(), kind) > last:
+                last = (m.start(), kind)
+    return last[1] if last else None

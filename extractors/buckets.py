@@ -121,3 +121,7 @@ TALLY_WORDS = ("序时", "进度", "滞后", "逾期", "推进", "达序", "已�
 def alternation(phrases: Iterable[str]) -> str:
     """A regex alternation, longest first, so `未达到序时进度` wins over `达到序时进度`."""
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+
+
+# Any tally word inside a phrase, in one search (the count grammar asks it of every object).
+TALLY_WORD = re.compile(alternation(TALLY_WORDS))

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from functools import lru_cache
+from typing import TYPE_CHECKING, NamedTuple
 
 from extractors.basis import basis_of
-from extractors.buckets import TALLY_WORDS
+from extractors.buckets import TALLY_WORD
 from extractors.measures import clean_object, measure_key, normalise_predicate
 from extractors.patterns import (
     ACTION_WORDS,
@@ -36,12 +36,15 @@ from extractors.patterns import (
     VERB_FILLERS,
 )
 from extractors.records import Claim, Count
-from extractors.segment import NOUN_FLAGS, VERB_FLAGS, words
+from extractors.segment import NOUN_FLAGS, READINGS_CACHED, VERB_FLAGS, words
+from extractors.sentences import Marks
 from extractors.units import RATE_UNITS, THING_COUNT_UNITS, THING_UNITS
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+CLAUSE_MARKS = Marks(CLAUSE_DELIMITERS)
+SENTENCE_MARKS = Marks(SENTENCE_DELIMITERS)
 MAX_OBJECT = 16
 MAX_BEFORE = 20
 OPEN_BRACKET = re.compile(r"\(")
@@ -61,6 +64,7 @@ FUNCTION_WORDS = frozenset({"进行", "开展", "其中", "正在", "累计", "�
                             "全部", "全面", "基本", "已经", "均已", "已全部", "同比", "比上年"})
 RELATIVE_CLAUSE_MAX = 10
 SINGLE_CHAR_FILLERS = frozenset("共已均另")
+ACTION_ENDINGS = tuple(ACTION_WORDS)  # for str.endswith
 # Verbs that jieba tags as such but that modify the noun after them inside a name
 # (`工业设计相关领域专家`).
 ATTRIBUTIVE_VERBS = frozenset({"相关", "有关", "配套", "涉及", "新建", "在建", "拟建"})
@@ -98,9 +102,9 @@ NAME_FLAGS = NOUN_FLAGS | {"z", "i"}
 OWN_SCOPE = ("全", "我", "本", "各", "该", "省内", "市内")
 
 
-@dataclass(frozen=True)
-class _Before:
-    """What the stretch between the clause start and a number says."""
+class _Before(NamedTuple):
+    """What the stretch between the clause start and a number says (a tuple: one is made
+    for every stretch read, and a frozen dataclass takes three times as long to build)."""
 
     entity: str | None
     predicate: str | None
@@ -108,10 +112,7 @@ class _Before:
 
 
 def clause_start(text: str, pos: int, lo: int) -> int:
-    p = pos
-    while p > lo and text[p - 1] not in CLAUSE_DELIMITERS:
-        p -= 1
-    return p
+    return CLAUSE_MARKS.start_before(text, pos, lo)
 
 
 def _stretch_start(text: str, pos: int, lo: int) -> int:
@@ -127,19 +128,11 @@ def _stretch_start(text: str, pos: int, lo: int) -> int:
 
 
 def _clause_end(text: str, pos: int, hi: int) -> int:
-    p = pos
-    while p < hi and text[p] not in CLAUSE_DELIMITERS:
-        p += 1
-    return p
+    return CLAUSE_MARKS.end_after(text, pos, hi)
 
 
-def _sentence_start(
-    text: str, pos: int, lo: int, delimiters: frozenset[str] = SENTENCE_DELIMITERS
-) -> int:
-    p = pos
-    while p > lo and text[p - 1] not in delimiters:
-        p -= 1
-    return p
+def _sentence_start(text: str, pos: int, lo: int) -> int:
+    return SENTENCE_MARKS.start_before(text, pos, lo)
 
 
 def describe(
@@ -151,16 +144,17 @@ def describe(
     publisher: str | None,
     title_end: int | None = None,
 ) -> list[Claim]:
-    facts: list[Claim] = []
+    facts: list[_Reading] = []
     befores: list[_Before] = []
     brackets = _Brackets(text, lo, hi)
     for i, count in enumerate(counts):
         prev = counts[i - 1] if i else None
-        stretch_start = max(_stretch_start(text, count.start, lo), count.start - MAX_BEFORE)
+        words_open = _stretch_start(text, count.start, lo)  # the clause, past a label or aside
+        stretch_start = max(words_open, count.start - MAX_BEFORE)
         if prev is not None and prev.end > stretch_start:
             stretch_start = prev.end
-        chunk = TRAILING_ASIDE.sub("", text[stretch_start:count.start])
-        before = _read_before(chunk, count.unit, publisher)
+        before = _words_before(text[stretch_start:count.start],
+                               count.unit in THING_COUNT_UNITS, publisher)
         adjacent = prev is not None and _is_second_measure(text, prev, count, facts[-1])
         obj = None
         if count.unit not in RATE_UNITS:
@@ -168,17 +162,17 @@ def describe(
                 obj = _first_thing(_object_after(text, count.end, hi), befores[-1].noun,
                                    facts[-1].object)
             else:
+                # The candidates in order, each read only when those before it name nothing.
                 obj = _first_thing(
                     _object_after(text, count.end, hi, opens_clause=(
                         before.noun is None and before.predicate is None
                         and text[stretch_start - 1:stretch_start] not in LIST_MARKS)),
                     before.noun,
-                    _carried_object(text, count, facts, lo),
-                    _object_of_previous_clause(text, count, lo),
-                )
+                ) or _first_thing(_carried_object(text, count, facts, lo)) or _first_thing(
+                    _object_of_previous_clause(text, count, lo))
                 if obj is None and title_end is None and count.unit in THING_UNITS:
                     obj = _carried_object(text, count, facts, lo, paragraph=True)
-                elif _names_a_place_of(text, count, lo, obj):
+                elif _names_a_place_of(text, words_open, obj):
                     obj = (_carried_object(text, count, facts, lo) or _goal_object(count, facts)
                            or obj)
             if obj is None and title_end is not None and count.start >= title_end:
@@ -192,23 +186,53 @@ def describe(
                          in_task=title_end is not None,
                          in_title=title_end is not None and count.start < title_end)
         befores.append(before)
-        facts.append(
-            Claim(
-                value=count.value,
-                value_max=count.value_max,
-                unit=count.unit,
-                text=text[count.start:count.end],
-                start=count.start,
-                end=count.end,
-                object=obj,
-                qualifier=count.qualifier,
-                entity=entity,
-                predicate=predicate,
-                basis=basis,
-            )
+        facts.append(_Reading(count, obj, entity, predicate, basis))
+    _share_listed_objects(text, facts)
+    return [
+        Claim(
+            value=f.count.value,
+            value_max=f.count.value_max,
+            unit=f.unit,
+            text=text[f.start:f.end],
+            start=f.start,
+            end=f.end,
+            object=f.object,
+            qualifier=f.count.qualifier,
+            entity=f.entity,
+            predicate=f.predicate,
+            basis=f.basis,
+            measure=measure_key(f.entity, f.predicate, f.object, f.unit),
         )
-    return [replace(f, measure=measure_key(f.entity, f.predicate, f.object, f.unit))
-            for f in _share_listed_objects(text, facts)]
+        for f in facts
+    ]
+
+
+class _Reading:
+    """A count with the words read for it so far: what the counts after it in the stretch
+    consult (its object, entity, predicate, basis). Each becomes one ``Claim`` once the
+    stretch is read and a list's last item has lent its object to the items before it;
+    a mutable draft, so that step builds no record twice."""
+
+    __slots__ = ("basis", "count", "end", "entity", "object", "predicate", "start", "unit")
+
+    def __init__(self, count: Count, obj: str | None, entity: str | None,
+                 predicate: str | None, basis: str | None) -> None:
+        self.count = count
+        self.start = count.start
+        self.end = count.end
+        self.unit = count.unit
+        self.object = obj
+        self.entity = entity
+        self.predicate = predicate
+        self.basis = basis
+
+
+@lru_cache(maxsize=READINGS_CACHED)
+def _words_before(stretch: str, of_things: bool, publisher: str | None) -> _Before:
+    """``_read_before`` of the words between a count's stretch start and its number, an
+    aside right before the number dropped. A pure function of short strings that repeat
+    (`累计完成`, `新增城镇就业`), so it is cached."""
+    return _read_before(TRAILING_ASIDE.sub("", stretch), of_things, publisher)
 
 
 def _first_thing(*candidates: str | None) -> str | None:
@@ -219,7 +243,7 @@ def _first_thing(*candidates: str | None) -> str | None:
     return None
 
 
-def _goal_object(count: Count, facts: list[Claim]) -> str | None:
+def _goal_object(count: Count, facts: list[_Reading]) -> str | None:
     """What the task's goal counts in the count's unit: the first goal before it (in the
     title, or under a `整改目标:` label) names it."""
     for fact in facts:
@@ -228,11 +252,10 @@ def _goal_object(count: Count, facts: list[Claim]) -> str | None:
     return None
 
 
-def _share_listed_objects(text: str, facts: list[Claim]) -> list[Claim]:
+def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
     """`牵头负责8项、责任负责2项重点任务`: a list's last item names the thing for all."""
-    out = list(facts)
-    for i in range(len(out) - 2, -1, -1):
-        fact, nxt = out[i], out[i + 1]
+    for i in range(len(facts) - 2, -1, -1):
+        fact, nxt = facts[i], facts[i + 1]
         between = text[fact.end:nxt.start]
         if (
             fact.object is None
@@ -242,11 +265,10 @@ def _share_listed_objects(text: str, facts: list[Claim]) -> list[Claim]:
             and between.startswith("、")
             and not any(ch in SENTENCE_DELIMITERS or ch == "," for ch in between)
         ):
-            out[i] = replace(fact, object=nxt.object)
-    return out
+            fact.object = nxt.object
 
 
-def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Claim) -> bool:
+def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: _Reading) -> bool:
     """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
     between = text[prev.end:count.start]
     if prev.unit == count.unit:
@@ -272,15 +294,17 @@ def _strip_fillers(chunk: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     return "".join(w for w, _ in toks), toks
 
 
-def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
-    """Entity, verb and noun in the words before a number.
+def _read_before(chunk: str, of_things: bool, publisher: str | None) -> _Before:
+    """Entity, verb and noun in the words before a number; ``of_things``: whether its unit
+    counts things (THING_COUNT_UNITS), all the unit tells here.
 
     `沈阳市上会评审` → (沈阳市, 上会评审, None); `发出提醒函` → (None, 发出, 提醒函).
     """
     # In a table run into text, cells are separated by spaces and the row number is a
     # digit: the counted thing is in the last cell (`县经信局 2 完成造林1.2万亩`).
     chunk = CELL_BREAK.split(chunk.strip())[-1]
-    chunk, segmented = _strip_fillers(SELF_REFERENCE.sub("", OWN_SCOPE_LEAD.sub("", chunk)))
+    chunk, segmented = _strip_fillers(_without_lead(SELF_REFERENCE,
+                                                    _without_lead(OWN_SCOPE_LEAD, chunk)))
     if not chunk:
         return _Before(None, None, None)
     toks = _glue_unknown(list(segmented), entity_run=True)
@@ -310,15 +334,15 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
     # (`桃花江大道改造完成路基`). An amount is of the action after the light verb, the words
     # before it are the scope (`区级重点项目累计完成投资46.3亿元`, `…示范区完成投资`: 投资).
     at = next((i for i, (w, _) in enumerate(toks) if w in LIGHT_VERBS and i > 0), None)
-    named = "".join(w for w, _ in toks[:at or 0])
-    if (at is not None and any(f in NAME_FLAGS for _, f in toks[:at])
-            and all(f in VERB_FLAGS or f in ("vn", "d") for _, f in toks[at + 1:])
-            and clean_object(named)):
-        if unit not in THING_COUNT_UNITS:
-            toks = toks[at:]
-        elif not named.endswith(ENTITY_SUFFIXES):  # a place is where, not what
-            tail = [w for w, _ in toks[at:]] + tail
-            toks = toks[:at]
+    if at is not None and any(f in NAME_FLAGS for _, f in toks[:at]) and all(
+            f in VERB_FLAGS or f in ("vn", "d") for _, f in toks[at + 1:]):
+        named = "".join([w for w, _ in toks[:at]])
+        if clean_object(named):
+            if not of_things:
+                toks = toks[at:]
+            elif not named.endswith(ENTITY_SUFFIXES):  # a place is where, not what
+                tail = [w for w, _ in toks[at:]] + tail
+                toks = toks[:at]
     # Verbs open the stretch (`发出提醒函`), but the last word left is kept unless it is an
     # action word: jieba tags many indicator nouns as verbs (`罚没款合计`).
     lead: list[str] = []
@@ -340,11 +364,18 @@ def _read_before(chunk: str, unit: str, publisher: str | None) -> _Before:
         noun = noun[:noun.rfind("“")]
     # Amounts (元, 亩, 次) are of indicators jieba rarely tags as nouns (`罚没款`, `一般公共预算
     # 收入`); things (家, 个) need a noun, or a measure-word ending (`充电桩` 桩 q).
-    has_name = bool(toks) and (unit not in THING_COUNT_UNITS or toks[-1][1] == "q"
+    has_name = bool(toks) and (not of_things or toks[-1][1] == "q"
                                or any(f in NAME_FLAGS for _, f in toks))
     if len(noun) < 2 or not has_name or _is_tally_word(noun):
         return _Before(entity, _predicate(lead, [noun], tail), None)
     return _Before(entity, _predicate(lead, [], tail), noun)
+
+
+def _without_lead(pattern: re.Pattern[str], phrase: str) -> str:
+    """``pattern.sub("", phrase)`` for a pattern anchored at the start (`^`), by one match
+    there instead of a search of every position."""
+    lead = pattern.match(phrase)
+    return phrase[lead.end():] if lead else phrase
 
 
 def _predicate(*parts: list[str]) -> str | None:
@@ -359,7 +390,7 @@ def _non_noun(word: str, flag: str) -> bool:
 def _tail_non_noun(word: str, flag: str) -> bool:
     if flag in VERB_FLAGS and word not in ACTION_WORDS:
         return False
-    if flag in ("l", "i") and word.endswith(tuple(ACTION_WORDS)):
+    if flag in ("l", "i") and word.endswith(ACTION_ENDINGS):
         return True  # jieba's idioms `全面完成`, `基本建成` are verb phrases
     if flag == "q":
         return False  # `充电桩` ends in 桩 (q): the thing's own last character
@@ -368,7 +399,7 @@ def _tail_non_noun(word: str, flag: str) -> bool:
 
 def _is_tally_word(phrase: str) -> bool:
     """`达到序时进度的有145个`, `滞后1件`: a status bucket, not the thing counted."""
-    return any(word in phrase for word in TALLY_WORDS)
+    return bool(TALLY_WORD.search(phrase))
 
 
 def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -> str | None:
@@ -388,6 +419,13 @@ def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -
     de = window.find("的", 0, RELATIVE_CLAUSE_MAX)
     if de > 0 and window[0] in FUNCTION_CHARS:
         return _object_after(text, pos + de + 1, hi, opens_clause=opens_clause)
+    return _object_in(window, opens_clause)
+
+
+@lru_cache(maxsize=READINGS_CACHED)
+def _object_in(window: str, opens_clause: bool) -> str | None:
+    """The thing's name that opens ``window`` (the clause after a unit, cut to an object's
+    reach); cached, since those windows repeat across counts and bulletins."""
     toks = _glue_unknown(list(words(window)))
     if len(window) <= SHORT_VERBAL_OBJECT and all(f in VERB_FLAGS or f == "vn" for _, f in toks):
         return window  # `6个控规编制`: jieba reads a short domain noun as verbs
@@ -464,7 +502,7 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
 
 
 def _carried_object(
-    text: str, count: Count, facts: list[Claim], lo: int, *, paragraph: bool = False
+    text: str, count: Count, facts: list[_Reading], lo: int, *, paragraph: bool = False
 ) -> str | None:
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again. With
     ``paragraph`` (a header's tally of its tasks) the thing may be named a sentence before:
@@ -483,11 +521,11 @@ def _carried_object(
     return None
 
 
-def _names_a_place_of(text: str, count: Count, lo: int, obj: str | None) -> bool:
+def _names_a_place_of(text: str, stretch_start: int, obj: str | None) -> bool:
     """`建成9个,其中乡镇(街道)6个`, `关闭136家,其中濉溪县87家`: after `其中` a place names
-    where the part is, the thing counted is the whole's."""
-    start = _stretch_start(text, count.start, lo)
-    if not obj or not text.startswith("其中", start):
+    where the part is, the thing counted is the whole's (``stretch_start``: where the words
+    before the count start, ``_stretch_start``)."""
+    if not obj or not text.startswith("其中", stretch_start):
         return False
     toks = words(obj)
     return bool(PLACE_WORD.match(obj)) or (len(toks) == 1 and toks[0][1] == "ns")
@@ -498,7 +536,7 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
-def _carried_entity(count: Count, facts: list[Claim], brackets: _Brackets) -> str | None:
+def _carried_entity(count: Count, facts: list[_Reading], brackets: _Brackets) -> str | None:
     """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
     open_at = brackets.unclosed_before(count.start)
     if open_at is None:

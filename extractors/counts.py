@@ -34,19 +34,35 @@ from extractors.patterns import (
 )
 from extractors.records import Claim, Count
 from extractors.segment import stands_alone
-from extractors.sentences import SENTENCE_ENDS
+from extractors.sentences import SENTENCE_ENDS, Marks
 from extractors.units import LABEL_UNITS_FOR_CHINESE, UNITS_BY_FIRST_CHAR
 
 NUMBER_RE = re.compile(rf"(?P<ar>{ARABIC})|(?P<cn>[{CN_NUMERAL_CHARS}]+)")
+# Where NUMBER_RE's next match starts: the first digit or numeral character, found by a plain
+# class (a search by NUMBER_RE itself tries both alternatives at every position). Every
+# such character opens a match of one of them.
+NUMBER_START = re.compile(rf"[\d{CN_NUMERAL_CHARS}]")
 # `3至5家`, `3-5家`, `3~5家`: the upper end of a range.
+RANGE_MARKS = "-~至到—"
+CN_RANGE_MARKS = "至到-"
 RANGE_RE = re.compile(
-    rf"\s?(?:-|~|至|到|—)\s?(?P<ar>{ARABIC})|(?:至|到|-)(?P<cn>[{CN_NUMERAL_CHARS}]+)"
+    rf"\s?[{re.escape(RANGE_MARKS)}]\s?(?P<ar>{ARABIC})"
+    rf"|[{re.escape(CN_RANGE_MARKS)}](?P<cn>[{CN_NUMERAL_CHARS}]+)"
 )
-ASCII_ALNUM = re.compile(r"[A-Za-z0-9._]")
+ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._")
 SPACES = " \t\u3000"
+# What may stand right after a count's number: a range's mark, a space, a scale, an infix
+# qualifier or a unit's first character (any other character, and the stretch's end, leave
+# the number without a unit, which no count is).
+COUNT_FOLLOWERS = frozenset(
+    RANGE_MARKS + CN_RANGE_MARKS + SPACES + "".join(SCALES) + "".join(INFIX_QUALIFIERS)
+    + "".join(UNITS_BY_FIRST_CHAR)
+)
 # A qualifier (`预计`) binds to the end of its clause, which a comma closes.
-QUALIFIER_CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",")
+QUALIFIER_CLAUSE_ENDS = Marks(SENTENCE_ENDS + ",")
 ENUMERATION_MARKS = frozenset("、和及与")
+# A prefix qualifier ends right before its number: the number must follow one of these.
+PREFIX_ENDS = frozenset(word[-1] for word, _ in PREFIX_QUALIFIERS)
 # A count's unit must end where its clause, list item or bracketed aside does.
 CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",、)")
 
@@ -61,34 +77,40 @@ def find_facts(
     (the task's goals) and its progress text follows; None for text outside any task.
     """
     masked = _Masked(text, start, end)
+    # A clause qualifier lies inside the stretch, or binds none of its counts.
+    clause_words = tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
     counts: list[Count] = []
     pos = start
-    while True:
-        match = NUMBER_RE.search(text, pos, end)
-        if not match:
-            break
-        count = _read_count(text, match, start, end, masked)
+    while (first := NUMBER_START.search(text, pos, end)) and (
+            match := NUMBER_RE.match(text, first.start(), end)):
+        count = _read_count(text, match, start, end, masked, clause_words)
         if count is None:
             pos = match.end()
             continue
         counts.append(count)
         pos = count.end
+    if not counts:
+        return []  # most stretches of a page hold no count: nothing to describe
     return context.describe(text, start, end, counts, publisher=publisher, title_end=title_end)
 
 
 def _read_count(
-    text: str, match: re.Match[str], lo: int, hi: int, masked: _Masked
+    text: str, match: re.Match[str], lo: int, hi: int, masked: _Masked,
+    clause_words: tuple[tuple[str, str], ...],
 ) -> Count | None:
     s, e = match.span()
-    chinese = match.group("cn") is not None
+    if not _followed_like_count(text, e, hi):
+        return None  # `2017年`, `7月`: most numbers of a bulletin are dates
+    cn = match.group("cn")
+    chinese = cn is not None
     value: int | float | None
     if chinese:
-        value = chinese_value(match.group("cn"))
+        value = chinese_value(cn)
         if value is None:
             return None  # 一二三产业, 十四五, 二〇一七: labels and years, not numerals
     else:
         value = arabic_value(match.group("ar"))
-        if s > lo and ASCII_ALNUM.match(text[s - 1]):
+        if s > lo and text[s - 1] in ASCII_ALNUM:
             return None  # PM2.5, F5, a version or code
         if text[e:e + 1] in (":", "/") or (s > lo + 1 and text[s - 1] in ":/"
                                              and text[s - 2].isdigit()):
@@ -139,10 +161,16 @@ def _read_count(
     if prefix:
         s, qualifier = prefix[0], qualifier or prefix[1]
     else:
-        qualifier = qualifier or _clause_qualifier(text, s, lo, hi)
+        qualifier = qualifier or _clause_qualifier(text, s, lo, hi, clause_words)
     scaled = scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
     return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
+
+
+def _followed_like_count(text: str, e: int, hi: int) -> bool:
+    """Whether the character after a number (at ``e``) may open what a count reads next:
+    False settles that it is none before the range, scales and unit are looked for."""
+    return e < hi and (text[e] in COUNT_FOLLOWERS or text[e].isspace())
 
 
 def _chinese_is_count(
@@ -193,6 +221,8 @@ def _unit_at(text: str, p: int, hi: int) -> str | None:
 
 
 def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:
+    if s <= lo or text[s - 1] not in PREFIX_ENDS:
+        return None
     for word, kind in PREFIX_QUALIFIERS:
         at = s - len(word)
         if at >= lo and text.startswith(word, at):
@@ -202,17 +232,17 @@ def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:
     return None
 
 
-def _clause_qualifier(text: str, s: int, lo: int, hi: int) -> str | None:
+def _clause_qualifier(
+    text: str, s: int, lo: int, hi: int, words: tuple[tuple[str, str], ...]
+) -> str | None:
     """`预计` binds every number of its clause, which for it runs to `,` `;` `。` (GUIDE):
-    those after it and those before it (`剩余1个综合体、3个助餐点预计11月底前建成`)."""
-    p = s
-    while p > lo and text[p - 1] not in QUALIFIER_CLAUSE_ENDS:
-        p -= 1
-    q = s
-    while q < hi and text[q] not in QUALIFIER_CLAUSE_ENDS:
-        q += 1
-    clause = text[p:q]
-    for word, kind in CLAUSE_QUALIFIERS:
+    those after it and those before it (`剩余1个综合体、3个助餐点预计11月底前建成`).
+    ``words``: the qualifiers to look for (those the stretch holds)."""
+    if not words:
+        return None
+    clause = text[QUALIFIER_CLAUSE_ENDS.start_before(text, s, lo):
+                  QUALIFIER_CLAUSE_ENDS.end_after(text, s, hi)]
+    for word, kind in words:
         if word in clause:
             return kind
     return None
@@ -222,10 +252,18 @@ class _Masked:
     """Spans whose numbers are labels: short quotes (`“6+4”`) and book titles (`《…》`).
 
     Merged and sorted once per stretch, then asked by bisection: a 10 MB one-line page has
-    tens of thousands of spans and numbers, and a scan per number was quadratic.
+    tens of thousands of spans and numbers, and a scan per number was quadratic. Found on
+    the first question only: most stretches have no number that gets that far.
     """
 
     def __init__(self, text: str, start: int, end: int) -> None:
+        self._text, self._start, self._end = text, start, end
+        self._starts: list[int] | None = None
+        self._ends: list[int] = []
+
+    def _spans(self) -> tuple[list[int], list[int]]:
+        """The merged spans' starts and ends."""
+        text, start, end = self._text, self._start, self._end
         spans: list[tuple[int, int]] = []
         for pairs, limit in ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, 200)):
             for left, right in pairs:
@@ -246,9 +284,10 @@ class _Masked:
                 merged[-1][1] = max(merged[-1][1], b)
             else:
                 merged.append([a, b])
-        self._starts = [a for a, _ in merged]
-        self._ends = [b for _, b in merged]
+        return [a for a, _ in merged], [b for _, b in merged]
 
     def __contains__(self, pos: int) -> bool:
+        if self._starts is None:
+            self._starts, self._ends = self._spans()
         i = bisect_right(self._starts, pos) - 1
         return i >= 0 and pos < self._ends[i]

@@ -31,11 +31,13 @@ ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+(?:是|要|则|�
 # Comparisons and causes name neither a verb of progress nor a counted thing:
 # `较上月多增`, `环比减少`, `受汛期影响`, `因…`.
 COMPARISON = re.compile(r"^(?:较|比|环比|同比|与上月|比上月|较上月|较上年)")
+# A phrase without one names nothing (`2021`, `(1)`).
+CJK_CHAR = re.compile("[\u4e00-\u9fff]")
 CAUSE = re.compile(r"^(?:受.*影响|因.*(?:影响|原因)|由于)")
 
 
 def is_filler(phrase: str) -> bool:
     """True for a phrase that is only a function word, enumerator or list marker."""
     bare = phrase.strip(" “”\"'()（）")
-    return not bare or bare in FILLER_WORDS or bool(ENUMERATOR.match(bare)) or not any(
-        "\u4e00" <= ch <= "\u9fff" for ch in bare)
+    return (not bare or bare in FILLER_WORDS or bool(ENUMERATOR.match(bare))
+            or not CJK_CHAR.search(bare))

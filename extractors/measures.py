@@ -10,8 +10,9 @@ by: entity, predicate, object and unit.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from extractors.buckets import TALLY_WORDS
+from extractors.buckets import TALLY_WORD
 from extractors.fillers import (
     CAUSE,
     COMPARISON,
@@ -21,13 +22,22 @@ from extractors.fillers import (
     is_filler,
 )
 from extractors.patterns import ACTION_WORDS, ENTITY_SUFFIXES
-from extractors.segment import VERB_FLAGS, words
+from extractors.prefilter import could_match, guard
+from extractors.segment import READINGS_CACHED, VERB_FLAGS, words
 from extractors.timewords import strip_time
 
 DIGITS = re.compile(r"[\d０-９]")
 # Brackets left open or closed by a cut (`乡镇(街道`), and quote marks around a label.
 EDGE_MARKS = " “”\"'、,，:：;；"
 SHORT_VERB = 2
+# The characters a trailing filler needs (extractors/prefilter.py): most phrases hold none.
+TRAILING_FILLER_CHARS = guard(TRAILING_FILLERS)
+
+
+def _without_trailing_fillers(phrase: str) -> str:
+    if not could_match(TRAILING_FILLER_CHARS, phrase):
+        return phrase
+    return TRAILING_FILLERS.sub("", phrase)
 
 
 def _strip_adverbs(phrase: str) -> str:
@@ -41,17 +51,21 @@ def _strip_adverbs(phrase: str) -> str:
         phrase = bare
 
 
+# Predicates and objects are short and repeat across the counts of a bulletin and across
+# bulletins: both readings below are pure functions of their phrase, so they are cached.
+@lru_cache(maxsize=READINGS_CACHED)
 def normalise_predicate(predicate: str | None) -> str | None:
     """The verb alone: `截至5月底共上会评审` → `上会评审`; null for fillers (`的`, `四是`)."""
     if not predicate:
         return None
-    verb = _strip_adverbs(TRAILING_FILLERS.sub("", strip_time(predicate).strip(EDGE_MARKS)))
+    verb = _strip_adverbs(_without_trailing_fillers(strip_time(predicate).strip(EDGE_MARKS)))
     verb = verb.strip(EDGE_MARKS)
     if is_filler(verb) or DIGITS.search(verb) or COMPARISON.match(verb) or CAUSE.match(verb):
         return None
     return verb
 
 
+@lru_cache(maxsize=READINGS_CACHED)
 def clean_object(obj: str | None) -> str | None:
     """The counted thing, or null when the words are no thing: `2021`, `月度`, `二是`,
     `较上月多增`, `受汛期影响`, `1项`, a single character cut from a word (`公`); a place
@@ -59,7 +73,7 @@ def clean_object(obj: str | None) -> str | None:
     if not obj:
         return None
     thing = strip_time(obj).strip(EDGE_MARKS)
-    thing = TRAILING_FILLERS.sub("", thing) or thing
+    thing = _without_trailing_fillers(thing) or thing
     for opener, closer in (("(", ")"), ("（", "）")):
         if thing.count(opener) > thing.count(closer):  # cut inside an aside: `乡镇(街道`
             thing = thing[:thing.rfind(opener)]
@@ -67,7 +81,7 @@ def clean_object(obj: str | None) -> str | None:
             thing = thing[1:]
     if ((len(thing) < 2 and thing not in ENTITY_SUFFIXES) or is_filler(thing)
             or DIGITS.search(thing) or COMPARISON.match(thing) or CAUSE.match(thing)
-            or any(word in thing for word in TALLY_WORDS) or _is_verb(thing)):
+            or TALLY_WORD.search(thing) or _is_verb(thing)):
         return None
     return thing
 
@@ -76,8 +90,10 @@ def _is_verb(thing: str) -> bool:
     """`新开工`, `核销`, `发放`: a short verb alone is what was done, not the thing."""
     if thing.lstrip("新已再") in ACTION_WORDS:
         return True
+    if len(thing) > SHORT_VERB:
+        return False  # decided without asking jieba for its words
     toks = words(thing)
-    return len(thing) <= SHORT_VERB and len(toks) == 1 and toks[0][1] in VERB_FLAGS
+    return len(toks) == 1 and toks[0][1] in VERB_FLAGS
 
 
 def measure_key(entity: str | None, predicate: str | None, obj: str | None, unit: str) -> str:

@@ -100,6 +100,8 @@ def scale_value(value: int | float, scales: str) -> int | float:
     factor = 1
     for ch in scales:
         factor *= SCALES[ch]
+    if isinstance(value, int):
+        return value * factor  # exact already; Decimal is for the decimals
     scaled = Decimal(str(value)) * factor
     if scaled == scaled.to_integral_value():
         return int(scaled)

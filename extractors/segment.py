@@ -38,7 +38,11 @@ SKIP = re.compile("(\r\n|\\s)")
 TAG_NUM = re.compile("[\\.0-9]+")
 TAG_ENG = re.compile("[a-zA-Z0-9]+")
 
-ENGINE_ENV = "BULLETINS_SEGMENTER"  # "python" forces jieba itself even where rjieba exists
+ENGINE_ENV = "BULLETINS_SEGMENTER"
+# Readings made from short phrases (extractors/context.py, extractors/measures.py) kept per
+# function: the phrases that recur across bulletins stay, and a long build of diverse pages
+# holds a few MB per cache rather than tens.
+READINGS_CACHED = 8192  # "python" forces jieba itself even where rjieba exists
 
 
 class Engine(Protocol):
@@ -84,6 +88,9 @@ class NativeEngine:
         import rjieba  # its import builds the dictionary once; a Jieba() would build another
 
         self._jieba = rjieba
+        # has_word of the characters met so far as one-character words (a bounded set): the
+        # dictionary does not change, and a dict lookup is a third of a call into rjieba
+        self._known: dict[str, bool] = {}
 
     def cut(self, text: str) -> list[str]:
         out: list[str] = []
@@ -99,6 +106,8 @@ class NativeEngine:
         return out
 
     def tag(self, text: str) -> list[tuple[str, str]]:
+        if TAG_BLOCK.fullmatch(text):
+            return self._tag_block(text)  # one Chinese block, as most windows are
         out: list[tuple[str, str]] = []
         for i, block in enumerate(TAG_BLOCK.split(text)):
             if i % 2:
@@ -123,9 +132,15 @@ class NativeEngine:
             if word.isascii() and word.isalnum():
                 if len(word) == 1 or not self._jieba.has_word(word):
                     tagged[k] = (word, "eng")
-            elif len(word) == 1 and not self._jieba.has_word(word):
+            elif len(word) == 1 and not self._is_word(word):
                 tagged[k] = (word, "x")
         return tagged
+
+    def _is_word(self, char: str) -> bool:
+        known = self._known.get(char)
+        if known is None:
+            known = self._known[char] = self._jieba.has_word(char)
+        return known
 
 
 def cache_dir() -> Path:

@@ -8,6 +8,9 @@ these sets, saying why.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
 SENTENCE_ENDS = "。!?;\n"
 # Brackets open an aside (`(沈阳市上会评审199家,通过评审192家)`) that is a clause of its own.
 CLAUSE_ENDS = SENTENCE_ENDS + ",:()、"
@@ -28,3 +31,44 @@ def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, i
     while left < start and text[left].isspace():
         left += 1
     return left, right
+
+
+class Marks:
+    """A set of clause or sentence marks, and where the nearest one stands before or after a
+    position within a stretch of text.
+
+    Counts ask this several times each (where their clause, sentence and stretch start), and
+    a loop over characters in Python cost about 45 ns a character. Backwards, the search
+    reads reversed slices by a regex, in chunks that grow from 16 to at most 4,096
+    characters: short distances stay cheap, and a long one-line page is never copied whole.
+    """
+
+    FIRST_CHUNK = 16
+    MAX_CHUNK = 4096
+
+    def __init__(self, chars: Iterable[str]) -> None:
+        self.chars = frozenset(chars)
+        self._class = re.compile("[" + "".join(map(re.escape, sorted(self.chars))) + "]")
+
+    def start_before(self, text: str, pos: int, lo: int) -> int:
+        """The offset just after the last mark in ``text[lo:pos]``; ``lo`` if none (``pos``
+        itself when it is not past ``lo``)."""
+        hi = pos
+        size = self.FIRST_CHUNK
+        while hi > lo:
+            start = max(lo, hi - size)
+            # text[start:hi] reversed, in one copy: its first mark is the chunk's last
+            mark = self._class.search(text[hi - 1:start - 1 if start else None:-1])
+            if mark:
+                return hi - mark.start()
+            hi = start
+            size = min(size * 4, self.MAX_CHUNK)
+        return hi
+
+    def end_after(self, text: str, pos: int, hi: int) -> int:
+        """The offset of the first mark in ``text[pos:hi]``; ``hi`` if none (``pos`` itself
+        when it is not before ``hi``)."""
+        if pos >= hi:
+            return pos
+        mark = self._class.search(text, pos, hi)
+        return mark.start() if mark else hi

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from extractors.prefilter import could_match, guard
+
 CN_DIGITS = "一二三四五六七八九十"
 _MONTH_NO = rf"(?:\d{{1,2}}|[{CN_DIGITS}]{{1,3}})"
 _DASH = r"\s?[-~至到—－]\s?"
@@ -36,6 +38,10 @@ TIME_PHRASE = re.compile(
 )
 
 
+# Most phrases hold no time word, and none of the characters every time phrase holds.
+TIME_CHARS = guard(TIME_PHRASE)
+
+
 def strip_time(phrase: str) -> str:
     """The phrase without its time words: `截至5月底共上会评审` → `共上会评审`."""
-    return TIME_PHRASE.sub("", phrase)
+    return TIME_PHRASE.sub("", phrase) if could_match(TIME_CHARS, phrase) else phrase

@@ -6,6 +6,7 @@ each engine's words and flags on every line of those documents.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -43,8 +44,18 @@ def engines() -> dict[str, segment.Engine]:
 
 def _with(engine: segment.Engine, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(segment, "engine", lambda: engine)
-    for cached in (segment.words, segment.token_spans, segment.title_words):
-        cached.cache_clear()
+    _clear_caches()
+
+
+def _clear_caches() -> None:
+    """Empty every cache of the extractors: the windows' words and the readings made from
+    them (context, measures), so that each engine answers from scratch."""
+    for name, module in list(sys.modules.items()):
+        if name.startswith("extractors"):
+            for value in vars(module).values():
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear):
+                    clear()
 
 
 def _extract(path: Path) -> Bulletin | str:
@@ -71,8 +82,7 @@ def test_extraction_is_the_same_with_either_engine(path, engines, monkeypatch) -
     native = _extract(path)
     _with(engines["jieba"], monkeypatch)
     assert _extract(path) == native
-    segment.words.cache_clear()
-    segment.token_spans.cache_clear()
+    _clear_caches()
 
 
 def test_words_and_flags_are_the_same_on_every_line(engines) -> None:

@@ -1,0 +1,187 @@
+"""The fact finder's shortcuts answer exactly as the plain readings they stand in for (issue 16).
+
+- extractors/prefilter.py reads off a regex the characters its every match holds, and a
+  phrase holding none of them is answered without running the regex (time words, basis
+  cues);
+- the readings of short phrases are cached (context, measures), within and across
+  documents;
+- clause and sentence marks are searched for by a regex (extractors.sentences.Marks),
+  backwards in reversed chunks, not character by character;
+- the count grammar finds a number's start by a character class, drops a number whose next
+  character can open no unit before reading on, and looks for a prefix qualifier only after
+  a character one ends in and for a clause qualifier only in a stretch that holds one.
+
+Each is held to the plain path: the guards on generated phrases built from the cue
+vocabularies, and the whole extraction of every in-repo document with the guards off and
+with cold caches.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractors import basis, counts, measures, prefilter, timewords
+from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
+from extractors.sentences import Marks
+from extractors.units import UNITS
+from pipeline.read.document import extract
+from pipeline.read.inputs import iter_pages
+from pipeline.records import Fact, Page, Section
+from tests.hostile_helpers import ROOT, SEED
+
+DOCS = [SEED, *sorted(p for p in ROOT.glob("tests/heldout*/docs/**/*") if p.is_file())]
+
+# Every pattern a guard stands before, and the pieces their matches and near misses are made of.
+GUARDED = {
+    "TIME_PHRASE": timewords.TIME_PHRASE,
+    "PERIOD_CUES": basis.PERIOD_CUES,
+    "CUMULATIVE_CUES": basis.CUMULATIVE_CUES,
+    "SINGLE_MONTH_CUE": basis.SINGLE_MONTH_CUE,
+    "TRAILING_FILLERS": measures.TRAILING_FILLERS,
+}
+PIECES = ("截至", "截止", "目前", "底", "末", "日", "月", "月份", "年", "年度", "季度", "本", "当",
+          "单", "前", "上半", "下半", "全年", "今年", "以来", "累计", "开累", "共", "共同", "总计",
+          "合计", "同期", "号", "达到", "达", "已", "为", "人数", "1", "6", "12", "2024", "一",
+          "三", "十", "—", "-", "至", "到",
+          " ", ",", "。", "(", ")", "完成", "新增", "企业", "项目", "充电桩", "投资")
+PREFIX_WORDS = [word for word, _ in PREFIX_QUALIFIERS]
+PHRASES = st.lists(st.sampled_from(PIECES), max_size=12).map("".join)
+
+
+@pytest.mark.parametrize(("pattern", "needed"), [
+    ("ab|c", "bc"),  # of a sequence's single characters the last; a branch unites
+    ("本月|当月|[一二]季度", "月度"),
+    ("(?<!前)x+y?", "x"),  # a lookbehind matches no character; an optional part needs none
+    ("[a-c]z|q", "zq"),
+    ("\\d+月", "月"),
+    ("\\d+", None),  # digits only: no character to test for
+    ("x|\\s?", None),  # an alternative that may match nothing
+    (".", None),
+    ("[^a]b", "b"),
+])
+def test_needed_chars_of_small_patterns(pattern: str, needed: str | None) -> None:
+    got = prefilter.needed_chars(re.compile(pattern))
+    assert got == (frozenset(needed) if needed is not None else None)
+
+
+def test_every_guarded_pattern_has_a_guard() -> None:
+    for name, pattern in GUARDED.items():
+        assert prefilter.needed_chars(pattern), name
+    assert basis.TIME_CUE_CHARS and timewords.TIME_CHARS
+
+
+@settings(max_examples=400, deadline=None)
+@given(PHRASES)
+def test_a_guard_never_hides_a_match(phrase: str) -> None:
+    for name, pattern in GUARDED.items():
+        needs = prefilter.needed_chars(pattern)
+        for match in pattern.finditer(phrase):
+            assert needs is not None and not needs.isdisjoint(match.group()), (name, match)
+        if not prefilter.could_match(prefilter.guard(pattern), phrase):
+            assert pattern.search(phrase) is None, name
+    assert timewords.strip_time(phrase) == timewords.TIME_PHRASE.sub("", phrase)
+
+
+MARKS = Marks(",。;\n")
+
+
+def _plain_start_before(text: str, pos: int, lo: int) -> int:
+    while pos > lo and text[pos - 1] not in MARKS.chars:
+        pos -= 1
+    return pos
+
+
+def _plain_end_after(text: str, pos: int, hi: int) -> int:
+    while pos < hi and text[pos] not in MARKS.chars:
+        pos += 1
+    return pos
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab,。;\n", max_size=60), st.integers(0, 9000), st.data())
+def test_marks_are_found_as_a_character_loop_finds_them(
+    text: str, filler: int, data: st.DataObject
+) -> None:
+    # a long run without marks in the middle: the backward search's chunks grow past it
+    text = text[:len(text) // 2] + "x" * filler + text[len(text) // 2:]
+    lo = data.draw(st.integers(0, len(text)))
+    pos = data.draw(st.integers(0, len(text)))
+    assert MARKS.start_before(text, pos, lo) == _plain_start_before(text, pos, lo)
+    assert MARKS.end_after(text, lo, pos) == _plain_end_after(text, lo, pos)
+
+
+def _extractions(paths: list[Path], *, cold: bool = False
+                 ) -> list[tuple[str, tuple[Section, ...], tuple[Fact, ...]]]:
+    out: list[tuple[str, tuple[Section, ...], tuple[Fact, ...]]] = []
+    for path in paths:
+        for page in iter_pages([str(path)]):
+            if isinstance(page, Page):
+                if cold:
+                    _clear_caches()
+                bulletin = extract(page)
+                out.append((page.source, bulletin.sections, bulletin.facts))
+    return out
+
+
+def _clear_caches() -> None:
+    for name, module in list(sys.modules.items()):
+        if name.startswith("extractors"):
+            for value in vars(module).values():
+                clear = getattr(value, "cache_clear", None)
+                if callable(clear) and getattr(value, "__name__", "") != "engine":
+                    clear()
+
+
+def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    now = _extractions(DOCS)
+    assert len(now) >= 60 and sum(len(facts) for *_, facts in now) > 1000
+    # warm caches (every document read before) against cold ones (cleared per document)
+    assert _extractions(DOCS, cold=True) == now
+    for module in (timewords, basis, measures):
+        monkeypatch.setattr(module, "could_match", lambda needs, text: True)
+    _plain_count_grammar(monkeypatch)
+    assert _extractions(DOCS, cold=True) == now
+
+
+# Text made of what the count grammar reads: numbers, every unit, scales, qualifiers, range
+# marks, spaces, brackets and clause marks.
+GRAMMAR_PIECES = st.one_of(
+    st.sampled_from([*UNITS, *PREFIX_WORDS, "预计", "预估", "第", "届", "余", "多", "万", "亿",
+                     "至", "到", "-", "~", "—", " ", "\u3000", "\t", "\n", ",", "、", "。", ";",
+                     ":", "/", "(", ")", "“", "”", "《", "》", "PM", "A", ".", "企业", "项目",
+                     "开展培训", "二期", "一是", "以上", "左右", "全会", "三好街"]),
+    st.from_regex(r"\d{1,4}(?:\.\d{1,2})?", fullmatch=True),
+    st.text(alphabet="零〇一二两三四五六七八九十百千万亿", min_size=1, max_size=4),
+)
+GRAMMAR_TEXT = st.lists(GRAMMAR_PIECES, max_size=30).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(GRAMMAR_TEXT)
+def test_count_grammar_shortcuts_read_as_the_plain_path(text: str) -> None:
+    fast = counts.find_facts(text, 0, len(text))
+    with pytest.MonkeyPatch.context() as patch:
+        _plain_count_grammar(patch)
+        assert counts.find_facts(text, 0, len(text)) == fast
+
+
+def _plain_count_grammar(patch: pytest.MonkeyPatch) -> None:
+    """The count grammar with its shortcuts off: a number's start by NUMBER_RE itself, every
+    number read on past its next character, every prefix and clause qualifier looked for."""
+    patch.setattr(counts, "NUMBER_START", counts.NUMBER_RE)
+    patch.setattr(counts, "_followed_like_count", lambda text, e, hi: True)
+    patch.setattr(counts, "PREFIX_ENDS", _Everything())
+    plain_clause_qualifier = counts._clause_qualifier
+    patch.setattr(counts, "_clause_qualifier", lambda text, s, lo, hi, words:
+                  plain_clause_qualifier(text, s, lo, hi, CLAUSE_QUALIFIERS))
+
+
+class _Everything:
+    def __contains__(self, item: object) -> bool:
+        return True
