@@ -42,7 +42,7 @@ from typing import Any, Literal
 from tqdm import tqdm
 
 from pipeline.audit.linking import series_of
-from pipeline.audit.run import Audit, audit
+from pipeline.audit.run import Audit, Issues, audit_issues
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
@@ -420,8 +420,9 @@ def _audit(conn: sqlite3.Connection) -> None:
     """Cross-document work, once every document is in: task keys, series and checks.
 
     Tasks are linked and checked within one report series (a publisher's monthly bulletins,
-    say), so the series are read and audited one at a time: memory holds the largest
-    series, not the corpus.
+    say), so the series are audited one at a time, and each issue by issue in period order
+    (``audit_issues``): memory holds a few bulletins and the state the audit carries from
+    one issue to the next, not a series.
     """
     heads = conn.execute("select doc_id, source, url, title, publisher from bulletins")
     by_series: dict[tuple[str, str], list[str]] = {}
@@ -431,18 +432,29 @@ def _audit(conn: sqlite3.Connection) -> None:
         by_series.setdefault(series_of(head), []).append(doc_id)
     taken: set[str] = set()
     for key in sorted(by_series):
-        _audit_series(conn, sorted(by_series.pop(key)), taken)
+        issues = _issues(conn, sorted(by_series.pop(key)))
+        for found in audit_issues(issues, lambda d: _read(conn, d), tables.fact_id, taken):
+            _write_audit(conn, found)
 
 
-def _audit_series(conn: sqlite3.Connection, doc_ids: list[str], taken: set[str]) -> None:
-    """One series read, audited and written back. A function of its own so that a series'
-    records are freed before the next one is read: a loop variable would keep them alive
-    while the next series loads, two series in memory at once."""
-    records = [r for r in (tables.read_bulletin(conn, d) for d in doc_ids) if r is not None]
+def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
+    """The series' order, from its bulletins' metadata (``Issues.of``), the texts unread."""
+    names = ["source", "url", "title", "publisher", "published", "period", "fetched"]
+    query = f"select {', '.join(names)} from bulletins where doc_id = ?"
     conn.row_factory = None
-    # The ids are recomputed, as staging computed them, rather than read into a map as
-    # large as the series' facts.
-    _write_audit(conn, audit(records, tables.fact_id, taken))
+    return Issues.of(
+        Bulletin(sha256=d, text="", **dict(zip(names, conn.execute(query, (d,)).fetchone(),
+                                               strict=True)))
+        for d in doc_ids)
+
+
+def _read(conn: sqlite3.Connection, doc_id: str) -> Bulletin:
+    """A staged bulletin whole; the ids come from the bulletins table, so it is there."""
+    record = tables.read_bulletin(conn, doc_id)
+    conn.row_factory = None
+    if record is None:
+        raise KeyError(doc_id)
+    return record
 
 
 def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
