@@ -55,6 +55,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
 EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
+AUDIT_BATCH = 256  # issues whose audit rows are inserted at once
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 WHITESPACE = re.compile(r"\s+")
@@ -433,8 +434,7 @@ def _audit(conn: sqlite3.Connection) -> None:
     taken: set[str] = set()
     for key in sorted(by_series):
         issues = _issues(conn, sorted(by_series.pop(key)))
-        for found in audit_issues(issues, lambda d: _read(conn, d), tables.fact_id, taken):
-            _write_audit(conn, found)
+        _write_audit(conn, audit_issues(issues, lambda d: _read(conn, d), tables.fact_id, taken))
 
 
 def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
@@ -457,14 +457,29 @@ def _read(conn: sqlite3.Connection, doc_id: str) -> Bulletin:
     return record
 
 
-def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
-    """The audit's records into staging: each section's Link, the series and the checks.
-    The sorted copy joins the links in (``_linked``), so no row is patched afterwards, and
-    puts every table in its total order, so staging takes them as the audit gives them."""
-    tables.insert_rows(conn, LINKS, [LINKS.to_row(link, doc_id=doc, path=path)
-                                     for (doc, path), link in found.links.items()])
-    tables.insert_rows(conn, tables.SERIES, [tables.SERIES.to_row(row) for row in found.series])
-    tables.insert_rows(conn, tables.CHECKS, [tables.CHECKS.to_row(c) for c in found.checks])
+def _write_audit(conn: sqlite3.Connection, found: Iterable[Audit]) -> None:
+    """The audit's records into staging, a few hundred issues' at a time: each section's
+    Link, the series and the checks. The sorted copy joins the links in (``_linked``), so
+    no row is patched afterwards, and puts every table in its total order, so staging takes
+    them as the audit gives them."""
+    links: list[tables.Row] = []
+    series: list[tables.Row] = []
+    checks: list[tables.Row] = []
+    for n, part in enumerate(found, 1):
+        links.extend(LINKS.to_row(link, doc_id=doc, path=path)
+                     for (doc, path), link in part.links.items())
+        series.extend(tables.SERIES.to_row(row) for row in part.series)
+        checks.extend(tables.CHECKS.to_row(c) for c in part.checks)
+        if n % AUDIT_BATCH == 0:
+            _flush(conn, [(LINKS, links), (tables.SERIES, series), (tables.CHECKS, checks)])
+    _flush(conn, [(LINKS, links), (tables.SERIES, series), (tables.CHECKS, checks)])
+
+
+def _flush(conn: sqlite3.Connection, pending: list[tuple[tables.Table, list[tables.Row]]]
+           ) -> None:
+    for table, rows in pending:
+        tables.insert_rows(conn, table, rows)
+        rows.clear()
 
 
 def _linked(table: tables.Table) -> str | None:

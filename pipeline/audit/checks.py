@@ -21,7 +21,7 @@ from extractors.units import TALLY_UNITS
 from pipeline.audit.changes import value_changes
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
-from pipeline.audit.recycled import compare, paragraphs, same_numbers
+from pipeline.audit.recycled import Paragraph, compare, paragraphs, same_numbers
 from pipeline.audit.versions import current, revisions
 from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 
@@ -316,26 +316,29 @@ def recycled_since(
     for key, s in _keyed(cur, links).items():
         p = before.get(key)
         if p is not None:
-            yield from _recycled(cur, s, prev, p, key, f"same as {_task(p)} in {_when(prev)}")
+            yield from _recycled(cur, _paragraphs(cur, s), prev, _paragraphs(prev, p), key,
+                                 f"same as {_task(p)} in {_when(prev)}")
 
 
 @REGISTRY.finder("document", RECYCLED)
 def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
     """A paragraph repeated under another task of the same bulletin; the later one is reported."""
     sections = sorted(b.sections, key=lambda s: s.start)
+    # each section's paragraphs once: every section is compared with each one before it
+    own = [_paragraphs(b, s) for s in sections]
     for j, s in enumerate(sections):
         link = links.get((b.sha256, s.path))
-        for p in sections[:j]:
-            yield from _recycled(b, s, b, p, link.task_key if link else None,
+        for i, p in enumerate(sections[:j]):
+            yield from _recycled(b, own[j], b, own[i], link.task_key if link else None,
                                  f"repeats {_task(p)}'s text")
 
 
 def _recycled(
-    b: Bulletin, s: Section, o: Bulletin, p: Section, key: str | None, why: str
+    b: Bulletin, mine: list[Paragraph], o: Bulletin, theirs: list[Paragraph], key: str | None,
+    why: str,
 ) -> Iterator[Check]:
-    """One finding per paragraph of ``s``, spanning every paragraph of ``p`` it repeats."""
-    mine = paragraphs(b.text, s, _own_end(b, s))
-    theirs = paragraphs(o.text, p, _own_end(o, p))
+    """One finding per paragraph of a section of ``b`` (``mine``), spanning every paragraph
+    of a section of ``o`` (``theirs``) it repeats."""
     for para in mine:
         # a paragraph repeated with its numbers changed is an update, not recycling
         matches = [m for q in theirs
@@ -347,6 +350,10 @@ def _recycled(
             "recycled_text", key, f"{why} (similarity {score:.2f})",
             _Span(b, min(m.a_start for m in matches), max(m.a_end for m in matches)),
             _Span(o, min(m.b_start for m in matches), max(m.b_end for m in matches)))
+
+
+def _paragraphs(b: Bulletin, s: Section) -> list[Paragraph]:
+    return paragraphs(b.text, s, _own_end(b, s))
 
 
 def _own_end(b: Bulletin, s: Section) -> int:
