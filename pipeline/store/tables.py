@@ -167,25 +167,17 @@ def problem_row(problem: Problem, doc_id: str | None) -> Row:
 
 # ----------------------------------------------------------------------- rows → records
 
-def _fields(table: Table) -> str:
-    return ", ".join(f"[{c.name}]" for c in table.columns if c.field is not None)
-
-
 def read_bulletin(conn: sqlite3.Connection, doc_id: str) -> Bulletin | None:
     """The bulletin ``doc_id`` as stored in a database these tables were written to."""
     conn.row_factory = sqlite3.Row
     row = conn.execute("select * from bulletins where doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return None
-    # only the columns the records hold: a section's text and a fact's sentence are copies
-    # of the bulletin's text, slow to read back for nothing
     sections = conn.execute(
-        f"select {_fields(SECTIONS)} from sections where doc_id = ? order by start, path",
-        (doc_id,),
+        "select * from sections where doc_id = ? order by start, path", (doc_id,)
     ).fetchall()
     facts = conn.execute(
-        f"select {_fields(FACTS)} from facts where doc_id = ? order by start, [end], fact_id",
-        (doc_id,),
+        "select * from facts where doc_id = ? order by start, [end], fact_id", (doc_id,)
     ).fetchall()
     warnings = conn.execute(
         "select reason from problems where doc_id = ? and stage = 'warning' order by reason",
