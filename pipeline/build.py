@@ -427,12 +427,17 @@ def _audit(conn: sqlite3.Connection) -> None:
     """
     heads = conn.execute("select doc_id, source, url, title, publisher from bulletins")
     by_series: dict[tuple[str, str], list[str]] = {}
-    for doc_id, source, url, title, publisher in heads.fetchall():
+    for doc_id, source, url, title, publisher in heads:
         head = Bulletin(source=source, sha256=doc_id, text="", url=url, title=title,
                         publisher=publisher)
         by_series.setdefault(series_of(head), []).append(doc_id)
     taken: set[str] = set()
+    publisher = None
     for key in sorted(by_series):
+        if key[0] != publisher:
+            # A task key is its publisher, year and section path (dotted numbers) joined by
+            # "/": two publishers' keys never collide, so only this publisher's are kept.
+            publisher, taken = key[0], set()
         issues = _issues(conn, sorted(by_series.pop(key)))
         _write_audit(conn, audit_issues(issues, lambda d: _read(conn, d), tables.fact_id, taken))
 

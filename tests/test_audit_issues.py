@@ -6,16 +6,21 @@ import gc
 import weakref
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
+from corpus.anomalies import planted_series
 from pipeline.audit.checks import sort_checks
 from pipeline.audit.linking import ordered, period_order, series_of
-from pipeline.audit.run import Audit, Issues, audit, audit_issues
+from pipeline.audit.run import Audit, Issues, audit, audit_issues, derive_tables
 from pipeline.audit.series import SeriesLines
 from pipeline.audit.versions import current
+from pipeline.build import build
 from pipeline.records import Bulletin, Check, Link, SeriesRow
 from pipeline.store import tables
+from tests.helpers import archive_pages
 from tests.test_linking import extracted
 
 
@@ -110,3 +115,26 @@ def test_a_measure_restated_every_period_keeps_one_wording() -> None:
     words = [[(w.measure, w.object, w.predicate, w.entity) for w in s.wordings] for s in kept]
     assert all(len(set(w)) == len(w) for w in words)
     assert len(rows) > 10 * sum(map(len, words))
+
+
+def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple[object, ...]]:
+    """The rows in a fixed order, missing values of any kind alike."""
+    cells = frame[columns].astype(object).where(frame[columns].notna(), None)
+    return sorted((tuple(row) for row in cells.itertuples(index=False)), key=repr)
+
+
+def test_build_audits_as_the_tables_derive(tmp_path: Path) -> None:
+    """The build's audit (series by series, issue by issue, rows written in batches) gives
+    the task keys, series and findings that the in-memory audit derives from its tables."""
+    pages = planted_series().pages()
+    build([str(archive_pages(pages, tmp_path / "archive"))], tmp_path / "out", jobs=1)
+    built = {name: pd.read_parquet(tmp_path / "out" / f"{name}.parquet")
+             for name in ("bulletins", "sections", "facts", "series", "checks")}
+    derived = derive_tables(built["bulletins"], built["sections"], built["facts"])
+    assert any(built["checks"]["check"] == "revised")
+    for name, key in (("sections", ["doc_id", "path", "task_key", "link_score",
+                                    "link_method"]),
+                      ("facts", ["fact_id", "task_key"]),
+                      ("series", list(built["series"].columns)),
+                      ("checks", list(built["checks"].columns))):
+        assert _rows(built[name], key) == _rows(derived[name], key), name
