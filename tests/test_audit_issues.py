@@ -18,7 +18,7 @@ from pipeline.audit.run import Audit, Issues, audit, audit_issues, derive_tables
 from pipeline.audit.series import SeriesLines
 from pipeline.audit.versions import current
 from pipeline.build import build
-from pipeline.records import Bulletin, Check, Link, SeriesRow
+from pipeline.records import Bulletin, Check, Link, Page, SeriesRow
 from pipeline.store import tables
 from tests.helpers import archive_pages
 from tests.test_linking import extracted
@@ -123,15 +123,27 @@ def _rows(frame: pd.DataFrame, columns: list[str]) -> list[tuple[object, ...]]:
     return sorted((tuple(row) for row in cells.itertuples(index=False)), key=repr)
 
 
+def _second_series(page: Page) -> Page:
+    """The page as an issue of another report series of its publisher, with the same task
+    numbers: its title worded otherwise, at an address of its own."""
+    html = page.content.decode("gb18030").replace("工作完成情况", "工作推进情况")
+    assert page.url
+    return replace(page, source=page.source.replace("/kjt/", "/kjt-b/"),
+                   url=page.url + "?series=b", content=html.encode("gb18030"))
+
+
 def test_build_audits_as_the_tables_derive(tmp_path: Path) -> None:
-    """The build's audit (series by series, issue by issue, rows written in batches) gives
-    the task keys, series and findings that the in-memory audit derives from its tables."""
-    pages = planted_series().pages()
+    """The build's audit (series by series, issue by issue, rows written in batches, the keys
+    taken kept per publisher) gives the task keys, series and findings that the in-memory
+    audit derives from its tables; one publisher has two series numbering the same tasks."""
+    planted = planted_series().pages()
+    pages = planted + [_second_series(p) for p in planted if "/kjt/" in p.source]
     build([str(archive_pages(pages, tmp_path / "archive"))], tmp_path / "out", jobs=1)
     built = {name: pd.read_parquet(tmp_path / "out" / f"{name}.parquet")
              for name in ("bulletins", "sections", "facts", "series", "checks")}
     derived = derive_tables(built["bulletins"], built["sections"], built["facts"])
     assert any(built["checks"]["check"] == "revised")
+    assert built["sections"]["task_key"].str.contains("~2").any()
     for name, key in (("sections", ["doc_id", "path", "task_key", "link_score",
                                     "link_method"]),
                       ("facts", ["fact_id", "task_key"]),
