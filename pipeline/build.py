@@ -42,7 +42,7 @@ from typing import Any, Literal
 from tqdm import tqdm
 
 from pipeline.audit.linking import series_of
-from pipeline.audit.run import Audit, audit
+from pipeline.audit.run import Audit, Issues, audit_issues
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
@@ -60,6 +60,7 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
 EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
+AUDIT_BATCH = 256  # issues whose audit rows are inserted at once
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 WHITESPACE = re.compile(r"\s+")
@@ -534,39 +535,70 @@ def _audit(conn: sqlite3.Connection) -> None:
     """Cross-document work, once every document is in: task keys, series and checks.
 
     Tasks are linked and checked within one report series (a publisher's monthly bulletins,
-    say), so the series are read and audited one at a time: memory holds the largest
-    series, not the corpus.
+    say), so the series are audited one at a time, and each issue by issue in period order
+    (``audit_issues``): memory holds a few bulletins and the state the audit carries from
+    one issue to the next, not a series.
     """
     heads = conn.execute("select doc_id, source, url, title, publisher from bulletins")
     by_series: dict[tuple[str, str], list[str]] = {}
-    for doc_id, source, url, title, publisher in heads.fetchall():
+    for doc_id, source, url, title, publisher in heads:
         head = Bulletin(source=source, sha256=doc_id, text="", url=url, title=title,
                         publisher=publisher)
         by_series.setdefault(series_of(head), []).append(doc_id)
     taken: set[str] = set()
+    publisher = None
     for key in sorted(by_series):
-        _audit_series(conn, sorted(by_series.pop(key)), taken)
+        if key[0] != publisher:
+            # A task key is its publisher, year and section path (dotted numbers) joined by
+            # "/": two publishers' keys never collide, so only this publisher's are kept.
+            publisher, taken = key[0], set()
+        issues = _issues(conn, sorted(by_series.pop(key)))
+        _write_audit(conn, audit_issues(issues, lambda d: _read(conn, d), tables.fact_id, taken))
 
 
-def _audit_series(conn: sqlite3.Connection, doc_ids: list[str], taken: set[str]) -> None:
-    """One series read, audited and written back. A function of its own so that a series'
-    records are freed before the next one is read: a loop variable would keep them alive
-    while the next series loads, two series in memory at once."""
-    records = [r for r in (tables.read_bulletin(conn, d) for d in doc_ids) if r is not None]
+def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
+    """The series' order, from its bulletins' metadata (``Issues.of``), the texts unread."""
+    names = ["source", "url", "title", "publisher", "published", "period", "fetched"]
+    query = f"select {', '.join(names)} from bulletins where doc_id = ?"
     conn.row_factory = None
-    # The ids are recomputed, as staging computed them, rather than read into a map as
-    # large as the series' facts.
-    _write_audit(conn, audit(records, tables.fact_id, taken))
+    return Issues.of(
+        Bulletin(sha256=d, text="", **dict(zip(names, conn.execute(query, (d,)).fetchone(),
+                                               strict=True)))
+        for d in doc_ids)
 
 
-def _write_audit(conn: sqlite3.Connection, found: Audit) -> None:
-    """The audit's records into staging: each section's Link, the series and the checks.
-    The sorted copy joins the links in (``_linked``), so no row is patched afterwards, and
-    puts every table in its total order, so staging takes them as the audit gives them."""
-    tables.insert_rows(conn, LINKS, [LINKS.to_row(link, doc_id=doc, path=path)
-                                     for (doc, path), link in found.links.items()])
-    tables.insert_rows(conn, tables.SERIES, [tables.SERIES.to_row(row) for row in found.series])
-    tables.insert_rows(conn, tables.CHECKS, [tables.CHECKS.to_row(c) for c in found.checks])
+def _read(conn: sqlite3.Connection, doc_id: str) -> Bulletin:
+    """A staged bulletin whole; the ids come from the bulletins table, so it is there."""
+    record = tables.read_bulletin(conn, doc_id)
+    conn.row_factory = None
+    if record is None:
+        raise KeyError(doc_id)
+    return record
+
+
+def _write_audit(conn: sqlite3.Connection, found: Iterable[Audit]) -> None:
+    """The audit's records into staging, a few hundred issues' at a time: each section's
+    Link, the series and the checks. The sorted copy joins the links in (``_linked``), so
+    no row is patched afterwards, and puts every table in its total order, so staging takes
+    them as the audit gives them."""
+    links: list[tables.Row] = []
+    series: list[tables.Row] = []
+    checks: list[tables.Row] = []
+    for n, part in enumerate(found, 1):
+        links.extend(LINKS.to_row(link, doc_id=doc, path=path)
+                     for (doc, path), link in part.links.items())
+        series.extend(tables.SERIES.to_row(row) for row in part.series)
+        checks.extend(tables.CHECKS.to_row(c) for c in part.checks)
+        if n % AUDIT_BATCH == 0:
+            _flush(conn, [(LINKS, links), (tables.SERIES, series), (tables.CHECKS, checks)])
+    _flush(conn, [(LINKS, links), (tables.SERIES, series), (tables.CHECKS, checks)])
+
+
+def _flush(conn: sqlite3.Connection, pending: list[tuple[tables.Table, list[tables.Row]]]
+           ) -> None:
+    for table, rows in pending:
+        tables.insert_rows(conn, table, rows)
+        rows.clear()
 
 
 def _linked(table: tables.Table) -> str | None:

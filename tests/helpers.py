@@ -1,10 +1,15 @@
-"""Paths shared by the tests: the seed fixture and the shared corpus beside the repo."""
+"""Paths shared by the tests: the seed fixture and the shared corpus beside the repo; pages
+archived as a crawl keeps them."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+
+from pipeline.records import Page
+from scrapers.fetch import Exchange
+from scrapers.warc import PUBLISHER_FIELD, WarcSeries
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -24,3 +29,18 @@ needs_shared = pytest.mark.skipif(not (REAL.is_dir() and GOLD.is_dir()), reason=
 def need_shared() -> None:
     if not (REAL.is_dir() and GOLD.is_dir()):
         pytest.skip(SHARED_ABSENT)
+
+
+def archive_pages(pages: list[Page], folder: Path) -> Path:
+    """The pages as a crawl keeps them: WARC records naming their site profile's publisher
+    (not every synthetic page names it, and a folder name is no publisher)."""
+    folder.mkdir()
+    warc = WarcSeries(folder, "bulletins", info={"software": "tests"})
+    for page in pages:
+        assert page.url and page.publisher
+        warc.write(Exchange(page.url, (), 200, "OK", "HTTP/1.1",
+                            (("Content-Type", "text/html"),), page.content,
+                            page.fetched or "2017-12-31T00:00:00Z"),
+                   {PUBLISHER_FIELD: page.publisher})
+    warc.close()
+    return folder

@@ -14,11 +14,8 @@ from corpus.anomalies import PLANTS, planted_series
 from corpus.synthetic import PUBLISHERS
 from pipeline.build import build
 from pipeline.cli import main
-from pipeline.records import Page
 from pipeline.views.charts import cjk_font
-from scrapers.fetch import Exchange
-from scrapers.warc import PUBLISHER_FIELD, WarcSeries
-from tests.helpers import SEED
+from tests.helpers import SEED, archive_pages
 
 
 @pytest.fixture(scope="module")
@@ -32,21 +29,6 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
-def _archive(pages: list[Page], folder: Path) -> Path:
-    """The pages as a crawl keeps them: WARC records naming their site profile's publisher
-    (not every synthetic page names it, and a folder name is no publisher)."""
-    folder.mkdir()
-    warc = WarcSeries(folder, "bulletins", info={"software": "tests"})
-    for page in pages:
-        assert page.url and page.publisher
-        warc.write(Exchange(page.url, (), 200, "OK", "HTTP/1.1",
-                            (("Content-Type", "text/html"),), page.content,
-                            page.fetched or "2017-12-31T00:00:00Z"),
-                   {PUBLISHER_FIELD: page.publisher})
-    warc.close()
-    return folder
-
-
 @pytest.fixture(scope="module")
 def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """Two builds of the crawled archive: up to May, and up to June."""
@@ -55,7 +37,7 @@ def builds(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     for last in (5, 6):
         months = [p for p in planted_series().pages(republished=False)
                   if int(Path(p.source).stem[5:]) <= last]
-        build([str(_archive(months, root / f"archive-{last}"))], root / f"to-{last}", jobs=1)
+        build([str(archive_pages(months, root / f"archive-{last}"))], root / f"to-{last}", jobs=1)
         out.append(root / f"to-{last}")
     return out[0], out[1]
 
@@ -173,7 +155,7 @@ def test_diff_prints_no_none_for_undated_unnumbered_bulletins(
 def republished(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The planted year crawled with its re-publications: one edited, one the same bytes."""
     root = tmp_path_factory.mktemp("republished")
-    archive = _archive(planted_series().pages(), root / "archive")
+    archive = archive_pages(planted_series().pages(), root / "archive")
     assert main(["build", str(archive), "--out", str(root / "out"), "--jobs", "1",
                  "--quiet"]) == 0
     return root / "out"

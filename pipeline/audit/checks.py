@@ -21,7 +21,7 @@ from extractors.units import TALLY_UNITS
 from pipeline.audit.changes import value_changes
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
-from pipeline.audit.recycled import compare, paragraphs, same_numbers
+from pipeline.audit.recycled import Paragraph, compare, paragraphs, same_numbers
 from pipeline.audit.versions import current, revisions
 from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 
@@ -85,7 +85,7 @@ class Registry:
 
 
 REGISTRY = Registry()
-# count_decreased runs over the year's cumulative counts in period order (run_checks), not
+# count_decreased runs over the year's cumulative counts in period order (Checker), not
 # bulletin by bulletin, so it is declared here and called where it keeps its state.
 REGISTRY.declare(CheckKind(
     "count_decreased", "high", "a cumulative count cannot fall within one year"))
@@ -97,17 +97,23 @@ def checks_known() -> tuple[str, ...]:
 
 
 def _check(
-    name: str, task_key: str | None, detail: str, at: _Span, other: _Span | None = None
+    name: str, task_key: str | None, detail: str, at: _Span,
+    other: _Span | dict[str, Any] | None = None,
 ) -> Check:
+    """A finding at ``at``; ``other``: the statement it is compared with, as a span or as
+    ``_evidence`` taken from one earlier."""
     b = at.bulletin
-    extra: dict[str, Any] = {}
-    if other is not None:
-        o = other.bulletin
-        extra = dict(other_period=o.period, other_doc_id=o.sha256, other_source=o.source,
-                     other_start=other.start, other_end=other.end, other_text=other.text)
+    extra = _evidence(other) if isinstance(other, _Span) else other or {}
     kind = REGISTRY.kinds[name]
     return Check(name, group_of(b), task_key, b.period, detail, b.sha256, b.source,
                  at.start, at.end, at.text, **extra, severity=kind.severity, reason=kind.reason)
+
+
+def _evidence(other: _Span) -> dict[str, Any]:
+    """A finding's fields that quote the other statement."""
+    o = other.bulletin
+    return dict(other_period=o.period, other_doc_id=o.sha256, other_source=o.source,
+                other_start=other.start, other_end=other.end, other_text=other.text)
 
 
 def sort_checks(checks: Iterable[Check]) -> list[Check]:
@@ -123,28 +129,49 @@ def run_checks(bulletins: Iterable[Bulletin], links: dict[tuple[str, str], Link]
     and each re-published bulletin with its earlier version. Only a period's newest version
     is checked as its bulletin (``versions``): the earlier one is evidence of the edit."""
     bulletins = list(bulletins)
-    found: list[Check] = [c for old, new in revisions(bulletins)
-                          for finder in REGISTRY.revision for c in finder(old, new, links)]
-    counts: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]] = {}
-    previous: dict[tuple[str, str], Bulletin] = {}
+    checker = Checker()
+    found = [c for old, new in revisions(bulletins) for c in checker.revision(old, new, links)]
     for b in ordered(current(bulletins)):
+        found.extend(checker.add(b, links))
+    return sort_checks(found)
+
+
+class Checker:
+    """Checks bulletins one at a time, each period's current version given in ``ordered``
+    order (``add``), and each re-publication with its earlier version (``revision``). What
+    it keeps between bulletins is each series' previous bulletin and the year's latest
+    running totals with their evidence, never the bulletins before: a long series can be
+    checked issue by issue (``run_checks`` is the loop over a list)."""
+
+    def __init__(self) -> None:
+        self.counts: dict[tuple[str, str], _Total] = {}
+        self.previous: dict[tuple[str, str], Bulletin] = {}
+
+    def revision(
+        self, old: Bulletin, new: Bulletin, links: dict[tuple[str, str], Link]
+    ) -> list[Check]:
+        return [c for finder in REGISTRY.revision for c in finder(old, new, links)]
+
+    def add(self, b: Bulletin, links: dict[tuple[str, str], Link]) -> list[Check]:
+        """``b``'s findings; ``links`` must hold its sections' and the previous bulletin's
+        of its series (``previous``)."""
         series = series_of(b)
-        prev = previous.get(series)
-        found.extend(document_checks(b, links))
+        prev = self.previous.get(series)
+        found = document_checks(b, links)
         if prev is not None and period_order(prev.period, prev.published)[:3] < period_order(
             b.period, b.published
         )[:3]:
             found.extend(change_checks(prev, b, links))
-        found.extend(_count_decreases(b, links, counts))
-        previous[series] = b
-    return sort_checks(found)
+        found.extend(_count_decreases(b, links, self.counts))
+        self.previous[series] = b
+        return found
 
 
 def diff_checks(
     old: Bulletin, new: Bulletin, links: dict[tuple[str, str], Link]
 ) -> list[Check]:
     """What changed from ``old`` to ``new``, and what in ``new`` does not add up."""
-    counts: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]] = {}
+    counts: dict[tuple[str, str], _Total] = {}
     _count_decreases(old, links, counts)
     return sort_checks([
         *document_checks(new, links), *change_checks(old, new, links),
@@ -235,9 +262,19 @@ def tasks_added_dropped(
                          _Span(cur), _heading(prev, p))
 
 
+@dataclass(frozen=True)
+class _Total:
+    """A running total as a later bulletin's finding quotes it: its year, value, period in
+    words and evidence, without the bulletin it stands in."""
+
+    year: int | None
+    value: int | float
+    when: str
+    evidence: dict[str, Any]
+
+
 def _count_decreases(
-    b: Bulletin, links: dict[tuple[str, str], Link],
-    last: dict[tuple[str, str], tuple[int | None, Bulletin, Fact]],
+    b: Bulletin, links: dict[tuple[str, str], Link], last: dict[tuple[str, str], _Total],
 ) -> list[Check]:
     """A running total below the same task's same measure earlier in the year.
 
@@ -254,14 +291,14 @@ def _count_decreases(
             stated.setdefault((link.task_key, fact.measure), fact)
     found = []
     for (key, measure), fact in stated.items():
+        at = _Span(b, fact.start, fact.end)
         earlier = last.get((key, measure))
-        if earlier and earlier[0] == year and fact.value < earlier[2].value:
-            _, p_bulletin, p_fact = earlier
+        if earlier and earlier.year == year and fact.value < earlier.value:
             found.append(_check(
                 "count_decreased", key,
-                f"{measure}: {p_fact.value:g} in {_when(p_bulletin)}, {fact.value:g} now",
-                _Span(b, fact.start, fact.end), _Span(p_bulletin, p_fact.start, p_fact.end)))
-        last[(key, measure)] = (year, b, fact)
+                f"{measure}: {earlier.value:g} in {earlier.when}, {fact.value:g} now",
+                at, earlier.evidence))
+        last[(key, measure)] = _Total(year, fact.value, _when(b), _evidence(at))
     return found
 
 
@@ -279,26 +316,29 @@ def recycled_since(
     for key, s in _keyed(cur, links).items():
         p = before.get(key)
         if p is not None:
-            yield from _recycled(cur, s, prev, p, key, f"same as {_task(p)} in {_when(prev)}")
+            yield from _recycled(cur, _paragraphs(cur, s), prev, _paragraphs(prev, p), key,
+                                 f"same as {_task(p)} in {_when(prev)}")
 
 
 @REGISTRY.finder("document", RECYCLED)
 def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
     """A paragraph repeated under another task of the same bulletin; the later one is reported."""
     sections = sorted(b.sections, key=lambda s: s.start)
+    # each section's paragraphs once: every section is compared with each one before it
+    own = [_paragraphs(b, s) for s in sections]
     for j, s in enumerate(sections):
         link = links.get((b.sha256, s.path))
-        for p in sections[:j]:
-            yield from _recycled(b, s, b, p, link.task_key if link else None,
+        for i, p in enumerate(sections[:j]):
+            yield from _recycled(b, own[j], b, own[i], link.task_key if link else None,
                                  f"repeats {_task(p)}'s text")
 
 
 def _recycled(
-    b: Bulletin, s: Section, o: Bulletin, p: Section, key: str | None, why: str
+    b: Bulletin, mine: list[Paragraph], o: Bulletin, theirs: list[Paragraph], key: str | None,
+    why: str,
 ) -> Iterator[Check]:
-    """One finding per paragraph of ``s``, spanning every paragraph of ``p`` it repeats."""
-    mine = paragraphs(b.text, s, _own_end(b, s))
-    theirs = paragraphs(o.text, p, _own_end(o, p))
+    """One finding per paragraph of a section of ``b`` (``mine``), spanning every paragraph
+    of a section of ``o`` (``theirs``) it repeats."""
     for para in mine:
         # a paragraph repeated with its numbers changed is an update, not recycling
         matches = [m for q in theirs
@@ -310,6 +350,10 @@ def _recycled(
             "recycled_text", key, f"{why} (similarity {score:.2f})",
             _Span(b, min(m.a_start for m in matches), max(m.a_end for m in matches)),
             _Span(o, min(m.b_start for m in matches), max(m.b_end for m in matches)))
+
+
+def _paragraphs(b: Bulletin, s: Section) -> list[Paragraph]:
+    return paragraphs(b.text, s, _own_end(b, s))
 
 
 def _own_end(b: Bulletin, s: Section) -> int:

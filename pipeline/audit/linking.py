@@ -166,22 +166,38 @@ def link_tasks(
     the keys given here are added to it.
     """
     links: dict[tuple[str, str], Link] = {}
-    groups: dict[tuple[str, str], _Group] = {}
-    # across series: two series of one publisher may share numbers
-    keys: set[str] = taken if taken is not None else set()
+    linker = TaskLinker(series, taken)
     for bulletin in ordered(bulletins, series):
+        links.update(linker.link(bulletin))
+    return links
+
+
+class TaskLinker:
+    """Links bulletins one at a time, given in ``ordered`` order; what it keeps is each
+    series' tasks (their recent titles, numbers and title tokens), not the bulletins, so a
+    long series can be linked issue by issue (``link_tasks`` is the loop over a list)."""
+
+    def __init__(self, series: Series = series_of, taken: set[str] | None = None) -> None:
+        self.series = series
+        self.groups: dict[tuple[str, str], _Group] = {}
+        # across series: two series of one publisher may share numbers
+        self.keys: set[str] = taken if taken is not None else set()
+
+    def link(self, bulletin: Bulletin) -> dict[tuple[str, str], Link]:
+        """The bulletin's sections' links, keyed as ``link_tasks`` keys them."""
+        links: dict[tuple[str, str], Link] = {}
         year = year_of(bulletin)
-        group = groups.setdefault(series(bulletin), _Group())
+        group = self.groups.setdefault(self.series(bulletin), _Group())
         chosen = _assign(bulletin, group, year)
         for section in bulletin.sections:
             link = chosen.get(section.path)
             if link is None:
-                key = _new_key(group_of(bulletin), year, section.path, keys)
-                keys.add(key)
+                key = _new_key(group_of(bulletin), year, section.path, self.keys)
+                self.keys.add(key)
                 link = Link(key, None, "new")
             group.saw(link.task_key, year, section.path, section.title)
             links[(bulletin.sha256, section.path)] = link
-    return links
+        return links
 
 
 def _assign(bulletin: Bulletin, group: _Group, year: int | None) -> dict[str, Link]:

@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from pipeline.records import Section
 
@@ -41,6 +41,11 @@ class Paragraph:
     start: int
     end: int
     text: str
+
+    @cached_property
+    def masked(self) -> str:
+        """The text with its digits masked, once: a paragraph is compared with many."""
+        return self.text.translate(DIGITS)
 
 
 @dataclass(frozen=True)
@@ -72,7 +77,7 @@ def compare(a: Paragraph, b: Paragraph) -> Match | None:
     """How much of the shorter paragraph is copied from the other, if at least the threshold."""
     if min(len(a.text), len(b.text)) < RECYCLED_MIN_CHARS:
         return None
-    ma, mb = a.text.translate(DIGITS), b.text.translate(DIGITS)
+    ma, mb = a.masked, b.masked
     short, long_ = (ma, mb) if len(ma) <= len(mb) else (mb, ma)
     if len(_grams(short) & _grams(long_)) < NGRAM_PREFILTER * len(_grams(short)):
         return None

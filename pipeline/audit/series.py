@@ -74,29 +74,55 @@ class MeasureSeries:
             return 1.0
         return max(measure_similarity(fact, w) for w in self.wordings)
 
+    def add_wording(self, fact: Fact) -> None:
+        """Keep ``fact`` as a wording unless one with the same words is kept: similarity
+        reads only the words, and a measure restated every period would otherwise keep one
+        fact per period, its comparisons and memory growing with the series."""
+        if not any(_words(w) == _words(fact) for w in self.wordings):
+            self.wordings.append(fact)
+
+
+def _words(fact: Fact) -> tuple[str | None, ...]:
+    """What ``MeasureSeries.similarity`` reads of a wording."""
+    return fact.measure, fact.object, fact.predicate, fact.entity
+
 
 def build_series(
     bulletins: Iterable[Bulletin], links: dict[tuple[str, str], Link], fact_id: FactId
 ) -> list[SeriesRow]:
     """Rows sorted by publisher, task, measure, basis and period."""
-    rows: list[SeriesRow] = []
-    tasks: dict[str, list[MeasureSeries]] = {}
-    seen_periods: set[tuple[str, str | None]] = set()
-    for b in ordered(bulletins):
-        for key, facts in task_facts(b, links).items():
-            # A second bulletin for the same period (a re-post) adds no rows.
-            if (key, b.period) in seen_periods:
-                continue
-            seen_periods.add((key, b.period))
-            for series, fact, score, repeated in assign(tasks.setdefault(key, []), facts):
-                rows.append(SeriesRow(
-                    key, series.measure, fact.basis or "", b.period, fact.value,
-                    fact.qualifier, fact_id(b.sha256, fact), group_of(b), b.sha256, fact.unit,
-                    fact.measure or "", score, int(repeated), fact.text,
-                ))
+    lines = SeriesLines(fact_id)
+    rows = [row for b in ordered(bulletins) for row in lines.add(b, links)]
     rows.sort(key=lambda r: (r.publisher, r.task_key, r.measure, r.basis,
                              period_order(r.period), r.doc_id, r.fact_id))
     return rows
+
+
+class SeriesLines:
+    """Lines up bulletins one at a time, given in ``ordered`` order: what it keeps is each
+    task's measures and their wordings, not the bulletins (``build_series`` is the loop
+    over a list, and sorts the rows)."""
+
+    def __init__(self, fact_id: FactId) -> None:
+        self.fact_id = fact_id
+        self.tasks: dict[str, list[MeasureSeries]] = {}
+        self.seen_periods: set[tuple[str, str | None]] = set()
+
+    def add(self, b: Bulletin, links: dict[tuple[str, str], Link]) -> list[SeriesRow]:
+        """The bulletin's rows, in text order per task."""
+        rows = []
+        for key, facts in task_facts(b, links).items():
+            # A second bulletin for the same period (a re-post) adds no rows.
+            if (key, b.period) in self.seen_periods:
+                continue
+            self.seen_periods.add((key, b.period))
+            for series, fact, score, repeated in assign(self.tasks.setdefault(key, []), facts):
+                rows.append(SeriesRow(
+                    key, series.measure, fact.basis or "", b.period, fact.value,
+                    fact.qualifier, self.fact_id(b.sha256, fact), group_of(b), b.sha256,
+                    fact.unit, fact.measure or "", score, int(repeated), fact.text,
+                ))
+        return rows
 
 
 def task_facts(b: Bulletin, links: dict[tuple[str, str], Link]) -> dict[str, list[Fact]]:
@@ -133,9 +159,7 @@ def assign(
     new: dict[str, MeasureSeries] = {}
     for order, fact in enumerate(facts):
         if order in out:
-            known_series = out[order][0]
-            if fact not in known_series.wordings:
-                known_series.wordings.append(fact)
+            out[order][0].add_wording(fact)
             continue
         same = (fact.measure or "", fact.basis or "", fact.unit)
         placed = new.get("\0".join(same)) or next(
