@@ -60,6 +60,9 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64  # documents in flight at once: bounds memory, keeps every worker busy
 EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
+# ... or fewer, where the rows carry long texts: a group is held whole in memory as it is
+# written, and 10,000 bulletins' texts would make the export the build's peak.
+EXPORT_GROUP_BYTES = 4 * 2**20
 AUDIT_BATCH = 256  # issues whose audit rows are inserted at once
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
@@ -475,10 +478,12 @@ def _unsynced(db: Path) -> sqlite3.Connection:
     """The new database, written without waiting for the disk at each commit: it lives in
     the build's temporary folder, thrown away if the build stops, so only its finished
     state must reach the disk (``_sync``), not each of its twenty-odd transactions (every
-    CREATE is one, and each waited for the disk twice)."""
+    CREATE is one, and each waited for the disk twice). No rollback journal either: a
+    failed build drops the file, and the journal of the search index's final merge held
+    the old segments' pages in memory, tens of MB on a large corpus."""
     conn = sqlite3.connect(db)
     conn.execute("pragma synchronous = off")
-    conn.execute("pragma journal_mode = memory")
+    conn.execute("pragma journal_mode = off")
     return conn
 
 
@@ -528,7 +533,8 @@ def _export_copy(staging: Path, tmp: Path, name: str) -> None:
 
 def _export(conn: sqlite3.Connection, tmp: Path, table: tables.Table) -> None:
     tables.write_parquet_and_csv(tmp / f"{table.name}.parquet", tmp / f"{table.name}.csv",
-                                 table, _batches(conn, table), row_group=EXPORT_ROW_GROUP)
+                                 table, _batches(conn, table), row_group=EXPORT_ROW_GROUP,
+                                 row_group_bytes=EXPORT_GROUP_BYTES)
 
 
 def _audit(conn: sqlite3.Connection) -> None:

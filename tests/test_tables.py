@@ -206,3 +206,23 @@ def test_parquet_and_csv_written_in_one_pass_are_the_files_written_apart(
                                  tables.BULLETINS, iter(batches), row_group=500)
     for ext in ("parquet", "csv"):
         assert (tmp_path / f"one.{ext}").read_bytes() == (tmp_path / f"apart.{ext}").read_bytes()
+
+
+def test_parquet_row_groups_end_at_a_byte_budget_with_every_row_kept(tmp_path: Path) -> None:
+    # Long texts: a group of row_group rows would hold them all at once; the byte budget
+    # cuts groups after the batch that reaches it, and the file still holds every row.
+    rows = [
+        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
+                                     text=TEXT * (40 + i % 3)))["bulletins"][0]
+        for i in range(6 * 200)
+    ]
+    batches = [rows[i:i + 200] for i in range(0, len(rows), 200)]
+    one_batch = len(TEXT.encode()) * 42 * 200
+    capped, plain = tmp_path / "capped.parquet", tmp_path / "plain.parquet"
+    tables.write_parquet(capped, tables.BULLETINS, batches, row_group=10_000,
+                         row_group_bytes=2 * one_batch)
+    tables.write_parquet(plain, tables.BULLETINS, batches, row_group=10_000)
+    assert pq.ParquetFile(plain).num_row_groups == 1
+    groups = pq.ParquetFile(capped).num_row_groups
+    assert 2 <= groups <= 3, groups
+    assert pq.read_table(capped).equals(pq.read_table(plain))

@@ -275,11 +275,14 @@ WRITE_BATCH = 1024  # rows per Parquet write batch: Arrow's default, named for t
 
 
 def write_parquet(
-    path: Path, table: Table, batches: Iterable[Sequence[Row]], row_group: int | None = None
+    path: Path, table: Table, batches: Iterable[Sequence[Row]], row_group: int | None = None,
+    row_group_bytes: int | None = None,
 ) -> None:
     """The rows in one row group per batch, or, given ``row_group``, in groups of that many
     rows gathered from smaller batches: then only one batch is ever held as Python objects
-    (a bulletins row carries its whole text), the rest as compact Arrow columns.
+    (a bulletins row carries its whole text), the rest as compact Arrow columns. Given
+    ``row_group_bytes`` too, a group also ends after the batch that brings its Arrow data to
+    that size: a table of long texts is then never held whole, however many rows it has.
 
     The writer cuts pages between its write batches of ``WRITE_BATCH`` rows, counted from
     the start of each chunk it is given: batches of that size, ending on row-group
@@ -287,6 +290,7 @@ def write_parquet(
     page breaks of long texts)."""
     schema = arrow_schema(table)
     gathered: list[pa.RecordBatch] = []
+    held = 0  # bytes of Arrow data in ``gathered``
     # Fixed options and metadata: equal rows give equal bytes.
     with pq.ParquetWriter(path, schema, compression="zstd",
                           write_batch_size=WRITE_BATCH) as writer:
@@ -296,13 +300,21 @@ def write_parquet(
                 [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
                 schema=schema,
             ))
+            held += gathered[-1].nbytes
+            if row_group_bytes is not None and held >= row_group_bytes:
+                writer.write_table(pa.Table.from_batches(gathered, schema))
+                gathered, held = [], 0
             while sum(map(len, gathered)) >= (row_group or 1):
                 group = pa.Table.from_batches(gathered, schema)
                 size = row_group or len(group)
                 writer.write_table(group.slice(0, size))
                 gathered = [b for b in group.slice(size).to_batches() if len(b)]
+                held = sum(b.nbytes for b in gathered)
         if gathered:
             writer.write_table(pa.Table.from_batches(gathered, schema))
+    # Arrow keeps freed buffers in its own pool for the next table: give them back, or
+    # each export's largest group stays in the process until the build ends.
+    pa.default_memory_pool().release_unused()
 
 
 def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -317,7 +329,7 @@ def write_csv(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> Non
 
 def write_parquet_and_csv(
     parquet: Path, csv_path: Path, table: Table, batches: Iterable[Sequence[Row]],
-    row_group: int | None = None,
+    row_group: int | None = None, row_group_bytes: int | None = None,
 ) -> None:
     """Both files from one pass over the rows, each batch written to the CSV on its way to
     the Parquet writer: the same bytes as ``write_parquet`` and ``write_csv`` given the
@@ -327,7 +339,8 @@ def write_parquet_and_csv(
             for batch in batches:
                 write(batch)
                 yield batch
-        write_parquet(parquet, table, passing(), row_group=row_group)
+        write_parquet(parquet, table, passing(), row_group=row_group,
+                      row_group_bytes=row_group_bytes)
 
 
 @contextmanager
