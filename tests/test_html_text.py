@@ -158,3 +158,15 @@ def test_walk_that_skips_dropped_subtrees_gives_the_plain_walk(seed):
         assert (walk.parts, walk.tables, walk.spans) == _plain_walk(root.find("body"), containers)
         compared += len(walk.tables) + len(walk.spans)
     assert compared > 10
+
+
+def test_str_split_cuts_where_regex_whitespace_does():
+    """_keeps_content and metadata._squeeze take str.split() for `re.sub(r"\\s+", …)`: the
+    same characters on every code point, alone and in runs between other characters."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    spaces = [c for c in chars if re.fullmatch(r"\s", c)]
+    assert spaces == [c for c in chars if c.split() == []]
+    assert {" ", "\u3000", "\xa0", "\n"} <= set(spaces) and "\u200b" not in spaces
+    text = "a" + "".join(spaces) + "b" + "\u200b\u3000\x85c\u2028 "
+    assert "".join(text.split()) == re.sub(r"\s+", "", text)
+    assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()
