@@ -49,6 +49,8 @@ RANGE_RE = re.compile(
     rf"\s?[{re.escape(RANGE_MARKS)}]\s?(?P<ar>{ARABIC})"
     rf"|[{re.escape(CN_RANGE_MARKS)}](?P<cn>[{CN_NUMERAL_CHARS}]+)"
 )
+# The characters a range may open with (besides a space): a regex match is tried only there.
+RANGE_OPENERS = frozenset(RANGE_MARKS + CN_RANGE_MARKS)
 ASCII_ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._")
 SPACES = " \t\u3000"
 # What may stand right after a count's number: a range's mark, a space, a scale, an infix
@@ -83,6 +85,9 @@ def find_facts(
     pos = start
     while (first := NUMBER_START.search(text, pos, end)) and (
             match := NUMBER_RE.match(text, first.start(), end)):
+        if not _followed_like_count(text, match.end(), end):
+            pos = match.end()
+            continue  # `2017年`, `7月`: most numbers of a bulletin are dates
         count = _read_count(text, match, start, end, masked, clause_words)
         if count is None:
             pos = match.end()
@@ -98,9 +103,9 @@ def _read_count(
     text: str, match: re.Match[str], lo: int, hi: int, masked: _Masked,
     clause_words: tuple[tuple[str, str], ...],
 ) -> Count | None:
+    """The count ``match``'s number opens, if any; the character after the number is one
+    ``_followed_like_count`` lets through."""
     s, e = match.span()
-    if not _followed_like_count(text, e, hi):
-        return None  # `2017年`, `7月`: most numbers of a bulletin are dates
     cn = match.group("cn")
     chinese = cn is not None
     value: int | float | None
@@ -123,7 +128,8 @@ def _read_count(
         return None  # 十届四次全会: a session's name
     p = e
     value_max: int | float | None = None
-    rng = RANGE_RE.match(text, p, hi)
+    rng = (RANGE_RE.match(text, p, hi)
+           if p < hi and (text[p] in RANGE_OPENERS or text[p].isspace()) else None)
     if rng:
         upper = arabic_value(rng["ar"]) if rng["ar"] else chinese_value(rng["cn"] or "")
         if upper is not None and upper > value:

@@ -173,8 +173,10 @@ def test_count_grammar_shortcuts_read_as_the_plain_path(text: str) -> None:
 
 def _plain_count_grammar(patch: pytest.MonkeyPatch) -> None:
     """The count grammar with its shortcuts off: a number's start by NUMBER_RE itself, every
-    number read on past its next character, every prefix and clause qualifier looked for."""
+    number read on past its next character, a range tried after every number, every prefix
+    and clause qualifier looked for."""
     patch.setattr(counts, "NUMBER_START", counts.NUMBER_RE)
+    patch.setattr(counts, "RANGE_OPENERS", _Everything())
     patch.setattr(counts, "_followed_like_count", lambda text, e, hi: True)
     patch.setattr(counts, "PREFIX_ENDS", _Everything())
     plain_clause_qualifier = counts._clause_qualifier

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import re
 
+import lxml.etree
 import lxml.html
 import pytest
 
@@ -97,3 +98,75 @@ def test_looks_like_html_stops_at_the_second_tag_with_the_same_answer():
     answers = [html_text.looks_like_html(t) for t in texts]
     assert answers == [plain(t) for t in texts]
     assert any(answers) and not all(answers)
+
+
+def _plain_walk(node, watch=frozenset()):
+    """_walk as it was before it skipped the subtrees it drops: every event visited."""
+    parts, tables, starts, spans = [], [], {}, {}
+    skipped = None
+    for event, el in lxml.etree.iterwalk(node, events=("start", "end")):
+        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        if skipped is None and event == "start" and tag == "table" and el is not node:
+            grid = html_text.data_table(el)
+            if grid is not None:
+                parts.append(f"\n{html_text.TABLE_MARK}{len(tables)}{html_text.TABLE_MARK}\n")
+                tables.append(html_text.serialise(grid))
+                skipped = el
+                continue
+        if skipped is None and event == "start" and (tag is None
+                                                     or tag in html_text.DROPPED_TAGS):
+            skipped = el
+        if skipped is not None:
+            if event == "end" and el is skipped:
+                skipped = None
+                if el.tail and el is not node:
+                    parts.append(html_text._inline(el.tail))
+            continue
+        if event == "start" and el in watch and el is not node:
+            starts[el] = len(parts)
+        if tag in html_text.BLOCK_TAGS:
+            parts.append("\n")
+        if event == "start":
+            if el.text:
+                parts.append(html_text._inline(el.text))
+            continue
+        if tag in html_text.CELL_TAGS:
+            parts.append(" ")
+        if el in starts:
+            spans[el] = (starts[el], len(parts))
+        if el.tail and el is not node:
+            parts.append(html_text._inline(el.tail))
+    return parts, tables, spans
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_walk_that_skips_dropped_subtrees_gives_the_plain_walk(seed):
+    """Dropped elements (script, comments, noscript containers) and data tables, with tails
+    and watched containers inside them: skipping their subtrees changes no piece."""
+    rng = random.Random(seed)
+    extras = ("<!--注释 1.-->后文", "<script>var a = '<p>1、</p>';</script>尾\n部",
+              "<style>p{}</style>", "<?php echo 1 ?>",
+              "<noscript><div id=\"zoom\">隐</div></noscript>")
+    compared = 0
+    for _ in range(80):
+        pieces = [_fragment(rng, 0) for _ in range(3)]
+        pieces.insert(rng.randrange(4), rng.choice(extras))
+        pieces.insert(rng.randrange(5), rng.choice(extras))
+        root = lxml.html.document_fromstring(f"<html><body>{''.join(pieces)}</body></html>")
+        containers = frozenset(n for xpath in html_text.CONTENT_XPATHS for n in root.xpath(xpath))
+        walk = html_text._walk(root.find("body"), containers)
+        assert (walk.parts, walk.tables, walk.spans) == _plain_walk(root.find("body"), containers)
+        compared += len(walk.tables) + len(walk.spans)
+    assert compared > 10
+
+
+def test_str_split_cuts_where_regex_whitespace_does():
+    """_keeps_content and metadata._squeeze take str.split() for `re.sub(r"\\s+", …)`: the
+    same characters on every code point, alone and in runs between other characters."""
+    chars = [chr(c) for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF]
+    spaces = [c for c in chars if re.fullmatch(r"\s", c)]
+    assert spaces == [c for c in chars if c.split() == []]
+    assert {" ", "\u3000", "\xa0", "\n"} <= set(spaces) and "\u200b" not in spaces
+    text = "a" + "".join(spaces) + "b" + "\u200b\u3000\x85c\u2028 "
+    assert "".join(text.split()) == re.sub(r"\s+", "", text)
+    assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()

@@ -127,7 +127,11 @@ def strip_chrome(text: str) -> str:
 
 def _may_match(pattern: re.Pattern[str], text: str, pos: int = 0) -> bool:
     words = GUARDS.get(pattern)
-    return words is None or any(text.find(word, pos) >= 0 for word in words)
+    if words is None:
+        return True
+    if pos:
+        return any(text.find(word, pos) >= 0 for word in words)
+    return any(map(text.__contains__, words))  # no generator frame per word: called per pattern
 
 
 def _cut_tail(text: str, marker: re.Pattern[str]) -> str:

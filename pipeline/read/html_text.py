@@ -187,36 +187,43 @@ def _walk(node: lxml.html.HtmlElement,
     spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
     # the outermost dropped or replaced element we are inside, if any
     skipped: lxml.html.HtmlElement | None = None
-    for event, el in etree.iterwalk(node, events=("start", "end")):
-        tag = el.tag  # a property that builds a new string: read once
-        tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
-        if skipped is None and event == "start" and tag == "table" and el is not node:
-            grid = data_table(el)
-            if grid is not None:
-                # A placeholder line: cleaning would strip the separators of empty edge cells.
-                parts.append(f"\n{TABLE_MARK}{len(tables)}{TABLE_MARK}\n")
-                tables.append(serialise(grid))
-                skipped = el
-                continue
-        if skipped is None and event == "start" and (tag is None or tag in DROPPED_TAGS):
-            skipped = el
-        if skipped is not None:
-            if event == "end" and el is skipped:
+    walker = etree.iterwalk(node, events=("start", "end"))
+    for event, el in walker:
+        if skipped is not None:  # only its own end comes: its subtree is skipped
+            if el is skipped and event == "end":
                 skipped = None
                 if el.tail and el is not node:
                     parts.append(_inline(el.tail))
             continue
-        if event == "start" and el in watch and el is not node:
-            starts[el] = len(parts)
+        tag = el.tag  # a property that builds a new string: read once
+        tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
+        if event == "start":
+            if tag == "table" and el is not node:
+                grid = data_table(el)
+                if grid is not None:
+                    # A placeholder line: cleaning would strip the separators of empty edge
+                    # cells.
+                    parts.append(f"\n{TABLE_MARK}{len(tables)}{TABLE_MARK}\n")
+                    tables.append(serialise(grid))
+                    skipped = el
+                    walker.skip_subtree()
+                    continue
+            if tag is None or tag in DROPPED_TAGS:
+                skipped = el
+                walker.skip_subtree()
+                continue
+            if watch and el in watch and el is not node:
+                starts[el] = len(parts)
+            if tag in BLOCK_TAGS:
+                parts.append("\n")
+            if text := el.text:
+                parts.append(text if "\n" not in text else _inline(text))
+            continue
         if tag in BLOCK_TAGS:
             parts.append("\n")
-        if event == "start":
-            if el.text:
-                parts.append(_inline(el.text))
-            continue
-        if tag in CELL_TAGS:
+        elif tag in CELL_TAGS:
             parts.append(" ")
-        if el in starts:
+        if starts and el in starts:
             spans[el] = (starts[el], len(parts))
         if el.tail and el is not node:
             parts.append(_inline(el.tail))
@@ -297,8 +304,9 @@ def _keeps_content(candidate: str, body: str) -> bool:
     heading and keeps most of the prose: a lost short section is worse than kept chrome."""
     if not candidate.strip():
         return False
-    squeeze = re.compile(r"\s+")
-    flat_candidate, flat_body = squeeze.sub("", candidate), squeeze.sub("", body)
+    # str.split() cuts at the characters re's \s matches (both ask Py_UNICODE_ISSPACE),
+    # without a regex step per character
+    flat_candidate, flat_body = "".join(candidate.split()), "".join(body.split())
     if flat_candidate not in flat_body:
         return False
     kept = set(candidate.split("\n"))

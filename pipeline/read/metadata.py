@@ -380,7 +380,7 @@ def _title_like(candidate: str) -> bool:
 
 
 def _squeeze(title: str) -> str:
-    return re.sub(r"\s+", " ", title).strip()
+    return " ".join(title.split())  # the runs of \s as one space, none at the ends
 
 
 def _iso(year: str, month: str, day: str) -> str | None:
