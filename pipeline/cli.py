@@ -47,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# SQLite's result codes for a file that is not a database or is damaged (sqlite.org/rescode):
+# only these mean the file must be rebuilt or repaired; other errors are not the file's.
+DAMAGED = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX",
+                     "SQLITE_CORRUPT_SEQUENCE", "SQLITE_CORRUPT_VTAB"})
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -64,12 +70,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"bulletins {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.DatabaseError as exc:  # a file damaged past what the first checks saw
+    except sqlite3.DatabaseError as exc:
         if args.debug:
             raise
-        print(f"bulletins {args.command}: error: a database is damaged ({exc}): build it again "
-              "with `bulletins build`, or for a crawl archive run `bulletins archive repair DIR`",
-              file=sys.stderr)
+        if getattr(exc, "sqlite_errorname", None) in DAMAGED:
+            print(f"bulletins {args.command}: error: a database is damaged ({exc}): build it "
+                  "again with `bulletins build`, or for a crawl archive run "
+                  "`bulletins archive repair DIR`", file=sys.stderr)
+        else:  # locked, read-only, out of memory, a full disk: the file is not to blame
+            name = getattr(exc, "sqlite_errorname", None) or type(exc).__name__
+            print(f"bulletins {args.command}: error: SQLite failed ({name}: {exc}), "
+                  "not a damaged file: run again, or with --debug for the trace",
+                  file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"bulletins {args.command}: interrupted", file=sys.stderr)

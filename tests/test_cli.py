@@ -182,3 +182,34 @@ def test_extract_of_a_text_file_loads_only_what_it_needs() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, check=True)
     assert done.stdout.strip() == ""
+
+
+def _raising(sql: str, path: str) -> object:
+    def run(_args: object) -> int:
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute(sql)
+        return 0
+    return run
+
+
+def test_only_a_damaged_database_is_called_damaged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The advice to rebuild is for SQLite's corrupt / not-a-database codes; an error that is
+    # not the file's (here an unknown SQL function, as a failed registration gives) names
+    # SQLite's code instead of sending the user to rebuild a sound database.
+    import pipeline.commands.search as search
+    from pipeline.cli import main
+
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\xee" * 8192)
+    monkeypatch.setattr(search, "run", _raising("select * from bulletins", str(bad)))
+    assert main(["search", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "is damaged" in err and "bulletins build" in err, err
+
+    monkeypatch.setattr(search, "run", _raising("select no_such_function(1)",
+                                                str(tmp_path / "fine.db")))
+    assert main(["search", "x"]) == 1
+    err = capsys.readouterr().err
+    assert "damaged file" in err and "is damaged" not in err and "SQLITE_ERROR" in err, err
