@@ -171,14 +171,19 @@ def test_extract_of_a_text_file_loads_only_what_it_needs() -> None:
     and no second segmenter (issue 16: start-up)."""
     import importlib.util
 
-    heavy = ["httpx", "warcio", "lxml", "readability", "pandas", "pyarrow", "matplotlib"]
+    heavy = ["httpx", "warcio", "lxml", "readability", "pandas", "pyarrow", "matplotlib",
+             "charset_normalizer", "tqdm"]  # the last two: a UTF-8 file, no terminal
     if importlib.util.find_spec("rjieba"):
         heavy.append("jieba")  # the native segmenter answers alone
-    code = (
-        "import sys; from pipeline.read.document import extract_one; "
-        f"assert extract_one({str(SEED)!r}).facts; "
-        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
-    )
+    code = "\n".join([
+        "import contextlib, io, sys",
+        "from pipeline.cli import main",
+        "out = io.StringIO()",
+        "with contextlib.redirect_stdout(out):",
+        f"    assert main(['extract', {str(SEED)!r}]) == 0",
+        "assert '\"facts\"' in out.getvalue()",
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))",
+    ])
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, check=True)
     assert done.stdout.strip() == ""
