@@ -566,7 +566,6 @@ def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
     """The series' order, from its bulletins' metadata (``Issues.of``), the texts unread."""
     names = ["source", "url", "title", "publisher", "published", "period", "fetched"]
     query = f"select {', '.join(names)} from bulletins where doc_id = ?"
-    conn.row_factory = None
     return Issues.of(
         Bulletin(sha256=d, text="", **dict(zip(names, conn.execute(query, (d,)).fetchone(),
                                                strict=True)))
@@ -576,7 +575,6 @@ def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
 def _read(conn: sqlite3.Connection, doc_id: str) -> Bulletin:
     """A staged bulletin whole; the ids come from the bulletins table, so it is there."""
     record = tables.read_bulletin(conn, doc_id)
-    conn.row_factory = None
     if record is None:
         raise KeyError(doc_id)
     return record

@@ -93,6 +93,8 @@ def test_bulletin_round_trips_through_sqlite() -> None:
             tables.insert_rows(conn, tables.TABLES[name], rows)
         assert tables.read_bulletin(conn, bulletin.sha256) == bulletin
         assert tables.read_bulletin(conn, "0" * 64) is None
+        # named rows on its own cursor only: the build's plain tuples stay tuples
+        assert conn.execute("select doc_id from bulletins").fetchone() == (bulletin.sha256,)
 
 
 def test_rows_follow_the_declared_columns() -> None:
@@ -226,3 +228,4 @@ def test_parquet_row_groups_end_at_a_byte_budget_with_every_row_kept(tmp_path: P
     groups = pq.ParquetFile(capped).num_row_groups
     assert 2 <= groups <= 3, groups
     assert pq.read_table(capped).equals(pq.read_table(plain))
+

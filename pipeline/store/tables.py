@@ -169,17 +169,19 @@ def problem_row(problem: Problem, doc_id: str | None) -> Row:
 
 def read_bulletin(conn: sqlite3.Connection, doc_id: str) -> Bulletin | None:
     """The bulletin ``doc_id`` as stored in a database these tables were written to."""
-    conn.row_factory = sqlite3.Row
-    row = conn.execute("select * from bulletins where doc_id = ?", (doc_id,)).fetchone()
+    # Rows by name on this cursor only: the caller's connection keeps its own row factory.
+    cur = conn.cursor()
+    cur.row_factory = sqlite3.Row
+    row = cur.execute("select * from bulletins where doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return None
-    sections = conn.execute(
+    sections = cur.execute(
         "select * from sections where doc_id = ? order by start, path", (doc_id,)
     ).fetchall()
-    facts = conn.execute(
+    facts = cur.execute(
         "select * from facts where doc_id = ? order by start, [end], fact_id", (doc_id,)
     ).fetchall()
-    warnings = conn.execute(
+    warnings = cur.execute(
         "select reason from problems where doc_id = ? and stage = 'warning' order by reason",
         (doc_id,),
     ).fetchall()
