@@ -202,8 +202,9 @@ _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float
 def create_table_sql(table: Table) -> str:
     """The table's CREATE statement, worded as sqlite-utils words it (its ``create_table``
     made these tables before): the same schema text in every database, old or new.
-    Written here because importing sqlite-utils imports pandas, a second of every build's
-    start-up."""
+    Written here because importing sqlite-utils imports pandas with it, a third of a
+    second before the build's first document (pyarrow still imports pandas later, when
+    the exports make their first arrays)."""
     single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
     lines = []
     for c in table.columns:
@@ -292,7 +293,6 @@ def write_parquet(
     page breaks of long texts)."""
     schema = arrow_schema(table)
     gathered: list[pa.RecordBatch] = []
-    held = 0  # bytes of Arrow data in ``gathered``
     # Fixed options and metadata: equal rows give equal bytes.
     with pq.ParquetWriter(path, schema, compression="zstd",
                           write_batch_size=WRITE_BATCH) as writer:
@@ -302,16 +302,15 @@ def write_parquet(
                 [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
                 schema=schema,
             ))
-            held += gathered[-1].nbytes
-            if row_group_bytes is not None and held >= row_group_bytes:
-                writer.write_table(pa.Table.from_batches(gathered, schema))
-                gathered, held = [], 0
             while sum(map(len, gathered)) >= (row_group or 1):
                 group = pa.Table.from_batches(gathered, schema)
                 size = row_group or len(group)
                 writer.write_table(group.slice(0, size))
                 gathered = [b for b in group.slice(size).to_batches() if len(b)]
-                held = sum(b.nbytes for b in gathered)
+            # After the row count's cut, so that no group holds more than ``row_group`` rows.
+            if row_group_bytes is not None and sum(b.nbytes for b in gathered) >= row_group_bytes:
+                writer.write_table(pa.Table.from_batches(gathered, schema))
+                gathered = []
         if gathered:
             writer.write_table(pa.Table.from_batches(gathered, schema))
     # Arrow keeps freed buffers in its own pool for the next table: give them back, or
