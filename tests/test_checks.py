@@ -129,14 +129,19 @@ TALLIES = [
 
 @pytest.mark.parametrize(("summary", "sections", "completed", "mismatches"), TALLIES)
 def test_tally_mismatch(summary: Summary, sections: int, completed: int, mismatches: int) -> None:
+    found = _tally_findings(summary, ["completed"] * completed, sections)
+    assert len(found) == mismatches, [c.detail for c in found]
+
+
+def _tally_findings(summary: Summary, statuses: list[str], sections: int) -> list[Check]:
+    """``tally_mismatch`` of the seed cut to its first ``sections`` tasks, marked in order
+    with ``statuses`` and unmarked after them, under ``summary``."""
     from dataclasses import replace
 
     b = seed()
-    kept = list(b.sections[:sections])
-    kept = [replace(s, status="completed" if i < completed else None) for i, s in
-            enumerate(kept)]
-    found = list(tally_mismatch(replace(b, summary=summary, sections=tuple(kept))))
-    assert len(found) == mismatches, [c.detail for c in found]
+    kept = [replace(s, status=statuses[i] if i < len(statuses) else None)
+            for i, s in enumerate(b.sections[:sections])]
+    return list(tally_mismatch(replace(b, summary=summary, sections=tuple(kept))))
 
 
 def test_recycled_threshold() -> None:
@@ -203,13 +208,8 @@ PARTLY_MARKED = [
 @pytest.mark.parametrize(("summary", "marks", "mismatches"), PARTLY_MARKED)
 def test_tally_compares_like_with_like(summary: Summary, marks: dict[str, int],
                                        mismatches: int) -> None:
-    from dataclasses import replace
-
-    b = seed()
     statuses = [s for status, n in marks.items() for s in [status] * n]
-    kept = [replace(s, status=statuses[i] if i < len(statuses) else None)
-            for i, s in enumerate(b.sections[:10])]
-    found = list(tally_mismatch(replace(b, summary=summary, sections=tuple(kept))))
+    found = _tally_findings(summary, statuses, 10)
     assert len(found) == mismatches, [c.detail for c in found]
 
 
