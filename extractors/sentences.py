@@ -16,23 +16,6 @@ SENTENCE_ENDS = "。!?;\n"
 CLAUSE_ENDS = SENTENCE_ENDS + ",:()、"
 
 
-def clause_start(text: str, pos: int, ends: str = CLAUSE_ENDS) -> int:
-    """Offset just after the nearest clause end before ``pos``."""
-    return max(text.rfind(ch, 0, pos) for ch in ends) + 1
-
-
-def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, int]:
-    """Offsets of the sentence around ``text[start:end]``: from after the previous sentence
-    end (leading spaces skipped) to its own closing mark, included."""
-    end = start if end is None else end
-    left = clause_start(text, start, SENTENCE_ENDS)
-    closes = [i for ch in SENTENCE_ENDS if (i := text.find(ch, end)) >= 0]
-    right = min(closes) + 1 if closes else len(text)
-    while left < start and text[left].isspace():
-        left += 1
-    return left, right
-
-
 class Marks:
     """A set of clause or sentence marks, and where the nearest one stands before or after a
     position within a stretch of text.
@@ -53,7 +36,7 @@ class Marks:
     def start_before(self, text: str, pos: int, lo: int) -> int:
         """The offset just after the last mark in ``text[lo:pos]``; ``lo`` if none (``pos``
         itself when it is not past ``lo``)."""
-        hi = pos
+        hi = min(pos, len(text))  # a reversed slice from past the end would shift offsets
         size = self.FIRST_CHUNK
         while hi > lo:
             start = max(lo, hi - size)
@@ -72,3 +55,24 @@ class Marks:
             return pos
         mark = self._class.search(text, pos, hi)
         return mark.start() if mark else hi
+
+
+_CLAUSE_MARKS = Marks(CLAUSE_ENDS)
+_SENTENCE_MARKS = Marks(SENTENCE_ENDS)
+
+
+def clause_start(text: str, pos: int) -> int:
+    """Offset just after the nearest clause end before ``pos``."""
+    return _CLAUSE_MARKS.start_before(text, pos, 0)
+
+
+def sentence_span(text: str, start: int, end: int | None = None) -> tuple[int, int]:
+    """Offsets of the sentence around ``text[start:end]``: from after the previous sentence
+    end (leading spaces skipped) to its own closing mark, included."""
+    end = start if end is None else end
+    left = _SENTENCE_MARKS.start_before(text, start, 0)
+    close = _SENTENCE_MARKS.end_after(text, end, len(text))
+    right = close + 1 if close < len(text) else len(text)
+    while left < start and text[left].isspace():
+        left += 1
+    return left, right
