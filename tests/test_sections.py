@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
@@ -9,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.read.sections import split_sections
+from pipeline.read.sections import _title_end, split_sections
 
 
 def nfkc(text: str) -> str:
@@ -350,7 +351,6 @@ def test_first_character_lookaheads_change_no_match():
     """MARKER and ATTACHMENT_LABEL open with a look-ahead for their first character, for
     speed only: they match what the patterns without it match, on marker-dense text."""
     import random
-    import re
 
     from pipeline.read import sections
 
@@ -367,3 +367,58 @@ def test_first_character_lookaheads_change_no_match():
         found = [[(m.span(), m.groupdict()) for m in plain.finditer(t)] for t in texts]
         assert sum(map(len, found)) > (500 if pattern is sections.MARKER else 5)
         assert [[(m.span(), m.groupdict()) for m in pattern.finditer(t)] for t in texts] == found
+
+
+# An outline as depths 0-3, written in the four styles with their numbers counted: jumps
+# back by several levels close several headings at once.
+OUTLINE_MARKERS = (lambda n: f"{CN[n - 1]}、", lambda n: f"({CN[n - 1]})", lambda n: f"{n}.",
+                   lambda n: f"({n})")
+
+
+@st.composite
+def outlines(draw: st.DrawFn) -> str:
+    counters = [0, 0, 0, 0]
+    parts = []
+    depth = 0
+    for step in draw(st.lists(st.integers(-3, 1), max_size=24)):
+        depth = max(0, min(3, depth + step))
+        if counters[depth] == len(CN):
+            continue
+        counters[depth] += 1
+        counters[depth + 1 :] = [0] * (3 - depth)
+        before = draw(st.sampled_from(["\n", "。", ""]))
+        after = draw(st.sampled_from(["推进项目建设。", "完成情况:已完成。", "新增就业12人"]))
+        parts.append(before + OUTLINE_MARKERS[depth](counters[depth]) + after)
+    return "".join(parts)
+
+
+@settings(max_examples=300, deadline=None)
+@given(outlines() | st.lists(MARKERISH | st.characters(), max_size=120).map("".join))
+def test_a_section_ends_at_the_next_heading_of_its_level_or_above(text: str) -> None:
+    """_accept ends a heading when it closes it, in the same walk that nests the headings;
+    this is the definition it stands in for (the texts hold no tables)."""
+    sections = split_sections(text)
+    for i, s in enumerate(sections):
+        later = [t.start for t in sections[i + 1 :] if t.level <= s.level]
+        assert s.end == (later[0] if later else len(text))
+
+
+def _title_end_by_definition(text: str, title_start: int, limit: int) -> int:
+    """The heading sentence's end as first written: the first sentence stop and the first
+    break after the first character, searched for apart in a copy of the section's text."""
+    pos = title_start
+    while pos < limit and text[pos].isspace():
+        pos += 1
+    body = text[pos:limit]
+    stop = min((body.find(c) + 1 for c in "。;!?" if c in body), default=len(body))
+    brk = re.compile(r"[:\s]|[一二三四五六七八九十]是").search(body, 1)
+    return pos + (brk.start() if brk and brk.start() < stop else stop)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from([*"。;!?:： \n\u3000\t一二三是甲a,1"]), max_size=30)
+       .map("".join), st.data())
+def test_title_ends_as_by_its_definition(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    limit = data.draw(st.integers(start, len(text)))
+    assert _title_end(text, start, limit) == _title_end_by_definition(text, start, limit)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from pipeline.read.status import STATUS_OF_PHRASE, find_status
+from pipeline.read.status import PROGRESS_LABELS, STATUS_OF_PHRASE, find_status
 from pipeline.records import STATUSES
 
 CASES = [
@@ -119,3 +121,25 @@ def test_formats_vocabulary_in_every_form(phrase: str, status: str, text: str,
 @pytest.mark.parametrize("phrase", ["指标项目出现调整", "其它类"])
 def test_other_buckets_are_no_status(phrase: str) -> None:
     assert find_status(f"完成情况:{phrase}。") == (None, None)
+
+
+def test_a_stretch_ends_where_its_slice_would() -> None:
+    """split_sections reads each section's own text in place, not a copy: the stretch's end
+    closes a label's value as the end of a copy does (`$`), and nothing past it counts."""
+    text = "完成情况:已完成2.完成情况:已完成78%"
+    assert find_status(text) == (None, None)
+    assert find_status(text, 0, text.index("2.")) == ("completed", "完成情况:已完成")
+    assert find_status(text, text.index("2."), len(text) - 3) == ("completed", "完成情况:已完成")
+
+
+STATUS_PIECES = st.sampled_from([
+    *(f"{label}:" for label in PROGRESS_LABELS), "完成情况：", "已完成", "已完成(含基本完成)",
+    "推进中", "(已完成)", "【推进中】", "（滞后）", "[逾期]", "〔未启动〕", ",长期坚持", "78%",
+    *"(（)）【】:。;.!,\n 2",
+])
+@settings(max_examples=400, deadline=None)
+@given(st.lists(STATUS_PIECES, max_size=24).map("".join), st.data())
+def test_a_stretch_reads_as_a_copy_of_it(text: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    assert find_status(text, start, end) == find_status(text[start:end])

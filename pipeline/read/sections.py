@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
 
 from extractors.numerals import whole_number
 from pipeline.read.status import PROGRESS_LABELS, find_status
@@ -65,7 +67,8 @@ GLUED_TITLE_MAX = 40
 TASK_TITLE_MAX = 120
 TITLE_STOPS = "。;!?"
 # Title ends before a label colon, a line break, or a flattened paragraph break (space).
-TITLE_BREAK = re.compile(r"[:\s]|[一二三四五六七八九十]是")
+TITLE_BREAK = r"[:\s]|[一二三四五六七八九十]是"
+TITLE_STOP_OR_BREAK = re.compile(rf"[{TITLE_STOPS}]|{TITLE_BREAK}")
 
 # `一、二、三产业`, `二、三级市场`, `1、2、3月份`, `1、2号楼`: enumerations, not headings.
 ENUMERATION_AFTER = {
@@ -81,25 +84,26 @@ ATTACHMENT_LIST_HEAD = re.compile(r"附[件表]\s*\d{0,2}\s*:\s*$")
 TASK_HEADING = re.compile(rf"[^。\n]{{1,{TASK_TITLE_MAX}}}。\s*(?:{'|'.join(PROGRESS_LABELS)})\s*:")
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):
+    # A tuple, not a frozen dataclass: a bulletin has tens of candidates, and a frozen
+    # dataclass sets each field through object.__setattr__.
     start: int
     title_start: int
     style: str
     no: int
     decimal_like: bool
-
-    @property
-    def rank(self) -> int:
-        return STYLE_RANKS[self.style]
+    rank: int  # STYLE_RANKS[style]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Heading:
     """An accepted heading and, per numbering style, the state of its list of children."""
 
     cand: _Candidate
     path: str
+    # Where the next heading of the same or an outer style starts; the text's end until one
+    # is accepted.
+    end: int
     last_child: dict[str, int] = field(default_factory=dict)
     # Styles whose child list skips numbers (global task IDs 99, 146, 148…).
     sparse: set[str] = field(default_factory=set)
@@ -112,9 +116,9 @@ def split_sections(text: str, tables: list[Table] | None = None) -> list[Section
     prose headings, and the rows of task tables (``tables``: find_tables(text) if None)."""
     if tables is None:
         tables = find_tables(text)
-    candidates = [c for c in _candidates(text)
-                  if not any(t.start <= c.start < t.end for t in tables)]
-    sections = _build(text, _accept(text, candidates), [t.start for t in tables])
+    sections = _build(text, _accept(text, _candidates(text, tables)), [t.start for t in tables])
+    if not tables:
+        return sections  # in order already: headings are accepted in order of start
     rows: list[Section] = []
     for table in tables:
         holders = [s for s in sections if s.start <= table.start < s.end]
@@ -123,31 +127,43 @@ def split_sections(text: str, tables: list[Table] | None = None) -> list[Section
     return sorted(sections + rows, key=lambda s: s.start)
 
 
-def _candidates(text: str) -> list[_Candidate]:
+# Headings print few distinct numbers (`1`…`99`, `一`…`十二`); reading one again is a lookup.
+_heading_number = lru_cache(maxsize=4096)(whole_number)
+
+
+def _candidates(text: str, tables: list[Table]) -> list[_Candidate]:
+    """The markers outside ``tables`` that may be headings, in order of start."""
     out = []
     for m in MARKER.finditer(text):
+        start, end = m.span()
+        if tables and any(t.start <= start < t.end for t in tables):
+            continue
         style = m.lastgroup  # each style is one alternative with one group
         assert style is not None
-        no = whole_number(m.group(style))
-        if no is None or no == 0:
+        no = _heading_number(m.group(style))
+        if not no:  # None or 0
             continue
-        after = text[m.end() : m.end() + 4]
         enumeration = ENUMERATION_AFTER.get(style)
-        if enumeration and enumeration.match(after):
+        # endpos, as a slice of the next 4 characters would: `一二三四五、` is no enumeration
+        if enumeration and enumeration.match(text, end, end + 4):
             continue
         # Only `N.` can be the head of a decimal (`8.3万`); `一、2022年` is a heading.
-        decimal_like = m.group(0).endswith(".") and after[:1].isdigit()
-        out.append(_Candidate(m.start(), m.end(), style, no, decimal_like))
+        decimal_like = text[end - 1] == "." and text[end : end + 1].isdigit()
+        out.append(_Candidate(start, end, style, no, decimal_like, STYLE_RANKS[style]))
     return out
 
 
 def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
-    """Walk the candidates in order, keeping those that fit the numbering built so far."""
-    root = _Heading(_Candidate(-1, 0, "cn", 0, False), "")
+    """Walk the candidates in order, keeping those that fit the numbering built so far, and
+    end each heading where the first heading of its own or an outer style starts."""
+    text_end = len(text)
+    root = _Heading(_Candidate(-1, 0, "cn", 0, False, STYLE_RANKS["cn"]), "", text_end)
     open_: list[_Heading] = [root]
     accepted: list[_Heading] = []
     paths: set[str] = set()
-    attachments = _attachment_start(text)
+    # Both attachment patterns need the character; most bulletins have none.
+    attachment_word = "附" in text
+    attachments = _attachment_start(text) if attachment_word else None
     for cand in candidates:
         if attachments is not None and cand.start >= attachments and accepted:
             break
@@ -158,7 +174,8 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
         while depth > 1 and open_[depth - 1].cand.rank >= cand.rank:
             depth -= 1
         parent = open_[depth - 1]
-        if cand.no == 1 and ATTACHMENT_LIST_HEAD.search(text, max(0, cand.start - 12), cand.start):
+        if (cand.no == 1 and attachment_word
+                and ATTACHMENT_LIST_HEAD.search(text, max(0, cand.start - 12), cand.start)):
             parent.closed.add(cand.style)
             continue
         if not _plausible(text, cand, parent, accepted[-1] if accepted else None):
@@ -166,12 +183,14 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
         path = f"{parent.path}.{cand.no}" if parent.path else str(cand.no)
         if path in paths:
             continue
-        heading = _Heading(cand, path)
+        heading = _Heading(cand, path, text_end)
         if cand.no != parent.last_child.get(cand.style, 0) + 1:
             parent.sparse.add(cand.style)
         parent.last_child[cand.style] = cand.no
         paths.add(path)
         accepted.append(heading)
+        for closed in open_[depth:]:
+            closed.end = cand.start
         del open_[depth:]
         open_.append(heading)
     return accepted
@@ -229,25 +248,26 @@ def _attachment_start(text: str) -> int | None:
 
 
 def _build(text: str, headings: list[_Heading], table_starts: list[int]) -> list[Section]:
-    ranks = sorted({h.cand.rank for h in headings})
-    ends = _ends(headings, len(text))
+    level_of = {rank: level
+                for level, rank in enumerate(sorted({h.cand.rank for h in headings}), 1)}
     sections = []
     for i, h in enumerate(headings):
-        end = ends[i]
+        cand = h.cand
         # A section's own text stops at its first child, so a child's marker is not its own,
         # and at a table it holds: a status in a row's cell labels the row, not the heading.
-        own_end = headings[i + 1].cand.start if i + 1 < len(headings) else end
-        own_end = min([own_end] + [t for t in table_starts if h.cand.start < t < own_end])
-        title_start, title_end = h.cand.title_start, _title_end(text, h.cand.title_start, own_end)
-        status, status_text = find_status(text[title_start:own_end])
+        own_end = headings[i + 1].cand.start if i + 1 < len(headings) else h.end
+        if table_starts:
+            own_end = min([own_end] + [t for t in table_starts if cand.start < t < own_end])
+        title_start, title_end = cand.title_start, _title_end(text, cand.title_start, own_end)
+        status, status_text = find_status(text, title_start, own_end)
         sections.append(
             Section(
-                no=h.cand.no,
+                no=cand.no,
                 path=h.path,
-                level=ranks.index(h.cand.rank) + 1,
+                level=level_of[cand.rank],
                 title=text[title_start:title_end].strip(),
-                start=h.cand.start,
-                end=end,
+                start=cand.start,
+                end=h.end,
                 title_start=title_start,
                 title_end=title_end,
                 status=status,
@@ -257,23 +277,16 @@ def _build(text: str, headings: list[_Heading], table_starts: list[int]) -> list
     return sections
 
 
-def _ends(headings: list[_Heading], text_end: int) -> list[int]:
-    """Each heading ends where the next heading of the same or an outer style starts."""
-    ends = [text_end] * len(headings)
-    open_: list[int] = []
-    for i, h in enumerate(headings):
-        while open_ and headings[open_[-1]].cand.rank >= h.cand.rank:
-            ends[open_.pop()] = h.cand.start
-        open_.append(i)
-    return ends
-
-
 def _title_end(text: str, title_start: int, limit: int) -> int:
     """End of the heading sentence: its first sentence stop (kept), else a break (dropped)."""
     pos = title_start
     while pos < limit and text[pos].isspace():
         pos += 1
-    body = text[pos:limit]
-    stop = min((body.find(c) + 1 for c in TITLE_STOPS if c in body), default=len(body))
-    brk = TITLE_BREAK.search(body, 1)
-    return pos + (brk.start() if brk and brk.start() < stop else stop)
+    if pos < limit and text[pos] in TITLE_STOPS:
+        return pos + 1
+    # A break is looked for after the first character, and no character is both a stop and
+    # a break: so whichever comes first decides, as if both had been searched for apart.
+    found = TITLE_STOP_OR_BREAK.search(text, pos + 1, limit)
+    if found is None:
+        return limit
+    return found.end() if text[found.start()] in TITLE_STOPS else found.start()

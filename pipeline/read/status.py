@@ -55,15 +55,20 @@ LABELLED = re.compile(rf"(?:{_LABELS})\s*[:：]\s*(?P<a>{_PHRASES}){_TAIL}"
                       r"(?=\s*(?:[。;；.!！\n]|$))")
 
 
-def find_status(text: str) -> tuple[str | None, str | None]:
-    """The status a section's own text labels itself with, and the marker as printed.
+def find_status(text: str, start: int = 0, end: int | None = None) -> tuple[str | None, str | None]:
+    """The status a section's own text, ``text[start:end]``, labels itself with, and the
+    marker as printed.
 
     Where several markers stand in one section the last wins: the closing marker is the
     one that reports the state at the cut-off.
     """
+    # Searching between pos and endpos finds what searching the slice finds: neither
+    # pattern has a `^` or a look-behind, the only parts that see past pos, and endpos
+    # ends the string for `$` as a slice does. It spares a copy of every section's text.
+    end = len(text) if end is None else end
     best: re.Match[str] | None = None
     for pattern in (BRACKETED, LABELLED):
-        for match in pattern.finditer(text):
+        for match in pattern.finditer(text, start, end):
             if best is None or match.start() > best.start():
                 best = match
     if best is None:
