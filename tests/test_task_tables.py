@@ -3,9 +3,13 @@ and counts (pipeline/read/html_text.py, grid.py, tables.py, sections.py, views/s
 
 from __future__ import annotations
 
+import pytest
+
 from pipeline.read.document import extract
 from pipeline.read.grid import SEPARATOR
 from pipeline.read.html_text import html_to_text
+from pipeline.read.status import STATUS_OF_PHRASE
+from pipeline.read.tables import status_of_cell
 from pipeline.records import Bulletin, Page
 from pipeline.views.show import render
 
@@ -233,3 +237,20 @@ def test_show_draws_the_table_with_its_counts_marked():
     assert '<table class="grid">' in html
     assert "<th>完成状态</th>" in html
     assert '<td>开通公交线路<mark id="f' in html
+
+
+def _status_of_cell_by_definition(text: str) -> str | None:
+    """status_of_cell as first written: the phrases tried longest first, one by one."""
+    for phrase in sorted(STATUS_OF_PHRASE, key=len, reverse=True):
+        if text.startswith(phrase):
+            rest = text[len(phrase):].strip(" 。.")
+            return STATUS_OF_PHRASE[phrase] if not rest or rest[0] in "(（【[" else None
+    return None
+
+
+@pytest.mark.parametrize("phrase", sorted(STATUS_OF_PHRASE))
+def test_a_status_cell_is_read_by_its_longest_phrase(phrase: str) -> None:
+    tails = ("", "。", "(市级民生实事)", " 【注】", "78%", "任务", "或超额完成")
+    cells = [phrase + tail for tail in tails]
+    assert status_of_cell(phrase) == STATUS_OF_PHRASE[phrase]
+    assert [status_of_cell(c) for c in cells] == [_status_of_cell_by_definition(c) for c in cells]

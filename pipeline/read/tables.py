@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 
 from extractors.basis import column_basis, column_thing
+from extractors.buckets import alternation
 from extractors.context import PLACE_WORD
 from extractors.counts import find_facts
 from extractors.measures import clean_object, measure_key
@@ -67,8 +68,9 @@ POINT = re.compile(r"(?:(?<=^)|(?<=[\s。;!?]))(\d{1,2})\s*[.、．](?!\d)")
 GROUP_HEADING = re.compile(r"(?:([一二三四五六七八九十]{1,3})、|\(([一二三四五六七八九十]{1,3})\)"
                            r"|(\d{1,2})[.、](?!\d))")
 TITLE_STOPS = "。;!?"
-# Longest first, so that 未完成 is never read as 完成.
-STATUS_PHRASES_LONGEST_FIRST = tuple(sorted(STATUS_OF_PHRASE, key=len, reverse=True))
+# Longest first, so that 未完成 is never read as 完成: the first alternative that matches is
+# the longest phrase the cell starts with, in one call instead of a startswith per phrase.
+STATUS_PHRASE_PREFIX = re.compile(alternation(STATUS_OF_PHRASE))
 # A caption's frame around the thing it names: `表3`, `各县(市、区)`, `…完成情况(表)`.
 CAPTION_FRAME = re.compile(
     r"^(?:附?表\s*\d+\s*[.:：、]?\s*)?(?:各(?:县|市|区|乡镇|街道|地区|镇街|县区)+"
@@ -269,12 +271,12 @@ def _is_header_word(label: str) -> bool:
 def status_of_cell(text: str) -> str | None:
     """The status a status cell states: a status phrase, alone or before a bracketed note
     (`已完成（市级民生实事）`); None for a cell that says something else."""
-    for phrase in STATUS_PHRASES_LONGEST_FIRST:
-        if text.startswith(phrase):
-            rest = text[len(phrase):].strip(" 。.")
-            if not rest or rest[0] in "(（【[":
-                return STATUS_OF_PHRASE[phrase]
-            return None
+    found = STATUS_PHRASE_PREFIX.match(text)
+    if found is None:
+        return None
+    rest = text[found.end():].strip(" 。.")
+    if not rest or rest[0] in "(（【[":
+        return STATUS_OF_PHRASE[found.group()]
     return None
 
 
