@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
 from extractors.numerals import whole_number
@@ -127,10 +126,6 @@ def split_sections(text: str, tables: list[Table] | None = None) -> list[Section
     return sorted(sections + rows, key=lambda s: s.start)
 
 
-# Headings print few distinct numbers (`1`…`99`, `一`…`十二`); reading one again is a lookup.
-_heading_number = lru_cache(maxsize=4096)(whole_number)
-
-
 def _candidates(text: str, tables: list[Table]) -> list[_Candidate]:
     """The markers outside ``tables`` that may be headings, in order of start."""
     out = []
@@ -140,7 +135,7 @@ def _candidates(text: str, tables: list[Table]) -> list[_Candidate]:
             continue
         style = m.lastgroup  # each style is one alternative with one group
         assert style is not None
-        no = _heading_number(m.group(style))
+        no = whole_number(m.group(style))
         if not no:  # None or 0
             continue
         enumeration = ENUMERATION_AFTER.get(style)
