@@ -170,3 +170,24 @@ def test_str_split_cuts_where_regex_whitespace_does():
     text = "a" + "".join(spaces) + "b" + "\u200b\u3000\x85c\u2028 "
     assert "".join(text.split()) == re.sub(r"\s+", "", text)
     assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plain_parser_reads_as_lxml_html_does(seed):
+    """_parse takes etree's HTML parser, not lxml.html's: the same tree, the same container
+    picks and the same <title> string as lxml.html's parser and text_content()."""
+    rng = random.Random(seed)
+    for _ in range(60):
+        title = rng.choice(("", "<b>年</b>", "<!--注-->", "&amp;", "\u3000")).join(
+            _fragment(rng, 3) for _ in range(2))
+        page = f"<html><head><title>{title}</title></head><body>{_fragment(rng, 0)}</body></html>"
+        root, _ = html_text._parse(page)
+        reference = lxml.html.document_fromstring(page)
+        assert lxml.etree.tostring(root) == lxml.etree.tostring(reference)
+        for finder, xpath in zip(html_text.CONTENT_FINDERS, html_text.CONTENT_XPATHS,
+                                 strict=True):
+            assert ([lxml.etree.tostring(n) for n in finder(root)]
+                    == [lxml.etree.tostring(n) for n in reference.xpath(xpath)])
+        expected = reference.find(".//title")
+        got = html_text.html_to_text(page).title
+        assert got == (html_text._clean_line(expected.text_content()) or None)

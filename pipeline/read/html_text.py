@@ -15,6 +15,7 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
 import lxml.html
 from lxml import etree
@@ -51,6 +52,11 @@ CONTENT_XPATHS = (
     '//*[@id="zoom"]',
     '//*[@id="vsb_content"]',
 )
+# Compiled once: root.xpath(expr) compiles its expression on every call.
+CONTENT_FINDERS = tuple(etree.XPath(xpath) for xpath in CONTENT_XPATHS)
+# What lxml.html's text_content() evaluates: the string value of an element (its text
+# nodes, in document order), on the plain elements this reader parses into.
+STRING_VALUE = etree.XPath("string()", smart_strings=False)
 
 # Numbered headings (一、 / (一) / 1. / 99、) that a main-content pick must not lose.
 NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|"
@@ -117,13 +123,14 @@ def html_to_text(html: str) -> HtmlText:
                                 "inline tags: text past that depth is missing")
     except etree.ParserError:  # nothing but markup, e.g. all of it inside an open attribute
         return HtmlText("", "", None, {})
-    title_el = root.find(".//title")
-    title = _clean_line(title_el.text_content()) if title_el is not None else None
+    # root.find(".//title") without the path machinery: the first descendant of that name
+    title_el = next((el for el in root.iter("title") if el is not root), None)
+    title = _clean_line(cast(str, STRING_VALUE(title_el))) if title_el is not None else None
     meta = {}
     for el in root.iter("meta"):
         name = (el.get("name") or el.get("property") or "").strip().lower()
-        if name and el.get("content") is not None and name not in meta:
-            meta[name] = el.get("content").strip()
+        if name and (content := el.get("content")) is not None and name not in meta:
+            meta[name] = content.strip()
     body = root.find("body")
     if deep:
         # readability parses with the 256 limit: on a page that deep its pick would be cut
@@ -133,25 +140,35 @@ def html_to_text(html: str) -> HtmlText:
     # The containers of the first kind the page has are read in the same walk as the body
     # (one walk, not two), unless the page holds the table placeholder's mark itself; the
     # kinds after it are looked for only if none of those is a good pick, as before.
-    xpaths = iter(CONTENT_XPATHS)
-    first: list[lxml.html.HtmlElement] = next(
-        (nodes for xpath in xpaths if (nodes := root.xpath(xpath))), [])
+    finders = iter(CONTENT_FINDERS)
+    first = next((nodes for finder in finders if (nodes := _found(finder, root))), [])
     walk = _walk(body if body is not None else root,
                  frozenset(first) if TABLE_MARK not in html else frozenset())
     body_text = walk.text()
-    later = (node for xpath in xpaths for node in root.xpath(xpath))
+    later = (node for finder in finders for node in _found(finder, root))
     main = _main_text(itertools.chain(first, later), walk, html, body_text)
     return HtmlText(main, body_text, title or None, meta, tuple(warnings))
 
 
-def _parse(html: str, huge: bool = False) -> tuple[lxml.html.HtmlElement, bool]:
-    """The parsed page, and whether the parser stopped descending at its depth limit."""
-    parser = lxml.html.HTMLParser(huge_tree=huge)
-    root = lxml.html.document_fromstring(html, parser=parser)
+def _found(finder: etree.XPath, root: etree._Element) -> list[etree._Element]:
+    """The elements a CONTENT_FINDERS expression selects (node-sets, never other values)."""
+    return cast(list[etree._Element], finder(root))
+
+
+def _parse(html: str, huge: bool = False) -> tuple[etree._Element, bool]:
+    """The parsed page, and whether the parser stopped descending at its depth limit.
+
+    lxml.html's parser is this one with a Python element-class lookup run for every element
+    the reader touches; the reader needs none of lxml.html's element methods.
+    """
+    parser = etree.HTMLParser(huge_tree=huge)
+    root = etree.fromstring(html, parser)
+    if root is None:  # as lxml.html.document_fromstring
+        raise etree.ParserError("Document is empty")
     return root, any("excessive depth" in e.message.lower() for e in parser.error_log)
 
 
-def block_text(node: lxml.html.HtmlElement) -> str:
+def block_text(node: etree._Element) -> str:
     """The node's text, one line per block element; a data table as its serialised grid,
     the cells of any other table separated by a space."""
     return _walk(node).text()
@@ -165,7 +182,7 @@ class _Walk:
 
     parts: list[str]
     tables: list[str]
-    spans: dict[lxml.html.HtmlElement, tuple[int, int]]
+    spans: dict[etree._Element, tuple[int, int]]
 
     def text(self, start: int = 0, end: int | None = None) -> str:
         joined = LINE_SPACES.sub(" ", "".join(self.parts[start:end]))
@@ -175,18 +192,18 @@ class _Walk:
         return TABLE_PLACEHOLDER.sub(lambda m: self.tables[int(m.group(1))], text)
 
 
-def _walk(node: lxml.html.HtmlElement,
-          watch: frozenset[lxml.html.HtmlElement] = frozenset()) -> _Walk:
+def _walk(node: etree._Element,
+          watch: frozenset[etree._Element] = frozenset()) -> _Walk:
     """Walk ``node`` once for its text pieces. For a ``watch``ed descendant that is read as
     text (not dropped, not a data table), the pieces from its start to the end of its own
     text (its tail excluded) are exactly what walking that descendant alone gives, but for
     the numbers in table placeholders, which point into the same ``tables``."""
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
-    starts: dict[lxml.html.HtmlElement, int] = {}
-    spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
+    starts: dict[etree._Element, int] = {}
+    spans: dict[etree._Element, tuple[int, int]] = {}
     # the outermost dropped or replaced element we are inside, if any
-    skipped: lxml.html.HtmlElement | None = None
+    skipped: etree._Element | None = None
     walker = etree.iterwalk(node, events=("start", "end"))
     for event, el in walker:
         if skipped is not None:  # only its own end comes: its subtree is skipped
@@ -230,7 +247,7 @@ def _walk(node: lxml.html.HtmlElement,
     return _Walk(parts, tables, spans)
 
 
-def data_table(table: lxml.html.HtmlElement) -> Grid | None:
+def data_table(table: etree._Element) -> Grid | None:
     """The table's grid when it looks like a data table, else None (layout, nested, one column,
     a `label: value` grid, or long text blocks with no header row)."""
     rows: list[list[Cell]] = []
@@ -262,7 +279,7 @@ def data_table(table: lxml.html.HtmlElement) -> Grid | None:
     return grid if has_header or short >= 0.8 * len(cells) else None
 
 
-def _own_rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _own_rows(table: etree._Element) -> list[etree._Element]:
     """The table's rows in order, through thead/tbody/tfoot, not those of nested tables."""
     rows = []
     for child in table:
@@ -281,7 +298,7 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _main_text(containers: Iterable[lxml.html.HtmlElement], walk: _Walk, html: str,
+def _main_text(containers: Iterable[etree._Element], walk: _Walk, html: str,
                body_text: str) -> str:
     for node in containers:
         span = walk.spans.get(node)
