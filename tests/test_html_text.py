@@ -191,3 +191,49 @@ def test_plain_parser_reads_as_lxml_html_does(seed):
         expected = reference.find(".//title")
         got = html_text.html_to_text(page).title
         assert got == (html_text._clean_line(expected.text_content()) or None)
+
+
+# Lines that decide a pick: numbered headings, prose lines, short chrome.
+LINES = ("一、总体情况", "（二）重点任务", "3.推进项目建设", "首页 > 信息公开",
+         "全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。", "打印 关闭")
+
+
+def _block(rng: random.Random, most: int) -> str:
+    return "".join(f"<p>{rng.choice(LINES)}</p>" for _ in range(rng.randint(0, most)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_container_run_gives_the_body_text_and_the_same_judgement(seed):
+    """For a container whose run in the body's walk is whole lines, the texts around it and
+    its own give the body's text, and _run_keeps_content judges it as _keeps_content does."""
+    rng = random.Random(seed)
+    verdicts = []
+    for _ in range(150):
+        container = rng.choice(CONTAINERS[:3])
+        page = (f"<html><body>{_block(rng, 2)}{_fragment(rng, 2)}<{container}>"
+                f"{_block(rng, 6)}{_fragment(rng, 2)}{_block(rng, 6)}</{container.split()[0]}>"
+                f"{_block(rng, 2)}{_fragment(rng, 2)}</body></html>")
+        root = lxml.html.document_fromstring(page)
+        containers = [n for xpath in html_text.CONTENT_XPATHS for n in root.xpath(xpath)]
+        walk = html_text._walk(root.find("body"), frozenset(containers))
+        body = walk.text()
+        for node in containers:
+            run = walk.run(*walk.spans[node]) if node in walk.spans else None
+            if run is None:
+                continue
+            assert "\n".join(text for text in run if text) == body
+            assert run[1] == walk.text(*walk.spans[node]) == html_text.block_text(node)
+            verdict = html_text._keeps_content(run[1], body)
+            assert html_text._run_keeps_content(*run) == verdict
+            verdicts.append(verdict)
+    assert len(verdicts) > 100 and 10 < sum(verdicts) < len(verdicts) - 10
+
+
+def test_run_is_none_unless_whole_lines():
+    root = lxml.html.document_fromstring(
+        '<html><body>前<span id="zoom">中</span>后<div id="zoom">块</div></body></html>')
+    spans = html_text.CONTENT_FINDERS[1](root)
+    walk = html_text._walk(root.find("body"), frozenset(spans))
+    inline, block = (walk.spans[node] for node in spans)
+    assert walk.run(*inline) is None
+    assert walk.run(*block) == ("前中后", "块", "")

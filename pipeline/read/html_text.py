@@ -144,9 +144,8 @@ def html_to_text(html: str) -> HtmlText:
     first = next((nodes for finder in finders if (nodes := _found(finder, root))), [])
     walk = _walk(body if body is not None else root,
                  frozenset(first) if TABLE_MARK not in html else frozenset())
-    body_text = walk.text()
     later = (node for finder in finders for node in _found(finder, root))
-    main = _main_text(itertools.chain(first, later), walk, html, body_text)
+    main, body_text = _main_text(itertools.chain(first, later), walk, html)
     return HtmlText(main, body_text, title or None, meta, tuple(warnings))
 
 
@@ -190,6 +189,16 @@ class _Walk:
         if not self.tables:
             return text
         return TABLE_PLACEHOLDER.sub(lambda m: self.tables[int(m.group(1))], text)
+
+    def run(self, start: int, end: int) -> tuple[str, str, str] | None:
+        """The texts before, of and after ``parts[start:end]`` when that run is whole lines
+        (it opens and closes with a block's edge, as a watched block element's run does),
+        else None. The non-empty ones joined by line breaks are ``text()``: the cleaning
+        works within lines (LINE_SPACES holds no line break) and a table placeholder never
+        spans one, so cutting the pieces at line breaks cuts the text at them."""
+        if start >= end or self.parts[start] != "\n" or self.parts[end - 1] != "\n":
+            return None
+        return self.text(0, start), self.text(start, end), self.text(end, None)
 
 
 def _walk(node: etree._Element,
@@ -298,13 +307,32 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _main_text(containers: Iterable[etree._Element], walk: _Walk, html: str,
-               body_text: str) -> str:
+def _main_text(containers: Iterable[etree._Element], walk: _Walk,
+               html: str) -> tuple[str, str]:
+    """The main text and the body's text. A container whose run in the body's walk is whole
+    lines gives the body's text as that run and the text around it, each cleaned once."""
+    body_text: str | None = None
     for node in containers:
         span = walk.spans.get(node)
+        run = walk.run(*span) if span else None
+        if run is not None:
+            if body_text is None:
+                body_text = "\n".join(text for text in run if text)
+            if _run_keeps_content(*run):
+                return run[1], body_text
+            continue
+        if body_text is None:
+            body_text = walk.text()
         text = walk.text(*span) if span else block_text(node)
         if _keeps_content(text, body_text):
-            return text
+            return text, body_text
+    if body_text is None:
+        body_text = walk.text()
+    return _readability_text(html, body_text), body_text
+
+
+def _readability_text(html: str, body_text: str) -> str:
+    """readability's pick when _keeps_content trusts it, else the body's text."""
     try:
         summary = Document(html).summary(html_partial=True)
         fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
@@ -330,6 +358,20 @@ def _keeps_content(candidate: str, body: str) -> bool:
     if any(line not in kept and NUMBERED_HEADING.match(line) for line in body.split("\n")):
         return False
     return _prose(candidate) >= MIN_PROSE_SHARE * _prose(body)
+
+
+def _run_keeps_content(before: str, candidate: str, after: str) -> bool:
+    """_keeps_content(candidate, body) for the body that is ``before``, ``candidate`` and
+    ``after`` joined by line breaks: the candidate is a gap-free run of that body by
+    construction, and the body's lines it may lack are those before and after it."""
+    if not candidate.strip():
+        return False
+    headings = {line for text in (before, after) for line in text.split("\n")
+                if NUMBERED_HEADING.match(line)}
+    if headings and not headings <= set(candidate.split("\n")):
+        return False
+    prose = _prose(candidate)
+    return prose >= MIN_PROSE_SHARE * (_prose(before) + prose + _prose(after))
 
 
 def _prose(text: str) -> int:
