@@ -237,3 +237,26 @@ def test_run_is_none_unless_whole_lines():
     inline, block = (walk.spans[node] for node in spans)
     assert walk.run(*inline) is None
     assert walk.run(*block) == ("前中后", "块", "")
+
+
+def test_collapse_spaces_is_the_line_spaces_substitution():
+    rng = random.Random(5)
+    pieces = ("a", "任务", " ", "  ", "\n", "\u2003", "\u2028", *html_text.SPACE_CHARS)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    collapsed = [html_text._collapse_spaces(text) for text in texts]
+    assert collapsed == [html_text.LINE_SPACES.sub(" ", text) for text in texts]
+    assert sum(c is t for c, t in zip(collapsed, texts, strict=True)) > 100  # the shortcut
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_string_value_is_text_content(seed):
+    rng = random.Random(seed)
+    extras = ("<!--注-->", "&amp;", "<?php x ?>", "<title>标题<b>粗</b></title>", "<br>")
+    for _ in range(40):
+        inside = f"{_fragment(rng, 0)}{rng.choice(extras)}{_fragment(rng, 1)}"
+        page = f"<html><body>{inside}</body></html>"
+        root, _ = html_text._parse(page)
+        reference = lxml.html.document_fromstring(page)
+        for el, ref in zip(root.iter(), reference.iter(), strict=True):
+            if isinstance(el.tag, str):
+                assert html_text._string_value(el) == ref.text_content()

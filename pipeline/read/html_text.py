@@ -70,6 +70,8 @@ SPACES = re.compile(f"[{SPACE_CHARS}]+")
 # The same but for the line break: collapsing these over a whole text, then stripping each
 # line, is _clean_line on each line.
 LINE_SPACES = re.compile(f"[{SPACE_CHARS.replace(chr(10), '')}]+")
+# What LINE_SPACES may change besides a run of plain spaces.
+ODD_SPACES = SPACE_CHARS.replace(" ", "").replace("\n", "")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
 CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
@@ -125,7 +127,7 @@ def html_to_text(html: str) -> HtmlText:
         return HtmlText("", "", None, {})
     # root.find(".//title") without the path machinery: the first descendant of that name
     title_el = next((el for el in root.iter("title") if el is not root), None)
-    title = _clean_line(cast(str, STRING_VALUE(title_el))) if title_el is not None else None
+    title = _clean_line(_string_value(title_el)) if title_el is not None else None
     meta = {}
     for el in root.iter("meta"):
         name = (el.get("name") or el.get("property") or "").strip().lower()
@@ -147,6 +149,15 @@ def html_to_text(html: str) -> HtmlText:
     later = (node for finder in finders for node in _found(finder, root))
     main, body_text = _main_text(itertools.chain(first, later), walk, html)
     return HtmlText(main, body_text, title or None, meta, tuple(warnings))
+
+
+def _string_value(el: etree._Element) -> str:
+    """What lxml.html's text_content() gives: the XPath string value (all text below
+    ``el``). Without children (len counts elements, comments and instructions) its text
+    nodes are all ``el.text`` joins, so the XPath is needed only with children."""
+    if len(el):
+        return cast(str, STRING_VALUE(el))
+    return el.text or ""
 
 
 def _found(finder: etree.XPath, root: etree._Element) -> list[etree._Element]:
@@ -184,7 +195,7 @@ class _Walk:
     spans: dict[etree._Element, tuple[int, int]]
 
     def text(self, start: int = 0, end: int | None = None) -> str:
-        joined = LINE_SPACES.sub(" ", "".join(self.parts[start:end]))
+        joined = _collapse_spaces("".join(self.parts[start:end]))
         text = "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
         if not self.tables:
             return text
@@ -388,6 +399,15 @@ def _inline(text: str) -> str:
     if not text.strip(SPACE_CHARS):  # the layout between two tags
         return " "
     return SPACES.sub(" ", CJK_WRAP.sub("", text))
+
+
+def _collapse_spaces(text: str) -> str:
+    """LINE_SPACES.sub(" ", text). Where the only space character is the plain space, alone,
+    that substitution changes nothing, and str's scans in C show it sooner than the regex,
+    which takes a step per character."""
+    if "  " not in text and not any(char in text for char in ODD_SPACES):
+        return text
+    return LINE_SPACES.sub(" ", text)
 
 
 def _clean_line(line: str) -> str:
