@@ -224,6 +224,9 @@ def _walk(node: etree._Element,
     spans: dict[etree._Element, tuple[int, int]] = {}
     # the outermost dropped or replaced element we are inside, if any
     skipped: etree._Element | None = None
+    # for each open element read as text, what its end adds: a start knows its tag already,
+    # which the end would build again as a new string
+    ends: list[str] = []
     walker = etree.iterwalk(node, events=("start", "end"))
     for event, el in walker:
         if skipped is not None:  # only its own end comes: its subtree is skipped
@@ -232,9 +235,9 @@ def _walk(node: etree._Element,
                 if el.tail and el is not node:
                     parts.append(_inline(el.tail))
             continue
-        tag = el.tag  # a property that builds a new string: read once
-        tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
         if event == "start":
+            tag = el.tag
+            tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
             if tag == "table" and el is not node:
                 grid = data_table(el)
                 if grid is not None:
@@ -253,17 +256,18 @@ def _walk(node: etree._Element,
                 starts[el] = len(parts)
             if tag in BLOCK_TAGS:
                 parts.append("\n")
+                ends.append("\n")
+            else:
+                ends.append(" " if tag in CELL_TAGS else "")
             if text := el.text:
                 parts.append(text if "\n" not in text else _inline(text))
             continue
-        if tag in BLOCK_TAGS:
-            parts.append("\n")
-        elif tag in CELL_TAGS:
-            parts.append(" ")
+        if end := ends.pop():
+            parts.append(end)
         if starts and el in starts:
             spans[el] = (starts[el], len(parts))
-        if el.tail and el is not node:
-            parts.append(_inline(el.tail))
+        if el is not node and (tail := el.tail):
+            parts.append(tail if "\n" not in tail else _inline(tail))
     return _Walk(parts, tables, spans)
 
 
