@@ -74,10 +74,13 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
     """``text`` in NFKC with the characters that ``keep`` matches left as they are, or None
     when the text holds a character that needs the full algorithm.
 
-    A kept character that ``classify`` calls simple has a boundary before and after it, so
-    keeping it is normalising the pieces between kept characters apart.
+    ``keep`` matches only characters that ``classify`` accepts. A kept character that it
+    calls simple has a boundary before and after it, so keeping it is normalising the pieces
+    between kept characters apart.
     """
-    wide = wide_forms_replaced(text, keep)
+    # The quick answer needs no look for kept characters: a simple one would leave the text
+    # not in NFKC, and an inert one is left as it is by NFKC too.
+    wide = wide_forms_replaced(text)
     if wide is not None:
         return wide
     odd = {c for run in PLAIN.findall(text) for c in run}
@@ -90,11 +93,9 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
     return text
 
 
-def wide_forms_replaced(text: str, keep: re.Pattern[str] | None = None) -> str | None:
-    """``text`` with its full-width forms replaced, when that is its NFKC and it holds no
-    character that ``keep`` matches; else None (see the module's docstring for why)."""
+def wide_forms_replaced(text: str) -> str | None:
+    """``text`` with its full-width forms replaced, when that is its NFKC, else None (see
+    the module's docstring for why)."""
     for char in set(WIDE.findall(text)):
         text = text.replace(char, WIDE_NFKC[char])
-    if not unicodedata.is_normalized("NFKC", text) or (keep and keep.search(text)):
-        return None
-    return text
+    return text if unicodedata.is_normalized("NFKC", text) else None
