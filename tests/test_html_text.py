@@ -10,6 +10,8 @@ import lxml.html
 import pytest
 
 from pipeline.read import html_text
+from pipeline.read.decode import normalise
+from pipeline.read.page import _page_text
 
 # Text nodes full of what the line cleaning works on: line breaks between and beside Chinese
 # characters, runs of spaces, tabs, ideographic and no-break spaces, carriage returns.
@@ -260,3 +262,24 @@ def test_string_value_is_text_content(seed):
         for el, ref in zip(root.iter(), reference.iter(), strict=True):
             if isinstance(el.tag, str):
                 assert html_text._string_value(el) == ref.text_content()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_page_text_normalises_the_lines_around_the_main_text_apart(seed):
+    """_page_text normalises the main text once and the body's lines around it apart: the
+    same as normalising the body's text whole, with marks that compose or reorder (combining
+    accents, kana voicing marks, Hangul jamo) at the edges of the lines."""
+    rng = random.Random(seed)
+    marks = ("\u0301", "\u0327", "\u3099", "\u1161", "\u11a8", "가", "e", "ｶ", "①", "，", "\r")
+    around = 0
+    for _ in range(120):
+        def line() -> str:
+            return "".join(rng.choice(marks + LINES) for _ in range(rng.randint(1, 4)))
+        inside = "".join(f"<p>{line()}</p>" for _ in range(rng.randint(1, 4)))
+        page = (f"<html><body><p>{line()}</p>{line()}<div class=\"TRS_Editor\">{inside}</div>"
+                f"{line()}<p>{line()}</p></body></html>")
+        html = html_text.html_to_text(page)
+        body, page_text, *_ = _page_text(page)
+        assert (body, page_text) == (normalise(html.text), normalise(html.body_text))
+        around += html.around is not None
+    assert around > 20

@@ -98,6 +98,9 @@ class HtmlText:
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # names lower-cased
     warnings: tuple[str, ...] = ()
+    # When the main text is a run of the body's lines: the body's text before and after it
+    # (body_text is the non-empty ones of these and text, joined by line breaks).
+    around: tuple[str, str] | None = None
 
 
 def looks_like_html(text: str) -> bool:
@@ -147,8 +150,8 @@ def html_to_text(html: str) -> HtmlText:
     walk = _walk(body if body is not None else root,
                  frozenset(first) if TABLE_MARK not in html else frozenset())
     later = (node for finder in finders for node in _found(finder, root))
-    main, body_text = _main_text(itertools.chain(first, later), walk, html)
-    return HtmlText(main, body_text, title or None, meta, tuple(warnings))
+    main, body_text, around = _main_text(itertools.chain(first, later), walk, html)
+    return HtmlText(main, body_text, title or None, meta, tuple(warnings), around)
 
 
 def _string_value(el: etree._Element) -> str:
@@ -323,9 +326,10 @@ def _span(value: str | None) -> int:
 
 
 def _main_text(containers: Iterable[etree._Element], walk: _Walk,
-               html: str) -> tuple[str, str]:
-    """The main text and the body's text. A container whose run in the body's walk is whole
-    lines gives the body's text as that run and the text around it, each cleaned once."""
+               html: str) -> tuple[str, str, tuple[str, str] | None]:
+    """The main text, the body's text and HtmlText.around. A container whose run in the
+    body's walk is whole lines gives the body's text as that run and the text around it,
+    each cleaned once."""
     body_text: str | None = None
     for node in containers:
         span = walk.spans.get(node)
@@ -334,16 +338,16 @@ def _main_text(containers: Iterable[etree._Element], walk: _Walk,
             if body_text is None:
                 body_text = "\n".join(text for text in run if text)
             if _run_keeps_content(*run):
-                return run[1], body_text
+                return run[1], body_text, (run[0], run[2])
             continue
         if body_text is None:
             body_text = walk.text()
         text = walk.text(*span) if span else block_text(node)
         if _keeps_content(text, body_text):
-            return text, body_text
+            return text, body_text, None
     if body_text is None:
         body_text = walk.text()
-    return _readability_text(html, body_text), body_text
+    return _readability_text(html, body_text), body_text, None
 
 
 def _readability_text(html: str, body_text: str) -> str:
