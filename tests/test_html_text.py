@@ -283,3 +283,9 @@ def test_page_text_normalises_the_lines_around_the_main_text_apart(seed):
         assert (body, page_text) == (normalise(html.text), normalise(html.body_text))
         around += html.around is not None
     assert around > 20
+
+
+def test_prose_counts_the_long_lines_with_clause_punctuation():
+    text = "短句，\n" + "甲" * 19 + "，\n" + "乙" * 25 + "\n" + "丙" * 19 + ";x\n\n"
+    assert html_text._prose(text) == 20 + 21
+    assert html_text._prose("") == 0

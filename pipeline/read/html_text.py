@@ -61,8 +61,8 @@ STRING_VALUE = etree.XPath("string()", smart_strings=False)
 # Numbered headings (一、 / (一) / 1. / 99、) that a main-content pick must not lose.
 NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|"
                               r"\d{1,3}[.．、](?!\d))")
-# Readability may keep the article but not "most" of it; below this share of the body's prose
-# the pick is distrusted.
+# Readability may keep the article but not "most" of it; below this share (at most 1) of the
+# body's prose the pick is distrusted.
 MIN_PROSE_SHARE = 0.5
 PROSE_LINE = re.compile(r"[。；，,;]")
 SPACE_CHARS = " \t\f\v\r\n\u00a0\u3000"
@@ -389,13 +389,16 @@ def _run_keeps_content(before: str, candidate: str, after: str) -> bool:
                 if NUMBERED_HEADING.match(line)}
     if headings and not headings <= set(candidate.split("\n")):
         return False
+    outside = _prose(before) + _prose(after)
+    if not outside:  # all of the body's prose is the candidate's: a share of 1, enough
+        return True
     prose = _prose(candidate)
-    return prose >= MIN_PROSE_SHARE * (_prose(before) + prose + _prose(after))
+    return prose >= MIN_PROSE_SHARE * (outside + prose)
 
 
 def _prose(text: str) -> int:
-    return sum(len(line) for line in text.split("\n")
-               if len(line) >= 20 and PROSE_LINE.search(line))
+    long_lines = [line for line in text.split("\n") if len(line) >= 20]
+    return sum(map(len, filter(PROSE_LINE.search, long_lines)))
 
 
 def _inline(text: str) -> str:
