@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import lxml.etree
 import lxml.html
@@ -289,3 +292,23 @@ def test_prose_counts_the_long_lines_with_clause_punctuation():
     text = "短句，\n" + "甲" * 19 + "，\n" + "乙" * 25 + "\n" + "丙" * 19 + ";x\n\n"
     assert html_text._prose(text) == 20 + 21
     assert html_text._prose("") == 0
+
+
+def test_a_page_with_an_article_container_loads_no_readability():
+    """readability (with urllib, email, chardet) and lxml.html load only for a page whose
+    main content no container gives (issue 16: a one-file `extract` starts sooner)."""
+    heavy = ["readability", "lxml.html", "urllib.request", "chardet"]
+    page = ('<html><body><p>首页</p><div class="TRS_Editor"><p>一、总体情况</p>'
+            '<p>全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。</p></div>'
+            '</body></html>')
+    code = "\n".join([
+        "import sys",
+        "from pipeline.read.html_text import html_to_text",
+        f"assert html_to_text({page!r}).text.startswith('一、总体情况')",
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))",
+        "html_to_text('<html><body><p>一</p><p>二</p></body></html>')",
+        "print('readability' in sys.modules)",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert done.stdout.split() == ["True"]  # nothing heavy, then readability for the second

@@ -17,10 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
 
-import lxml.html
 from lxml import etree
-from readability import Document
-from readability.readability import Unparseable
 
 from pipeline.read.grid import Cell, Grid, resolve, serialise
 
@@ -351,7 +348,14 @@ def _main_text(containers: Iterable[etree._Element], walk: _Walk,
 
 
 def _readability_text(html: str, body_text: str) -> str:
-    """readability's pick when _keeps_content trusts it, else the body's text."""
+    """readability's pick when _keeps_content trusts it, else the body's text. Imported
+    here: most pages have an article container, and the imports of readability (urllib,
+    email, http.client, chardet) and lxml.html are about a third of a one-file `extract` of
+    an HTML page."""
+    import lxml.html
+    from readability import Document
+    from readability.readability import Unparseable
+
     try:
         summary = Document(html).summary(html_partial=True)
         fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
