@@ -312,3 +312,23 @@ def test_a_page_with_an_article_container_loads_no_readability():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=Path(__file__).resolve().parent.parent, check=True)
     assert done.stdout.split() == ["True"]  # nothing heavy, then readability for the second
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_leaf_text_is_its_walk(seed):
+    """block_text reads a childless element without a walk: the same text for block, cell,
+    inline, dropped and table leaves, with or without line breaks and spaces at the edges."""
+    rng = random.Random(seed)
+    tags = (*TAGS, "th", "table", "script", "noscript", "title", "h1")
+    leaves = 0
+    for _ in range(60):
+        cells = "".join(
+            f"<{tag}>{''.join(rng.choice(WORDS) for _ in range(rng.randint(0, 5)))}</{tag}>"
+            for tag in rng.sample(tags, 4))
+        root, _ = html_text._parse(f"<html><body><div>{cells}</div><table><tr>{cells}</tr>"
+                                   "</table></body></html>")
+        for el in root.iter():
+            if not len(el):
+                leaves += 1
+                assert html_text.block_text(el) == html_text._walk(el).text()
+    assert leaves > 300

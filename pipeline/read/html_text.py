@@ -181,6 +181,11 @@ def _parse(html: str, huge: bool = False) -> tuple[etree._Element, bool]:
 def block_text(node: etree._Element) -> str:
     """The node's text, one line per block element; a data table as its serialised grid,
     the cells of any other table separated by a space."""
+    tag = node.tag
+    if not len(node) and isinstance(tag, str) and tag.lower() not in DROPPED_TAGS:
+        # A leaf (a table cell, mostly) is its text: the line break or space its walk puts
+        # at either edge is cut when the lines are cleaned.
+        return _Walk([_inline(node.text)], [], {}).text() if node.text else ""
     return _walk(node).text()
 
 
@@ -280,7 +285,7 @@ def data_table(table: etree._Element) -> Grid | None:
         for td in tr:
             if not isinstance(td.tag, str) or td.tag.lower() not in CELL_TAGS:
                 continue
-            if td.find(".//table") is not None:
+            if next(td.iter("table"), None) is not None:  # td.find(".//table"), in C
                 return None  # a table holding a table is page layout
             row.append(Cell(block_text(td), _span(td.get("rowspan")), _span(td.get("colspan")),
                             td.tag.lower() == "th"))
