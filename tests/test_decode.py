@@ -139,7 +139,38 @@ def test_fast_normalise_matches_plain_normalise(seed):
         assert fast is None or fast == unicodedata.normalize("NFKC", text), repr(text)
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_wide_forms_replaced_is_nfkc_when_it_answers(seed):
+    """The quickest path gives up (None) or gives unicodedata's NFKC, which is normalise's
+    answer too; it answers for most texts of full-width forms, Han and ASCII."""
+    rng = random.Random(seed)
+    answered = 0
+    for _ in range(400):
+        size = rng.choice((1, 2, 3, 8, 40))
+        text = "".join(rng.choice(ALPHABET + "⓫⓿⓵") for _ in range(size))
+        quick = nfkc.wide_forms_replaced(text)
+        assert quick is None or quick == unicodedata.normalize("NFKC", text), repr(text)
+        assert normalise(text) == _plain_normalise(text), repr(text)
+    bulletin = "任务完成ab1 ，：（）％１２３ＡＢｚ　、。《》“”"
+    for _ in range(200):
+        text = "".join(rng.choice(bulletin) for _ in range(30))
+        quick = nfkc.wide_forms_replaced(text)
+        assert quick == _plain_normalise(text), repr(text)
+        answered += quick != text
+    assert answered > 150
+
+
 def test_fast_normalise_takes_the_fast_path_on_bulletin_text():
     text = "完成率１００％，（已完成）①共计１２３项：２０１７年７月　发布"
     assert nfkc.nfkc(text, keep=CIRCLED_NUMBERS) == normalise(text) == _plain_normalise(text)
     assert nfkc.nfkc("e\u0301") is None  # a combining mark needs the full algorithm
+    assert nfkc.wide_forms_replaced("完成率１００％，（已完成）") == "完成率100%,(已完成)"
+    assert nfkc.wide_forms_replaced("①项，") is None  # not NFKC after the wide forms
+    assert nfkc.wide_forms_replaced("⓫项，") == "⓫项,"  # kept, and left as it is by NFKC
+
+
+def test_kept_characters_are_simple_or_inert():
+    """nfkc's contract for ``keep``: the quick path need not look for kept characters."""
+    kept = [chr(c) for c in range(0x110000) if CIRCLED_NUMBERS.match(chr(c))]
+    assert len(kept) > 60 and all(nfkc.classify(c) is not None for c in kept)
+    assert any(nfkc.is_inert(c) for c in kept) and not all(nfkc.is_inert(c) for c in kept)

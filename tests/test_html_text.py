@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import random
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import lxml.etree
 import lxml.html
 import pytest
 
 from pipeline.read import html_text
+from pipeline.read.decode import normalise
+from pipeline.read.page import _page_text
 
 # Text nodes full of what the line cleaning works on: line breaks between and beside Chinese
 # characters, runs of spaces, tabs, ideographic and no-break spaces, carriage returns.
@@ -170,3 +175,160 @@ def test_str_split_cuts_where_regex_whitespace_does():
     text = "a" + "".join(spaces) + "b" + "\u200b\u3000\x85c\u2028 "
     assert "".join(text.split()) == re.sub(r"\s+", "", text)
     assert " ".join(text.split()) == re.sub(r"\s+", " ", text).strip()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_plain_parser_reads_as_lxml_html_does(seed):
+    """_parse takes etree's HTML parser, not lxml.html's: the same tree, the same container
+    picks and the same <title> string as lxml.html's parser and text_content()."""
+    rng = random.Random(seed)
+    for _ in range(60):
+        title = rng.choice(("", "<b>年</b>", "<!--注-->", "&amp;", "\u3000")).join(
+            _fragment(rng, 3) for _ in range(2))
+        page = f"<html><head><title>{title}</title></head><body>{_fragment(rng, 0)}</body></html>"
+        root, _ = html_text._parse(page)
+        reference = lxml.html.document_fromstring(page)
+        assert lxml.etree.tostring(root) == lxml.etree.tostring(reference)
+        for finder, xpath in zip(html_text.CONTENT_FINDERS, html_text.CONTENT_XPATHS,
+                                 strict=True):
+            assert ([lxml.etree.tostring(n) for n in finder(root)]
+                    == [lxml.etree.tostring(n) for n in reference.xpath(xpath)])
+        expected = reference.find(".//title")
+        got = html_text.html_to_text(page).title
+        assert got == (html_text._clean_line(expected.text_content()) or None)
+
+
+# Lines that decide a pick: numbered headings, prose lines, short chrome.
+LINES = ("一、总体情况", "（二）重点任务", "3.推进项目建设", "首页 > 信息公开",
+         "全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。", "打印 关闭")
+
+
+def _block(rng: random.Random, most: int) -> str:
+    return "".join(f"<p>{rng.choice(LINES)}</p>" for _ in range(rng.randint(0, most)))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_container_run_gives_the_body_text_and_the_same_judgement(seed):
+    """For a container whose run in the body's walk is whole lines, the texts around it and
+    its own give the body's text, and _run_keeps_content judges it as _keeps_content does."""
+    rng = random.Random(seed)
+    verdicts = []
+    for _ in range(150):
+        container = rng.choice(CONTAINERS[:3])
+        page = (f"<html><body>{_block(rng, 2)}{_fragment(rng, 2)}<{container}>"
+                f"{_block(rng, 6)}{_fragment(rng, 2)}{_block(rng, 6)}</{container.split()[0]}>"
+                f"{_block(rng, 2)}{_fragment(rng, 2)}</body></html>")
+        root = lxml.html.document_fromstring(page)
+        containers = [n for xpath in html_text.CONTENT_XPATHS for n in root.xpath(xpath)]
+        walk = html_text._walk(root.find("body"), frozenset(containers))
+        body = walk.text()
+        for node in containers:
+            run = walk.run(*walk.spans[node]) if node in walk.spans else None
+            if run is None:
+                continue
+            assert "\n".join(text for text in run if text) == body
+            assert run[1] == walk.text(*walk.spans[node]) == html_text.block_text(node)
+            verdict = html_text._keeps_content(run[1], body)
+            assert html_text._run_keeps_content(*run) == verdict
+            verdicts.append(verdict)
+    assert len(verdicts) > 100 and 10 < sum(verdicts) < len(verdicts) - 10
+
+
+def test_run_is_none_unless_whole_lines():
+    root = lxml.html.document_fromstring(
+        '<html><body>前<span id="zoom">中</span>后<div id="zoom">块</div></body></html>')
+    spans = html_text.CONTENT_FINDERS[1](root)
+    walk = html_text._walk(root.find("body"), frozenset(spans))
+    inline, block = (walk.spans[node] for node in spans)
+    assert walk.run(*inline) is None
+    assert walk.run(*block) == ("前中后", "块", "")
+
+
+def test_collapse_spaces_is_the_line_spaces_substitution():
+    rng = random.Random(5)
+    pieces = ("a", "任务", " ", "  ", "\n", "\u2003", "\u2028", *html_text.SPACE_CHARS)
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    collapsed = [html_text._collapse_spaces(text) for text in texts]
+    assert collapsed == [html_text.LINE_SPACES.sub(" ", text) for text in texts]
+    assert sum(c is t for c, t in zip(collapsed, texts, strict=True)) > 100  # the shortcut
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_string_value_is_text_content(seed):
+    rng = random.Random(seed)
+    extras = ("<!--注-->", "&amp;", "<?php x ?>", "<title>标题<b>粗</b></title>", "<br>")
+    for _ in range(40):
+        inside = f"{_fragment(rng, 0)}{rng.choice(extras)}{_fragment(rng, 1)}"
+        page = f"<html><body>{inside}</body></html>"
+        root, _ = html_text._parse(page)
+        reference = lxml.html.document_fromstring(page)
+        for el, ref in zip(root.iter(), reference.iter(), strict=True):
+            if isinstance(el.tag, str):
+                assert html_text._string_value(el) == ref.text_content()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_page_text_normalises_the_lines_around_the_main_text_apart(seed):
+    """_page_text normalises the main text once and the body's lines around it apart: the
+    same as normalising the body's text whole, with marks that compose or reorder (combining
+    accents, kana voicing marks, Hangul jamo) at the edges of the lines."""
+    rng = random.Random(seed)
+    marks = ("\u0301", "\u0327", "\u3099", "\u1161", "\u11a8", "가", "e", "ｶ", "①", "，", "\r")
+    around = 0
+    for _ in range(120):
+        def line() -> str:
+            return "".join(rng.choice(marks + LINES) for _ in range(rng.randint(1, 4)))
+        inside = "".join(f"<p>{line()}</p>" for _ in range(rng.randint(1, 4)))
+        page = (f"<html><body><p>{line()}</p>{line()}<div class=\"TRS_Editor\">{inside}</div>"
+                f"{line()}<p>{line()}</p></body></html>")
+        html = html_text.html_to_text(page)
+        body, page_text, *_ = _page_text(page)
+        assert (body, page_text) == (normalise(html.text), normalise(html.body_text))
+        around += html.around is not None
+    assert around > 20
+
+
+def test_prose_counts_the_long_lines_with_clause_punctuation():
+    text = "短句，\n" + "甲" * 19 + "，\n" + "乙" * 25 + "\n" + "丙" * 19 + ";x\n\n"
+    assert html_text._prose(text) == 20 + 21
+    assert html_text._prose("") == 0
+
+
+def test_a_page_with_an_article_container_loads_no_readability():
+    """readability (with urllib, email, chardet) and lxml.html load only for a page whose
+    main content no container gives (issue 16: a one-file `extract` starts sooner)."""
+    heavy = ["readability", "lxml.html", "urllib.request", "chardet"]
+    page = ('<html><body><p>首页</p><div class="TRS_Editor"><p>一、总体情况</p>'
+            '<p>全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。</p></div>'
+            '</body></html>')
+    code = "\n".join([
+        "import sys",
+        "from pipeline.read.html_text import html_to_text",
+        f"assert html_to_text({page!r}).text.startswith('一、总体情况')",
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))",
+        "html_to_text('<html><body><p>一</p><p>二</p></body></html>')",
+        "print('readability' in sys.modules)",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=True)
+    assert done.stdout.split() == ["True"]  # nothing heavy, then readability for the second
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_leaf_text_is_its_walk(seed):
+    """block_text reads a childless element without a walk: the same text for block, cell,
+    inline, dropped and table leaves, with or without line breaks and spaces at the edges."""
+    rng = random.Random(seed)
+    tags = (*TAGS, "th", "table", "script", "noscript", "title", "h1")
+    leaves = 0
+    for _ in range(60):
+        cells = "".join(
+            f"<{tag}>{''.join(rng.choice(WORDS) for _ in range(rng.randint(0, 5)))}</{tag}>"
+            for tag in rng.sample(tags, 4))
+        root, _ = html_text._parse(f"<html><body><div>{cells}</div><table><tr>{cells}</tr>"
+                                   "</table></body></html>")
+        for el in root.iter():
+            if not len(el):
+                leaves += 1
+                assert html_text.block_text(el) == html_text._walk(el).text()
+    assert leaves > 300

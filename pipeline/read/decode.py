@@ -40,6 +40,9 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# For bytes.startswith, which takes a tuple in one call: most pages have no BOM.
+ANY_BOM = tuple(bom for bom, _ in BOMS)
+WIDE_BOMS = tuple(bom for bom, codec in BOMS if codec != "utf-8-sig")
 
 # Declarations sit in <head>; 4 KiB covers every head seen, skipping the body's text.
 META_WINDOW = 4096
@@ -81,7 +84,7 @@ def not_text_reason(content: bytes) -> str | None:
     for signature, reason in DOCUMENT_SIGNATURES:
         if content.startswith(signature):
             return f"this is {reason}"
-    if any(content.startswith(bom) for bom, codec in BOMS if codec != "utf-8-sig"):
+    if content.startswith(WIDE_BOMS):
         return None  # UTF-16/32 text is full of NUL bytes by design
     head = content[:8192]
     controls = len(head) - len(head.translate(None, _CONTROL_TABLE))  # C speed, same count
@@ -110,7 +113,9 @@ def decode(content: bytes, content_type: str | None = None, source: str = "") ->
     Raises ``UnreadableInput`` (naming ``source``) when no text encoding explains the bytes.
     """
     warnings: list[str] = []
-    bom_codec = next((codec for bom, codec in BOMS if content.startswith(bom)), None)
+    bom_codec = None
+    if content.startswith(ANY_BOM):
+        bom_codec = next(codec for bom, codec in BOMS if content.startswith(bom))
     declared = _declarations(content, content_type)
     if bom_codec:
         # A BOM is a fact about the bytes; a label that disagrees with it is the one lying.

@@ -15,11 +15,9 @@ import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import cast
 
-import lxml.html
 from lxml import etree
-from readability import Document
-from readability.readability import Unparseable
 
 from pipeline.read.grid import Cell, Grid, resolve, serialise
 
@@ -51,12 +49,17 @@ CONTENT_XPATHS = (
     '//*[@id="zoom"]',
     '//*[@id="vsb_content"]',
 )
+# Compiled once: root.xpath(expr) compiles its expression on every call.
+CONTENT_FINDERS = tuple(etree.XPath(xpath) for xpath in CONTENT_XPATHS)
+# What lxml.html's text_content() evaluates: the string value of an element (its text
+# nodes, in document order), on the plain elements this reader parses into.
+STRING_VALUE = etree.XPath("string()", smart_strings=False)
 
 # Numbered headings (一、 / (一) / 1. / 99、) that a main-content pick must not lose.
 NUMBERED_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|"
                               r"\d{1,3}[.．、](?!\d))")
-# Readability may keep the article but not "most" of it; below this share of the body's prose
-# the pick is distrusted.
+# Readability may keep the article but not "most" of it; below this share (at most 1) of the
+# body's prose the pick is distrusted.
 MIN_PROSE_SHARE = 0.5
 PROSE_LINE = re.compile(r"[。；，,;]")
 SPACE_CHARS = " \t\f\v\r\n\u00a0\u3000"
@@ -64,6 +67,8 @@ SPACES = re.compile(f"[{SPACE_CHARS}]+")
 # The same but for the line break: collapsing these over a whole text, then stripping each
 # line, is _clean_line on each line.
 LINE_SPACES = re.compile(f"[{SPACE_CHARS.replace(chr(10), '')}]+")
+# What LINE_SPACES may change besides a run of plain spaces.
+ODD_SPACES = SPACE_CHARS.replace(" ", "").replace("\n", "")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
 CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
@@ -90,6 +95,9 @@ class HtmlText:
     title: str | None = None
     meta: dict[str, str] = field(default_factory=dict)  # names lower-cased
     warnings: tuple[str, ...] = ()
+    # When the main text is a run of the body's lines: the body's text before and after it
+    # (body_text is the non-empty ones of these and text, joined by line breaks).
+    around: tuple[str, str] | None = None
 
 
 def looks_like_html(text: str) -> bool:
@@ -117,13 +125,14 @@ def html_to_text(html: str) -> HtmlText:
                                 "inline tags: text past that depth is missing")
     except etree.ParserError:  # nothing but markup, e.g. all of it inside an open attribute
         return HtmlText("", "", None, {})
-    title_el = root.find(".//title")
-    title = _clean_line(title_el.text_content()) if title_el is not None else None
+    # root.find(".//title") without the path machinery: the first descendant of that name
+    title_el = next((el for el in root.iter("title") if el is not root), None)
+    title = _clean_line(_string_value(title_el)) if title_el is not None else None
     meta = {}
     for el in root.iter("meta"):
         name = (el.get("name") or el.get("property") or "").strip().lower()
-        if name and el.get("content") is not None and name not in meta:
-            meta[name] = el.get("content").strip()
+        if name and (content := el.get("content")) is not None and name not in meta:
+            meta[name] = content.strip()
     body = root.find("body")
     if deep:
         # readability parses with the 256 limit: on a page that deep its pick would be cut
@@ -133,27 +142,50 @@ def html_to_text(html: str) -> HtmlText:
     # The containers of the first kind the page has are read in the same walk as the body
     # (one walk, not two), unless the page holds the table placeholder's mark itself; the
     # kinds after it are looked for only if none of those is a good pick, as before.
-    xpaths = iter(CONTENT_XPATHS)
-    first: list[lxml.html.HtmlElement] = next(
-        (nodes for xpath in xpaths if (nodes := root.xpath(xpath))), [])
+    finders = iter(CONTENT_FINDERS)
+    first = next((nodes for finder in finders if (nodes := _found(finder, root))), [])
     walk = _walk(body if body is not None else root,
                  frozenset(first) if TABLE_MARK not in html else frozenset())
-    body_text = walk.text()
-    later = (node for xpath in xpaths for node in root.xpath(xpath))
-    main = _main_text(itertools.chain(first, later), walk, html, body_text)
-    return HtmlText(main, body_text, title or None, meta, tuple(warnings))
+    later = (node for finder in finders for node in _found(finder, root))
+    main, body_text, around = _main_text(itertools.chain(first, later), walk, html)
+    return HtmlText(main, body_text, title or None, meta, tuple(warnings), around)
 
 
-def _parse(html: str, huge: bool = False) -> tuple[lxml.html.HtmlElement, bool]:
-    """The parsed page, and whether the parser stopped descending at its depth limit."""
-    parser = lxml.html.HTMLParser(huge_tree=huge)
-    root = lxml.html.document_fromstring(html, parser=parser)
+def _string_value(el: etree._Element) -> str:
+    """What lxml.html's text_content() gives: the XPath string value (all text below
+    ``el``). Without children (len counts elements, comments and instructions) its text
+    nodes are all ``el.text`` joins, so the XPath is needed only with children."""
+    if len(el):
+        return cast(str, STRING_VALUE(el))
+    return el.text or ""
+
+
+def _found(finder: etree.XPath, root: etree._Element) -> list[etree._Element]:
+    """The elements a CONTENT_FINDERS expression selects (node-sets, never other values)."""
+    return cast(list[etree._Element], finder(root))
+
+
+def _parse(html: str, huge: bool = False) -> tuple[etree._Element, bool]:
+    """The parsed page, and whether the parser stopped descending at its depth limit.
+
+    lxml.html's parser is this one with a Python element-class lookup run for every element
+    the reader touches; the reader needs none of lxml.html's element methods.
+    """
+    parser = etree.HTMLParser(huge_tree=huge)
+    root = etree.fromstring(html, parser)
+    if root is None:  # as lxml.html.document_fromstring
+        raise etree.ParserError("Document is empty")
     return root, any("excessive depth" in e.message.lower() for e in parser.error_log)
 
 
-def block_text(node: lxml.html.HtmlElement) -> str:
+def block_text(node: etree._Element) -> str:
     """The node's text, one line per block element; a data table as its serialised grid,
     the cells of any other table separated by a space."""
+    tag = node.tag
+    if not len(node) and isinstance(tag, str) and tag.lower() not in DROPPED_TAGS:
+        # A leaf (a table cell, mostly) is its text: the line break or space its walk puts
+        # at either edge is cut when the lines are cleaned.
+        return _Walk([_inline(node.text)], [], {}).text() if node.text else ""
     return _walk(node).text()
 
 
@@ -165,28 +197,41 @@ class _Walk:
 
     parts: list[str]
     tables: list[str]
-    spans: dict[lxml.html.HtmlElement, tuple[int, int]]
+    spans: dict[etree._Element, tuple[int, int]]
 
     def text(self, start: int = 0, end: int | None = None) -> str:
-        joined = LINE_SPACES.sub(" ", "".join(self.parts[start:end]))
+        joined = _collapse_spaces("".join(self.parts[start:end]))
         text = "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
         if not self.tables:
             return text
         return TABLE_PLACEHOLDER.sub(lambda m: self.tables[int(m.group(1))], text)
 
+    def run(self, start: int, end: int) -> tuple[str, str, str] | None:
+        """The texts before, of and after ``parts[start:end]`` when that run is whole lines
+        (it opens and closes with a block's edge, as a watched block element's run does),
+        else None. The non-empty ones joined by line breaks are ``text()``: the cleaning
+        works within lines (LINE_SPACES holds no line break) and a table placeholder never
+        spans one, so cutting the pieces at line breaks cuts the text at them."""
+        if start >= end or self.parts[start] != "\n" or self.parts[end - 1] != "\n":
+            return None
+        return self.text(0, start), self.text(start, end), self.text(end, None)
 
-def _walk(node: lxml.html.HtmlElement,
-          watch: frozenset[lxml.html.HtmlElement] = frozenset()) -> _Walk:
+
+def _walk(node: etree._Element,
+          watch: frozenset[etree._Element] = frozenset()) -> _Walk:
     """Walk ``node`` once for its text pieces. For a ``watch``ed descendant that is read as
     text (not dropped, not a data table), the pieces from its start to the end of its own
     text (its tail excluded) are exactly what walking that descendant alone gives, but for
     the numbers in table placeholders, which point into the same ``tables``."""
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
-    starts: dict[lxml.html.HtmlElement, int] = {}
-    spans: dict[lxml.html.HtmlElement, tuple[int, int]] = {}
+    starts: dict[etree._Element, int] = {}
+    spans: dict[etree._Element, tuple[int, int]] = {}
     # the outermost dropped or replaced element we are inside, if any
-    skipped: lxml.html.HtmlElement | None = None
+    skipped: etree._Element | None = None
+    # for each open element read as text, what its end adds: a start knows its tag already,
+    # which the end would build again as a new string
+    ends: list[str] = []
     walker = etree.iterwalk(node, events=("start", "end"))
     for event, el in walker:
         if skipped is not None:  # only its own end comes: its subtree is skipped
@@ -195,9 +240,9 @@ def _walk(node: lxml.html.HtmlElement,
                 if el.tail and el is not node:
                     parts.append(_inline(el.tail))
             continue
-        tag = el.tag  # a property that builds a new string: read once
-        tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
         if event == "start":
+            tag = el.tag
+            tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
             if tag == "table" and el is not node:
                 grid = data_table(el)
                 if grid is not None:
@@ -216,21 +261,22 @@ def _walk(node: lxml.html.HtmlElement,
                 starts[el] = len(parts)
             if tag in BLOCK_TAGS:
                 parts.append("\n")
+                ends.append("\n")
+            else:
+                ends.append(" " if tag in CELL_TAGS else "")
             if text := el.text:
                 parts.append(text if "\n" not in text else _inline(text))
             continue
-        if tag in BLOCK_TAGS:
-            parts.append("\n")
-        elif tag in CELL_TAGS:
-            parts.append(" ")
+        if end := ends.pop():
+            parts.append(end)
         if starts and el in starts:
             spans[el] = (starts[el], len(parts))
-        if el.tail and el is not node:
-            parts.append(_inline(el.tail))
+        if el is not node and (tail := el.tail):
+            parts.append(tail if "\n" not in tail else _inline(tail))
     return _Walk(parts, tables, spans)
 
 
-def data_table(table: lxml.html.HtmlElement) -> Grid | None:
+def data_table(table: etree._Element) -> Grid | None:
     """The table's grid when it looks like a data table, else None (layout, nested, one column,
     a `label: value` grid, or long text blocks with no header row)."""
     rows: list[list[Cell]] = []
@@ -239,7 +285,7 @@ def data_table(table: lxml.html.HtmlElement) -> Grid | None:
         for td in tr:
             if not isinstance(td.tag, str) or td.tag.lower() not in CELL_TAGS:
                 continue
-            if td.find(".//table") is not None:
+            if next(td.iter("table"), None) is not None:  # td.find(".//table"), in C
                 return None  # a table holding a table is page layout
             row.append(Cell(block_text(td), _span(td.get("rowspan")), _span(td.get("colspan")),
                             td.tag.lower() == "th"))
@@ -262,7 +308,7 @@ def data_table(table: lxml.html.HtmlElement) -> Grid | None:
     return grid if has_header or short >= 0.8 * len(cells) else None
 
 
-def _own_rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+def _own_rows(table: etree._Element) -> list[etree._Element]:
     """The table's rows in order, through thead/tbody/tfoot, not those of nested tables."""
     rows = []
     for child in table:
@@ -281,13 +327,40 @@ def _span(value: str | None) -> int:
         return 1
 
 
-def _main_text(containers: Iterable[lxml.html.HtmlElement], walk: _Walk, html: str,
-               body_text: str) -> str:
+def _main_text(containers: Iterable[etree._Element], walk: _Walk,
+               html: str) -> tuple[str, str, tuple[str, str] | None]:
+    """The main text, the body's text and HtmlText.around. A container whose run in the
+    body's walk is whole lines gives the body's text as that run and the text around it,
+    each cleaned once."""
+    body_text: str | None = None
     for node in containers:
         span = walk.spans.get(node)
+        run = walk.run(*span) if span else None
+        if run is not None:
+            if body_text is None:
+                body_text = "\n".join(text for text in run if text)
+            if _run_keeps_content(*run):
+                return run[1], body_text, (run[0], run[2])
+            continue
+        if body_text is None:
+            body_text = walk.text()
         text = walk.text(*span) if span else block_text(node)
         if _keeps_content(text, body_text):
-            return text
+            return text, body_text, None
+    if body_text is None:
+        body_text = walk.text()
+    return _readability_text(html, body_text), body_text, None
+
+
+def _readability_text(html: str, body_text: str) -> str:
+    """readability's pick when _keeps_content trusts it, else the body's text. Imported
+    here: most pages have an article container, and the imports of readability (urllib,
+    email, http.client, chardet) and lxml.html are about a third of a one-file `extract` of
+    an HTML page."""
+    import lxml.html
+    from readability import Document
+    from readability.readability import Unparseable
+
     try:
         summary = Document(html).summary(html_partial=True)
         fragment = lxml.html.fragment_fromstring(summary, create_parent="div")
@@ -315,9 +388,26 @@ def _keeps_content(candidate: str, body: str) -> bool:
     return _prose(candidate) >= MIN_PROSE_SHARE * _prose(body)
 
 
+def _run_keeps_content(before: str, candidate: str, after: str) -> bool:
+    """_keeps_content(candidate, body) for the body that is ``before``, ``candidate`` and
+    ``after`` joined by line breaks: the candidate is a gap-free run of that body by
+    construction, and the body's lines it may lack are those before and after it."""
+    if not candidate.strip():
+        return False
+    headings = {line for text in (before, after) for line in text.split("\n")
+                if NUMBERED_HEADING.match(line)}
+    if headings and not headings <= set(candidate.split("\n")):
+        return False
+    outside = _prose(before) + _prose(after)
+    if not outside:  # all of the body's prose is the candidate's: a share of 1, enough
+        return True
+    prose = _prose(candidate)
+    return prose >= MIN_PROSE_SHARE * (outside + prose)
+
+
 def _prose(text: str) -> int:
-    return sum(len(line) for line in text.split("\n")
-               if len(line) >= 20 and PROSE_LINE.search(line))
+    long_lines = [line for line in text.split("\n") if len(line) >= 20]
+    return sum(map(len, filter(PROSE_LINE.search, long_lines)))
 
 
 def _inline(text: str) -> str:
@@ -329,6 +419,15 @@ def _inline(text: str) -> str:
     if not text.strip(SPACE_CHARS):  # the layout between two tags
         return " "
     return SPACES.sub(" ", CJK_WRAP.sub("", text))
+
+
+def _collapse_spaces(text: str) -> str:
+    """LINE_SPACES.sub(" ", text). Where the only space character is the plain space, alone,
+    that substitution changes nothing, and str's scans in C show it sooner than the regex,
+    which takes a step per character."""
+    if "  " not in text and not any(char in text for char in ODD_SPACES):
+        return text
+    return LINE_SPACES.sub(" ", text)
 
 
 def _clean_line(line: str) -> str:

@@ -16,6 +16,13 @@ boundary before it, and there is one before
 So a text of inert and simple characters only is normalised by replacing each distinct
 simple character (str.replace, in C); any other character (a combining mark, a Hangul vowel
 jamo, a decomposition holding one) sends the whole text to ``unicodedata.normalize``.
+Most bulletins need no classification at all: their only characters that NFKC changes are
+full-width forms and the ideographic space. Those are replaced first, and if the result is
+already in NFKC (``unicodedata.is_normalized``, a quick check in C) it is the answer: a
+character replaced by its own NFKC leaves the text compatibility-equivalent to what it was
+(equivalence carries over to a text that holds the character, UAX #15 §1.2), and equivalent
+texts share one NFKC, which is the result itself when that is in NFKC.
+
 tests/test_decode.py checks the classification against every code point's decomposition
 and this function against ``unicodedata.normalize`` on varied text.
 """
@@ -30,6 +37,11 @@ import unicodedata
 # commonest CJK punctuation): the scan for the others is one regex pass in C.
 PLAIN = re.compile("[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a\u300b"
                    "\u201c\u201d\u2018\u2019]+")
+# The ideographic space and the full-width forms of ASCII (，：（）％０-９): NFKC maps each
+# to one ASCII character.
+WIDE = re.compile("[\u3000\uff01-\uff5e]")
+WIDE_NFKC = {char: unicodedata.normalize("NFKC", char)
+             for char in map(chr, [0x3000, *range(0xFF01, 0xFF5F)])}
 # Hangul vowel and trailing consonant jamo compose with the syllable before them (UAX #15,
 # Hangul composition), though their Unicode category is a letter's.
 HANGUL_VT = re.compile("[\u1161-\u1175\u11a8-\u11c2]")
@@ -62,9 +74,15 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
     """``text`` in NFKC with the characters that ``keep`` matches left as they are, or None
     when the text holds a character that needs the full algorithm.
 
-    A kept character that ``classify`` calls simple has a boundary before and after it, so
-    keeping it is normalising the pieces between kept characters apart.
+    ``keep`` matches only characters that ``classify`` accepts. A kept character that it
+    calls simple has a boundary before and after it, so keeping it is normalising the pieces
+    between kept characters apart.
     """
+    # The quick answer needs no look for kept characters: a simple one would leave the text
+    # not in NFKC, and an inert one is left as it is by NFKC too.
+    wide = wide_forms_replaced(text)
+    if wide is not None:
+        return wide
     odd = {c for run in PLAIN.findall(text) for c in run}
     for char in odd:
         mapped = classify(char)
@@ -73,3 +91,11 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
         if mapped != char and not (keep and keep.fullmatch(char)):
             text = text.replace(char, mapped)
     return text
+
+
+def wide_forms_replaced(text: str) -> str | None:
+    """``text`` with its full-width forms replaced, when that is its NFKC, else None (see
+    the module's docstring for why)."""
+    for char in set(WIDE.findall(text)):
+        text = text.replace(char, WIDE_NFKC[char])
+    return text if unicodedata.is_normalized("NFKC", text) else None

@@ -87,10 +87,18 @@ def _page_text(
     meta: dict[str, str] = {}
     html_title = None
     warnings: tuple[str, ...] = ()
-    if MARKUP_START.search(decoded) and _html_text().looks_like_html(decoded):
-        html = _html_text().html_to_text(decoded)
+    if MARKUP_START.search(decoded) and (html_text := _html_text()).looks_like_html(decoded):
+        html = html_text.html_to_text(decoded)
         # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
-        body, page_text = normalise(html.text), normalise(html.body_text)
+        body = normalise(html.text)
+        if html.around is None:
+            page_text = normalise(html.body_text)
+        else:
+            # The main text is normalised once: normalise works within lines, as a line
+            # break is a starter that NFKC composes with nothing and that keeps marks
+            # after it from moving before it, and clean lines end in no carriage return.
+            before, after = map(normalise, html.around)
+            page_text = "\n".join(text for text in (before, body, after) if text)
         meta = {name: normalise(value) for name, value in html.meta.items()}
         html_title = normalise(html.title) if html.title else None
         warnings = html.warnings

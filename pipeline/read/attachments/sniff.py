@@ -33,6 +33,8 @@ SUFFIXES = {
     ".pdf": PDF, ".docx": DOCX, ".docm": DOCX, ".xlsx": XLSX, ".xlsm": XLSX,
     ".doc": DOC, ".wps": DOC, ".xls": XLS, ".et": XLS,
 }
+# For str.endswith, which takes a tuple in one call: most names are no attachment's.
+ANY_SUFFIX = tuple(SUFFIXES)
 CONTENT_TYPES = {
     "application/pdf": PDF,
     "application/vnd.openxmlformats-officedocument.wordprocessingml.document": DOCX,
@@ -65,9 +67,10 @@ def claimed_format(name: str | None, content_type: str | None) -> str | None:
             return kind
     if name:
         path = name.split("?")[0].split("#")[0].lower()
-        for suffix, kind in SUFFIXES.items():
-            if path.endswith(suffix):
-                return kind
+        if path.endswith(ANY_SUFFIX):
+            for suffix, kind in SUFFIXES.items():
+                if path.endswith(suffix):
+                    return kind
     return None
 
 
