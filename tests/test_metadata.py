@@ -255,15 +255,13 @@ def test_a_site_that_is_no_government_names_no_region():
     assert (found.publisher, found.region) == ("区发展和改革局", None)
 
 
-def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
-    """Each guard holds in every match of its pattern (on every gold and red-team document
-    as find_metadata is given it, and the date cases above), and metadata comes out the same
-    without the guards."""
+def _metadata_calls(monkeypatch) -> list[tuple]:
+    """find_metadata's arguments for every gold, real and red-team document."""
     import contextlib
     from pathlib import Path
 
     from pipeline.errors import UnreadableInput
-    from pipeline.read import metadata, page
+    from pipeline.read import page
     from pipeline.records import Page
 
     calls = []
@@ -281,6 +279,16 @@ def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
             page.read_page(Page(str(path), path.read_bytes()))
     monkeypatch.undo()
     assert len(calls) > 50
+    return calls
+
+
+def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
+    """Each guard holds in every match of its pattern (on every gold and red-team document
+    as find_metadata is given it, and the date cases above), and metadata comes out the same
+    without the guards."""
+    from pipeline.read import metadata
+
+    calls = _metadata_calls(monkeypatch)
     texts = [t for args in calls for t in args[:2]] + [normalise(c[1]) for c in PUBLISHED]
     for pattern, guard in metadata.GUARDS.items():
         found = [m.group() for text in texts for m in pattern.finditer(text)]
@@ -289,3 +297,54 @@ def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
     guarded = [find_metadata(*args) for args in calls]
     monkeypatch.setattr(metadata, "GUARDS", {})
     assert [find_metadata(*args) for args in calls] == guarded
+
+
+@pytest.mark.parametrize("names", ["PROVINCES", "REGION_PARENTS"])
+def test_place_names_read_in_one_scan_do_not_overlap(names):
+    """What makes one regex scan count each name as str.count does: no name holds another
+    or opens with another's end."""
+    from pipeline.read import metadata
+
+    vocabulary = list(getattr(metadata, names))
+    for a in vocabulary:
+        for b in vocabulary:
+            if a != b:
+                assert b not in a, (a, b)
+                assert not any(a.endswith(b[:i]) for i in range(1, len(b))), (a, b)
+
+
+def test_place_names_found_in_one_scan_are_those_str_count_finds(monkeypatch):
+    """The province and sub-region a page names first or most, read in one scan, are those a
+    `name in text` and a `text.count(name)` per name give, ties going to the earlier name."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    rng = random.Random(3)
+    pieces = [*md.PROVINCES, *md.REGION_PARENTS, "江西", "西省", "内蒙古", "自治区", "省", "市",
+              "广西壮族", "平潭综合", "实验区", "某局", ",", "\n"]
+    texts = [args[1] for args in _metadata_calls(monkeypatch)] + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert sum(bool(md.PROVINCE_NAMES.search(t)) for t in texts) > 1000
+    for text in texts:
+        for names, rank in ((md.PROVINCE_NAMES, md.PROVINCE_RANK),
+                            (md.REGION_NAMES, md.REGION_RANK)):
+            best = max(rank, key=text.count)
+            assert md._most_named(names, rank, text) == (best if best in text else None), text
+            assert md._first_named(names, rank, text) == next(
+                (name for name in rank if name in text), None), text
+
+
+def test_head_lines_are_the_first_non_blank_lines():
+    """_head_lines splits only the head of a long text, and reads as far as the plain
+    definition on texts with runs of blank lines."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    rng = random.Random(4)
+    pieces = ["", " ", "\u3000", "\t", "标题", "某局关于2023年工作情况的报告", "时间:2023-01-02"]
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        plain = [line.strip() for line in text.split("\n") if line.strip()]
+        assert md._head_lines(text) == plain[: md.TITLE_LINES_MAX + 1], text

@@ -8,10 +8,11 @@ NFKC-normalised text.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from extractors.numerals import whole_number
@@ -25,6 +26,7 @@ CN_NUM = r"[〇零一二三四五六七八九十]"
 TITLE_ENDINGS = ("情况", "报告", "通报", "总结", "通知", "计划", "方案", "意见", "要点", "思路",
                  "一览表", "统计表", "情况表", "公告", "决定", "批复", "汇报", "进展", "完成情况")
 TITLE_MIN, TITLE_MAX = 6, 100
+SENTENCE_PUNCTUATION = re.compile(r"[。,;:;]")  # a line holding one is prose, not a title
 # `(2018.06.25)` after a title (doc 022) is a snapshot date, not part of the ending.
 TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
 # Flattened Fujian TRS header: `当前位置: 首页政务公开… <title> 时间:2023-03-31 10:09`.
@@ -53,6 +55,9 @@ META_LINE = re.compile(r"^(?:\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})
                        r"|.*(?:>>|»|->|→|>\s*\S+\s*>))")
 # A title stands among the page's first lines: at most this many metadata lines above it.
 TITLE_LINES_MAX = 6
+# Pieces the text is first split into for those lines; a head with blank lines among them
+# needs the whole text split.
+HEAD_SPLIT = 16
 HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 META_TITLE_KEYS = ("articletitle", "title", "dc.title")
 # A column tag before the title (`【民生工程】…`, `【工作动态】…`): the site's section, not the
@@ -66,6 +71,7 @@ ABOVE_BODY_LINES = 3
 
 # --- dates ------------------------------------------------------------------------------
 DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
+DATE_START = re.compile(DATE)
 PUBLISHED_LABEL = re.compile(rf"(?:发布时间|发布日期|发文日期|公开日期)[:：]\s*{DATE}")
 # Bare `时间:`/`日期:` count only before the body's first sentence: after it they date a table
 # (`填报时间`, `举报时间`) or an event; `成文日期` is the signing, not the publishing.
@@ -125,6 +131,13 @@ PROVINCES = ("北京市", "天津市", "上海市", "重庆市", "河北省", "�
 # Sub-provincial regions with their own government that the corpus publishes from, and the
 # province each lies in (their pages rarely name the province).
 REGION_PARENTS = {"平潭综合实验区": "福建省"}
+# Each vocabulary read in one scan (a `str.count` per name read the page 35 times): its names
+# do not overlap (none holds another or opens with another's end; a test checks), so every
+# occurrence of a name is a match, and a name's matches are its str.count.
+PROVINCE_NAMES = re.compile("|".join(PROVINCES))
+PROVINCE_RANK = {name: i for i, name in enumerate(PROVINCES)}
+REGION_NAMES = re.compile("|".join(REGION_PARENTS))
+REGION_RANK = {name: i for i, name in enumerate(REGION_PARENTS)}
 # Time and scope words are never in a place name (`1-9月份县…`, `2023年省市…`, `全县`).
 CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}(?:市|州|盟|县)")
 # Abbreviated department names as bulletins write them (`省科技厅`) → the full official name.
@@ -136,7 +149,9 @@ ABBREVIATIONS = {
     "市场监管局": "市场监督管理局", "交通厅": "交通运输厅", "国资委": "国有资产监督管理委员会",
     "农业农村厅": "农业农村厅", "生态环境厅": "生态环境厅",
 }
+ABBREVIATED = tuple(ABBREVIATIONS)
 ORG = rf"[{HAN}]{{2,30}}?{ORG_SUFFIX}"
+ORG_END = re.compile(rf"{ORG_SUFFIX}$")
 META_SOURCE_KEYS = ("contentsource", "source", "author")
 SOURCE_WORD = "来源"
 SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*([^\s:：,，。;；]{{2,40}})")
@@ -201,7 +216,7 @@ def find_metadata(text: str, page_text: str | None = None, meta: Mapping[str, st
                         "on; not taken as the publication date")
         published = None
     orgs = _org_candidates(text, page_text, meta, title)
-    region = find_region(title, orgs, page_text, _site_place(meta, html_title))
+    region = find_region(title, orgs, page_text, functools.partial(_site_place, meta, html_title))
     return Metadata(title, _publisher(orgs, text, region), region, published, period,
                     tuple(warnings))
 
@@ -215,9 +230,9 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
         m = pattern.search(page_text) if _may_match(pattern, page_text) else None
         if m and _title_like(_untagged(m.group(1))):
             return _squeeze(_untagged(m.group(1)))
-    first_line = _untagged(_first_line(text))
-    for candidate in (first_line, first_line.split(" ", 1)[0], *_title_lines(text),
-                      *_lines_above_body(text, page_text)):
+    head = _head_lines(text)
+    first_line = _untagged(_first_line(head))
+    for candidate in _title_candidates(first_line, head, page_text):
         if _title_like(candidate):
             return _squeeze(candidate)
     if html_title:
@@ -237,33 +252,47 @@ def _untagged(title: str) -> str:
     return COLUMN_TAG.sub("", title)
 
 
-def _first_line(text: str) -> str:
-    """The first line of ``text`` that is not a breadcrumb or metadata field line."""
-    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
-    for line in lines:
+def _title_candidates(first_line: str, head: list[str], page_text: str) -> Iterator[str]:
+    """The title's candidates in order of trust, each read only once those before it fail."""
+    yield first_line
+    yield first_line.split(" ", 1)[0]
+    yield from _title_lines(head)
+    yield from _lines_above_body(head, page_text)
+
+
+def _first_line(head: list[str]) -> str:
+    """The first of the ``head`` lines that is not a breadcrumb or metadata field line."""
+    for line in head:
         if not META_LINE.match(line):
             return line
-    return lines[0] if lines else ""
+    return head[0] if head else ""
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The non-blank lines of ``text``, stripped, as far as the caller reads."""
-    return (stripped for line in text.split("\n") if (stripped := line.strip()))
+def _head_lines(text: str) -> list[str]:
+    """The first non-blank lines of ``text``, stripped: those the title rules look at."""
+    lines = text.split("\n", HEAD_SPLIT)
+    if len(lines) > HEAD_SPLIT:
+        # the last piece is the rest of the text, unsplit: read only if the head is short
+        head = [stripped for line in lines[:-1] if (stripped := line.strip())]
+        if len(head) > TITLE_LINES_MAX:
+            return head[: TITLE_LINES_MAX + 1]
+        lines = text.split("\n")
+    return [stripped for line in lines if (stripped := line.strip())][: TITLE_LINES_MAX + 1]
 
 
-def _title_lines(text: str) -> list[str]:
+def _title_lines(head: list[str]) -> list[str]:
     """Candidates below a masthead (`督查通报 / 第5期 / 督查室 2023年9月8日`, `…文件 / 文号`):
     each of the first lines, and each joined with the next, for a title a PDF broke in two
     (`…重点民生实事` / `进展情况的通报`). Numbered headings and the first sentence start the
     body; nothing after them is the title (a table's header cells `责任单位` / `推进情况`)."""
-    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
-    lines = [line for line in lines if not META_LINE.match(line)]
-    head = []
-    for line in lines:
+    above_body = []
+    for line in head:
+        if META_LINE.match(line):
+            continue
         if HEADING_START.match(line) or BODY_LINE.search(line):
             break
-        head.append(_untagged(line))
-    return _with_joined(head)
+        above_body.append(_untagged(line))
+    return _with_joined(above_body)
 
 
 def _with_joined(head: list[str]) -> list[str]:
@@ -276,14 +305,13 @@ def _with_joined(head: list[str]) -> list[str]:
     return out
 
 
-def _lines_above_body(text: str, page_text: str) -> list[str]:
+def _lines_above_body(head: list[str], page_text: str) -> list[str]:
     """Where chrome stripping took the title away with the page furniture, the title is the
     page line right above the body's first line (an h1 broken by `<br>` is two lines)."""
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    at = page_text.find(first) if first else -1
+    at = page_text.find(head[0]) if head else -1  # the body's first line
     if at <= 0:
         return []
-    above = [line.strip() for line in page_text[:at].split("\n") if line.strip()]
+    above = [stripped for line in page_text[:at].split("\n") if (stripped := line.strip())]
     above = [_untagged(line) for line in above[-ABOVE_BODY_LINES:]
              if not META_LINE.match(line)]
     # a first half that opens a title but is none (`关于2021年…重点任务` / `前三季度…的通报`)
@@ -295,7 +323,7 @@ def _lines_above_body(text: str, page_text: str) -> list[str]:
 
 def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
     for key in META_DATE_KEYS:
-        if m := re.match(DATE, meta.get(key, "").strip()):
+        if (value := meta.get(key)) and (m := DATE_START.match(value.strip())):
             return _iso(*m.groups())
     if m := PUBLISHED_LABEL.search(page_text):
         return _iso(*m.groups())
@@ -346,25 +374,22 @@ def find_period(title: str | None, text: str, published: str | None = None) -> s
 
 
 def find_region(title: str | None, orgs: list[str], page_text: str,
-                site: str | None = None) -> str | None:
-    """``site``: the place whose government hosts the page (``_site_place``)."""
+                site: Callable[[], str | None] = lambda: None) -> str | None:
+    """``site`` gives the place whose government hosts the page (``_site_place``); it is
+    asked only where nothing closer names the region."""
     named = " ".join([title or "", *orgs])
-    sub = next((r for r in REGION_PARENTS if r in named), None)
+    sub = _first_named(REGION_NAMES, REGION_RANK, named)
     if sub is None:
-        counts = Counter({r: page_text.count(r) for r in REGION_PARENTS})
-        best = counts.most_common(1)
-        sub = best[0][0] if best and best[0][1] else None
+        sub = _most_named(REGION_NAMES, REGION_RANK, page_text)
     if sub is None and (m := CITY.search(named)):
         sub = m.group()
     if sub is None:
-        sub = site
-    province = next((p for p in PROVINCES if p in named), None)
+        sub = site()
+    province = _first_named(PROVINCE_NAMES, PROVINCE_RANK, named)
     if province is None and sub in REGION_PARENTS:
         province = REGION_PARENTS[sub]
     if province is None:
-        counts = Counter({p: page_text.count(p) for p in PROVINCES})
-        best = counts.most_common(1)
-        province = best[0][0] if best and best[0][1] else None
+        province = _most_named(PROVINCE_NAMES, PROVINCE_RANK, page_text)
     if province and sub and sub != province:
         return f"{province}·{sub}"
     return province or sub
@@ -372,11 +397,24 @@ def find_region(title: str | None, orgs: list[str], page_text: str,
 
 # --- helpers ----------------------------------------------------------------------------
 
+def _first_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> str | None:
+    """Of the names ``text`` holds, the first in ``order``."""
+    found = set(names.findall(text))
+    return min(found, key=order.__getitem__) if found else None
+
+
+def _most_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> str | None:
+    """The name ``text`` holds most often, the first in ``order`` of those tied."""
+    counts = Counter(names.findall(text))
+    return min(counts, key=lambda name: (-counts[name], order[name])) if counts else None
+
+
 def _title_like(candidate: str) -> bool:
-    core = TRAILING_PAREN.sub("", candidate.strip())
-    if not TITLE_MIN <= len(core) <= TITLE_MAX or re.search(r"[。,;:;]", core):
-        return False
-    return core.endswith(TITLE_ENDINGS)
+    core = candidate.strip()
+    if ")" in core:  # all a trailing parenthesis can end in
+        core = TRAILING_PAREN.sub("", core)
+    return (core.endswith(TITLE_ENDINGS) and TITLE_MIN <= len(core) <= TITLE_MAX
+            and not SENTENCE_PUNCTUATION.search(core))
 
 
 def _squeeze(title: str) -> str:
@@ -411,10 +449,10 @@ def _body_start(text: str, title: str | None) -> str:
 
 def _opening(text: str, title: str | None) -> str:
     """The body's first prose line: without the title and the metadata lines under it."""
-    lines = _body_start(text, title).split("\n")
-    while lines and (not lines[0].strip() or META_LINE.match(lines[0])):
-        lines.pop(0)
-    return "\n".join(lines).lstrip()
+    for line in _body_start(text, title).split("\n"):
+        if line.strip() and not META_LINE.match(line):
+            return line.lstrip()
+    return ""
 
 
 def _period_in(s: str, *, in_title: bool, year_hint: str | None,
@@ -520,7 +558,7 @@ def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
         found.append(m.group(1))
     if m := _last(SIGN_OFF_ORG, text):
         found.append(m.group(1))
-    return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]
+    return [org for org in found if ORG_END.search(org)]
 
 
 def _publisher(orgs: list[str], text: str, region: str | None) -> str | None:
@@ -540,14 +578,15 @@ def _publisher(orgs: list[str], text: str, region: str | None) -> str | None:
 
 def _full_name(org: str, region: str | None) -> str:
     """`区公安局` → `平潭综合实验区公安局`, `省科技厅` → `辽宁省科学技术厅`."""
-    for short, full in ABBREVIATIONS.items():
-        if org.endswith(short) and not org.endswith(full):
-            org = org[: -len(short)] + full
-            break
+    if org.endswith(ABBREVIATED):
+        for short, full in ABBREVIATIONS.items():
+            if org.endswith(short) and not org.endswith(full):
+                org = org[: -len(short)] + full
+                break
     if not region:
         return org
     places = region.split("·")
-    if any(org.startswith(p) for p in places) or org.startswith(PROVINCES) or CITY.match(org):
+    if org.startswith((*places, *PROVINCES)) or CITY.match(org):
         return org
     innermost = places[-1]
     if org[0] in LEVEL_PREFIX and innermost.endswith(org[0]):
