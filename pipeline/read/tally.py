@@ -29,10 +29,14 @@ NUM = r"(\d+|[〇零一二两三四五六七八九十百千]+)"
 # Headers are a paragraph or two; the seed's runs to about 300 characters.
 HEADER_MAX = 600
 # The first heading ends the header: `一、` anywhere (flattened pages glue it to the previous
-# sentence), `(一)`, `第一项:`, or `1.`/`99.`/`1、` at a line start.
-FIRST_HEADING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|"
+# sentence), `(一)`, `第一项:`, or `1.`/`99.`/`1、` at a line start. The look-ahead names
+# every character a heading can open with (the last branch's at its line's start), so that
+# re tries the branches only there (as BUCKET_FIRST below).
+HEADING_FIRST = r"(?=[一二三四五六七八九十(（第 \t\d])"
+FIRST_HEADING = re.compile(rf"{HEADING_FIRST}(?:[一二三四五六七八九十]+、|"
+                           r"[(（][一二三四五六七八九十]+[)）]|"
                            r"第[一二三四五六七八九十]{1,3}项\s*[:：、.]|"
-                           r"(?m:^[ \t]*\d{1,3}[.、](?!\d))")
+                           r"(?m:^[ \t]*\d{1,3}[.、](?!\d)))")
 
 UNIT = f"[{''.join(sorted(TALLY_UNITS))}]"
 # What is counted, between a count and its bucket word or a total's end: `整改任务`, `民生实事`.
@@ -54,8 +58,10 @@ BUCKET_FIRST = f"(?=[{re.escape(''.join(sorted({w[0] for w in TALLY_PHRASES})))}
 NUM_FIRST = r"(?=[\d〇零一二两三四五六七八九十百千])"
 WORD_THEN_COUNT = re.compile(rf"{BUCKET_FIRST}{NOT_NEGATED}{BUCKET}{GAP}{HAS}"
                              rf"(?P<n>{NUM[1:-1]}){UNIT}")
-COUNT_THEN_WORD = re.compile(rf"{NUM_FIRST}(?P<n>{NUM[1:-1]}){UNIT}{GAP}{NOT_NEGATED}{BUCKET}"
-                             rf"(?!{GAP}{HAS}{NUM}{UNIT})")
+# The gap is tried at each length up to its bound, each time with every bucket word: the
+# look-ahead there rejects the lengths after which no bucket word can start.
+COUNT_THEN_WORD = re.compile(rf"{NUM_FIRST}(?P<n>{NUM[1:-1]}){UNIT}{GAP}{BUCKET_FIRST}"
+                             rf"{NOT_NEGATED}{BUCKET}(?!{GAP}{HAS}{NUM}{UNIT})")
 # `其余9项任务完成计划月度任务` (seed): the rest, said to follow the plan.
 REST_ON_PLAN = re.compile(rf"其余(?P<n>{NUM[1:-1]}){UNIT}(?:任务)?(?:均|都|仍|正在?)?完成计划")
 
@@ -73,7 +79,7 @@ TOTAL_PATTERNS = (
     # `共10项任务`, `承担的46项整改任务中`, `涉及9项`: a total only where the clause ends there
     re.compile(rf"(?:共(?:有|计)?|承担(?:的)?|涉及){NUM}项{TASK}(?=[,，。;；、:：]|中|$)"),
     # `纳入调度的220项目标任务中`
-    re.compile(rf"{NUM}项{TASK}中"),
+    re.compile(rf"{NUM_FIRST}{NUM}项{TASK}中"),
     # `我局负责重点任务9项`; `牵头负责` is the lead's
     re.compile(rf"(?<!牵头)负责(?:的)?{GAP}{NUM}项(?=[,，。;；:：]|$)"),
 )
