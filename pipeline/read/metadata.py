@@ -34,7 +34,11 @@ TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
 # (huichang.gov.cn, xuancheng.gov.cn, nanxian.gov.cn pages; tests/heldout6/README.md).
 BREADCRUMB_WORD = "位置"
 BREADCRUMB = rf"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?{BREADCRUMB_WORD}"
-CHROME_TITLE = re.compile(rf"{BREADCRUMB}[:：]?\s*[^\s。,，]+"
+# Look-aheads for the character a match opens with, before patterns that open with optional
+# words or a look-behind: re tries those at every position, each branch in turn, where one
+# test of the character rejects most positions; the matches are the same (a test checks).
+BREADCRUMB_FIRST = "(?=[您当现所的位])"
+CHROME_TITLE = re.compile(rf"{BREADCRUMB_FIRST}{BREADCRUMB}[:：]?\s*[^\s。,，]+"
                           r"(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*\s+(\S.{2,118}?)\s+"
                           r"(?:来源[:：]\S*\s+)?(?:发布)?时间[:：]")
 # Disclosure grid field `标 题: …` (Anhui platforms, Pingtan's 2015 template).
@@ -75,7 +79,8 @@ DATE_START = re.compile(DATE)
 PUBLISHED_LABEL = re.compile(rf"(?:发布时间|发布日期|发文日期|公开日期)[:：]\s*{DATE}")
 # Bare `时间:`/`日期:` count only before the body's first sentence: after it they date a table
 # (`填报时间`, `举报时间`) or an event; `成文日期` is the signing, not the publishing.
-BARE_LABEL = re.compile(rf"(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
+LABEL_FIRST = "(?=[时日])"
+BARE_LABEL = re.compile(rf"{LABEL_FIRST}(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
 # Sign-off: an issuing body then a date, at the end or before the attachment list.
 ORG_SUFFIX = r"(?:局|厅|委员会|管委会|委|办公室|办|政府|中心|院|署|部|室|会|公司)"
 SIGN_OFF_END = r"日(?=\s*(?:$|附件|\(此件|联系人|联系电话))"
@@ -106,13 +111,15 @@ AFTER_YEAR = re.compile(
 )
 # Without a year a bare `N月` is too often a date's or a target's (`6月底前完成`): only a range
 # (`1—10月`), `N月份` or `截至N月底` is a period.
+PERIOD_FIRST = rf"(?=[前第上下截\d{CN_NUM[1:-1]}])"
 YEARLESS = re.compile(
-    rf"{QUARTERS}|{RANGE}(?P<month>{MONTH[1:-1]})\s*月|(?P<month2>{MONTH[1:-1]})\s*月份"
-    rf"|截[至止](?P<month3>{MONTH[1:-1]})\s*月底"
+    rf"{PERIOD_FIRST}(?:{QUARTERS}|{RANGE}(?P<month>{MONTH[1:-1]})\s*月"
+    rf"|(?P<month2>{MONTH[1:-1]})\s*月份|截[至止](?P<month3>{MONTH[1:-1]})\s*月底)"
 )
 # `截止2019年8月29日`: a cut-off date gives the month reported on.
 CUT_OFF = re.compile(r"截[至止]\s*$")
-YEAR_RE = re.compile(YEAR)
+YEAR_FIRST = "(?=[12])"
+YEAR_RE = re.compile(YEAR_FIRST + YEAR)
 # In the body a bare year is the period only where it opens the text or says "since"/"annual"
 # (`2022年来,我局…`, `2022年以来`, `2022年度`, `2022年工作总结`); elsewhere it is a date.
 BODY_YEAR_CUE = re.compile(r"(?:以)?来|度|[^,，。]{0,8}?工作(?:总结|情况|报告)|,")
@@ -154,7 +161,9 @@ ORG = rf"[{HAN}]{{2,30}}?{ORG_SUFFIX}"
 ORG_END = re.compile(rf"{ORG_SUFFIX}$")
 META_SOURCE_KEYS = ("contentsource", "source", "author")
 SOURCE_WORD = "来源"
-SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*([^\s:：,，。;；]{{2,40}})")
+SOURCE_FIRST = "(?=[信来])"
+SOURCE_FIELD = re.compile(rf"{SOURCE_FIRST}(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*"
+                          r"([^\s:：,，。;；]{2,40})")
 # `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
 TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 # `2022年君山片区管理局坚持…`, `2024年,区旅游文体局…`: the report opens with its author.
