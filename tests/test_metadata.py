@@ -375,3 +375,26 @@ def test_first_character_lookaheads_change_no_match(monkeypatch):
         found = [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
         assert sum(map(len, found)) > 50, pattern.pattern
         assert [[(m.span(), m.groups()) for m in pattern.finditer(t)] for t in texts] == found
+
+
+def test_line_shortcuts_equal_their_patterns(monkeypatch):
+    """_is_meta_line answers as `^(?:META_FIELD|.*(?:CRUMB_SEPARATOR))` does, and _untagged
+    as COLUMN_TAG's substitution, on every line of every page and on random lines dense in
+    separators, field labels, brackets and line breaks."""
+    import random
+    import re
+
+    from pipeline.read import metadata as md
+
+    plain = re.compile(rf"^(?:{md.META_FIELD.pattern}|.*(?:{md.CRUMB_SEPARATOR.pattern}))")
+    rng = random.Random(7)
+    pieces = [">", ">>", "»", "->", "→", "-", " ", "\u3000", "\n", "首页", "来源", "发布日期",
+              "当前位置", ":", "【", "[", "】", "]", "工作动态", "某局关于工作的报告", "。"]
+    lines = [line for args in _metadata_calls(monkeypatch) for text in args[:2]
+             for line in text.split("\n")] + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    assert sum(bool(plain.match(line)) for line in lines) > 500
+    assert sum(md.COLUMN_TAG.match(line) is not None for line in lines) > 50
+    for line in lines:
+        assert md._is_meta_line(line) == bool(plain.match(line)), line
+        assert md._untagged(line) == md.COLUMN_TAG.sub("", line), line

@@ -55,8 +55,8 @@ META_FIELDS = ("索引号", "索 引 号", "发布机构", "发布日期", "发�
                "公开日期", "信息来源", "来源", "文号", "发文字号", "主题分类", "信息分类",
                "组配分类", "体裁分类", "有效性", "浏览次数", "点击量", "字号", "作者", "编辑",
                "时间", "日期")
-META_LINE = re.compile(r"^(?:\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})\s*[:：]"
-                       r"|.*(?:>>|»|->|→|>\s*\S+\s*>))")
+META_FIELD = re.compile(r"\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})\s*[:：]")
+CRUMB_SEPARATOR = re.compile(r">>|»|->|→|>\s*\S+\s*>")
 # A title stands among the page's first lines: at most this many metadata lines above it.
 TITLE_LINES_MAX = 6
 # Pieces the text is first split into for those lines; a head with blank lines among them
@@ -146,7 +146,8 @@ PROVINCE_RANK = {name: i for i, name in enumerate(PROVINCES)}
 REGION_NAMES = re.compile("|".join(REGION_PARENTS))
 REGION_RANK = {name: i for i, name in enumerate(REGION_PARENTS)}
 # Time and scope words are never in a place name (`1-9月份县…`, `2023年省市…`, `全县`).
-CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}(?:市|州|盟|县)")
+CITY_LEVELS = "市州盟县"
+CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}[{CITY_LEVELS}]")
 # Abbreviated department names as bulletins write them (`省科技厅`) → the full official name.
 ABBREVIATIONS = {
     "科技厅": "科学技术厅", "科技局": "科学技术局", "发改委": "发展和改革委员会",
@@ -185,13 +186,15 @@ GUARDS: dict[re.Pattern[str], re.Pattern[str]] = {
     SIGN_OFF_CN: re.compile(SIGN_OFF_END),
     SIGN_OFF_LINE: re.compile(rf"{ORG_SUFFIX}[ \t]+\d{{4}}"),
     SIGN_OFF_LINE_CN: re.compile(rf"{ORG_SUFFIX}[ \t]+{CN_YEAR}年"),
+    CITY: re.compile(f"[{CITY_LEVELS}]"),
 }
 # The site that hosts the page is a government's (FORMATS: TRS templates print
 # `<meta name="SiteName">` and `<title>栏目名_站点名`): `南屏市东湖区人民政府` places a page whose
 # own words name only `区发展和改革局` when nothing closer names the region.
 SITE_KEYS = ("sitename", "site_name", "og:site_name")
+SITE_GOVERNMENT_WORD = "人民政府"  # what every SITE_GOVERNMENT match holds
 SITE_GOVERNMENT = re.compile(
-    rf"^((?:(?![年月份全本该各我])[{HAN}]){{2,12}}?(?:省|市|州|盟|县|区|旗))人民政府"
+    rf"^((?:(?![年月份全本该各我])[{HAN}]){{2,12}}?(?:省|市|州|盟|县|区|旗)){SITE_GOVERNMENT_WORD}"
     r"(?:门户网站|网站|网)?$")
 LEVEL_PREFIX = "省市区县"
 # Characters that make a level character part of a place word (`片区管理局`, `全省`, `本市`),
@@ -258,7 +261,19 @@ def _may_match(pattern: re.Pattern[str], text: str) -> bool:
 
 
 def _untagged(title: str) -> str:
+    if not title.lstrip().startswith(("【", "[")):
+        return title  # COLUMN_TAG opens with them
     return COLUMN_TAG.sub("", title)
+
+
+def _is_meta_line(line: str) -> bool:
+    """Whether ``line`` opens with a metadata field or holds a crumb separator in its first
+    line: `^(?:META_FIELD|.*(?:CRUMB_SEPARATOR))`, without that `.*` trying the separators
+    at every character back from the line's end."""
+    if META_FIELD.match(line):
+        return True
+    m = CRUMB_SEPARATOR.search(line)
+    return m is not None and "\n" not in line[: m.start()]
 
 
 def _title_candidates(first_line: str, head: list[str], page_text: str) -> Iterator[str]:
@@ -272,7 +287,7 @@ def _title_candidates(first_line: str, head: list[str], page_text: str) -> Itera
 def _first_line(head: list[str]) -> str:
     """The first of the ``head`` lines that is not a breadcrumb or metadata field line."""
     for line in head:
-        if not META_LINE.match(line):
+        if not _is_meta_line(line):
             return line
     return head[0] if head else ""
 
@@ -296,7 +311,7 @@ def _title_lines(head: list[str]) -> list[str]:
     body; nothing after them is the title (a table's header cells `责任单位` / `推进情况`)."""
     above_body = []
     for line in head:
-        if META_LINE.match(line):
+        if _is_meta_line(line):
             continue
         if HEADING_START.match(line) or BODY_LINE.search(line):
             break
@@ -322,7 +337,7 @@ def _lines_above_body(head: list[str], page_text: str) -> list[str]:
         return []
     above = [stripped for line in page_text[:at].split("\n") if (stripped := line.strip())]
     above = [_untagged(line) for line in above[-ABOVE_BODY_LINES:]
-             if not META_LINE.match(line)]
+             if not _is_meta_line(line)]
     # a first half that opens a title but is none (`关于2021年…重点任务` / `前三季度…的通报`)
     # joined first; then the lines nearest the body first
     joined = [a + b for a, b in itertools.pairwise(above)
@@ -390,7 +405,7 @@ def find_region(title: str | None, orgs: list[str], page_text: str,
     sub = _first_named(REGION_NAMES, REGION_RANK, named)
     if sub is None:
         sub = _most_named(REGION_NAMES, REGION_RANK, page_text)
-    if sub is None and (m := CITY.search(named)):
+    if sub is None and _may_match(CITY, named) and (m := CITY.search(named)):
         sub = m.group()
     if sub is None:
         sub = site()
@@ -408,14 +423,17 @@ def find_region(title: str | None, orgs: list[str], page_text: str,
 
 def _first_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> str | None:
     """Of the names ``text`` holds, the first in ``order``."""
-    found = set(names.findall(text))
+    found = names.findall(text)
     return min(found, key=order.__getitem__) if found else None
 
 
 def _most_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> str | None:
     """The name ``text`` holds most often, the first in ``order`` of those tied."""
-    counts = Counter(names.findall(text))
-    return min(counts, key=lambda name: (-counts[name], order[name])) if counts else None
+    found = names.findall(text)
+    if not found:
+        return None
+    counts = Counter(found)
+    return min(counts, key=lambda name: (-counts[name], order[name]))
 
 
 def _title_like(candidate: str) -> bool:
@@ -459,7 +477,7 @@ def _body_start(text: str, title: str | None) -> str:
 def _opening(text: str, title: str | None) -> str:
     """The body's first prose line: without the title and the metadata lines under it."""
     for line in _body_start(text, title).split("\n"):
-        if line.strip() and not META_LINE.match(line):
+        if line.strip() and not _is_meta_line(line):
             return line.lstrip()
     return ""
 
@@ -547,10 +565,10 @@ def _site_place(meta: Mapping[str, str], html_title: str | None) -> str | None:
     """The place of the government whose site the page is on: its SiteName meta, else the
     last part of its <title>."""
     names = [meta.get(k, "").strip() for k in SITE_KEYS]
-    if html_title:
+    if html_title and SITE_GOVERNMENT_WORD in html_title:
         names.append(HTML_TITLE_SPLIT.split(html_title.strip())[-1])
     for name in names:
-        if m := SITE_GOVERNMENT.match(name):
+        if SITE_GOVERNMENT_WORD in name and (m := SITE_GOVERNMENT.match(name)):
             return m.group(1)
     return None
 
