@@ -378,9 +378,10 @@ def test_first_character_lookaheads_change_no_match(monkeypatch):
 
 
 def test_line_shortcuts_equal_their_patterns(monkeypatch):
-    """_is_meta_line answers as `^(?:META_FIELD|.*(?:CRUMB_SEPARATOR))` does, and _untagged
-    as COLUMN_TAG's substitution, on every line of every page and on random lines dense in
-    separators, field labels, brackets and line breaks."""
+    """_is_meta_line answers as `^(?:META_FIELD|.*(?:CRUMB_SEPARATOR))` does, _untagged as
+    COLUMN_TAG's substitution and _without_trailing_paren as TRAILING_PAREN's, on every line
+    of every page and on random lines dense in separators, field labels, brackets,
+    parentheses, blanks and line breaks."""
     import random
     import re
 
@@ -389,12 +390,16 @@ def test_line_shortcuts_equal_their_patterns(monkeypatch):
     plain = re.compile(rf"^(?:{md.META_FIELD.pattern}|.*(?:{md.CRUMB_SEPARATOR.pattern}))")
     rng = random.Random(7)
     pieces = [">", ">>", "»", "->", "→", "-", " ", "\u3000", "\n", "首页", "来源", "发布日期",
-              "当前位置", ":", "【", "[", "】", "]", "工作动态", "某局关于工作的报告", "。"]
+              "当前位置", ":", "【", "[", "】", "]", "工作动态", "某局关于工作的报告", "。",
+              "(", ")", "(2018.06.25)", "(二〇一八年第三季度工作推进情况汇总)", "\t"]
     lines = [line for args in _metadata_calls(monkeypatch) for text in args[:2]
              for line in text.split("\n")] + [
         "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
     assert sum(bool(plain.match(line)) for line in lines) > 500
     assert sum(md.COLUMN_TAG.match(line) is not None for line in lines) > 50
+    assert sum(md.TRAILING_PAREN.search(line.strip()) is not None for line in lines) > 50
     for line in lines:
         assert md._is_meta_line(line) == bool(plain.match(line)), line
         assert md._untagged(line) == md.COLUMN_TAG.sub("", line), line
+        core = line.strip()
+        assert md._without_trailing_paren(core) == md.TRAILING_PAREN.sub("", core), line

@@ -437,11 +437,22 @@ def _most_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> 
 
 
 def _title_like(candidate: str) -> bool:
-    core = candidate.strip()
-    if ")" in core:  # all a trailing parenthesis can end in
-        core = TRAILING_PAREN.sub("", core)
+    core = _without_trailing_paren(candidate.strip())
     return (core.endswith(TITLE_ENDINGS) and TITLE_MIN <= len(core) <= TITLE_MAX
             and not SENTENCE_PUNCTUATION.search(core))
+
+
+def _without_trailing_paren(core: str) -> str:
+    """``TRAILING_PAREN.sub("", core)`` for a stripped ``core``, reading only its end: a
+    match ends in the closing parenthesis that ends ``core`` and opens at its last `(` (no
+    parenthesis stands between them), with the blanks before it."""
+    if not core.endswith(")"):
+        return core
+    opening = core.rfind("(")
+    if opening < 0:
+        return core
+    start = len(core[:opening].rstrip())
+    return core[:start] if TRAILING_PAREN.match(core, start) else core
 
 
 def _squeeze(title: str) -> str:
