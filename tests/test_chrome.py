@@ -206,11 +206,13 @@ def _chrome_dense_texts(n: int, seed: int) -> list[str]:
     from pipeline.read import chrome
 
     rng = random.Random(seed)
-    tokens = [*chrome.GUARD_WORDS, "相关阅读次数", "推荐阅读次数:3", "分享到: 微信 微博", "QQQ",
+    tokens = ["相关阅读次数", "推荐阅读次数:3", "分享到: 微信 微博", "QQQ",
               "【关闭窗口】", "首页>>信息公开>>", "当前位置:", "来源:某局", "<p>", "an>",
               "版权所有", "索 引 号:", "有 效 性: 有效", " ", "  ", "\t", "\u3000", "\r", "\n",
               "\n\n\n", chrome.CUT, "正文", "完成3项。", ",", "T|T", "a"]
-    return ["".join(rng.choice(tokens) for _ in range(rng.randint(1, 30))) for _ in range(n)]
+    kinds = (chrome.GUARD_WORDS, tokens)
+    return ["".join(rng.choice(rng.choice(kinds)) for _ in range(rng.randint(1, 30)))
+            for _ in range(n)]
 
 
 def test_guard_words_found_in_one_scan_are_those_the_text_holds(monkeypatch):

@@ -53,11 +53,12 @@ SHARE_WORDS = ("微信", "微博", "QQ", "人人网", "豆瓣", "今日头条", 
 SHARE_ROW = re.compile(rf"(?=[微Q腾新人豆今分])(?:(?:分享到[:：]?[ \t]*)?{SHARE_SITES}"
                        rf"(?:[ \t]+{SHARE_SITES})+|分享到[:：])")
 # Fixed page-tool strings seen on Fujian, Shandong, Inner Mongolia and Anhui templates.
-PAGE_TOOLS = re.compile(
-    r"扫一扫在手机上查看当前页面|扫一扫在手机打开当前页|用微信扫描二维码分享至好友和朋友圈|"
-    r"打印整页|打印内容|全真版|文字版|文件下载|附件下载|无障碍浏览|无障碍阅读|长辈版|长者模式|"
-    r"关怀版|返回首页|返回顶部|相关链接[:：]?[ \t]*-->"
-)
+PAGE_TOOL_WORDS = ("扫一扫在手机上查看当前页面", "扫一扫在手机打开当前页",
+                   "用微信扫描二维码分享至好友和朋友圈", "打印整页", "打印内容", "全真版", "文字版",
+                   "文件下载", "附件下载", "无障碍浏览", "无障碍阅读", "长辈版", "长者模式",
+                   "关怀版", "返回首页", "返回顶部")
+RELATED_LINKS = "相关链接"
+PAGE_TOOLS = re.compile("|".join(PAGE_TOOL_WORDS) + rf"|{RELATED_LINKS}[:：]?[ \t]*-->")
 # `来源:平潭综合实验区经济发展局` ending a flattened page, or `来源:… 时间:…` in a header row; only
 # when nothing but more chrome or the line end follows, so `资金来源:财政拨款,` stays.
 SOURCE_LABEL = r"(?:信息来源|来源|作者|责任编辑|编辑)[:：]"
@@ -81,7 +82,8 @@ INLINE_CHROME = (BREADCRUMB_LINE, LOCATION_LINE, LOCATION_INLINE, METADATA_GRID,
                  SOURCE_FIELD)
 
 # A `相关新闻` list ends the article; everything after it is other pages' titles.
-RELATED_WORDS = ("相关新闻", "相关链接", "相关文章", "相关阅读", "相关信息", "相关文件", "推荐阅读")
+RELATED_WORDS = ("相关新闻", RELATED_LINKS, "相关文章", "相关阅读", "相关信息", "相关文件",
+                 "推荐阅读")
 RELATED_LIST = re.compile(rf"(?=[相推])(?:^|(?<=\s))(?:{'|'.join(RELATED_WORDS)})[:：]?(?=\s|$)")
 # Words every match of a pattern holds one of. Python's re tries a pattern that opens with
 # a look-behind or an optional group at every position of the text, and even a set of
@@ -102,6 +104,7 @@ GUARDS: dict[re.Pattern[str], tuple[str, ...]] = {
     BUTTON_LINE: BUTTON_WORDS + NAVIGATION_WORDS,
     SOURCE_FIELD: SOURCE_WORDS,
     RELATED_LIST: RELATED_WORDS,
+    PAGE_TOOLS: (*PAGE_TOOL_WORDS, RELATED_LINKS),
 }
 # Which guard words a text holds, found in one scan: re skips to the words' first characters
 # (its prefix set for an alternation of literals), where a `str.find` per word (over 40 of
