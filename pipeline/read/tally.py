@@ -75,14 +75,20 @@ ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
                               rf"{ROLE_GAP}{NUM}{UNIT}"),
 }
 
+TOTAL_IN = "中"
 TOTAL_PATTERNS = (
     # `共10项任务`, `承担的46项整改任务中`, `涉及9项`: a total only where the clause ends there
     re.compile(rf"(?:共(?:有|计)?|承担(?:的)?|涉及){NUM}项{TASK}(?=[,，。;；、:：]|中|$)"),
     # `纳入调度的220项目标任务中`
-    re.compile(rf"{NUM_FIRST}{NUM}项{TASK}中"),
-    # `我局负责重点任务9项`; `牵头负责` is the lead's
-    re.compile(rf"(?<!牵头)负责(?:的)?{GAP}{NUM}项(?=[,，。;；:：]|$)"),
+    re.compile(rf"{NUM_FIRST}{NUM}项{TASK}{TOTAL_IN}"),
+    # `我局负责重点任务9项`; `牵头负责` is the lead's. The look-behind stands after `负责`, which re
+    # finds fast as the pattern's literal prefix, not before it, where re tries it at every
+    # character; `负责` not after `牵头` is `负责` not ending `牵头负责`.
+    re.compile(rf"负责(?<!牵头负责)(?:的)?{GAP}{NUM}项(?=[,，。;；:：]|$)"),
 )
+# What every match of a pattern holds, for one that re tries at every character (it opens
+# with a number): a header without it is not searched.
+GUARDS: dict[re.Pattern[str], str] = {TOTAL_PATTERNS[1]: TOTAL_IN}
 
 # Any count of tasks or items the header states (`共涉及28个子项目`, `45项`).
 STATED_COUNT = re.compile(rf"{NUM}\s*[项个件]")
@@ -132,7 +138,7 @@ def find_summary(text: str) -> Summary:
 
 
 def _first_value(header: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
-    hits = [m for p in patterns for m in p.finditer(header)]
+    hits = [m for p in patterns if GUARDS.get(p, "") in header for m in p.finditer(header)]
     return whole_number(min(hits, key=lambda m: m.start()).group(1)) if hits else None
 
 
