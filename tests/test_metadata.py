@@ -406,3 +406,40 @@ def test_line_shortcuts_equal_their_patterns(monkeypatch):
         assert md._untagged(line) == md.COLUMN_TAG.sub("", line), line
         core = line.strip()
         assert md._without_trailing_paren(core) == md.TRAILING_PAREN.sub("", core), line
+
+
+def test_last_sign_off_is_the_last_match_of_a_whole_scan(monkeypatch):
+    """_last scans a text's tail first, from a `。` no sign-off runs across; it finds the
+    match the last of a whole finditer is, for every sign-off pattern, on every page and on
+    long random text dense in sign-offs, with `。` inside and around them."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    rng = random.Random(8)
+    pieces = ["某市发展和改革委员会", "区公安局", "办公室", " ", "\n", "\t", "2023年10月16日",
+              "二〇二三年十月十六日", "2023-10-16", "2023年。10月1日", "2023年1。月16日",
+              "2023年10月1。日", "2023年10。月16日", "年",
+              "日", "月", "。", ",", "附件:", "联系人:", "(此件公开发布)", "完成3项任务", "表"]
+    # A `。` inside a sign-off's date, after which another sign-off would open: the tail must
+    # not be scanned from there.
+    straddled = [f"甲乙局2023年{gap}。{after}日附件局 2024年3月2日附件" + "完成3项任务" * 150
+                 for gap, after in (("", "丙"), ("5", "丙"), ("5月", "丙"), ("10月1", "丙"),
+                                    ("10月16", ""))]
+    texts = [t for args in _metadata_calls(monkeypatch) for t in args[:2]] + straddled + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(1, 400))) for _ in range(1500)]
+    assert sum(len(t) > 2 * md.SIGN_OFF_TAIL for t in texts) > 300
+    patterns = (md.SIGN_OFF, md.SIGN_OFF_CN, md.SIGN_OFF_LINE, md.SIGN_OFF_LINE_CN,
+                md.SIGN_OFF_ORG)
+    found = 0
+    for pattern in patterns:
+        for text in texts:
+            matches = list(pattern.finditer(text))
+            last = md._last(pattern, text)
+            if matches:
+                assert last is not None, (pattern.pattern, text)
+                assert (last.span(), last.groups()) == (matches[-1].span(), matches[-1].groups())
+                found += 1
+            else:
+                assert last is None, (pattern.pattern, text)
+    assert found > 1000
