@@ -196,3 +196,59 @@ def test_first_character_lookaheads_change_no_match(monkeypatch):
         found = [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
         assert sum(map(len, found)) > 20, pattern.pattern
         assert [[(m.span(), m.groups()) for m in pattern.finditer(t)] for t in texts] == found
+
+
+def _chrome_dense_texts(n: int, seed: int) -> list[str]:
+    """Random texts of guard words, chrome, cut marks and every kind of blank, where words
+    overlap (`相关阅读次数`) and cuts meet spaces, tabs and ideographic spaces at line ends."""
+    import random
+
+    from pipeline.read import chrome
+
+    rng = random.Random(seed)
+    tokens = ["相关阅读次数", "推荐阅读次数:3", "分享到: 微信 微博", "QQQ",
+              "【关闭窗口】", "首页>>信息公开>>", "当前位置:", "来源:某局", "<p>", "an>",
+              "版权所有", "索 引 号:", "有 效 性: 有效", " ", "  ", "\t", "\u3000", "\r", "\n",
+              "\n\n\n", chrome.CUT, "正文", "完成3项。", ",", "T|T", "a"]
+    kinds = (chrome.GUARD_WORDS, tokens)
+    return ["".join(rng.choice(rng.choice(kinds)) for _ in range(rng.randint(1, 30)))
+            for _ in range(n)]
+
+
+def test_guard_words_found_in_one_scan_are_those_the_text_holds(monkeypatch):
+    """guard_words reads in one regex scan what a `word in text` per guard word would find,
+    overlapping and nested words included."""
+    from pipeline.read import chrome
+
+    texts = _chrome_inputs(monkeypatch) + _chrome_dense_texts(5000, 11)
+    assert "阅读次数" in chrome.OVERLAPPED_BY and "分享" in chrome.WORDS_INSIDE["分享到"]
+    for text in texts:
+        assert chrome.guard_words(text) == {w for w in chrome.GUARD_WORDS if w in text}, text
+
+
+def test_tidy_equals_its_line_by_line_regex_definition(monkeypatch):
+    """_tidy strips the cuts with str.strip at line ends, as these three substitutions per
+    line that held a cut did, dropping a line that held nothing else."""
+    import re
+
+    from pipeline.read import chrome
+
+    cut = chrome.CUT
+
+    def plain(text: str) -> str:
+        lines = []
+        for line in text.split("\n"):
+            if cut in line:
+                line = re.sub(rf"^[ \t]*{cut}[{cut} \t]*", "", line)
+                line = re.sub(rf"[ \t]*{cut}[{cut} \t]*$", "", line)
+                line = re.sub(rf"[ \t]*{cut}[{cut} \t]*", " ", line)
+                if not line.strip():
+                    continue
+            lines.append(line.rstrip())
+        return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+    texts = _chrome_dense_texts(5000, 12) + [t.replace("】", cut) for t in _chrome_inputs(
+        monkeypatch)]
+    assert sum(cut in t for t in texts) > 1000
+    for text in texts:
+        assert chrome._tidy(text) == plain(text), text

@@ -255,15 +255,13 @@ def test_a_site_that_is_no_government_names_no_region():
     assert (found.publisher, found.region) == ("区发展和改革局", None)
 
 
-def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
-    """Each guard holds in every match of its pattern (on every gold and red-team document
-    as find_metadata is given it, and the date cases above), and metadata comes out the same
-    without the guards."""
+def _metadata_calls(monkeypatch) -> list[tuple]:
+    """find_metadata's arguments for every gold, real and red-team document."""
     import contextlib
     from pathlib import Path
 
     from pipeline.errors import UnreadableInput
-    from pipeline.read import metadata, page
+    from pipeline.read import page
     from pipeline.records import Page
 
     calls = []
@@ -281,11 +279,167 @@ def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
             page.read_page(Page(str(path), path.read_bytes()))
     monkeypatch.undo()
     assert len(calls) > 50
+    return calls
+
+
+def test_guards_only_skip_scans_that_find_nothing(monkeypatch):
+    """Each guard holds in every match of its pattern (on every gold and red-team document
+    as find_metadata is given it, and the date cases above), and metadata comes out the same
+    without the guards."""
+    from pipeline.read import metadata
+
+    calls = _metadata_calls(monkeypatch)
     texts = [t for args in calls for t in args[:2]] + [normalise(c[1]) for c in PUBLISHED]
     for pattern, guard in metadata.GUARDS.items():
         found = [m.group() for text in texts for m in pattern.finditer(text)]
         assert found
-        assert all(guard.search(m) for m in found)
+        if isinstance(guard, tuple):
+            assert all(any(word in m for word in guard) for m in found)
+        else:
+            assert all(guard.search(m) for m in found)
     guarded = [find_metadata(*args) for args in calls]
     monkeypatch.setattr(metadata, "GUARDS", {})
     assert [find_metadata(*args) for args in calls] == guarded
+
+
+@pytest.mark.parametrize("names", ["PROVINCES", "REGION_PARENTS"])
+def test_place_names_read_in_one_scan_do_not_overlap(names):
+    """What makes one regex scan count each name as str.count does: no name holds another
+    or opens with another's end."""
+    from pipeline.read import metadata
+
+    vocabulary = list(getattr(metadata, names))
+    for a in vocabulary:
+        for b in vocabulary:
+            if a != b:
+                assert b not in a, (a, b)
+                assert not any(a.endswith(b[:i]) for i in range(1, len(b))), (a, b)
+
+
+def test_place_names_found_in_one_scan_are_those_str_count_finds(monkeypatch):
+    """The province and sub-region a page names first or most, read in one scan, are those a
+    `name in text` and a `text.count(name)` per name give, ties going to the earlier name."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    rng = random.Random(3)
+    pieces = [*md.PROVINCES, *md.REGION_PARENTS, "江西", "西省", "内蒙古", "自治区", "省", "市",
+              "广西壮族", "平潭综合", "实验区", "某局", ",", "\n"]
+    texts = [args[1] for args in _metadata_calls(monkeypatch)] + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
+    assert sum(bool(md.PROVINCE_NAMES.search(t)) for t in texts) > 1000
+    for text in texts:
+        for names, rank in ((md.PROVINCE_NAMES, md.PROVINCE_RANK),
+                            (md.REGION_NAMES, md.REGION_RANK)):
+            best = max(rank, key=text.count)
+            assert md._most_named(names, rank, text) == (best if best in text else None), text
+            assert md._first_named(names, rank, text) == next(
+                (name for name in rank if name in text), None), text
+
+
+def test_head_lines_are_the_first_non_blank_lines():
+    """_head_lines splits only the head of a long text, and reads as far as the plain
+    definition on texts with runs of blank lines."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    rng = random.Random(4)
+    pieces = ["", " ", "\u3000", "\t", "标题", "某局关于2023年工作情况的报告", "时间:2023-01-02"]
+    for _ in range(3000):
+        text = "\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 40)))
+        plain = [line.strip() for line in text.split("\n") if line.strip()]
+        assert md._head_lines(text) == plain[: md.TITLE_LINES_MAX + 1], text
+
+
+def test_first_character_lookaheads_change_no_match(monkeypatch):
+    """The patterns led by a look-ahead for their first character (for speed only) match
+    what they match without it, on every page find_metadata is given and on random text
+    dense in their words."""
+    import random
+    import re
+
+    from pipeline.read import metadata as md
+
+    rng = random.Random(6)
+    pieces = ["您", "当前", "现在", "所在", "的", "位置", ":", "首页", ">>", " ", "\n", "时间",
+              "日期", "发布", "信息", "来源", "某局", "2023", "1999", "年", "度", "月", "份", "日",
+              "-", "—", "至", "10", "3", "一", "十二", "前", "第", "三", "季度", "上", "下", "半年",
+              "截至", "截止", "底", "报告", "。", "位置:首页>>公开 某局的工作报告 时间:",
+              " 日期:2023-10-1", " 来源:某局 "]
+    texts = [t for args in _metadata_calls(monkeypatch) for t in args[:2]] + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
+    for pattern, lead in ((md.CHROME_TITLE, md.BREADCRUMB_FIRST), (md.BARE_LABEL, md.LABEL_FIRST),
+                          (md.YEARLESS, md.PERIOD_FIRST), (md.YEAR_RE, md.YEAR_FIRST),
+                          (md.SOURCE_FIELD, md.SOURCE_FIRST)):
+        plain = re.compile(pattern.pattern.replace(lead, "", 1), pattern.flags)
+        assert plain.pattern != pattern.pattern
+        found = [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
+        assert sum(map(len, found)) > 50, pattern.pattern
+        assert [[(m.span(), m.groups()) for m in pattern.finditer(t)] for t in texts] == found
+
+
+def test_line_shortcuts_equal_their_patterns(monkeypatch):
+    """_is_meta_line answers as `^(?:META_FIELD|.*(?:CRUMB_SEPARATOR))` does, _untagged as
+    COLUMN_TAG's substitution and _without_trailing_paren as TRAILING_PAREN's, on every line
+    of every page and on random lines dense in separators, field labels, brackets,
+    parentheses, blanks and line breaks."""
+    import random
+    import re
+
+    from pipeline.read import metadata as md
+
+    plain = re.compile(rf"^(?:{md.META_FIELD.pattern}|.*(?:{md.CRUMB_SEPARATOR.pattern}))")
+    rng = random.Random(7)
+    pieces = [">", ">>", "»", "->", "→", "-", " ", "\u3000", "\n", "首页", "来源", "发布日期",
+              "当前位置", ":", "【", "[", "】", "]", "工作动态", "某局关于工作的报告", "。",
+              "(", ")", "(2018.06.25)", "(二〇一八年第三季度工作推进情况汇总)", "\t"]
+    lines = [line for args in _metadata_calls(monkeypatch) for text in args[:2]
+             for line in text.split("\n")] + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    assert sum(bool(plain.match(line)) for line in lines) > 500
+    assert sum(md.COLUMN_TAG.match(line) is not None for line in lines) > 50
+    assert sum(md.TRAILING_PAREN.search(line.strip()) is not None for line in lines) > 50
+    for line in lines:
+        assert md._is_meta_line(line) == bool(plain.match(line)), line
+        assert md._untagged(line) == md.COLUMN_TAG.sub("", line), line
+        core = line.strip()
+        assert md._without_trailing_paren(core) == md.TRAILING_PAREN.sub("", core), line
+
+
+def test_last_sign_off_is_the_last_match_of_a_whole_scan(monkeypatch):
+    """_last scans a text's tail first, from a `。` no sign-off runs across; it finds the
+    match the last of a whole finditer is, for every sign-off pattern, on every page and on
+    long random text dense in sign-offs, with `。` inside and around them."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    rng = random.Random(8)
+    pieces = ["某市发展和改革委员会", "区公安局", "办公室", " ", "\n", "\t", "2023年10月16日",
+              "二〇二三年十月十六日", "2023-10-16", "2023年。10月1日", "2023年1。月16日",
+              "2023年10月1。日", "2023年10。月16日", "年",
+              "日", "月", "。", ",", "附件:", "联系人:", "(此件公开发布)", "完成3项任务", "表"]
+    # A `。` inside a sign-off's date, after which another sign-off would open: the tail must
+    # not be scanned from there.
+    straddled = [f"甲乙局2023年{gap}。{after}日附件局 2024年3月2日附件" + "完成3项任务" * 150
+                 for gap, after in (("", "丙"), ("5", "丙"), ("5月", "丙"), ("10月1", "丙"),
+                                    ("10月16", ""))]
+    texts = [t for args in _metadata_calls(monkeypatch) for t in args[:2]] + straddled + [
+        "".join(rng.choice(pieces) for _ in range(rng.randint(1, 400))) for _ in range(1500)]
+    assert sum(len(t) > 2 * md.SIGN_OFF_TAIL for t in texts) > 300
+    patterns = (md.SIGN_OFF, md.SIGN_OFF_CN, md.SIGN_OFF_LINE, md.SIGN_OFF_LINE_CN,
+                md.SIGN_OFF_ORG)
+    found = 0
+    for pattern in patterns:
+        for text in texts:
+            matches = list(pattern.finditer(text))
+            last = md._last(pattern, text)
+            if matches:
+                assert last is not None, (pattern.pattern, text)
+                assert (last.span(), last.groups()) == (matches[-1].span(), matches[-1].groups())
+                found += 1
+            else:
+                assert last is None, (pattern.pattern, text)
+    assert found > 1000

@@ -53,11 +53,12 @@ SHARE_WORDS = ("微信", "微博", "QQ", "人人网", "豆瓣", "今日头条", 
 SHARE_ROW = re.compile(rf"(?=[微Q腾新人豆今分])(?:(?:分享到[:：]?[ \t]*)?{SHARE_SITES}"
                        rf"(?:[ \t]+{SHARE_SITES})+|分享到[:：])")
 # Fixed page-tool strings seen on Fujian, Shandong, Inner Mongolia and Anhui templates.
-PAGE_TOOLS = re.compile(
-    r"扫一扫在手机上查看当前页面|扫一扫在手机打开当前页|用微信扫描二维码分享至好友和朋友圈|"
-    r"打印整页|打印内容|全真版|文字版|文件下载|附件下载|无障碍浏览|无障碍阅读|长辈版|长者模式|"
-    r"关怀版|返回首页|返回顶部|相关链接[:：]?[ \t]*-->"
-)
+PAGE_TOOL_WORDS = ("扫一扫在手机上查看当前页面", "扫一扫在手机打开当前页",
+                   "用微信扫描二维码分享至好友和朋友圈", "打印整页", "打印内容", "全真版", "文字版",
+                   "文件下载", "附件下载", "无障碍浏览", "无障碍阅读", "长辈版", "长者模式",
+                   "关怀版", "返回首页", "返回顶部")
+RELATED_LINKS = "相关链接"
+PAGE_TOOLS = re.compile("|".join(PAGE_TOOL_WORDS) + rf"|{RELATED_LINKS}[:：]?[ \t]*-->")
 # `来源:平潭综合实验区经济发展局` ending a flattened page, or `来源:… 时间:…` in a header row; only
 # when nothing but more chrome or the line end follows, so `资金来源:财政拨款,` stays.
 SOURCE_LABEL = r"(?:信息来源|来源|作者|责任编辑|编辑)[:：]"
@@ -81,7 +82,8 @@ INLINE_CHROME = (BREADCRUMB_LINE, LOCATION_LINE, LOCATION_INLINE, METADATA_GRID,
                  SOURCE_FIELD)
 
 # A `相关新闻` list ends the article; everything after it is other pages' titles.
-RELATED_WORDS = ("相关新闻", "相关链接", "相关文章", "相关阅读", "相关信息", "相关文件", "推荐阅读")
+RELATED_WORDS = ("相关新闻", RELATED_LINKS, "相关文章", "相关阅读", "相关信息", "相关文件",
+                 "推荐阅读")
 RELATED_LIST = re.compile(rf"(?=[相推])(?:^|(?<=\s))(?:{'|'.join(RELATED_WORDS)})[:：]?(?=\s|$)")
 # Words every match of a pattern holds one of. Python's re tries a pattern that opens with
 # a look-behind or an optional group at every position of the text, and even a set of
@@ -102,7 +104,28 @@ GUARDS: dict[re.Pattern[str], tuple[str, ...]] = {
     BUTTON_LINE: BUTTON_WORDS + NAVIGATION_WORDS,
     SOURCE_FIELD: SOURCE_WORDS,
     RELATED_LIST: RELATED_WORDS,
+    PAGE_TOOLS: (*PAGE_TOOL_WORDS, RELATED_LINKS),
 }
+# Which guard words a text holds, found in one scan: re skips to the words' first characters
+# (its prefix set for an alternation of literals), where a `str.find` per word (over 40 of
+# them) reads the whole text each time. The scan reports the matches it steps over, not every
+# occurrence: a word is also held where a word that holds it was found (`分享` in `分享到`),
+# and a word that can open inside another one's tail (`阅读次数` after `相关阅读`) is looked for
+# again where that other word was found.
+GUARD_WORDS = sorted({w for words in GUARDS.values() for w in words}, key=lambda w: (-len(w), w))
+GUARD_SCAN = re.compile("|".join(map(re.escape, GUARD_WORDS)))
+WORDS_INSIDE = {w: frozenset(v for v in GUARD_WORDS if v != w and v in w) for w in GUARD_WORDS}
+
+
+def _overlaps(word: str, before: str) -> bool:
+    """Whether ``word`` can open inside ``before``'s tail (a proper suffix of it is a proper
+    prefix of ``word``)."""
+    return before != word and any(before.endswith(word[:i])
+                                  for i in range(1, min(len(word), len(before))))
+
+
+OVERLAPPED_BY = {v: by for v in GUARD_WORDS
+                 if (by := frozenset(w for w in GUARD_WORDS if _overlaps(v, w)))}
 
 # Site footers; they only ever follow the article.
 FOOTER = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位[:：]|"
@@ -117,26 +140,40 @@ FOOTER_LINE_MAX = 300
 
 def strip_chrome(text: str) -> str:
     """The text without page chrome; content text is never removed."""
+    # Cutting chrome (each cut leaves CUT, which no word holds) makes no new word: a word the
+    # text lacks before the cuts it lacks after them.
+    held = guard_words(text)
     for pattern in INLINE_CHROME:
-        if _may_match(pattern, text):
+        if _may_match(pattern, text, held):
             text = pattern.sub(CUT, text)
-    text = _cut_tail(text, RELATED_LIST)
-    text = _cut_tail(text, FOOTER)
+    text = _cut_tail(text, RELATED_LIST, held)
+    text = _cut_tail(text, FOOTER, held)
     return _tidy(text)
 
 
-def _may_match(pattern: re.Pattern[str], text: str, pos: int = 0) -> bool:
+def guard_words(text: str) -> frozenset[str]:
+    """The guard words ``text`` holds: those of GUARD_WORDS each with ``word in text``."""
+    found = set(GUARD_SCAN.findall(text))
+    for word in list(found):
+        found |= WORDS_INSIDE[word]
+    for word, by in OVERLAPPED_BY.items():
+        if word not in found and not by.isdisjoint(found) and word in text:
+            found.add(word)
+    return frozenset(found)
+
+
+def _may_match(pattern: re.Pattern[str], text: str, held: frozenset[str], pos: int = 0) -> bool:
+    """Whether ``pattern`` may match ``text[pos:]``: some guard word of it is there. ``held``:
+    the guard words of the text before chrome was cut from it; only those are looked for."""
     words = GUARDS.get(pattern)
     if words is None:
         return True
-    if pos:
-        return any(text.find(word, pos) >= 0 for word in words)
-    return any(map(text.__contains__, words))  # no generator frame per word: called per pattern
+    return any(word in held and text.find(word, pos) >= 0 for word in words)
 
 
-def _cut_tail(text: str, marker: re.Pattern[str]) -> str:
+def _cut_tail(text: str, marker: re.Pattern[str], held: frozenset[str]) -> str:
     tail = int(len(text) * (1 - TAIL_SHARE))
-    m = marker.search(text, tail) if _may_match(marker, text, tail) else None
+    m = marker.search(text, tail) if _may_match(marker, text, held, tail) else None
     if not m:
         return text
     line_start = text.rfind("\n", 0, m.start()) + 1
@@ -154,20 +191,28 @@ def _cut_tail(text: str, marker: re.Pattern[str]) -> str:
     return text[:line_start]
 
 
-CUT_AT_START = re.compile(rf"^[ \t]*{CUT}[{CUT} \t]*")
-CUT_AT_END = re.compile(rf"[ \t]*{CUT}[{CUT} \t]*$")
 CUT_INSIDE = re.compile(rf"[ \t]*{CUT}[{CUT} \t]*")
+CUT_PAD = f" \t{CUT}"  # what a cut takes with it at a line's ends
+BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def _tidy(text: str) -> str:
-    lines = []
-    for line in text.split("\n"):
-        if CUT in line:
-            line = CUT_AT_START.sub("", line)
-            line = CUT_AT_END.sub("", line)
-            line = CUT_INSIDE.sub(" ", line)
-            if not line.strip():
-                continue  # a line that was chrome only
-        lines.append(line.rstrip())
-    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
+    lines = [_uncut(line) if CUT in line else line.rstrip() for line in text.split("\n")]
+    tidy = "\n".join([line for line in lines if line is not None])
+    if "\n\n\n" in tidy:
+        tidy = BLANK_LINES.sub("\n\n", tidy)
     return tidy.strip("\n")
+
+
+def _uncut(line: str) -> str | None:
+    """A line that held chrome, without it: a cut at either end goes with the spaces and tabs
+    around it, one inside leaves a space; None for a line that held nothing else."""
+    start = line.lstrip(CUT_PAD)
+    if CUT in line[: len(line) - len(start)]:
+        line = start
+    end = line.rstrip(CUT_PAD)
+    if CUT in line[len(end):]:
+        line = end
+    if CUT in line:
+        line = CUT_INSIDE.sub(" ", line)
+    return line.rstrip() if line.strip() else None

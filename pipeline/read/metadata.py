@@ -8,10 +8,11 @@ NFKC-normalised text.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from extractors.numerals import whole_number
@@ -25,6 +26,7 @@ CN_NUM = r"[〇零一二三四五六七八九十]"
 TITLE_ENDINGS = ("情况", "报告", "通报", "总结", "通知", "计划", "方案", "意见", "要点", "思路",
                  "一览表", "统计表", "情况表", "公告", "决定", "批复", "汇报", "进展", "完成情况")
 TITLE_MIN, TITLE_MAX = 6, 100
+SENTENCE_PUNCTUATION = re.compile(r"[。,;:;]")  # a line holding one is prose, not a title
 # `(2018.06.25)` after a title (doc 022) is a snapshot date, not part of the ending.
 TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
 # Flattened Fujian TRS header: `当前位置: 首页政务公开… <title> 时间:2023-03-31 10:09`.
@@ -32,11 +34,16 @@ TRAILING_PAREN = re.compile(r"\s*\([^()]{0,20}\)\s*$")
 # (huichang.gov.cn, xuancheng.gov.cn, nanxian.gov.cn pages; tests/heldout6/README.md).
 BREADCRUMB_WORD = "位置"
 BREADCRUMB = rf"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?{BREADCRUMB_WORD}"
-CHROME_TITLE = re.compile(rf"{BREADCRUMB}[:：]?\s*[^\s。,，]+"
+# Look-aheads for the character a match opens with, before patterns that open with optional
+# words or a look-behind: re tries those at every position, each branch in turn, where one
+# test of the character rejects most positions; the matches are the same (a test checks).
+BREADCRUMB_FIRST = "(?=[您当现所的位])"
+CHROME_TITLE = re.compile(rf"{BREADCRUMB_FIRST}{BREADCRUMB}[:：]?\s*[^\s。,，]+"
                           r"(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*\s+(\S.{2,118}?)\s+"
                           r"(?:来源[:：]\S*\s+)?(?:发布)?时间[:：]")
 # Disclosure grid field `标 题: …` (Anhui platforms, Pingtan's 2015 template).
 GRID_TITLE = re.compile(r"(?:标\s*题|名\s*称)[:：]\s*(\S{6,100})")
+GRID_TITLE_WORDS = ("题", "称")
 # `附件:区公安局2023年第四季度…抽查情况表`: short inspection bulletins whose page names the
 # attachment after the bulletin; the title is the attachment's name without `表`.
 ATTACHMENT_TITLE = re.compile(r"附件[:：]\s*(?:\d+\.)?([^\s:：,，。;；]{6,80}?情况)表")
@@ -49,10 +56,13 @@ META_FIELDS = ("索引号", "索 引 号", "发布机构", "发布日期", "发�
                "公开日期", "信息来源", "来源", "文号", "发文字号", "主题分类", "信息分类",
                "组配分类", "体裁分类", "有效性", "浏览次数", "点击量", "字号", "作者", "编辑",
                "时间", "日期")
-META_LINE = re.compile(r"^(?:\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})\s*[:：]"
-                       r"|.*(?:>>|»|->|→|>\s*\S+\s*>))")
+META_FIELD = re.compile(r"\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})\s*[:：]")
+CRUMB_SEPARATOR = re.compile(r">>|»|->|→|>\s*\S+\s*>")
 # A title stands among the page's first lines: at most this many metadata lines above it.
 TITLE_LINES_MAX = 6
+# Pieces the text is first split into for those lines; a head with blank lines among them
+# needs the whole text split.
+HEAD_SPLIT = 16
 HEADING_START = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十]+\)|\d+[.、])")
 META_TITLE_KEYS = ("articletitle", "title", "dc.title")
 # A column tag before the title (`【民生工程】…`, `【工作动态】…`): the site's section, not the
@@ -66,10 +76,13 @@ ABOVE_BODY_LINES = 3
 
 # --- dates ------------------------------------------------------------------------------
 DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
-PUBLISHED_LABEL = re.compile(rf"(?:发布时间|发布日期|发文日期|公开日期)[:：]\s*{DATE}")
+DATE_START = re.compile(DATE)
+PUBLISHED_LABELS = ("发布时间", "发布日期", "发文日期", "公开日期")
+PUBLISHED_LABEL = re.compile(rf"(?:{'|'.join(PUBLISHED_LABELS)})[:：]\s*{DATE}")
 # Bare `时间:`/`日期:` count only before the body's first sentence: after it they date a table
 # (`填报时间`, `举报时间`) or an event; `成文日期` is the signing, not the publishing.
-BARE_LABEL = re.compile(rf"(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
+LABEL_FIRST = "(?=[时日])"
+BARE_LABEL = re.compile(rf"{LABEL_FIRST}(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
 # Sign-off: an issuing body then a date, at the end or before the attachment list.
 ORG_SUFFIX = r"(?:局|厅|委员会|管委会|委|办公室|办|政府|中心|院|署|部|室|会|公司)"
 SIGN_OFF_END = r"日(?=\s*(?:$|附件|\(此件|联系人|联系电话))"
@@ -83,6 +96,12 @@ SIGN_OFF_LINE = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+{DATE
 SIGN_OFF_LINE_CN = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+"
                               rf"({CN_YEAR})年({CN_NUM}{{1,3}})月"
                               rf"({CN_NUM}{{1,3}})日[ \t]*$")
+# The end of a text scanned first for its last sign-off (on the real and gold pages nine in
+# ten last sign-offs open within 200 characters of the end; the rest sign a table that
+# follows), and how far before a `。` inside a sign-off its `年` stands at most (SIGN_OFF_ORG:
+# `年`, two to six characters, `日`).
+SIGN_OFF_TAIL = 200
+SIGN_OFF_YEAR_REACH = 6
 META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
 
 # --- periods ----------------------------------------------------------------------------
@@ -100,13 +119,15 @@ AFTER_YEAR = re.compile(
 )
 # Without a year a bare `N月` is too often a date's or a target's (`6月底前完成`): only a range
 # (`1—10月`), `N月份` or `截至N月底` is a period.
+PERIOD_FIRST = rf"(?=[前第上下截\d{CN_NUM[1:-1]}])"
 YEARLESS = re.compile(
-    rf"{QUARTERS}|{RANGE}(?P<month>{MONTH[1:-1]})\s*月|(?P<month2>{MONTH[1:-1]})\s*月份"
-    rf"|截[至止](?P<month3>{MONTH[1:-1]})\s*月底"
+    rf"{PERIOD_FIRST}(?:{QUARTERS}|{RANGE}(?P<month>{MONTH[1:-1]})\s*月"
+    rf"|(?P<month2>{MONTH[1:-1]})\s*月份|截[至止](?P<month3>{MONTH[1:-1]})\s*月底)"
 )
 # `截止2019年8月29日`: a cut-off date gives the month reported on.
 CUT_OFF = re.compile(r"截[至止]\s*$")
-YEAR_RE = re.compile(YEAR)
+YEAR_FIRST = "(?=[12])"
+YEAR_RE = re.compile(YEAR_FIRST + YEAR)
 # In the body a bare year is the period only where it opens the text or says "since"/"annual"
 # (`2022年来,我局…`, `2022年以来`, `2022年度`, `2022年工作总结`); elsewhere it is a date.
 BODY_YEAR_CUE = re.compile(r"(?:以)?来|度|[^,，。]{0,8}?工作(?:总结|情况|报告)|,")
@@ -125,8 +146,16 @@ PROVINCES = ("北京市", "天津市", "上海市", "重庆市", "河北省", "�
 # Sub-provincial regions with their own government that the corpus publishes from, and the
 # province each lies in (their pages rarely name the province).
 REGION_PARENTS = {"平潭综合实验区": "福建省"}
+# Each vocabulary read in one scan (a `str.count` per name read the page 35 times): its names
+# do not overlap (none holds another or opens with another's end; a test checks), so every
+# occurrence of a name is a match, and a name's matches are its str.count.
+PROVINCE_NAMES = re.compile("|".join(PROVINCES))
+PROVINCE_RANK = {name: i for i, name in enumerate(PROVINCES)}
+REGION_NAMES = re.compile("|".join(REGION_PARENTS))
+REGION_RANK = {name: i for i, name in enumerate(REGION_PARENTS)}
 # Time and scope words are never in a place name (`1-9月份县…`, `2023年省市…`, `全县`).
-CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}(?:市|州|盟|县)")
+CITY_LEVELS = "市州盟县"
+CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}[{CITY_LEVELS}]")
 # Abbreviated department names as bulletins write them (`省科技厅`) → the full official name.
 ABBREVIATIONS = {
     "科技厅": "科学技术厅", "科技局": "科学技术局", "发改委": "发展和改革委员会",
@@ -136,10 +165,14 @@ ABBREVIATIONS = {
     "市场监管局": "市场监督管理局", "交通厅": "交通运输厅", "国资委": "国有资产监督管理委员会",
     "农业农村厅": "农业农村厅", "生态环境厅": "生态环境厅",
 }
+ABBREVIATED = tuple(ABBREVIATIONS)
 ORG = rf"[{HAN}]{{2,30}}?{ORG_SUFFIX}"
+ORG_END = re.compile(rf"{ORG_SUFFIX}$")
 META_SOURCE_KEYS = ("contentsource", "source", "author")
 SOURCE_WORD = "来源"
-SOURCE_FIELD = re.compile(rf"(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*([^\s:：,，。;；]{{2,40}})")
+SOURCE_FIRST = "(?=[信来])"
+SOURCE_FIELD = re.compile(rf"{SOURCE_FIRST}(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*"
+                          r"([^\s:：,，。;；]{2,40})")
 # `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
 TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 # `2022年君山片区管理局坚持…`, `2024年,区旅游文体局…`: the report opens with its author.
@@ -152,8 +185,12 @@ SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]
 SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
 # What every match of a slow pattern holds. A pattern that opens with a look-behind or optional
 # words is tried by re at every position of the text; a scan for a literal that each of its
-# matches contains (which re finds fast) skips it on the texts that cannot match.
-GUARDS: dict[re.Pattern[str], re.Pattern[str]] = {
+# matches contains (which re finds fast) skips it on the texts that cannot match. Where a
+# match holds one of several words, `str.find` looks for each: re's scan for a set of first
+# characters tests each character against the set, several times slower than a find.
+GUARDS: dict[re.Pattern[str], re.Pattern[str] | tuple[str, ...]] = {
+    GRID_TITLE: GRID_TITLE_WORDS,
+    PUBLISHED_LABEL: PUBLISHED_LABELS,
     CHROME_TITLE: re.compile(BREADCRUMB_WORD),
     SOURCE_FIELD: re.compile(SOURCE_WORD),
     SIGN_OFF_ORG: re.compile(SIGN_OFF_END),
@@ -161,13 +198,15 @@ GUARDS: dict[re.Pattern[str], re.Pattern[str]] = {
     SIGN_OFF_CN: re.compile(SIGN_OFF_END),
     SIGN_OFF_LINE: re.compile(rf"{ORG_SUFFIX}[ \t]+\d{{4}}"),
     SIGN_OFF_LINE_CN: re.compile(rf"{ORG_SUFFIX}[ \t]+{CN_YEAR}年"),
+    CITY: tuple(CITY_LEVELS),
 }
 # The site that hosts the page is a government's (FORMATS: TRS templates print
 # `<meta name="SiteName">` and `<title>栏目名_站点名`): `南屏市东湖区人民政府` places a page whose
 # own words name only `区发展和改革局` when nothing closer names the region.
 SITE_KEYS = ("sitename", "site_name", "og:site_name")
+SITE_GOVERNMENT_WORD = "人民政府"  # what every SITE_GOVERNMENT match holds
 SITE_GOVERNMENT = re.compile(
-    rf"^((?:(?![年月份全本该各我])[{HAN}]){{2,12}}?(?:省|市|州|盟|县|区|旗))人民政府"
+    rf"^((?:(?![年月份全本该各我])[{HAN}]){{2,12}}?(?:省|市|州|盟|县|区|旗)){SITE_GOVERNMENT_WORD}"
     r"(?:门户网站|网站|网)?$")
 LEVEL_PREFIX = "省市区县"
 # Characters that make a level character part of a place word (`片区管理局`, `全省`, `本市`),
@@ -201,7 +240,7 @@ def find_metadata(text: str, page_text: str | None = None, meta: Mapping[str, st
                         "on; not taken as the publication date")
         published = None
     orgs = _org_candidates(text, page_text, meta, title)
-    region = find_region(title, orgs, page_text, _site_place(meta, html_title))
+    region = find_region(title, orgs, page_text, functools.partial(_site_place, meta, html_title))
     return Metadata(title, _publisher(orgs, text, region), region, published, period,
                     tuple(warnings))
 
@@ -215,9 +254,9 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
         m = pattern.search(page_text) if _may_match(pattern, page_text) else None
         if m and _title_like(_untagged(m.group(1))):
             return _squeeze(_untagged(m.group(1)))
-    first_line = _untagged(_first_line(text))
-    for candidate in (first_line, first_line.split(" ", 1)[0], *_title_lines(text),
-                      *_lines_above_body(text, page_text)):
+    head = _head_lines(text)
+    first_line = _untagged(_first_line(head))
+    for candidate in _title_candidates(first_line, head, page_text):
         if _title_like(candidate):
             return _squeeze(candidate)
     if html_title:
@@ -230,40 +269,70 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
 
 def _may_match(pattern: re.Pattern[str], text: str) -> bool:
     guard = GUARDS.get(pattern)
-    return guard is None or guard.search(text) is not None
+    if guard is None:
+        return True
+    if isinstance(guard, tuple):
+        return any(map(text.__contains__, guard))
+    return guard.search(text) is not None
 
 
 def _untagged(title: str) -> str:
+    if not title.lstrip().startswith(("【", "[")):
+        return title  # COLUMN_TAG opens with them
     return COLUMN_TAG.sub("", title)
 
 
-def _first_line(text: str) -> str:
-    """The first line of ``text`` that is not a breadcrumb or metadata field line."""
-    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
-    for line in lines:
-        if not META_LINE.match(line):
+def _is_meta_line(line: str) -> bool:
+    """Whether ``line`` opens with a metadata field or holds a crumb separator in its first
+    line: `^(?:META_FIELD|.*(?:CRUMB_SEPARATOR))`, without that `.*` trying the separators
+    at every character back from the line's end."""
+    if META_FIELD.match(line):
+        return True
+    m = CRUMB_SEPARATOR.search(line)
+    return m is not None and "\n" not in line[: m.start()]
+
+
+def _title_candidates(first_line: str, head: list[str], page_text: str) -> Iterator[str]:
+    """The title's candidates in order of trust, each read only once those before it fail."""
+    yield first_line
+    yield first_line.split(" ", 1)[0]
+    yield from _title_lines(head)
+    yield from _lines_above_body(head, page_text)
+
+
+def _first_line(head: list[str]) -> str:
+    """The first of the ``head`` lines that is not a breadcrumb or metadata field line."""
+    for line in head:
+        if not _is_meta_line(line):
             return line
-    return lines[0] if lines else ""
+    return head[0] if head else ""
 
 
-def _lines(text: str) -> Iterator[str]:
-    """The non-blank lines of ``text``, stripped, as far as the caller reads."""
-    return (stripped for line in text.split("\n") if (stripped := line.strip()))
+def _head_lines(text: str) -> list[str]:
+    """The first non-blank lines of ``text``, stripped: those the title rules look at."""
+    lines = text.split("\n", HEAD_SPLIT)
+    if len(lines) > HEAD_SPLIT:
+        # the last piece is the rest of the text, unsplit: read only if the head is short
+        head = [stripped for line in lines[:-1] if (stripped := line.strip())]
+        if len(head) > TITLE_LINES_MAX:
+            return head[: TITLE_LINES_MAX + 1]
+        lines = text.split("\n")
+    return [stripped for line in lines if (stripped := line.strip())][: TITLE_LINES_MAX + 1]
 
 
-def _title_lines(text: str) -> list[str]:
+def _title_lines(head: list[str]) -> list[str]:
     """Candidates below a masthead (`督查通报 / 第5期 / 督查室 2023年9月8日`, `…文件 / 文号`):
     each of the first lines, and each joined with the next, for a title a PDF broke in two
     (`…重点民生实事` / `进展情况的通报`). Numbered headings and the first sentence start the
     body; nothing after them is the title (a table's header cells `责任单位` / `推进情况`)."""
-    lines = list(itertools.islice(_lines(text), TITLE_LINES_MAX + 1))
-    lines = [line for line in lines if not META_LINE.match(line)]
-    head = []
-    for line in lines:
+    above_body = []
+    for line in head:
+        if _is_meta_line(line):
+            continue
         if HEADING_START.match(line) or BODY_LINE.search(line):
             break
-        head.append(_untagged(line))
-    return _with_joined(head)
+        above_body.append(_untagged(line))
+    return _with_joined(above_body)
 
 
 def _with_joined(head: list[str]) -> list[str]:
@@ -276,16 +345,15 @@ def _with_joined(head: list[str]) -> list[str]:
     return out
 
 
-def _lines_above_body(text: str, page_text: str) -> list[str]:
+def _lines_above_body(head: list[str], page_text: str) -> list[str]:
     """Where chrome stripping took the title away with the page furniture, the title is the
     page line right above the body's first line (an h1 broken by `<br>` is two lines)."""
-    first = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    at = page_text.find(first) if first else -1
+    at = page_text.find(head[0]) if head else -1  # the body's first line
     if at <= 0:
         return []
-    above = [line.strip() for line in page_text[:at].split("\n") if line.strip()]
+    above = [stripped for line in page_text[:at].split("\n") if (stripped := line.strip())]
     above = [_untagged(line) for line in above[-ABOVE_BODY_LINES:]
-             if not META_LINE.match(line)]
+             if not _is_meta_line(line)]
     # a first half that opens a title but is none (`关于2021年…重点任务` / `前三季度…的通报`)
     # joined first; then the lines nearest the body first
     joined = [a + b for a, b in itertools.pairwise(above)
@@ -295,9 +363,9 @@ def _lines_above_body(text: str, page_text: str) -> list[str]:
 
 def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
     for key in META_DATE_KEYS:
-        if m := re.match(DATE, meta.get(key, "").strip()):
+        if (value := meta.get(key)) and (m := DATE_START.match(value.strip())):
             return _iso(*m.groups())
-    if m := PUBLISHED_LABEL.search(page_text):
+    if _may_match(PUBLISHED_LABEL, page_text) and (m := PUBLISHED_LABEL.search(page_text)):
         return _iso(*m.groups())
     first_sentence = page_text.find("。")
     m = BARE_LABEL.search(page_text, 0, first_sentence if first_sentence >= 0 else len(page_text))
@@ -315,11 +383,26 @@ def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | 
 
 
 def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
-    """The last match of ``pattern`` in ``text`` (scanning it only if its guard is there)."""
+    """The last match of ``pattern`` (a sign-off pattern) in ``text``, as the last of its
+    ``finditer`` is: sign-offs close the text, so its tail is scanned first, from a full stop
+    no match runs across (then the matches from there are those of the whole scan from there
+    on); only a tail without a match leaves the whole text to scan."""
     if not _may_match(pattern, text):
         return None
-    matches = list(pattern.finditer(text))
+    start = _sign_off_restart(text, len(text) - SIGN_OFF_TAIL)
+    matches = list(pattern.finditer(text, start))
+    if not matches and start:
+        matches = list(pattern.finditer(text))
     return matches[-1] if matches else None
+
+
+def _sign_off_restart(text: str, before: int) -> int:
+    """A position at most ``before`` that no sign-off match runs across, or 0: right after a
+    `。`, which a sign-off holds only in SIGN_OFF_ORG's few characters after its `年`."""
+    stop = text.rfind("。", 0, max(before, 0))
+    while stop >= 0 and "年" in text[max(stop - SIGN_OFF_YEAR_REACH, 0): stop]:
+        stop = text.rfind("。", 0, stop)
+    return stop + 1
 
 
 def _iso_cn(year: str, month: str, day: str) -> str | None:
@@ -346,25 +429,22 @@ def find_period(title: str | None, text: str, published: str | None = None) -> s
 
 
 def find_region(title: str | None, orgs: list[str], page_text: str,
-                site: str | None = None) -> str | None:
-    """``site``: the place whose government hosts the page (``_site_place``)."""
+                site: Callable[[], str | None] = lambda: None) -> str | None:
+    """``site`` gives the place whose government hosts the page (``_site_place``); it is
+    asked only where nothing closer names the region."""
     named = " ".join([title or "", *orgs])
-    sub = next((r for r in REGION_PARENTS if r in named), None)
+    sub = _first_named(REGION_NAMES, REGION_RANK, named)
     if sub is None:
-        counts = Counter({r: page_text.count(r) for r in REGION_PARENTS})
-        best = counts.most_common(1)
-        sub = best[0][0] if best and best[0][1] else None
-    if sub is None and (m := CITY.search(named)):
+        sub = _most_named(REGION_NAMES, REGION_RANK, page_text)
+    if sub is None and _may_match(CITY, named) and (m := CITY.search(named)):
         sub = m.group()
     if sub is None:
-        sub = site
-    province = next((p for p in PROVINCES if p in named), None)
+        sub = site()
+    province = _first_named(PROVINCE_NAMES, PROVINCE_RANK, named)
     if province is None and sub in REGION_PARENTS:
         province = REGION_PARENTS[sub]
     if province is None:
-        counts = Counter({p: page_text.count(p) for p in PROVINCES})
-        best = counts.most_common(1)
-        province = best[0][0] if best and best[0][1] else None
+        province = _most_named(PROVINCE_NAMES, PROVINCE_RANK, page_text)
     if province and sub and sub != province:
         return f"{province}·{sub}"
     return province or sub
@@ -372,11 +452,38 @@ def find_region(title: str | None, orgs: list[str], page_text: str,
 
 # --- helpers ----------------------------------------------------------------------------
 
+def _first_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> str | None:
+    """Of the names ``text`` holds, the first in ``order``."""
+    found = names.findall(text)
+    return min(found, key=order.__getitem__) if found else None
+
+
+def _most_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> str | None:
+    """The name ``text`` holds most often, the first in ``order`` of those tied."""
+    found = names.findall(text)
+    if not found:
+        return None
+    counts = Counter(found)
+    return min(counts, key=lambda name: (-counts[name], order[name]))
+
+
 def _title_like(candidate: str) -> bool:
-    core = TRAILING_PAREN.sub("", candidate.strip())
-    if not TITLE_MIN <= len(core) <= TITLE_MAX or re.search(r"[。,;:;]", core):
-        return False
-    return core.endswith(TITLE_ENDINGS)
+    core = _without_trailing_paren(candidate.strip())
+    return (core.endswith(TITLE_ENDINGS) and TITLE_MIN <= len(core) <= TITLE_MAX
+            and not SENTENCE_PUNCTUATION.search(core))
+
+
+def _without_trailing_paren(core: str) -> str:
+    """``TRAILING_PAREN.sub("", core)`` for a stripped ``core``, reading only its end: a
+    match ends in the closing parenthesis that ends ``core`` and opens at its last `(` (no
+    parenthesis stands between them), with the blanks before it."""
+    if not core.endswith(")"):
+        return core
+    opening = core.rfind("(")
+    if opening < 0:
+        return core
+    start = len(core[:opening].rstrip())
+    return core[:start] if TRAILING_PAREN.match(core, start) else core
 
 
 def _squeeze(title: str) -> str:
@@ -411,10 +518,10 @@ def _body_start(text: str, title: str | None) -> str:
 
 def _opening(text: str, title: str | None) -> str:
     """The body's first prose line: without the title and the metadata lines under it."""
-    lines = _body_start(text, title).split("\n")
-    while lines and (not lines[0].strip() or META_LINE.match(lines[0])):
-        lines.pop(0)
-    return "\n".join(lines).lstrip()
+    for line in _body_start(text, title).split("\n"):
+        if line.strip() and not _is_meta_line(line):
+            return line.lstrip()
+    return ""
 
 
 def _period_in(s: str, *, in_title: bool, year_hint: str | None,
@@ -500,10 +607,10 @@ def _site_place(meta: Mapping[str, str], html_title: str | None) -> str | None:
     """The place of the government whose site the page is on: its SiteName meta, else the
     last part of its <title>."""
     names = [meta.get(k, "").strip() for k in SITE_KEYS]
-    if html_title:
+    if html_title and SITE_GOVERNMENT_WORD in html_title:
         names.append(HTML_TITLE_SPLIT.split(html_title.strip())[-1])
     for name in names:
-        if m := SITE_GOVERNMENT.match(name):
+        if SITE_GOVERNMENT_WORD in name and (m := SITE_GOVERNMENT.match(name)):
             return m.group(1)
     return None
 
@@ -520,7 +627,7 @@ def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
         found.append(m.group(1))
     if m := _last(SIGN_OFF_ORG, text):
         found.append(m.group(1))
-    return [org for org in found if re.search(rf"{ORG_SUFFIX}$", org)]
+    return [org for org in found if ORG_END.search(org)]
 
 
 def _publisher(orgs: list[str], text: str, region: str | None) -> str | None:
@@ -540,14 +647,15 @@ def _publisher(orgs: list[str], text: str, region: str | None) -> str | None:
 
 def _full_name(org: str, region: str | None) -> str:
     """`区公安局` → `平潭综合实验区公安局`, `省科技厅` → `辽宁省科学技术厅`."""
-    for short, full in ABBREVIATIONS.items():
-        if org.endswith(short) and not org.endswith(full):
-            org = org[: -len(short)] + full
-            break
+    if org.endswith(ABBREVIATED):
+        for short, full in ABBREVIATIONS.items():
+            if org.endswith(short) and not org.endswith(full):
+                org = org[: -len(short)] + full
+                break
     if not region:
         return org
     places = region.split("·")
-    if any(org.startswith(p) for p in places) or org.startswith(PROVINCES) or CITY.match(org):
+    if org.startswith((*places, *PROVINCES)) or CITY.match(org):
         return org
     innermost = places[-1]
     if org[0] in LEVEL_PREFIX and innermost.endswith(org[0]):

@@ -29,10 +29,14 @@ NUM = r"(\d+|[〇零一二两三四五六七八九十百千]+)"
 # Headers are a paragraph or two; the seed's runs to about 300 characters.
 HEADER_MAX = 600
 # The first heading ends the header: `一、` anywhere (flattened pages glue it to the previous
-# sentence), `(一)`, `第一项:`, or `1.`/`99.`/`1、` at a line start.
-FIRST_HEADING = re.compile(r"[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|"
+# sentence), `(一)`, `第一项:`, or `1.`/`99.`/`1、` at a line start. The look-ahead names
+# every character a heading can open with (the last branch's at its line's start), so that
+# re tries the branches only there (as BUCKET_FIRST below).
+HEADING_FIRST = r"(?=[一二三四五六七八九十(（第 \t\d])"
+FIRST_HEADING = re.compile(rf"{HEADING_FIRST}(?:[一二三四五六七八九十]+、|"
+                           r"[(（][一二三四五六七八九十]+[)）]|"
                            r"第[一二三四五六七八九十]{1,3}项\s*[:：、.]|"
-                           r"(?m:^[ \t]*\d{1,3}[.、](?!\d))")
+                           r"(?m:^[ \t]*\d{1,3}[.、](?!\d)))")
 
 UNIT = f"[{''.join(sorted(TALLY_UNITS))}]"
 # What is counted, between a count and its bucket word or a total's end: `整改任务`, `民生实事`.
@@ -54,8 +58,10 @@ BUCKET_FIRST = f"(?=[{re.escape(''.join(sorted({w[0] for w in TALLY_PHRASES})))}
 NUM_FIRST = r"(?=[\d〇零一二两三四五六七八九十百千])"
 WORD_THEN_COUNT = re.compile(rf"{BUCKET_FIRST}{NOT_NEGATED}{BUCKET}{GAP}{HAS}"
                              rf"(?P<n>{NUM[1:-1]}){UNIT}")
-COUNT_THEN_WORD = re.compile(rf"{NUM_FIRST}(?P<n>{NUM[1:-1]}){UNIT}{GAP}{NOT_NEGATED}{BUCKET}"
-                             rf"(?!{GAP}{HAS}{NUM}{UNIT})")
+# The gap is tried at each length up to its bound, each time with every bucket word: the
+# look-ahead there rejects the lengths after which no bucket word can start.
+COUNT_THEN_WORD = re.compile(rf"{NUM_FIRST}(?P<n>{NUM[1:-1]}){UNIT}{GAP}{BUCKET_FIRST}"
+                             rf"{NOT_NEGATED}{BUCKET}(?!{GAP}{HAS}{NUM}{UNIT})")
 # `其余9项任务完成计划月度任务` (seed): the rest, said to follow the plan.
 REST_ON_PLAN = re.compile(rf"其余(?P<n>{NUM[1:-1]}){UNIT}(?:任务)?(?:均|都|仍|正在?)?完成计划")
 
@@ -69,14 +75,20 @@ ROLE_PATTERNS: dict[str, re.Pattern[str]] = {
                               rf"{ROLE_GAP}{NUM}{UNIT}"),
 }
 
+TOTAL_IN = "中"
 TOTAL_PATTERNS = (
     # `共10项任务`, `承担的46项整改任务中`, `涉及9项`: a total only where the clause ends there
     re.compile(rf"(?:共(?:有|计)?|承担(?:的)?|涉及){NUM}项{TASK}(?=[,，。;；、:：]|中|$)"),
     # `纳入调度的220项目标任务中`
-    re.compile(rf"{NUM}项{TASK}中"),
-    # `我局负责重点任务9项`; `牵头负责` is the lead's
-    re.compile(rf"(?<!牵头)负责(?:的)?{GAP}{NUM}项(?=[,，。;；:：]|$)"),
+    re.compile(rf"{NUM_FIRST}{NUM}项{TASK}{TOTAL_IN}"),
+    # `我局负责重点任务9项`; `牵头负责` is the lead's. The look-behind stands after `负责`, which re
+    # finds fast as the pattern's literal prefix, not before it, where re tries it at every
+    # character; `负责` not after `牵头` is `负责` not ending `牵头负责`.
+    re.compile(rf"负责(?<!牵头负责)(?:的)?{GAP}{NUM}项(?=[,，。;；:：]|$)"),
 )
+# What every match of a pattern holds, for one that re tries at every character (it opens
+# with a number): a header without it is not searched.
+GUARDS: dict[re.Pattern[str], str] = {TOTAL_PATTERNS[1]: TOTAL_IN}
 
 # Any count of tasks or items the header states (`共涉及28个子项目`, `45项`).
 STATED_COUNT = re.compile(rf"{NUM}\s*[项个件]")
@@ -126,7 +138,7 @@ def find_summary(text: str) -> Summary:
 
 
 def _first_value(header: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
-    hits = [m for p in patterns for m in p.finditer(header)]
+    hits = [m for p in patterns if GUARDS.get(p, "") in header for m in p.finditer(header)]
     return whole_number(min(hits, key=lambda m: m.start()).group(1)) if hits else None
 
 
