@@ -245,6 +245,7 @@ def _collect(
     """Read every input once; reuse, extract or record a problem for each document."""
     batch: list[Page] = []
     pending: tuple[list[Page], Iterable[Staged | Problem]] | None = None
+    rows = _Unwritten()
     with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
         for item in pages:
             bar.update()
@@ -265,7 +266,9 @@ def _collect(
                 found_at = replace(old, source=item.source, url=item.url,
                                    attached_to=item.attached_to,
                                    fetched=item.fetched or old.fetched)
-                _add_bulletin(stage, Staged.of(found_at), summary, "reused")
+                _add_bulletin(stage, Staged.of(found_at), summary, "reused", rows)
+                if rows.documents >= batch_size:
+                    rows.insert(stage)
                 continue
             batch.append(item)
             if len(batch) >= batch_size:
@@ -273,27 +276,52 @@ def _collect(
                 # workers extract while this process reads and writes
                 started = (batch, map_pages(work, batch))
                 if pending:
-                    _store_batch(stage, *pending, summary)
+                    _store_batch(stage, *pending, summary, rows)
                 pending, batch = started, []
         if batch:
             started = (batch, map_pages(work, batch))
             if pending:
-                _store_batch(stage, *pending, summary)
+                _store_batch(stage, *pending, summary, rows)
             pending = started
         if pending:
-            _store_batch(stage, *pending, summary)
+            _store_batch(stage, *pending, summary, rows)
+        rows.insert(stage)
 
 
 def _store_batch(
     stage: sqlite3.Connection, batch: list[Page], results: Iterable[Staged | Problem],
-    summary: BuildSummary,
+    summary: BuildSummary, rows: _Unwritten,
 ) -> None:
     for page, result in zip(batch, results, strict=True):
         if isinstance(result, Staged):
-            _add_bulletin(stage, result, summary, "extracted")
+            _add_bulletin(stage, result, summary, "extracted", rows)
         else:
             _add_problem(stage, result, page.sha256, summary)
+    rows.insert(stage)
     stage.commit()
+
+
+@dataclass
+class _Unwritten:
+    """Staged documents' rows not yet inserted: a batch's go in with one statement per
+    table, not one per table and document (a statement's fixed cost was most of a small
+    bulletin's insert). Staging is scratch, copied out sorted, so when the rows go in
+    changes nothing built; they must go in before any staged row is taken back
+    (``_unstage``) and before the staging is read."""
+
+    by_table: dict[str, list[tables.Row]] = field(default_factory=dict)
+    documents: int = 0
+
+    def add(self, staged: Staged) -> None:
+        for name, rows in staged.rows.items():
+            self.by_table.setdefault(name, []).extend(rows)
+        self.documents += 1
+
+    def insert(self, stage: sqlite3.Connection) -> None:
+        for name, rows in self.by_table.items():
+            tables.insert_rows(stage, tables.TABLES[name], rows)
+        self.by_table.clear()
+        self.documents = 0
 
 
 # What an attachment takes from the page that links it when the file itself states none:
@@ -322,7 +350,8 @@ def _inherit_from_linking_pages(stage: sqlite3.Connection) -> None:
 
 
 def _add_bulletin(
-    stage: sqlite3.Connection, staged: Staged, summary: BuildSummary, how: Arrival
+    stage: sqlite3.Connection, staged: Staged, summary: BuildSummary, how: Arrival,
+    rows: _Unwritten,
 ) -> None:
     """Stage the bulletin's rows unless it is a copy of one staged already, and count it.
 
@@ -339,14 +368,14 @@ def _add_bulletin(
         if kept <= new:
             stage.execute("insert into merged values (?, ?)", (new, kept))
             return
+        rows.insert(stage)  # the copy taken back may be among them
         _unstage(stage, kept)
         _count(summary, kept_how, -1)  # no longer built: it is now the duplicate
         stage.execute("update seen_text set doc_id = ?, how = ? where text_key = ?",
                       (new, how, key))
         stage.execute("update merged set kept = ? where kept = ?", (new, kept))
         stage.execute("insert into merged values (?, ?)", (kept, new))
-    for name, rows in staged.rows.items():
-        tables.insert_rows(stage, tables.TABLES[name], rows)
+    rows.add(staged)
     _count(summary, how, 1)
 
 
