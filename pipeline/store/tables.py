@@ -169,28 +169,30 @@ def problem_row(problem: Problem, doc_id: str | None) -> Row:
 
 def read_bulletin(conn: sqlite3.Connection, doc_id: str) -> Bulletin | None:
     """The bulletin ``doc_id`` as stored in a database these tables were written to."""
-    # Rows by name on this cursor only: the caller's connection keeps its own row factory.
+    # Plain tuples on this cursor whatever the connection's row factory, read by the
+    # columns the cursor describes: every column of a build, old or new, as stored.
     cur = conn.cursor()
-    cur.row_factory = sqlite3.Row
+    cur.row_factory = None
     row = cur.execute("select * from bulletins where doc_id = ?", (doc_id,)).fetchone()
     if row is None:
         return None
-    sections = cur.execute(
-        "select * from sections where doc_id = ? order by start, path", (doc_id,)
-    ).fetchall()
-    facts = cur.execute(
-        "select * from facts where doc_id = ? order by start, [end], fact_id", (doc_id,)
-    ).fetchall()
+    bulletin = BULLETINS.reader(_names(cur))
+    cur.execute("select * from sections where doc_id = ? order by start, path", (doc_id,))
+    section = SECTIONS.reader(_names(cur))
+    sections = tuple(map(section, cur.fetchall()))
+    cur.execute("select * from facts where doc_id = ? order by start, [end], fact_id",
+                (doc_id,))
+    fact = FACTS.reader(_names(cur))
+    facts = tuple(map(fact, cur.fetchall()))
     warnings = cur.execute(
         "select reason from problems where doc_id = ? and stage = 'warning' order by reason",
         (doc_id,),
     ).fetchall()
-    return BULLETINS.to_record(
-        dict(row),
-        sections=tuple(SECTIONS.to_record(dict(s)) for s in sections),
-        facts=tuple(FACTS.to_record(dict(f)) for f in facts),
-        warnings=tuple(w["reason"] for w in warnings),
-    )
+    return bulletin(row, sections=sections, facts=facts, warnings=tuple(w for (w,) in warnings))
+
+
+def _names(cursor: sqlite3.Cursor) -> tuple[str, ...]:
+    return tuple(d[0] for d in cursor.description)
 
 
 # ----------------------------------------------------------------------------- writers
