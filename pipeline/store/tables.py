@@ -201,13 +201,16 @@ _SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
 
 
-def create_table_sql(table: Table) -> str:
+def create_table_sql(table: Table, keys: bool = True) -> str:
     """The table's CREATE statement, worded as sqlite-utils words it (its ``create_table``
     made these tables before): the same schema text in every database, old or new.
     Written here because importing sqlite-utils imports pandas with it, a third of a
     second before the build's first document (pyarrow still imports pandas later, when
-    the exports make their first arrays)."""
-    single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
+    the exports make their first arrays).
+
+    ``keys=False`` leaves the primary key out (a scratch table filled in random key order,
+    whose rows reach a keyed table later)."""
+    single_key = table.primary_key[0] if len(table.primary_key) == 1 and keys else None
     lines = []
     for c in table.columns:
         line = f"   {_quoted(c.name)} {_SQLITE_TYPES[c.type]}"
@@ -218,7 +221,7 @@ def create_table_sql(table: Table) -> str:
         if c.name == "doc_id" and table.references_bulletins:
             line += f' REFERENCES {_quoted(BULLETINS.name)}({_quoted("doc_id")})'
         lines.append(line)
-    if len(table.primary_key) > 1:
+    if len(table.primary_key) > 1 and keys:
         lines[-1] += f",\n   PRIMARY KEY ({', '.join(map(_quoted, table.primary_key))})"
     body = ",\n".join(lines)
     return f"CREATE TABLE {_quoted(table.name)} (\n{body}\n)"
@@ -228,9 +231,9 @@ def _quoted(name: str) -> str:
     return '"{}"'.format(name.replace('"', '""'))
 
 
-def create_sqlite_tables(conn: sqlite3.Connection) -> None:
+def create_sqlite_tables(conn: sqlite3.Connection, keys: bool = True) -> None:
     for table in TABLES.values():
-        conn.execute(create_table_sql(table))
+        conn.execute(create_table_sql(table, keys))
     conn.commit()
 
 
