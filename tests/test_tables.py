@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
@@ -229,3 +230,20 @@ def test_parquet_row_groups_end_at_a_byte_budget_with_every_row_kept(tmp_path: P
     assert 2 <= groups <= 3, groups
     assert pq.read_table(capped).equals(pq.read_table(plain))
 
+
+
+def test_csv_written_a_batch_at_a_time_is_the_csv_written_row_by_row(tmp_path: Path) -> None:
+    """The plain definition: one csv writer on the file, a row at a time, with cells that
+    need quoting (quotes, commas, line breaks, a lone carriage return) and every type."""
+    cells = ["plain", "两个,逗号", 'say "hi"', "line\nbreak", "cr\ronly", "", None, 3, -2.5,
+             1e-7, "\ufeff"]
+    width = len(tables.SOURCES.names)
+    rows = [tuple(cells[(i + j) % len(cells)] for j in range(width)) for i in range(40)]
+    tables.write_csv(tmp_path / "batched.csv", tables.SOURCES,
+                     [rows[:7], [], rows[7:30], rows[30:]])
+    with (tmp_path / "plain.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(tables.SOURCES.names)
+        for row in rows:
+            writer.writerow(row)
+    assert (tmp_path / "batched.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()

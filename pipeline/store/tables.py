@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -353,9 +354,19 @@ def write_parquet_and_csv(
 def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Iterable[Row]], None]]:
     # utf-8-sig: the BOM makes spreadsheet programs read the Chinese as UTF-8.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(table.names)
-        yield writer.writerows
+        csv.writer(fh).writerow(table.names)
+        # A batch is formatted in memory and reaches the file in one write: the same text,
+        # where a writer on the file made one write, and one encoding, per row.
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+
+        def write(rows: Iterable[Row]) -> None:
+            writer.writerows(rows)
+            fh.write(text.getvalue())
+            text.seek(0)
+            text.truncate()
+
+        yield write
 
 
 def datapackage() -> dict[str, Any]:
