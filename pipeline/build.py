@@ -41,8 +41,8 @@ from typing import Any, Literal
 
 from tqdm import tqdm
 
+from pipeline.audit.issues import Audit, Issues, audit_issues
 from pipeline.audit.linking import series_of
-from pipeline.audit.run import Audit, Issues, audit_issues
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
