@@ -63,7 +63,7 @@ EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
 # ... or fewer, where the rows carry long texts: a group is held whole in memory as it is
 # written, and 10,000 bulletins' texts would make the export the build's peak.
 EXPORT_GROUP_BYTES = 4 * 2**20
-AUDIT_BATCH = 256  # issues whose audit rows are inserted at once
+AUDIT_BATCH = 256  # issues whose audit rows are inserted at once, across series
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 WHITESPACE = re.compile(r"\s+")
@@ -76,6 +76,8 @@ LINKS = tables.Table.of(
            tables.Column("path", "string", "the section's path", True)),
     order_by=("doc_id", "path"),
 )
+# Every table of staging by name.
+STAGED = {**tables.TABLES, LINKS.name: LINKS}
 
 
 @dataclass(frozen=True)
@@ -299,7 +301,10 @@ def _store_batch(
     stage: sqlite3.Connection, batch: list[Page], results: Iterable[Staged | Problem],
     summary: BuildSummary, rows: _Unwritten,
 ) -> None:
-    for page, result in zip(batch, results, strict=True):
+    # The batch extracted whole before its rows are staged, not one document between two
+    # statements: a statement run right after a document's extraction found SQLite's code
+    # and pages gone from the processor's caches and took ten times as long.
+    for page, result in zip(batch, list(results), strict=True):
         if isinstance(result, Staged):
             _add_bulletin(stage, result, summary, "extracted", rows)
         else:
@@ -310,22 +315,23 @@ def _store_batch(
 
 @dataclass
 class _Unwritten:
-    """Staged documents' rows not yet inserted: a batch's go in with one statement per
-    table, not one per table and document (a statement's fixed cost was most of a small
-    bulletin's insert). Staging is scratch, copied out sorted, so when the rows go in
-    changes nothing built, as long as they are in before the staging is read."""
+    """Staged rows not yet inserted, a document's (or an audited issue's) at a time: a
+    batch's go in with one statement per table, not one per table and document (a
+    statement's fixed cost was most of a small bulletin's insert). Staging is scratch,
+    copied out sorted, so when the rows go in changes nothing built, as long as they are
+    in before the staging is read."""
 
     by_table: dict[str, list[tables.Row]] = field(default_factory=dict)
     documents: int = 0
 
-    def add(self, staged: Staged) -> None:
-        for name, rows in staged.rows.items():
+    def add(self, rows_by_table: dict[str, list[tables.Row]]) -> None:
+        for name, rows in rows_by_table.items():
             self.by_table.setdefault(name, []).extend(rows)
         self.documents += 1
 
     def insert(self, stage: sqlite3.Connection) -> None:
         for name, rows in self.by_table.items():
-            tables.insert_rows(stage, tables.TABLES[name], rows)
+            tables.insert_rows(stage, STAGED[name], rows)
         self.by_table.clear()
         self.documents = 0
 
@@ -379,7 +385,7 @@ def _add_bulletin(
                       (new, how, key))
         stage.execute("update merged set kept = ? where kept = ?", (new, kept))
         stage.execute("insert into merged values (?, ?)", (kept, new))
-    rows.add(staged)
+    rows.add(staged.rows)
     _count(summary, how, 1)
 
 
@@ -591,13 +597,18 @@ def _audit(conn: sqlite3.Connection) -> None:
         by_series.setdefault(series_of(head), []).append(doc_id)
     taken: set[str] = set()
     publisher = None
+    rows = _Unwritten()
     for key in sorted(by_series):
         if key[0] != publisher:
             # A task key is its publisher, year and section path (dotted numbers) joined by
             # "/": two publishers' keys never collide, so only this publisher's are kept.
             publisher, taken = key[0], set()
         issues = _issues(conn, sorted(by_series.pop(key)))
-        _write_audit(conn, audit_issues(issues, lambda d: _read(conn, d), tables.fact_id, taken))
+        for part in audit_issues(issues, lambda d: _read(conn, d), tables.fact_id, taken):
+            _stage_audit(part, rows)
+            if rows.documents >= AUDIT_BATCH:
+                rows.insert(conn)
+    rows.insert(conn)
 
 
 def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
@@ -618,29 +629,18 @@ def _read(conn: sqlite3.Connection, doc_id: str) -> Bulletin:
     return record
 
 
-def _write_audit(conn: sqlite3.Connection, found: Iterable[Audit]) -> None:
-    """The audit's records into staging, a few hundred issues' at a time: each section's
-    Link, the series and the checks. The sorted copy joins the links in (``_linked``), so
-    no row is patched afterwards, and puts every table in its total order, so staging takes
-    them as the audit gives them."""
-    links: list[tables.Row] = []
-    series: list[tables.Row] = []
-    checks: list[tables.Row] = []
-    for n, part in enumerate(found, 1):
-        links.extend(LINKS.to_row(link, doc_id=doc, path=path)
-                     for (doc, path), link in part.links.items())
-        series.extend(tables.SERIES.to_row(row) for row in part.series)
-        checks.extend(tables.CHECKS.to_row(c) for c in part.checks)
-        if n % AUDIT_BATCH == 0:
-            _flush(conn, [(LINKS, links), (tables.SERIES, series), (tables.CHECKS, checks)])
-    _flush(conn, [(LINKS, links), (tables.SERIES, series), (tables.CHECKS, checks)])
-
-
-def _flush(conn: sqlite3.Connection, pending: list[tuple[tables.Table, list[tables.Row]]]
-           ) -> None:
-    for table, rows in pending:
-        tables.insert_rows(conn, table, rows)
-        rows.clear()
+def _stage_audit(part: Audit, rows: _Unwritten) -> None:
+    """One issue's audit records as staged rows: each section's Link, the series and the
+    checks, inserted a few hundred issues' at a time (``AUDIT_BATCH``), however short the
+    series. The sorted copy joins the links in (``_linked``), so no row is patched
+    afterwards, and puts every table in its total order, so staging takes them as the audit
+    gives them."""
+    rows.add({
+        LINKS.name: [LINKS.to_row(link, doc_id=doc, path=path)
+                     for (doc, path), link in part.links.items()],
+        tables.SERIES.name: [tables.SERIES.to_row(row) for row in part.series],
+        tables.CHECKS.name: [tables.CHECKS.to_row(c) for c in part.checks],
+    })
 
 
 def _linked(table: tables.Table) -> str | None:
