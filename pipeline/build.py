@@ -39,8 +39,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, Literal
 
-from tqdm import tqdm
-
 from pipeline.audit.issues import Audit, Issues, audit_issues
 from pipeline.audit.linking import series_of
 from pipeline.errors import UnreadableInput, UsageError
@@ -255,7 +253,7 @@ def _collect(
     batch: list[Page] = []
     pending: tuple[list[Page], Iterable[Staged | Problem]] | None = None
     rows = _Unwritten()
-    with tqdm(desc="build", unit="doc", disable=not progress, leave=False) as bar:
+    with _bar(progress, desc="build", unit="doc") as bar:
         for item in pages:
             bar.update()
             if isinstance(item, Exception):
@@ -445,8 +443,7 @@ def _write_outputs(
     copy of its own, the same as the database's) while this process audits and then
     writes the second part; without one, the parts follow the audit."""
     # The audit, the index and the exports take a while on a large corpus: say which runs.
-    steps = tqdm(total=3 + len(tables.TABLES), desc="write", unit="step",
-                 disable=not progress, leave=False)
+    steps = _bar(progress, total=3 + len(tables.TABLES), desc="write", unit="step")
     db = tmp / tables.DB_NAME
     head: Future[None] | None = None
     exports: list[Future[None]] = []
@@ -726,6 +723,32 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+class _Quiet:
+    """A progress bar's calls where none is shown, without importing tqdm (which reads its
+    package metadata: 45 ms, a twentieth of a small build's start-up)."""
+
+    def __enter__(self) -> _Quiet:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def set_postfix_str(self, s: str = "", refresh: bool = True) -> None:
+        pass
+
+
+def _bar(progress: bool, **options: Any) -> Any:
+    """A tqdm bar on stderr with ``options`` if ``progress``, else one that shows nothing."""
+    if not progress:
+        return _Quiet()
+    from tqdm import tqdm
+
+    return tqdm(leave=False, **options)
 
 
 # ------------------------------------------------------------------------- executors
