@@ -100,6 +100,34 @@ def test_bulletin_round_trips_through_sqlite() -> None:
         assert conn.execute("select doc_id from bulletins").fetchone() == (bulletin.sha256,)
 
 
+def test_bulletins_read_together_are_each_read_alone() -> None:
+    """``read_bulletins`` (the build's audit reads a few dozen at once) against
+    ``read_bulletin`` of each: bulletins with and without sections, facts and warnings,
+    ids in any order, a missing id left out; rows of one bulletin are never another's."""
+    sample = _sample_bulletin()
+    fact = sample.facts[0]
+    stored = [
+        sample,
+        replace(sample, sha256="cd" * 32, sections=(), facts=(), warnings=()),
+        replace(sample, sha256="00" * 32, warnings=("b", "a"),
+                facts=(replace(fact, start=fact.start + 1, end=fact.end + 1), fact)),
+    ]
+    with closing(sqlite3.connect(":memory:")) as conn:
+        tables.create_sqlite_tables(conn)
+        for bulletin in stored:
+            for name, rows in tables.bulletin_rows(bulletin).items():
+                tables.insert_rows(conn, tables.TABLES[name], rows)
+        ids = ["cd" * 32, "ff" * 32, "00" * 32, "ab" * 32]
+        together = tables.read_bulletins(conn, ids)
+        assert set(together) == {b.sha256 for b in stored}
+        for doc_id in ids:
+            assert together.get(doc_id) == tables.read_bulletin(conn, doc_id)
+        assert together["00" * 32].warnings == ("a", "b")
+        assert [f.start for f in together["00" * 32].facts] == [fact.start, fact.start + 1]
+        assert together["cd" * 32] == stored[1] and together["ab" * 32] == sample
+        assert tables.read_bulletins(conn, []) == {}
+
+
 def test_rows_follow_the_declared_columns() -> None:
     rows = tables.bulletin_rows(_sample_bulletin())
     for name, table_rows in rows.items():

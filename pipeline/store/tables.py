@@ -172,26 +172,47 @@ def problem_row(problem: Problem, doc_id: str | None) -> Row:
 
 def read_bulletin(conn: sqlite3.Connection, doc_id: str) -> Bulletin | None:
     """The bulletin ``doc_id`` as stored in a database these tables were written to."""
+    return read_bulletins(conn, [doc_id]).get(doc_id)
+
+
+def read_bulletins(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, Bulletin]:
+    """The bulletins ``doc_ids`` that are stored, by doc_id, as ``read_bulletin`` reads each:
+    four queries for them all (one bound parameter an id: a few dozen at a time)."""
     # Plain tuples on this cursor whatever the connection's row factory, read by the
     # columns the cursor describes: every column of a build, old or new, as stored.
     cur = conn.cursor()
     cur.row_factory = None
-    row = cur.execute("select * from bulletins where doc_id = ?", (doc_id,)).fetchone()
-    if row is None:
-        return None
-    bulletin = BULLETINS.reader(_names(cur))
-    cur.execute("select * from sections where doc_id = ? order by start, path", (doc_id,))
-    section = SECTIONS.reader(_names(cur))
-    sections = tuple(map(section, cur.fetchall()))
-    cur.execute("select * from facts where doc_id = ? order by start, [end], fact_id",
-                (doc_id,))
-    fact = FACTS.reader(_names(cur))
-    facts = tuple(map(fact, cur.fetchall()))
-    warnings = cur.execute(
-        "select reason from problems where doc_id = ? and stage = 'warning' order by reason",
-        (doc_id,),
-    ).fetchall()
-    return bulletin(row, sections=sections, facts=facts, warnings=tuple(w for (w,) in warnings))
+    ids = tuple(doc_ids)
+    among = f"doc_id in ({', '.join('?' * len(ids))})"
+
+    def by_doc(query: str) -> tuple[tuple[str, ...], dict[str, list[Row]]]:
+        cur.execute(query, ids)
+        names = _names(cur)
+        at = names.index("doc_id")
+        rows: dict[str, list[Row]] = {}
+        for row in cur.fetchall():
+            rows.setdefault(row[at], []).append(row)
+        return names, rows
+
+    names, heads = by_doc(f"select * from bulletins where {among}")
+    bulletin = BULLETINS.reader(names)
+    names, sections = by_doc(f"select * from sections where {among} "
+                             "order by doc_id, start, path")
+    section = SECTIONS.reader(names)
+    names, facts = by_doc(f"select * from facts where {among} "
+                          "order by doc_id, start, [end], fact_id")
+    fact = FACTS.reader(names)
+    _, warnings = by_doc(f"select doc_id, reason from problems where {among} "
+                         "and stage = 'warning' order by doc_id, reason")
+    return {
+        doc_id: bulletin(
+            row,
+            sections=tuple(map(section, sections.get(doc_id, ()))),
+            facts=tuple(map(fact, facts.get(doc_id, ()))),
+            warnings=tuple(reason for _, reason in warnings.get(doc_id, ())),
+        )
+        for doc_id, (row,) in heads.items()
+    }
 
 
 def _names(cursor: sqlite3.Cursor) -> tuple[str, ...]:
