@@ -246,3 +246,16 @@ def test_command_prints_the_summary(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert build_command.run(args) == 0
     err = capsys.readouterr().err
     assert "1 documents" in err and "1 problems" in err and "nope.txt" in err
+
+
+def test_text_key_leaves_out_what_a_whitespace_pattern_matches() -> None:
+    """``text_key`` drops whitespace with ``str.split``; the definition is the pattern
+    ``\\s``: the two agree on every code point, so copies match as they always did."""
+    import re
+
+    space = re.compile(r"\s")
+    assert all((space.fullmatch(c) is not None) == c.isspace()
+               for c in map(chr, range(sys.maxunicode + 1)))
+    text = "一、\u3000任务\xa0完成\n\r\t(已完成)\u2028\x1c末"
+    expected = hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()
+    assert pipeline.build.text_key(text) == expected
