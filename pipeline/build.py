@@ -585,8 +585,9 @@ def _audit(conn: sqlite3.Connection) -> None:
 
     Tasks are linked and checked within one report series (a publisher's monthly bulletins,
     say), so the series are audited one at a time, and each issue by issue in period order
-    (``audit_issues``): memory holds a few bulletins and the state the audit carries from
-    one issue to the next, not a series.
+    (``audit_issues``): memory holds every series' order (doc ids), the few dozen
+    bulletins read ahead and the state the audit carries from one issue to the next, not
+    a series.
     """
     heads = conn.execute("select doc_id, source, url, title, publisher from bulletins")
     by_series: dict[tuple[str, str], list[str]] = {}
