@@ -13,8 +13,9 @@ import pytest
 
 from corpus.anomalies import planted_series
 from pipeline.audit.checks import sort_checks
+from pipeline.audit.issues import Audit, Issues, audit, audit_issues
 from pipeline.audit.linking import ordered, period_order, series_of
-from pipeline.audit.run import Audit, Issues, audit, audit_issues, derive_tables
+from pipeline.audit.run import derive_tables
 from pipeline.audit.series import SeriesLines
 from pipeline.audit.versions import current
 from pipeline.build import build

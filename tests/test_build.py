@@ -143,6 +143,32 @@ def test_reused_document_takes_the_new_inputs_source(tmp_path: Path) -> None:
         assert conn.execute("select source from bulletins").fetchall() == [(str(moved),)]
 
 
+@pytest.mark.parametrize("batch_size", [1, 64], ids=["batch-each", "batch-both"])
+def test_a_copy_replaced_in_staging_leaves_no_rows(tmp_path: Path, batch_size: int) -> None:
+    """Two copies of one text (bytes apart by a trailing newline): whichever comes first,
+    and whether the replaced copy's rows were inserted already (a batch each) or still wait
+    with its batch (one batch), the tables hold the kept copy's rows alone, as a build of
+    that copy alone does."""
+    copies = [tmp_path / "a.txt", tmp_path / "b.txt"]
+    copies[0].write_bytes(SEED.read_bytes())
+    copies[1].write_bytes(SEED.read_bytes() + b"\n\n")
+    kept = min(copies, key=lambda p: hashlib.sha256(p.read_bytes()).hexdigest())
+    build([str(kept)], tmp_path / "alone", jobs=1)
+    alone = _hashes(tmp_path / "alone")
+    with closing(sqlite3.connect(tmp_path / "alone" / "bulletins.db")) as conn:
+        kept_id = conn.execute("select doc_id from bulletins").fetchone()[0]
+    for n, inputs in enumerate((copies, copies[::-1])):
+        out = tmp_path / f"out{n}"
+        summary = build(list(map(str, inputs)), out, jobs=1, batch_size=batch_size)
+        assert (summary.documents, summary.duplicates) == (1, 1)
+        both = _hashes(out)
+        for name in ("bulletins", "sections", "facts", "series", "checks", "problems"):
+            assert both[f"{name}.parquet"] == alone[f"{name}.parquet"], name
+        with closing(sqlite3.connect(out / "bulletins.db")) as conn:
+            sources = conn.execute("select doc_id, source from sources order by source")
+            assert sources.fetchall() == [(kept_id, str(c)) for c in copies]
+
+
 def test_unreadable_input_becomes_a_problem_and_the_build_goes_on(tmp_path: Path) -> None:
     missing = tmp_path / "missing.txt"
     binary = tmp_path / "broken.html"
@@ -220,3 +246,16 @@ def test_command_prints_the_summary(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert build_command.run(args) == 0
     err = capsys.readouterr().err
     assert "1 documents" in err and "1 problems" in err and "nope.txt" in err
+
+
+def test_text_key_leaves_out_what_a_whitespace_pattern_matches() -> None:
+    """``text_key`` drops whitespace with ``str.split``; the definition is the pattern
+    ``\\s``: the two agree on every code point, so copies match as they always did."""
+    import re
+
+    space = re.compile(r"\s")
+    assert all((space.fullmatch(c) is not None) == c.isspace()
+               for c in map(chr, range(sys.maxunicode + 1)))
+    text = "一、\u3000任务\xa0完成\n\r\t(已完成)\u2028\x1c末"
+    expected = hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()
+    assert pipeline.build.text_key(text) == expected

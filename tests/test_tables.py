@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -95,6 +98,34 @@ def test_bulletin_round_trips_through_sqlite() -> None:
         assert tables.read_bulletin(conn, "0" * 64) is None
         # named rows on its own cursor only: the build's plain tuples stay tuples
         assert conn.execute("select doc_id from bulletins").fetchone() == (bulletin.sha256,)
+
+
+def test_bulletins_read_together_are_each_read_alone() -> None:
+    """``read_bulletins`` (the build's audit reads a few dozen at once) against
+    ``read_bulletin`` of each: bulletins with and without sections, facts and warnings,
+    ids in any order, a missing id left out; rows of one bulletin are never another's."""
+    sample = _sample_bulletin()
+    fact = sample.facts[0]
+    stored = [
+        sample,
+        replace(sample, sha256="cd" * 32, sections=(), facts=(), warnings=()),
+        replace(sample, sha256="00" * 32, warnings=("b", "a"),
+                facts=(replace(fact, start=fact.start + 1, end=fact.end + 1), fact)),
+    ]
+    with closing(sqlite3.connect(":memory:")) as conn:
+        tables.create_sqlite_tables(conn)
+        for bulletin in stored:
+            for name, rows in tables.bulletin_rows(bulletin).items():
+                tables.insert_rows(conn, tables.TABLES[name], rows)
+        ids = ["cd" * 32, "ff" * 32, "00" * 32, "ab" * 32]
+        together = tables.read_bulletins(conn, ids)
+        assert set(together) == {b.sha256 for b in stored}
+        for doc_id in ids:
+            assert together.get(doc_id) == tables.read_bulletin(conn, doc_id)
+        assert together["00" * 32].warnings == ("a", "b")
+        assert [f.start for f in together["00" * 32].facts] == [fact.start, fact.start + 1]
+        assert together["cd" * 32] == stored[1] and together["ab" * 32] == sample
+        assert tables.read_bulletins(conn, []) == {}
 
 
 def test_rows_follow_the_declared_columns() -> None:
@@ -229,3 +260,56 @@ def test_parquet_row_groups_end_at_a_byte_budget_with_every_row_kept(tmp_path: P
     assert 2 <= groups <= 3, groups
     assert pq.read_table(capped).equals(pq.read_table(plain))
 
+
+
+def test_csv_written_a_batch_at_a_time_is_the_csv_written_row_by_row(tmp_path: Path) -> None:
+    """The plain definition: one csv writer on the file, a row at a time, with cells that
+    need quoting (quotes, commas, line breaks, a lone carriage return) and every type."""
+    cells = ["plain", "两个,逗号", 'say "hi"', "line\nbreak", "cr\ronly", "", None, 3, -2.5,
+             1e-7, "\ufeff"]
+    width = len(tables.SOURCES.names)
+    rows = [tuple(cells[(i + j) % len(cells)] for j in range(width)) for i in range(40)]
+    tables.write_csv(tmp_path / "batched.csv", tables.SOURCES,
+                     [rows[:7], [], rows[7:30], rows[30:]])
+    with (tmp_path / "plain.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(tables.SOURCES.names)
+        for row in rows:
+            writer.writerow(row)
+    assert (tmp_path / "batched.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
+
+
+_ARROW_VALUES = {
+    "string": st.one_of(st.none(), st.text(max_size=5), st.just("\ud800")),  # a lone surrogate
+    "integer": st.one_of(st.none(), st.integers(-2**63, 2**63 - 1), st.just(2**64)),
+    "number": st.one_of(st.none(), st.floats(width=64), st.integers(-5, 5)),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(_ARROW_VALUES))
+@given(data=st.data())
+@settings(max_examples=150, deadline=None)
+def test_arrow_array_is_pa_array(kind: str, data: st.DataObject) -> None:
+    """The export's arrays laid out from buffers against ``pa.array`` itself: the same
+    values and nulls, the same nbytes (the row groups' byte budget reads it) and the same
+    Parquet bytes, or the same refusal; mixed in are values the fast path hands over (an
+    int among floats, unencodable text, an int past 64 bits)."""
+    values = tuple(data.draw(st.lists(_ARROW_VALUES[kind], max_size=40)))
+    type_ = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}[kind]
+    try:
+        expected = pa.array(values, type=type_)
+    except Exception as exc:  # whatever pa.array refuses, so must this
+        with pytest.raises(type(exc)):
+            tables.arrow_array(values, type_)
+        return
+    got = tables.arrow_array(values, type_)
+    assert got.type == expected.type and got.null_count == expected.null_count
+    assert repr(got.to_pylist()) == repr(expected.to_pylist())  # repr: NaN equals NaN
+    assert got.nbytes == expected.nbytes
+    assert _parquet_bytes(got) == _parquet_bytes(expected)
+
+
+def _parquet_bytes(column: pa.Array) -> bytes:
+    sink = io.BytesIO()
+    pq.write_table(pa.table({"c": column}), sink, compression="zstd")
+    return sink.getvalue()

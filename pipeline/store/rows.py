@@ -141,6 +141,46 @@ class Table:
             top[head] = factories[head](**values)
         return self.record(**top, **more)
 
+    def reader(self, names: Sequence[str]) -> Callable[..., Any]:
+        """``to_record`` for rows that are tuples of the columns ``names`` (a cursor's
+        description), made once per column list: ``reader(names)(row, **more)`` is
+        ``to_record(dict(zip(names, row)), **more)`` without a mapping per row and a
+        lookup per column (the build's audit reads every staged row back this way)."""
+        key = tuple(names)
+        found = self._readers.get(key)
+        if found is None:
+            found = self._readers[key] = self._make_reader(key)
+        return found
+
+    @cached_property
+    def _readers(self) -> dict[tuple[str, ...], Callable[..., Any]]:
+        return {}
+
+    def _make_reader(self, names: tuple[str, ...]) -> Callable[..., Any]:
+        fields_at, factories = self._record_plan
+        at = {name: i for i, name in enumerate(names)}
+        # As ``to_record``: a column the rows lack is left to the record's default, and a
+        # nested record is made only from the columns of it the rows hold.
+        flat = tuple((at[name], type_, _AS_IS.get(type_, _Never), head)
+                     for name, type_, head, rest in fields_at if name in at and not rest)
+        nested: dict[str, list[tuple[int, str, str]]] = {}
+        for name, type_, head, rest in fields_at:
+            if name in at and rest:
+                nested.setdefault(head, []).append((at[name], type_, rest))
+        parts = tuple((head, factories[head], tuple(cells)) for head, cells in nested.items())
+        record = self.record
+
+        def read(row: Sequence[Any], **more: Any) -> Any:
+            # A None, or a value of the class its column declares, is what ``_cell`` would
+            # give back unchanged: only the other cells take the call.
+            top = {head: v if (v := row[i]) is None or v.__class__ is as_is else _cell(v, type_)
+                   for i, type_, as_is, head in flat}
+            for head, factory, cells in parts:
+                top[head] = factory(**{rest: _cell(row[i], type_) for i, type_, rest in cells})
+            return record(**top, **more)
+
+        return read
+
     @cached_property
     def _record_plan(self) -> tuple[tuple[tuple[str, str, str, str], ...], dict[str, Any]]:
         """How ``to_record`` reads a row: each record column's name, type and place on the
@@ -150,6 +190,15 @@ class Table:
                           if c.field is not None)
         factories = {f.name: f.default_factory for f in fields(self.record)}
         return fields_at, factories
+
+
+# The class a column's values are stored as when ``_cell`` has nothing to convert (a number
+# column's REAL may be a whole number, which ``_cell`` turns into an int: always converted).
+_AS_IS: dict[str, type] = {"string": str, "integer": int}
+
+
+class _Never:
+    """The class no stored value has: its column's every non-null value goes to ``_cell``."""
 
 
 def _split(path: str) -> tuple[str, str]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import sqlite3
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -169,28 +172,51 @@ def problem_row(problem: Problem, doc_id: str | None) -> Row:
 
 def read_bulletin(conn: sqlite3.Connection, doc_id: str) -> Bulletin | None:
     """The bulletin ``doc_id`` as stored in a database these tables were written to."""
-    # Rows by name on this cursor only: the caller's connection keeps its own row factory.
+    return read_bulletins(conn, [doc_id]).get(doc_id)
+
+
+def read_bulletins(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str, Bulletin]:
+    """The bulletins ``doc_ids`` that are stored, by doc_id, as ``read_bulletin`` reads each:
+    four queries for them all (one bound parameter an id: a few dozen at a time)."""
+    # Plain tuples on this cursor whatever the connection's row factory, read by the
+    # columns the cursor describes: every column of a build, old or new, as stored.
     cur = conn.cursor()
-    cur.row_factory = sqlite3.Row
-    row = cur.execute("select * from bulletins where doc_id = ?", (doc_id,)).fetchone()
-    if row is None:
-        return None
-    sections = cur.execute(
-        "select * from sections where doc_id = ? order by start, path", (doc_id,)
-    ).fetchall()
-    facts = cur.execute(
-        "select * from facts where doc_id = ? order by start, [end], fact_id", (doc_id,)
-    ).fetchall()
-    warnings = cur.execute(
-        "select reason from problems where doc_id = ? and stage = 'warning' order by reason",
-        (doc_id,),
-    ).fetchall()
-    return BULLETINS.to_record(
-        dict(row),
-        sections=tuple(SECTIONS.to_record(dict(s)) for s in sections),
-        facts=tuple(FACTS.to_record(dict(f)) for f in facts),
-        warnings=tuple(w["reason"] for w in warnings),
-    )
+    cur.row_factory = None
+    ids = tuple(doc_ids)
+    among = f"doc_id in ({', '.join('?' * len(ids))})"
+
+    def by_doc(query: str) -> tuple[tuple[str, ...], dict[str, list[Row]]]:
+        cur.execute(query, ids)
+        names = _names(cur)
+        at = names.index("doc_id")
+        rows: dict[str, list[Row]] = {}
+        for row in cur.fetchall():
+            rows.setdefault(row[at], []).append(row)
+        return names, rows
+
+    names, heads = by_doc(f"select * from bulletins where {among}")
+    bulletin = BULLETINS.reader(names)
+    names, sections = by_doc(f"select * from sections where {among} "
+                             "order by doc_id, start, path")
+    section = SECTIONS.reader(names)
+    names, facts = by_doc(f"select * from facts where {among} "
+                          "order by doc_id, start, [end], fact_id")
+    fact = FACTS.reader(names)
+    _, warnings = by_doc(f"select doc_id, reason from problems where {among} "
+                         "and stage = 'warning' order by doc_id, reason")
+    return {
+        doc_id: bulletin(
+            row,
+            sections=tuple(map(section, sections.get(doc_id, ()))),
+            facts=tuple(map(fact, facts.get(doc_id, ()))),
+            warnings=tuple(reason for _, reason in warnings.get(doc_id, ())),
+        )
+        for doc_id, (row,) in heads.items()
+    }
+
+
+def _names(cursor: sqlite3.Cursor) -> tuple[str, ...]:
+    return tuple(d[0] for d in cursor.description)
 
 
 # ----------------------------------------------------------------------------- writers
@@ -199,13 +225,16 @@ _SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL"}
 _ARROW_TYPES = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}
 
 
-def create_table_sql(table: Table) -> str:
+def create_table_sql(table: Table, keys: bool = True) -> str:
     """The table's CREATE statement, worded as sqlite-utils words it (its ``create_table``
     made these tables before): the same schema text in every database, old or new.
     Written here because importing sqlite-utils imports pandas with it, a third of a
     second before the build's first document (pyarrow still imports pandas later, when
-    the exports make their first arrays)."""
-    single_key = table.primary_key[0] if len(table.primary_key) == 1 else None
+    the exports make their first arrays).
+
+    ``keys=False`` leaves the primary key out (a scratch table filled in random key order,
+    whose rows reach a keyed table later)."""
+    single_key = table.primary_key[0] if len(table.primary_key) == 1 and keys else None
     lines = []
     for c in table.columns:
         line = f"   {_quoted(c.name)} {_SQLITE_TYPES[c.type]}"
@@ -216,7 +245,7 @@ def create_table_sql(table: Table) -> str:
         if c.name == "doc_id" and table.references_bulletins:
             line += f' REFERENCES {_quoted(BULLETINS.name)}({_quoted("doc_id")})'
         lines.append(line)
-    if len(table.primary_key) > 1:
+    if len(table.primary_key) > 1 and keys:
         lines[-1] += f",\n   PRIMARY KEY ({', '.join(map(_quoted, table.primary_key))})"
     body = ",\n".join(lines)
     return f"CREATE TABLE {_quoted(table.name)} (\n{body}\n)"
@@ -226,9 +255,9 @@ def _quoted(name: str) -> str:
     return '"{}"'.format(name.replace('"', '""'))
 
 
-def create_sqlite_tables(conn: sqlite3.Connection) -> None:
+def create_sqlite_tables(conn: sqlite3.Connection, keys: bool = True) -> None:
     for table in TABLES.values():
-        conn.execute(create_table_sql(table))
+        conn.execute(create_table_sql(table, keys))
     conn.commit()
 
 
@@ -299,7 +328,7 @@ def write_parquet(
         for batch in batches:
             columns = zip(*batch, strict=True)
             gathered.append(pa.RecordBatch.from_arrays(
-                [pa.array(col, type=f.type) for col, f in zip(columns, schema, strict=True)],
+                [arrow_array(col, f.type) for col, f in zip(columns, schema, strict=True)],
                 schema=schema,
             ))
             while sum(map(len, gathered)) >= (row_group or 1):
@@ -316,6 +345,54 @@ def write_parquet(
     # Arrow keeps freed buffers in its own pool for the next table: give them back, or
     # each export's largest group stays in the process until the build ends.
     pa.default_memory_pool().release_unused()
+
+
+# The Python classes whose values an Arrow type's buffers are laid out from directly
+# (``arrow_array``), with the ``array`` module's code for fixed-width ones.
+_BUFFERED: dict[pa.DataType, tuple[frozenset[type], str | None]] = {
+    pa.string(): (frozenset({str, type(None)}), None),
+    pa.int64(): (frozenset({int, type(None)}), "q"),
+    pa.float64(): (frozenset({float, type(None)}), "d"),
+}
+
+
+def arrow_array(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
+    """``pa.array(values, type=type_)``, laid out from its buffers where every value is of
+    the type's own Python class or None (what SQLite gives back for a declared column).
+
+    Why: ``pa.array`` of a Python sequence first asks whether it is a pandas object, which
+    imports pandas (a quarter of a second, a fifth of a small build's start-up) in a build
+    that has no other use for it. The arrays are equal, value, null and ``nbytes`` for
+    ``nbytes`` (the row groups' byte budget reads it), and equal arrays make equal
+    Parquet bytes; any other value (an int in a float column, a str that cannot be
+    encoded) goes to ``pa.array``, which converts or refuses it as it always did."""
+    classes, code = _BUFFERED.get(type_, (frozenset(), None))
+    if not classes.issuperset(map(type, values)):
+        return pa.array(values, type=type_)
+    n = len(values)
+    nulls = values.count(None)
+    # no validity bitmap without nulls, as Arrow lays out its own arrays
+    valid = pa.py_buffer(_validity(values)) if nulls else None
+    try:
+        if code is None:
+            data = [b"" if v is None else v.encode() for v in values]
+            offsets = array("i", accumulate(map(len, data), initial=0))
+            return pa.Array.from_buffers(
+                type_, n, [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))], nulls)
+        fixed = array(code, [0 if v is None else v for v in values] if nulls else values)
+    except (ValueError, OverflowError):  # unencodable text, an int past 64 bits
+        return pa.array(values, type=type_)
+    return pa.Array.from_buffers(type_, n, [valid, pa.py_buffer(fixed)], nulls)
+
+
+def _validity(values: Sequence[Any]) -> bytes:
+    """Arrow's validity bitmap: bit i (least significant first) set where value i is not
+    None."""
+    bits = 0
+    for i, v in enumerate(values):
+        if v is not None:
+            bits |= 1 << i
+    return bits.to_bytes((len(values) + 7) // 8, "little")
 
 
 def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -348,9 +425,19 @@ def write_parquet_and_csv(
 def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Iterable[Row]], None]]:
     # utf-8-sig: the BOM makes spreadsheet programs read the Chinese as UTF-8.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(table.names)
-        yield writer.writerows
+        csv.writer(fh).writerow(table.names)
+        # A batch is formatted in memory and reaches the file in one write: the same text,
+        # where a writer on the file made one write, and one encoding, per row.
+        text = io.StringIO(newline="")
+        writer = csv.writer(text)
+
+        def write(rows: Iterable[Row]) -> None:
+            writer.writerows(rows)
+            fh.write(text.getvalue())
+            text.seek(0)
+            text.truncate()
+
+        yield write
 
 
 def datapackage() -> dict[str, Any]:
