@@ -107,9 +107,9 @@ def clause_before(text: str, pos: int, lo: int) -> str:
     return text[start:pos]
 
 
-def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
+def basis_of(text: str, start: int, end: int, unit: str, lo: int, hi: int, *,
              in_task: bool, in_title: bool) -> str | None:
-    """The basis of the count ``text[start:end]``; ``lo`` is where its stretch of text starts.
+    """The basis of the count ``text[start:end]`` in the stretch ``text[lo:hi]``.
 
     Outside a task (a bulletin's header tally of its tasks) only rates have a basis.
     """
@@ -124,9 +124,9 @@ def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
         return None
     if could_match(PERIOD_CHARS, clause) and PERIOD_CUES.search(clause):
         return "period"
-    if CUMULATIVE_CUES.search(clause) or TRAILING_SPAN.match(text, end):
+    if CUMULATIVE_CUES.search(clause) or TRAILING_SPAN.match(text, end, hi):
         return "cumulative"
-    if start > lo and text[start - 1] in "(（" and ASIDE.match(text, end):
+    if start > lo and text[start - 1] in "(（" and ASIDE.match(text, end, hi):
         return None
     if could_match(SINGLE_MONTH_CHARS, clause) and SINGLE_MONTH_CUE.search(clause):
         return "period"

@@ -166,7 +166,8 @@ def describe(
                 obj = _first_thing(
                     _object_after(text, count.end, hi, opens_clause=(
                         before.noun is None and before.predicate is None
-                        and text[stretch_start - 1:stretch_start] not in LIST_MARKS)),
+                        and (stretch_start == lo
+                             or text[stretch_start - 1] not in LIST_MARKS))),
                     before.noun,
                 ) or _first_thing(_carried_object(text, count, facts, lo)) or _first_thing(
                     _object_of_previous_clause(text, count, lo))
@@ -182,7 +183,7 @@ def describe(
             entity = facts[-1].entity
         predicate = normalise_predicate(
             before.predicate or (facts[-1].predicate if adjacent else None))
-        basis = basis_of(text, count.start, count.end, count.unit, lo,
+        basis = basis_of(text, count.start, count.end, count.unit, lo, hi,
                          in_task=title_end is not None,
                          in_title=title_end is not None and count.start < title_end)
         befores.append(before)
@@ -407,8 +408,8 @@ def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -
 
     `8家已备案的房屋征收实施单位` → the phrase after the relative clause's `的`.
     """
-    if text.startswith("“", pos):
-        close = text.find("”", pos, pos + MAX_OBJECT)  # `12个“千人以下”农村水源地`
+    if text.startswith("“", pos, hi):
+        close = text.find("”", pos, min(hi, pos + MAX_OBJECT))  # `12个“千人以下”农村水源地`
         return (_object_after(text, close + 1, hi, opens_clause=opens_clause) if close > 0
                 else None)
     # The clause is looked for only as far as an object can reach, not to its end.

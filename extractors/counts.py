@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
 
 from extractors import context
 from extractors.numerals import (
@@ -69,6 +72,14 @@ PREFIX_ENDS = frozenset(word[-1] for word, _ in PREFIX_QUALIFIERS)
 CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",、)")
 
 
+# Stretches read once and kept with their claims: a section or table cell recurs across the
+# monthly bulletins of one publisher (a task's title, `已完成`, a status line), and its claims
+# are a pure function of its own text (see ``read_stretch``). Bounded in number and in the
+# length of a stretch kept, so the memo stays a few MB whatever the build reads.
+STRETCHES_CACHED = 4096
+MAX_CACHED_STRETCH = 512
+
+
 def find_facts(
     text: str, start: int, end: int, *, publisher: str | None = None,
     title_end: int | None = None,
@@ -78,6 +89,40 @@ def find_facts(
     ``title_end`` says the stretch is one task's: its title runs from ``start`` to there
     (the task's goals) and its progress text follows; None for text outside any task.
     """
+    offset, claims = read_stretch(text, start, end, publisher=publisher, title_end=title_end)
+    if not offset:
+        return list(claims)
+    return [replace(claim, start=claim.start + offset, end=claim.end + offset)
+            for claim in claims]
+
+
+def read_stretch(
+    text: str, start: int, end: int, *, publisher: str | None = None,
+    title_end: int | None = None,
+) -> tuple[int, Sequence[Claim]]:
+    """``find_facts`` with the claims' offsets relative to the returned offset, for a caller
+    that shifts them into its own records (no Claim is built twice).
+
+    Nothing that reads a stretch looks before ``start`` or at or past ``end``
+    (tests/test_fact_speed.py holds a stretch to the same claims with any text around it),
+    so a short stretch is read as its own string and its claims are kept for the next time
+    the same words come with the same title length and publisher.
+    """
+    if end - start > MAX_CACHED_STRETCH:
+        return 0, _claims(text, start, end, publisher, title_end)
+    return start, _stretch_claims(text[start:end], publisher,
+                                  None if title_end is None else title_end - start)
+
+
+@lru_cache(maxsize=STRETCHES_CACHED)
+def _stretch_claims(stretch: str, publisher: str | None, title_end: int | None
+                    ) -> tuple[Claim, ...]:
+    return tuple(_claims(stretch, 0, len(stretch), publisher, title_end))
+
+
+def _claims(
+    text: str, start: int, end: int, publisher: str | None, title_end: int | None
+) -> list[Claim]:
     masked = _Masked(text, start, end)
     # A clause qualifier lies inside the stretch, or binds none of its counts.
     clause_words = tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
@@ -117,8 +162,8 @@ def _read_count(
         value = arabic_value(match.group("ar"))
         if s > lo and text[s - 1] in ASCII_ALNUM:
             return None  # PM2.5, F5, a version or code
-        if text[e:e + 1] in (":", "/") or (s > lo + 1 and text[s - 1] in ":/"
-                                             and text[s - 2].isdigit()):
+        if text.startswith((":", "/"), e, hi) or (s > lo + 1 and text[s - 1] in ":/"
+                                                  and text[s - 2].isdigit()):
             return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5 (not `办结:398件`)
     if s in masked:
         return None
@@ -156,7 +201,7 @@ def _read_count(
     # number made a 30 MB one-section text quadratic (issue 17).
     if unit and text.startswith(AFTER_UNIT_NAME_WORDS, p, hi):
         return None
-    if chinese and text[e:e + 2].startswith(ENUMERATOR_SUFFIXES):
+    if chinese and text.startswith(ENUMERATOR_SUFFIXES, e, hi):
         return None
     for word, kind in SUFFIX_QUALIFIERS:
         if text.startswith(word, p, hi):

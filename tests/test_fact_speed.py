@@ -9,7 +9,9 @@
   backwards in reversed chunks, not character by character;
 - the count grammar finds a number's start by a character class, drops a number whose next
   character can open no unit before reading on, and looks for a prefix qualifier only after
-  a character one ends in and for a clause qualifier only in a stretch that holds one.
+  a character one ends in and for a clause qualifier only in a stretch that holds one;
+- a short stretch's claims are kept and handed back, shifted, where the same words recur
+  (counts.read_stretch): sound only because nothing reads outside the stretch.
 
 Each is held to the plain path: the guards on generated phrases built from the cue
 vocabularies, and the whole extraction of every in-repo document with the guards off and
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -187,3 +190,66 @@ def _plain_count_grammar(patch: pytest.MonkeyPatch) -> None:
 class _Everything:
     def __contains__(self, item: object) -> bool:
         return True
+
+
+# What a stretch's edges met before they were bounded: a list mark before it, a date span,
+# an aside's close or an enumerator right after it, a quote opening at its end.
+EDGE_PIECES = st.sampled_from(["、", "(1—7月)", "(1-6月)", ")", "方面", "是", "“千人”", "”",
+                               ":", "/", "3", "。", "其中", "个"])
+EDGES = st.lists(EDGE_PIECES, max_size=4).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(EDGES, GRAMMAR_TEXT, EDGES, st.integers(0, 40), st.sampled_from([None, "沈阳市科技局"]))
+def test_a_stretch_reads_the_same_whatever_text_surrounds_it(
+    before: str, stretch: str, after: str, title: int, publisher: str | None
+) -> None:
+    """find_facts reads nothing before ``start`` or from ``end`` on, so a stretch's claims
+    are a function of its own words, its title's length and the publisher: what makes
+    keeping them across documents sound."""
+    title_end = min(title, len(stretch))
+    alone = counts._claims(stretch, 0, len(stretch), publisher, title_end)
+    text = before + stretch + after
+    start = len(before)
+    within = counts._claims(text, start, start + len(stretch), publisher, start + title_end)
+    assert [replace(c, start=c.start - start, end=c.end - start) for c in within] == alone
+
+
+@pytest.mark.parametrize(("before", "stretch", "after"), [
+    ("、", "5个开工项目。", ""),  # a list mark before the stretch made it a list's item
+    ("", "本月受理申请53家,审核通过44家", "(1—7月)"),  # a date span after it, a running total
+    ("", "建成停车场(320个", ")"),  # a close after it, an aside
+])
+def test_what_stands_outside_a_stretch_changes_none_of_its_claims(
+    before: str, stretch: str, after: str
+) -> None:
+    text = before + stretch + after
+    within = counts.find_facts(text, len(before), len(text) - len(after), title_end=len(before))
+    alone = counts.find_facts(stretch, 0, len(stretch), title_end=0)
+    shift = len(before)
+    assert [replace(c, start=c.start - shift, end=c.end - shift) for c in within] == alone
+
+
+def test_a_recurring_stretch_is_read_once_and_shifted_where_it_stands() -> None:
+    counts._stretch_claims.cache_clear()
+    stretch = "新建充电桩3000个。本月新建310个,累计完成1200个。"
+    first = counts.find_facts("标题\n" + stretch, 3, 3 + len(stretch), title_end=13)
+    second = counts.find_facts("另一份公报的开头\n" + stretch, 9, 9 + len(stretch),
+                               title_end=19)
+    assert counts._stretch_claims.cache_info().hits == 1
+    assert [(c.start - 3, c.end - 3) for c in first] == [(c.start - 9, c.end - 9)
+                                                        for c in second]
+    assert [replace(c, start=0, end=0) for c in first] == [replace(c, start=0, end=0)
+                                                          for c in second]
+    assert [c.basis for c in first] == ["target", "period", "cumulative"]
+
+
+def test_the_stretch_memo_keeps_no_long_stretch() -> None:
+    """The memo is bounded in entries and in what each holds: a long section is read in
+    place, never copied into it."""
+    counts._stretch_claims.cache_clear()
+    text = "新增就业1200人," * (counts.MAX_CACHED_STRETCH // 9 + 1)
+    assert len(text) > counts.MAX_CACHED_STRETCH
+    assert len(counts.find_facts(text, 0, len(text))) == text.count("人")
+    assert counts._stretch_claims.cache_info().currsize == 0
+    assert counts._stretch_claims.cache_info().maxsize == counts.STRETCHES_CACHED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from extractors import segment
-from extractors.counts import find_facts
+from extractors.counts import read_stretch
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.page import read_page
 from pipeline.read.sections import split_sections
@@ -73,10 +73,13 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...], tables: list[Table
     facts: list[Fact] = []
     for start, end, path, title_end in spans:
         for lo, hi in _outside(tables, start, end):
+            offset, claims = read_stretch(text, lo, hi, publisher=bulletin.publisher,
+                                          title_end=title_end)
+            # vars, not asdict, which would deep-copy scalars
             facts.extend(
-                Fact(section=path, **vars(claim))  # asdict would deep-copy scalars
-                for claim in find_facts(text, lo, hi, publisher=bulletin.publisher,
-                                        title_end=title_end)
+                Fact(section=path, **(vars(claim) | {"start": claim.start + offset,
+                                                     "end": claim.end + offset}))
+                for claim in claims
             )
     for table in tables:
         facts.extend(
