@@ -35,7 +35,7 @@ from extractors.patterns import (
     SENTENCE_DELIMITERS,
     VERB_FILLERS,
 )
-from extractors.records import Claim, Count
+from extractors.records import Claim, Count, frozen_record
 from extractors.segment import NOUN_FLAGS, READINGS_CACHED, VERB_FLAGS, words
 from extractors.sentences import Marks
 from extractors.units import RATE_UNITS, THING_COUNT_UNITS, THING_UNITS
@@ -190,20 +190,20 @@ def describe(
         facts.append(_Reading(count, obj, entity, predicate, basis))
     _share_listed_objects(text, facts)
     return [
-        Claim(
-            value=f.count.value,
-            value_max=f.count.value_max,
-            unit=f.unit,
-            text=text[f.start:f.end],
-            start=f.start,
-            end=f.end,
-            object=f.object,
-            qualifier=f.count.qualifier,
-            entity=f.entity,
-            predicate=f.predicate,
-            basis=f.basis,
-            measure=measure_key(f.entity, f.predicate, f.object, f.unit),
-        )
+        frozen_record(Claim, {
+            "value": f.count.value,
+            "unit": f.unit,
+            "text": text[f.start:f.end],
+            "start": f.start,
+            "end": f.end,
+            "value_max": f.count.value_max,
+            "object": f.object,
+            "qualifier": f.count.qualifier,
+            "entity": f.entity,
+            "predicate": f.predicate,
+            "basis": f.basis,
+            "measure": measure_key(f.entity, f.predicate, f.object, f.unit),
+        })
         for f in facts
     ]
 

@@ -22,17 +22,19 @@ from __future__ import annotations
 
 import re
 import sys
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import basis, counts, measures, prefilter, timewords
+from extractors import basis, context, counts, measures, prefilter, timewords
 from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
+from extractors.records import Claim, frozen_record
 from extractors.sentences import Marks
 from extractors.units import UNITS
+from pipeline.read import document
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
 from pipeline.records import Fact, Page, Section
@@ -149,6 +151,9 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     for module in (timewords, basis, measures):
         monkeypatch.setattr(module, "could_match", lambda needs, text: True)
     _plain_count_grammar(monkeypatch)
+    for module in (context, document):
+        monkeypatch.setattr(module, "frozen_record", lambda cls, fields: cls(**fields))
+    monkeypatch.setattr(counts, "MAX_CACHED_STRETCH", -1)  # every stretch read in place
     assert _extractions(DOCS, cold=True) == now
 
 
@@ -253,3 +258,22 @@ def test_the_stretch_memo_keeps_no_long_stretch() -> None:
     assert len(counts.find_facts(text, 0, len(text))) == text.count("人")
     assert counts._stretch_claims.cache_info().currsize == 0
     assert counts._stretch_claims.cache_info().maxsize == counts.STRETCHES_CACHED
+
+
+def test_a_record_built_at_once_is_the_record_its_init_builds() -> None:
+    """frozen_record copies the fields in without __init__: sound for a record whose every
+    field is given, so a Fact must be exactly a Claim and its section."""
+    assert [f.name for f in fields(Fact)] == [
+        *(f.name for f in fields(Claim) if f.name in ("value", "unit", "text", "start", "end")),
+        "section",
+        *(f.name for f in fields(Claim) if f.name not in ("value", "unit", "text", "start",
+                                                           "end")),
+    ]
+    claim = {"value": 3.5, "unit": "亿元", "text": "3.5亿元", "start": 4, "end": 9,
+             "value_max": None, "object": "投资", "qualifier": None, "entity": None,
+             "predicate": "完成", "basis": "cumulative", "measure": "完成 投资 (亿元)"}
+    for cls, values in ((Claim, claim), (Fact, claim | {"section": "2.1"})):
+        fast, plain = frozen_record(cls, values), cls(**values)
+        assert fast == plain and vars(fast) == vars(plain) and hash(fast) == hash(plain)
+        with pytest.raises(AttributeError):
+            fast.value = 1  # type: ignore[misc]  # still frozen
