@@ -557,7 +557,9 @@ class _Brackets:
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
         self._opens = [m.start() for m in OPEN_BRACKET.finditer(text, lo, hi)]
-        self._closes = [m.start() for m in CLOSE_BRACKET.finditer(text, lo, hi)]
+        # without a `(` no count is inside a bracket, whatever the `)`s
+        self._closes = ([m.start() for m in CLOSE_BRACKET.finditer(text, lo, hi)]
+                        if self._opens else [])
 
     def unclosed_before(self, pos: int) -> int | None:
         """The last `(` before ``pos``, unless a `)` closes it before ``pos``."""

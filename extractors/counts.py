@@ -63,6 +63,16 @@ COUNT_FOLLOWERS = frozenset(
     RANGE_MARKS + CN_RANGE_MARKS + SPACES + "".join(SCALES) + "".join(INFIX_QUALIFIERS)
     + "".join(UNITS_BY_FIRST_CHAR)
 )
+# What may stand between a count's number (or range) and its unit, read by one match: spaces,
+# scales, an infix qualifier and more scales, spaces (`3.4 万平方米`, `130余名`, `1万余亿元`).
+BEFORE_UNIT = re.compile(
+    rf"[{SPACES}]*(?P<scales>[{''.join(SCALES)}]*)"
+    rf"(?:(?P<infix>[{''.join(INFIX_QUALIFIERS)}])(?P<more>[{''.join(SCALES)}]*))?[{SPACES}]*"
+)
+# A number right after these is a label's (`第3批`, `十届四次全会`: a session's name).
+LABEL_OPENERS = frozenset((*ORDINAL_PREFIXES, "届"))
+# The first characters of the suffix qualifiers: most units are followed by none of them.
+SUFFIX_OPENERS = frozenset(word[0] for word, _ in SUFFIX_QUALIFIERS)
 # A qualifier (`预计`) binds to the end of its clause, which a comma closes.
 QUALIFIER_CLAUSE_ENDS = Marks(SENTENCE_ENDS + ",")
 ENUMERATION_MARKS = frozenset("、和及与")
@@ -130,15 +140,13 @@ def _claims(
     pos = start
     while (first := NUMBER_START.search(text, pos, end)) and (
             match := NUMBER_RE.match(text, first.start(), end)):
-        if not _followed_like_count(text, match.end(), end):
-            pos = match.end()
-            continue  # `2017年`, `7月`: most numbers of a bulletin are dates
-        count = _read_count(text, match, start, end, masked, clause_words)
-        if count is None:
-            pos = match.end()
-            continue
-        counts.append(count)
-        pos = count.end
+        pos = match.end()
+        # `2017年`, `7月`: most numbers of a bulletin are dates, and the character after
+        # one can open nothing a count reads next (COUNT_FOLLOWERS)
+        if pos < end and (text[pos] in COUNT_FOLLOWERS or text[pos].isspace()) and (
+                count := _read_count(text, match, start, end, masked, clause_words)):
+            counts.append(count)
+            pos = count.end
     if not counts:
         return []  # most stretches of a page hold no count: nothing to describe
     return context.describe(text, start, end, counts, publisher=publisher, title_end=title_end)
@@ -149,8 +157,10 @@ def _read_count(
     clause_words: tuple[tuple[str, str], ...],
 ) -> Count | None:
     """The count ``match``'s number opens, if any; the character after the number is one
-    ``_followed_like_count`` lets through."""
+    of COUNT_FOLLOWERS. The checks that are a character's lookup come first."""
     s, e = match.span()
+    if s > lo and text[s - 1] in LABEL_OPENERS:
+        return None
     cn = match.group("cn")
     chinese = cn is not None
     value: int | float | None
@@ -159,18 +169,14 @@ def _read_count(
         if value is None:
             return None  # 一二三产业, 十四五, 二〇一七: labels and years, not numerals
     else:
-        value = arabic_value(match.group("ar"))
         if s > lo and text[s - 1] in ASCII_ALNUM:
             return None  # PM2.5, F5, a version or code
         if text.startswith((":", "/"), e, hi) or (s > lo + 1 and text[s - 1] in ":/"
                                                   and text[s - 2].isdigit()):
             return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5 (not `办结:398件`)
+        value = arabic_value(match.group("ar"))
     if s in masked:
         return None
-    if s > lo and text[s - 1] in ORDINAL_PREFIXES:
-        return None
-    if s > lo and text[s - 1] == "届":
-        return None  # 十届四次全会: a session's name
     p = e
     value_max: int | float | None = None
     rng = (RANGE_RE.match(text, p, hi)
@@ -179,15 +185,11 @@ def _read_count(
         upper = arabic_value(rng["ar"]) if rng["ar"] else chinese_value(rng["cn"] or "")
         if upper is not None and upper > value:
             value_max, p = upper, rng.end()
-    p = _skip_spaces(text, p, hi)
-    scales, p = _read_scales(text, p, hi)
-    qualifier = None
-    if text[p:p + 1] in INFIX_QUALIFIERS and p < hi:
-        qualifier = INFIX_QUALIFIERS[text[p]]
-        p += 1
-        more, p = _read_scales(text, p, hi)
-        scales += more
-    p = _skip_spaces(text, p, hi)
+    between = BEFORE_UNIT.match(text, p, hi)
+    assert between is not None  # it matches the empty string
+    scales = between["scales"] + (between["more"] or "")
+    qualifier = INFIX_QUALIFIERS[between["infix"]] if between["infix"] else None
+    p = between.end()
     unit = _unit_at(text, p, hi)
     if unit is None:
         if not scales:
@@ -203,11 +205,12 @@ def _read_count(
         return None
     if chinese and text.startswith(ENUMERATOR_SUFFIXES, e, hi):
         return None
-    for word, kind in SUFFIX_QUALIFIERS:
-        if text.startswith(word, p, hi):
-            qualifier = qualifier or kind
-            p += len(word)
-            break
+    if p < hi and text[p] in SUFFIX_OPENERS:
+        for word, kind in SUFFIX_QUALIFIERS:
+            if text.startswith(word, p, hi):
+                qualifier = qualifier or kind
+                p += len(word)
+                break
     prefix = _prefix_qualifier(text, s, lo)
     if prefix:
         s, qualifier = prefix[0], qualifier or prefix[1]
@@ -216,12 +219,6 @@ def _read_count(
     scaled = scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
     return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
-
-
-def _followed_like_count(text: str, e: int, hi: int) -> bool:
-    """Whether the character after a number (at ``e``) may open what a count reads next:
-    False settles that it is none before the range, scales and unit are looked for."""
-    return e < hi and (text[e] in COUNT_FOLLOWERS or text[e].isspace())
 
 
 def _chinese_is_count(
@@ -250,23 +247,9 @@ def _after_event_word(text: str, s: int, lo: int) -> bool:
     return any(word in clause for word in EVENT_WORDS)
 
 
-def _skip_spaces(text: str, p: int, hi: int) -> int:
-    while p < hi and text[p] in SPACES:
-        p += 1
-    return p
-
-
-def _read_scales(text: str, p: int, hi: int) -> tuple[str, int]:
-    scales = ""
-    while p < hi and text[p] in SCALES:
-        scales += text[p]
-        p += 1
-    return scales, p
-
-
 def _unit_at(text: str, p: int, hi: int) -> str | None:
     for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ()):
-        if text.startswith(unit, p) and p + len(unit) <= hi:
+        if text.startswith(unit, p, hi):
             return unit
     return None
 
@@ -299,6 +282,11 @@ def _clause_qualifier(
     return None
 
 
+# What opens a masked span: the left mark of every quote and title pair.
+MASK_OPENERS = re.compile("[" + re.escape("".join(left for left, _ in QUOTE_PAIRS + TITLE_PAIRS))
+                          + "]")
+
+
 class _Masked:
     """Spans whose numbers are labels: short quotes (`“6+4”`) and book titles (`《…》`).
 
@@ -315,6 +303,8 @@ class _Masked:
     def _spans(self) -> tuple[list[int], list[int]]:
         """The merged spans' starts and ends."""
         text, start, end = self._text, self._start, self._end
+        if not MASK_OPENERS.search(text, start, end):
+            return [], []  # most stretches quote nothing: one scan instead of one per pair
         spans: list[tuple[int, int]] = []
         for pairs, limit in ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, 200)):
             for left, right in pairs:

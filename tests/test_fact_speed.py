@@ -181,12 +181,13 @@ def test_count_grammar_shortcuts_read_as_the_plain_path(text: str) -> None:
 
 def _plain_count_grammar(patch: pytest.MonkeyPatch) -> None:
     """The count grammar with its shortcuts off: a number's start by NUMBER_RE itself, every
-    number read on past its next character, a range tried after every number, every prefix
-    and clause qualifier looked for."""
+    number before the stretch's end read on past its next character, a range tried after
+    every number, every prefix, suffix and clause qualifier looked for."""
     patch.setattr(counts, "NUMBER_START", counts.NUMBER_RE)
     patch.setattr(counts, "RANGE_OPENERS", _Everything())
-    patch.setattr(counts, "_followed_like_count", lambda text, e, hi: True)
+    patch.setattr(counts, "COUNT_FOLLOWERS", _Everything())
     patch.setattr(counts, "PREFIX_ENDS", _Everything())
+    patch.setattr(counts, "SUFFIX_OPENERS", _Everything())
     plain_clause_qualifier = counts._clause_qualifier
     patch.setattr(counts, "_clause_qualifier", lambda text, s, lo, hi, words:
                   plain_clause_qualifier(text, s, lo, hi, CLAUSE_QUALIFIERS))
@@ -277,3 +278,30 @@ def test_a_record_built_at_once_is_the_record_its_init_builds() -> None:
         assert fast == plain and vars(fast) == vars(plain) and hash(fast) == hash(plain)
         with pytest.raises(AttributeError):
             fast.value = 1  # type: ignore[misc]  # still frozen
+
+
+SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30), st.integers(1, 4)),
+                 max_size=12)
+
+
+@settings(max_examples=300, deadline=None)
+@given(SPANS, st.lists(st.integers(0, 100), max_size=12))
+def test_section_nesting_is_found_as_a_scan_of_every_section_finds_it(
+    spans: list[tuple[int, int, int]], positions: list[int]
+) -> None:
+    """_own_ends and _innermost (a bisection, a sweep) against the scans they replace, on
+    any spans: overlapping, equal, empty, in any order."""
+    sections = tuple(Section(no=i + 1, path=str(i), level=level, title="", start=start,
+                             end=start + length, title_start=start, title_end=start)
+                     for i, (start, length, level) in enumerate(spans))
+
+    def own_end(sec: Section) -> int:
+        children = [s.start for s in sections if sec.start < s.start < sec.end]
+        return min(children) if children else sec.end
+
+    def innermost(pos: int) -> str | None:
+        holders = [s for s in sections if s.start <= pos < s.end]
+        return max(holders, key=lambda s: s.level).path if holders else None
+
+    assert document._own_ends(sections) == [own_end(sec) for sec in sections]
+    assert document._innermost(sections, positions) == [innermost(p) for p in positions]
