@@ -45,6 +45,8 @@ if TYPE_CHECKING:
 
 CLAUSE_MARKS = Marks(CLAUSE_DELIMITERS)
 SENTENCE_MARKS = Marks(SENTENCE_DELIMITERS)
+# The words from a position to the next clause mark (``CLAUSE_MARKS.end_after``), in one match.
+CLAUSE_WORDS = re.compile("[^" + "".join(map(re.escape, sorted(CLAUSE_DELIMITERS))) + "]*")
 MAX_OBJECT = 16
 MAX_BEFORE = 20
 # Quoted labels and bracketed asides inside the words before a count: read past, not as the
@@ -123,10 +125,6 @@ def _stretch_start(text: str, pos: int, lo: int) -> int:
             break
         p = clause_start(text, opener, lo)
     return p
-
-
-def _clause_end(text: str, pos: int, hi: int) -> int:
-    return CLAUSE_MARKS.end_after(text, pos, hi)
 
 
 def _sentence_start(text: str, pos: int, lo: int) -> int:
@@ -410,9 +408,9 @@ def _object_after(text: str, pos: int, hi: int, *, opens_clause: bool = False) -
         close = text.find("”", pos, min(hi, pos + MAX_OBJECT))  # `12个“千人以下”农村水源地`
         return (_object_after(text, close + 1, hi, opens_clause=opens_clause) if close > 0
                 else None)
-    # The clause is looked for only as far as an object can reach, not to its end.
-    end = _clause_end(text, pos, min(hi, pos + MAX_OBJECT))
-    window = text[pos:end]
+    # The clause is read only as far as an object can reach, not to its end.
+    clause = CLAUSE_WORDS.match(text, pos, min(hi, pos + MAX_OBJECT))
+    window = clause.group() if clause else ""
     if not window or not _is_cjk(window[0]):
         return None
     de = window.find("的", 0, RELATIVE_CLAUSE_MAX)

@@ -318,3 +318,55 @@ def test_a_unit_is_read_as_the_longest_unit_that_stands_there(
     plain = next((unit for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ())
                   if text.startswith(unit, p, hi)), None)
     assert counts._unit_at(text, p, hi) == plain
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab,。;:、“”《》()\n", max_size=40), st.data())
+def test_a_clause_is_read_to_its_mark_in_one_match(text: str, data: st.DataObject) -> None:
+    hi = data.draw(st.integers(0, len(text)))
+    pos = data.draw(st.integers(0, hi))
+    window = context.CLAUSE_WORDS.match(text, pos, hi)
+    assert window is not None and window.end() == context.CLAUSE_MARKS.end_after(text, pos, hi)
+
+
+def _plain_basis(text: str, start: int, end: int, unit: str, lo: int, hi: int, *,
+                 in_task: bool, in_title: bool) -> str | None:
+    """basis_of as it read before its clause's cues were cached: every cue in turn."""
+    if in_title:
+        return "target"
+    if unit in basis.RATE_UNITS:
+        return "rate"
+    if not in_task:
+        return None
+    clause = basis.clause_before(text, start, lo)
+    if basis.CHANGE_CUES.search(clause):
+        return None
+    if basis.PERIOD_CUES.search(clause):
+        return "period"
+    if basis.CUMULATIVE_CUES.search(clause) or basis.TRAILING_SPAN.match(text, end, hi):
+        return "cumulative"
+    if start > lo and text[start - 1] in "(（" and basis.ASIDE.match(text, end, hi):
+        return None
+    if basis.SINGLE_MONTH_CUE.search(clause):
+        return "period"
+    label = basis._label_before(text, start - len(clause), lo)
+    if basis.TARGET_CUES.search(clause) or basis.TARGET_CUES.search(label):
+        return "target"
+    return basis._sentence_time(text, start - len(clause), lo) or "cumulative"
+
+
+BASIS_PIECES = st.sampled_from([*PIECES, "较上月", "剩余", "目标", "计划", "(", ")", ":",
+                                "整改目标", "本月", "1—7月", "3个", "12家"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(BASIS_PIECES, max_size=14).map("".join), st.sampled_from(["个", "%"]),
+       st.booleans())
+def test_a_clauses_cues_settle_the_basis_as_reading_every_cue_does(
+    text: str, unit: str, in_task: bool
+) -> None:
+    for start in range(len(text) + 1):
+        end = min(len(text), start + 2)
+        assert basis.basis_of(text, start, end, unit, 0, len(text), in_task=in_task,
+                              in_title=False) == _plain_basis(
+            text, start, end, unit, 0, len(text), in_task=in_task, in_title=False)
