@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Container, Sequence
-from dataclasses import replace
 from functools import lru_cache
 
 from extractors import context
@@ -35,7 +34,7 @@ from extractors.patterns import (
     SUFFIX_QUALIFIERS,
     TITLE_PAIRS,
 )
-from extractors.records import Claim, Count
+from extractors.records import Claim, Count, frozen_record
 from extractors.segment import stands_alone
 from extractors.sentences import SENTENCE_ENDS, Marks
 from extractors.units import LABEL_UNITS_FOR_CHINESE, UNITS_BY_FIRST_CHAR
@@ -106,7 +105,8 @@ def find_facts(
     offset, claims = read_stretch(text, start, end, publisher=publisher, title_end=title_end)
     if not offset:
         return list(claims)
-    return [replace(claim, start=claim.start + offset, end=claim.end + offset)
+    return [frozen_record(Claim, vars(claim) | {"start": claim.start + offset,
+                                                "end": claim.end + offset})
             for claim in claims]
 
 
