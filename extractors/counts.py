@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 from extractors import context
@@ -141,8 +141,8 @@ def _claims(
 ) -> list[Claim]:
     """Every count in ``text[start:end]``, read in place: the grammar, then the words."""
     # Spans whose numbers are labels, looked for only in a stretch that opens one.
-    masked: Container[int] = (_Masked(text, start, end) if MASK_OPENERS.search(text, start, end)
-                              else NOTHING_MASKED)
+    masked = (_Masked(text, start, end) if MASK_OPENERS.search(text, start, end)
+              else NOTHING_MASKED)
     # A clause qualifier lies inside the stretch, or binds none of its counts.
     clause_words = tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
     counts: list[Count] = []
@@ -162,7 +162,7 @@ def _claims(
 
 
 def _read_count(
-    text: str, match: re.Match[str], lo: int, hi: int, masked: Container[int],
+    text: str, match: re.Match[str], lo: int, hi: int, masked: _Masked | frozenset[int],
     clause_words: tuple[tuple[str, str], ...],
 ) -> Count | None:
     """The count ``match``'s number opens, if any; the character after the number is one

@@ -24,6 +24,7 @@ import re
 import sys
 from dataclasses import fields, replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -270,9 +271,10 @@ def test_a_record_built_at_once_is_the_record_its_init_builds() -> None:
         *(f.name for f in fields(Claim) if f.name not in ("value", "unit", "text", "start",
                                                            "end")),
     ]
-    claim = {"value": 3.5, "unit": "亿元", "text": "3.5亿元", "start": 4, "end": 9,
-             "value_max": None, "object": "投资", "qualifier": None, "entity": None,
-             "predicate": "完成", "basis": "cumulative", "measure": "完成 投资 (亿元)"}
+    claim: dict[str, Any] = {
+        "value": 3.5, "unit": "亿元", "text": "3.5亿元", "start": 4, "end": 9, "value_max": None,
+        "object": "投资", "qualifier": None, "entity": None, "predicate": "完成",
+        "basis": "cumulative", "measure": "完成 投资 (亿元)"}
     for cls, values in ((Claim, claim), (Fact, claim | {"section": "2.1"})):
         fast, plain = frozen_record(cls, values), cls(**values)
         assert fast == plain and vars(fast) == vars(plain) and hash(fast) == hash(plain)
