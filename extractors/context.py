@@ -253,14 +253,14 @@ def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
     """`牵头负责8项、责任负责2项重点任务`: a list's last item names the thing for all."""
     for i in range(len(facts) - 2, -1, -1):
         fact, nxt = facts[i], facts[i + 1]
-        between = text[fact.end:nxt.start]
         if (
             fact.object is None
             and nxt.object is not None
             and fact.unit == nxt.unit
             and fact.unit not in RATE_UNITS
-            and between.startswith("、")
-            and not any(ch in SENTENCE_DELIMITERS or ch == "," for ch in between)
+            and text.startswith("、", fact.end, nxt.start)
+            and not any(ch in SENTENCE_DELIMITERS or ch == ","
+                        for ch in text[fact.end:nxt.start])
         ):
             fact.object = nxt.object
 

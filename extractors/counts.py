@@ -76,6 +76,7 @@ UNIT_RE = re.compile("|".join(re.escape(unit) for units in UNITS_BY_FIRST_CHAR.v
 LABEL_OPENERS = frozenset((*ORDINAL_PREFIXES, "届"))
 # The first characters of the suffix qualifiers: most units are followed by none of them.
 SUFFIX_OPENERS = frozenset(word[0] for word, _ in SUFFIX_QUALIFIERS)
+CLAUSE_QUALIFIER_WORDS = re.compile("|".join(re.escape(word) for word, _ in CLAUSE_QUALIFIERS))
 # A qualifier (`预计`) binds to the end of its clause, which a comma closes.
 QUALIFIER_CLAUSE_ENDS = Marks(SENTENCE_ENDS + ",")
 ENUMERATION_MARKS = frozenset("、和及与")
@@ -143,8 +144,10 @@ def _claims(
     # Spans whose numbers are labels, looked for only in a stretch that opens one.
     masked = (_Masked(text, start, end) if MASK_OPENERS.search(text, start, end)
               else NOTHING_MASKED)
-    # A clause qualifier lies inside the stretch, or binds none of its counts.
-    clause_words = tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
+    # A clause qualifier lies inside the stretch, or binds none of its counts (most
+    # stretches hold none: one scan, not a find per word).
+    clause_words = (tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
+                    if CLAUSE_QUALIFIER_WORDS.search(text, start, end) else ())
     counts: list[Count] = []
     pos = start
     while (first := NUMBER_START.search(text, pos, end)) and (
