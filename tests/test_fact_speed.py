@@ -264,7 +264,9 @@ def test_the_stretch_memo_keeps_no_long_stretch() -> None:
 
 def test_a_record_built_at_once_is_the_record_its_init_builds() -> None:
     """frozen_record copies the fields in without __init__: sound for a record whose every
-    field is given, so a Fact must be exactly a Claim and its section."""
+    field is given and that checks nothing after __init__, so a Fact must be exactly a Claim
+    and its section, and neither may grow a __post_init__."""
+    assert not hasattr(Claim, "__post_init__") and not hasattr(Fact, "__post_init__")
     assert [f.name for f in fields(Fact)] == [
         *(f.name for f in fields(Claim) if f.name in ("value", "unit", "text", "start", "end")),
         "section",
