@@ -17,9 +17,11 @@ with no cue is its level at the bulletin's cut-off, which is cumulative.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from extractors.measures import clean_object
 from extractors.prefilter import could_match, guard
+from extractors.segment import READINGS_CACHED
 from extractors.sentences import Marks
 from extractors.timewords import CUT_OFF, SINGLE_MONTH, THIS_PERIOD, YEAR_TO_DATE, strip_time
 from extractors.units import RATE_UNITS
@@ -107,9 +109,9 @@ def clause_before(text: str, pos: int, lo: int) -> str:
     return text[start:pos]
 
 
-def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
+def basis_of(text: str, start: int, end: int, unit: str, lo: int, hi: int, *,
              in_task: bool, in_title: bool) -> str | None:
-    """The basis of the count ``text[start:end]``; ``lo`` is where its stretch of text starts.
+    """The basis of the count ``text[start:end]`` in the stretch ``text[lo:hi]``.
 
     Outside a task (a bulletin's header tally of its tasks) only rates have a basis.
     """
@@ -120,20 +122,36 @@ def basis_of(text: str, start: int, end: int, unit: str, lo: int, *,
     if not in_task:
         return None
     clause = clause_before(text, start, lo)
-    if CHANGE_CUES.search(clause):
-        return None
-    if could_match(PERIOD_CHARS, clause) and PERIOD_CUES.search(clause):
-        return "period"
-    if CUMULATIVE_CUES.search(clause) or TRAILING_SPAN.match(text, end):
+    settled, single_month, goal = _clause_cues(clause)
+    if settled:
+        return None if settled == "change" else settled
+    if TRAILING_SPAN.match(text, end, hi):
         return "cumulative"
-    if start > lo and text[start - 1] in "(（" and ASIDE.match(text, end):
+    if start > lo and text[start - 1] in "(（" and ASIDE.match(text, end, hi):
         return None
-    if could_match(SINGLE_MONTH_CHARS, clause) and SINGLE_MONTH_CUE.search(clause):
+    if single_month:
         return "period"
     label = _label_before(text, start - len(clause), lo)
-    if TARGET_CUES.search(clause) or TARGET_CUES.search(label):
+    if goal or TARGET_CUES.search(label):
         return "target"
     return _sentence_time(text, start - len(clause), lo) or "cumulative"
+
+
+@lru_cache(maxsize=READINGS_CACHED)
+def _clause_cues(clause: str) -> tuple[str | None, bool, bool]:
+    """What a count's clause says by its own words, read once per clause (they recur across
+    counts and bulletins: `截至4月底共完成`, `本月新增`): the basis it settles before anything
+    around the count is read (``change`` for a change or what is left, which has none;
+    ``period``; ``cumulative``), and whether it names a single month and a goal."""
+    if CHANGE_CUES.search(clause):
+        return "change", False, False
+    if could_match(PERIOD_CHARS, clause) and PERIOD_CUES.search(clause):
+        return "period", False, False
+    if CUMULATIVE_CUES.search(clause):
+        return "cumulative", False, False
+    single_month = bool(could_match(SINGLE_MONTH_CHARS, clause)
+                        and SINGLE_MONTH_CUE.search(clause))
+    return None, single_month, bool(TARGET_CUES.search(clause))
 
 
 def _label_before(text: str, clause_start: int, lo: int) -> str:

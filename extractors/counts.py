@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
+from functools import lru_cache
 
 from extractors import context
 from extractors.numerals import (
@@ -32,7 +34,7 @@ from extractors.patterns import (
     SUFFIX_QUALIFIERS,
     TITLE_PAIRS,
 )
-from extractors.records import Claim, Count
+from extractors.records import Claim, Count, frozen_record
 from extractors.segment import stands_alone
 from extractors.sentences import SENTENCE_ENDS, Marks
 from extractors.units import LABEL_UNITS_FOR_CHINESE, UNITS_BY_FIRST_CHAR
@@ -60,6 +62,21 @@ COUNT_FOLLOWERS = frozenset(
     RANGE_MARKS + CN_RANGE_MARKS + SPACES + "".join(SCALES) + "".join(INFIX_QUALIFIERS)
     + "".join(UNITS_BY_FIRST_CHAR)
 )
+# What may stand between a count's number (or range) and its unit, read by one match: spaces,
+# scales, an infix qualifier and more scales, spaces (`3.4 万平方米`, `130余名`, `1万余亿元`).
+BEFORE_UNIT = re.compile(
+    rf"[{SPACES}]*(?P<scales>[{''.join(SCALES)}]*)"
+    rf"(?:(?P<infix>[{''.join(INFIX_QUALIFIERS)}])(?P<more>[{''.join(SCALES)}]*))?[{SPACES}]*"
+)
+# The unit a count's number is followed by: the longest that stands there (longest first in
+# the alternation, which takes the first alternative that matches).
+UNIT_RE = re.compile("|".join(re.escape(unit) for units in UNITS_BY_FIRST_CHAR.values()
+                              for unit in units))
+# A number right after these is a label's (`第3批`, `十届四次全会`: a session's name).
+LABEL_OPENERS = frozenset((*ORDINAL_PREFIXES, "届"))
+# The first characters of the suffix qualifiers: most units are followed by none of them.
+SUFFIX_OPENERS = frozenset(word[0] for word, _ in SUFFIX_QUALIFIERS)
+CLAUSE_QUALIFIER_WORDS = re.compile("|".join(re.escape(word) for word, _ in CLAUSE_QUALIFIERS))
 # A qualifier (`预计`) binds to the end of its clause, which a comma closes.
 QUALIFIER_CLAUSE_ENDS = Marks(SENTENCE_ENDS + ",")
 ENUMERATION_MARKS = frozenset("、和及与")
@@ -67,6 +84,15 @@ ENUMERATION_MARKS = frozenset("、和及与")
 PREFIX_ENDS = frozenset(word[-1] for word, _ in PREFIX_QUALIFIERS)
 # A count's unit must end where its clause, list item or bracketed aside does.
 CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",、)")
+
+
+# Stretches read once and kept with their claims: a section or table cell recurs across the
+# monthly bulletins of one publisher (a task's title, `已完成`, a status line), and its claims
+# are a pure function of its own text (see ``read_stretch``). Bounded in number and in the
+# length of a stretch kept, whatever the build reads (4.7 MB after synthetic-1000's 3,452
+# distinct stretches; a longer one rarely recurs and is read in place).
+STRETCHES_CACHED = 4096
+MAX_CACHED_STRETCH = 512
 
 
 def find_facts(
@@ -78,34 +104,75 @@ def find_facts(
     ``title_end`` says the stretch is one task's: its title runs from ``start`` to there
     (the task's goals) and its progress text follows; None for text outside any task.
     """
-    masked = _Masked(text, start, end)
-    # A clause qualifier lies inside the stretch, or binds none of its counts.
-    clause_words = tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
+    offset, claims = read_stretch(text, start, end, publisher=publisher, title_end=title_end)
+    if not offset:
+        return list(claims)
+    return [frozen_record(Claim, vars(claim) | {"start": claim.start + offset,
+                                                "end": claim.end + offset})
+            for claim in claims]
+
+
+def read_stretch(
+    text: str, start: int, end: int, *, publisher: str | None = None,
+    title_end: int | None = None,
+) -> tuple[int, Sequence[Claim]]:
+    """``find_facts`` with the claims' offsets relative to the returned offset, for a caller
+    that shifts them into its own records (no Claim is built twice).
+
+    Nothing that reads a stretch looks before ``start`` or at or past ``end``
+    (tests/test_fact_speed.py holds a stretch to the same claims with any text around it),
+    so a short stretch is read as its own string and its claims are kept for the next time
+    the same words come with the same title length and publisher.
+    """
+    if end - start > MAX_CACHED_STRETCH:
+        return 0, _claims(text, start, end, publisher, title_end)
+    return start, _stretch_claims(text[start:end], publisher,
+                                  None if title_end is None else title_end - start)
+
+
+@lru_cache(maxsize=STRETCHES_CACHED)
+def _stretch_claims(stretch: str, publisher: str | None, title_end: int | None
+                    ) -> tuple[Claim, ...]:
+    """The claims of a stretch read as its own string, kept (``title_end`` relative)."""
+    return tuple(_claims(stretch, 0, len(stretch), publisher, title_end))
+
+
+def _claims(
+    text: str, start: int, end: int, publisher: str | None, title_end: int | None
+) -> list[Claim]:
+    """Every count in ``text[start:end]``, read in place: the grammar, then the words."""
+    # Spans whose numbers are labels, looked for only in a stretch that opens one.
+    masked = (_Masked(text, start, end) if MASK_OPENERS.search(text, start, end)
+              else NOTHING_MASKED)
+    # A clause qualifier lies inside the stretch, or binds none of its counts (most
+    # stretches hold none: one scan, not a find per word).
+    clause_words = (tuple(pair for pair in CLAUSE_QUALIFIERS if text.find(pair[0], start, end) >= 0)
+                    if CLAUSE_QUALIFIER_WORDS.search(text, start, end) else ())
     counts: list[Count] = []
     pos = start
     while (first := NUMBER_START.search(text, pos, end)) and (
             match := NUMBER_RE.match(text, first.start(), end)):
-        if not _followed_like_count(text, match.end(), end):
-            pos = match.end()
-            continue  # `2017年`, `7月`: most numbers of a bulletin are dates
-        count = _read_count(text, match, start, end, masked, clause_words)
-        if count is None:
-            pos = match.end()
-            continue
-        counts.append(count)
-        pos = count.end
+        pos = match.end()
+        # `2017年`, `7月`: most numbers of a bulletin are dates, and the character after
+        # one can open nothing a count reads next (COUNT_FOLLOWERS)
+        if pos < end and (text[pos] in COUNT_FOLLOWERS or text[pos].isspace()) and (
+                count := _read_count(text, match, start, end, masked, clause_words)):
+            counts.append(count)
+            pos = count.end
     if not counts:
         return []  # most stretches of a page hold no count: nothing to describe
     return context.describe(text, start, end, counts, publisher=publisher, title_end=title_end)
 
 
 def _read_count(
-    text: str, match: re.Match[str], lo: int, hi: int, masked: _Masked,
+    text: str, match: re.Match[str], lo: int, hi: int, masked: _Masked | frozenset[int],
     clause_words: tuple[tuple[str, str], ...],
 ) -> Count | None:
     """The count ``match``'s number opens, if any; the character after the number is one
-    ``_followed_like_count`` lets through."""
+    of COUNT_FOLLOWERS. The checks that are a character's lookup come first."""
     s, e = match.span()
+    if s > lo and text[s - 1] in LABEL_OPENERS:
+        return None
     cn = match.group("cn")
     chinese = cn is not None
     value: int | float | None
@@ -114,18 +181,14 @@ def _read_count(
         if value is None:
             return None  # 一二三产业, 十四五, 二〇一七: labels and years, not numerals
     else:
-        value = arabic_value(match.group("ar"))
         if s > lo and text[s - 1] in ASCII_ALNUM:
             return None  # PM2.5, F5, a version or code
-        if text[e:e + 1] in (":", "/") or (s > lo + 1 and text[s - 1] in ":/"
-                                             and text[s - 2].isdigit()):
+        if text.startswith((":", "/"), e, hi) or (s > lo + 1 and text[s - 1] in ":/"
+                                                  and text[s - 2].isdigit()):
             return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5 (not `办结:398件`)
+        value = arabic_value(match.group("ar"))
     if s in masked:
         return None
-    if s > lo and text[s - 1] in ORDINAL_PREFIXES:
-        return None
-    if s > lo and text[s - 1] == "届":
-        return None  # 十届四次全会: a session's name
     p = e
     value_max: int | float | None = None
     rng = (RANGE_RE.match(text, p, hi)
@@ -134,15 +197,11 @@ def _read_count(
         upper = arabic_value(rng["ar"]) if rng["ar"] else chinese_value(rng["cn"] or "")
         if upper is not None and upper > value:
             value_max, p = upper, rng.end()
-    p = _skip_spaces(text, p, hi)
-    scales, p = _read_scales(text, p, hi)
-    qualifier = None
-    if text[p:p + 1] in INFIX_QUALIFIERS and p < hi:
-        qualifier = INFIX_QUALIFIERS[text[p]]
-        p += 1
-        more, p = _read_scales(text, p, hi)
-        scales += more
-    p = _skip_spaces(text, p, hi)
+    between = BEFORE_UNIT.match(text, p, hi)
+    assert between is not None  # it matches the empty string
+    scales = between["scales"] + (between["more"] or "")
+    qualifier = INFIX_QUALIFIERS[between["infix"]] if between["infix"] else None
+    p = between.end()
     unit = _unit_at(text, p, hi)
     if unit is None:
         if not scales:
@@ -156,27 +215,23 @@ def _read_count(
     # number made a 30 MB one-section text quadratic (issue 17).
     if unit and text.startswith(AFTER_UNIT_NAME_WORDS, p, hi):
         return None
-    if chinese and text[e:e + 2].startswith(ENUMERATOR_SUFFIXES):
+    if chinese and text.startswith(ENUMERATOR_SUFFIXES, e, hi):
         return None
-    for word, kind in SUFFIX_QUALIFIERS:
-        if text.startswith(word, p, hi):
-            qualifier = qualifier or kind
-            p += len(word)
-            break
-    prefix = _prefix_qualifier(text, s, lo)
+    if p < hi and text[p] in SUFFIX_OPENERS:
+        for word, kind in SUFFIX_QUALIFIERS:
+            if text.startswith(word, p, hi):
+                qualifier = qualifier or kind
+                p += len(word)
+                break
+    prefix = (_prefix_qualifier(text, s, lo) if s > lo and text[s - 1] in PREFIX_ENDS
+              else None)
     if prefix:
         s, qualifier = prefix[0], qualifier or prefix[1]
     else:
         qualifier = qualifier or _clause_qualifier(text, s, lo, hi, clause_words)
-    scaled = scale_value(value, scales)
+    scaled = value if not scales and type(value) is int else scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
     return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
-
-
-def _followed_like_count(text: str, e: int, hi: int) -> bool:
-    """Whether the character after a number (at ``e``) may open what a count reads next:
-    False settles that it is none before the range, scales and unit are looked for."""
-    return e < hi and (text[e] in COUNT_FOLLOWERS or text[e].isspace())
 
 
 def _chinese_is_count(
@@ -205,30 +260,14 @@ def _after_event_word(text: str, s: int, lo: int) -> bool:
     return any(word in clause for word in EVENT_WORDS)
 
 
-def _skip_spaces(text: str, p: int, hi: int) -> int:
-    while p < hi and text[p] in SPACES:
-        p += 1
-    return p
-
-
-def _read_scales(text: str, p: int, hi: int) -> tuple[str, int]:
-    scales = ""
-    while p < hi and text[p] in SCALES:
-        scales += text[p]
-        p += 1
-    return scales, p
-
-
 def _unit_at(text: str, p: int, hi: int) -> str | None:
-    for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ()):
-        if text.startswith(unit, p) and p + len(unit) <= hi:
-            return unit
-    return None
+    unit = UNIT_RE.match(text, p, hi)
+    return unit.group() if unit else None
 
 
 def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:
-    if s <= lo or text[s - 1] not in PREFIX_ENDS:
-        return None
+    """The prefix qualifier that ends right before the number at ``s`` (its last character
+    is one of PREFIX_ENDS)."""
     for word, kind in PREFIX_QUALIFIERS:
         at = s - len(word)
         if at >= lo and text.startswith(word, at):
@@ -252,6 +291,13 @@ def _clause_qualifier(
         if word in clause:
             return kind
     return None
+
+
+# What opens a masked span: the left mark of every quote and title pair. Most stretches
+# hold none, and their numbers are asked of an empty set rather than a _Masked.
+MASK_OPENERS = re.compile("[" + re.escape("".join(left for left, _ in QUOTE_PAIRS + TITLE_PAIRS))
+                          + "]")
+NOTHING_MASKED: frozenset[int] = frozenset()
 
 
 class _Masked:
