@@ -387,12 +387,13 @@ def arrow_array(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
 
 def _validity(values: Sequence[Any]) -> bytes:
     """Arrow's validity bitmap: bit i (least significant first) set where value i is not
-    None."""
-    bits = 0
+    None. Set byte by byte: one growing int (``bits |= 1 << i``) copies itself at every
+    value, quadratic in a batch's length."""
+    bitmap = bytearray((len(values) + 7) // 8)
     for i, v in enumerate(values):
         if v is not None:
-            bits |= 1 << i
-    return bits.to_bytes((len(values) + 7) // 8, "little")
+            bitmap[i >> 3] |= 1 << (i & 7)
+    return bytes(bitmap)
 
 
 def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
