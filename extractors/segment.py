@@ -15,12 +15,18 @@ for a dictionary.
 from __future__ import annotations
 
 import contextlib
+import importlib.util
 import logging
 import os
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol, overload
+
+from extractors.window_cache import FILE_NAME, Answer, Tagged, WindowCache, fingerprint
+
+log = logging.getLogger(__name__)
 
 # jieba part-of-speech flags read as nouns when building a counted thing's name.
 # `l` (粮食作物, 专项规划) and `zg` (村) are how jieba tags many domain nouns.
@@ -38,11 +44,12 @@ SKIP = re.compile("(\r\n|\\s)")
 TAG_NUM = re.compile("[\\.0-9]+")
 TAG_ENG = re.compile("[a-zA-Z0-9]+")
 
-ENGINE_ENV = "BULLETINS_SEGMENTER"
+ENGINE_ENV = "BULLETINS_SEGMENTER"  # "python" forces jieba itself even where rjieba exists
+CACHE_ENV = "BULLETINS_CACHE_DIR"  # the project's cache directory, instead of the user's
 # Readings made from short phrases (extractors/context.py, extractors/measures.py) kept per
 # function: the phrases that recur across bulletins stay, and a long build of diverse pages
 # holds a few MB per cache rather than tens.
-READINGS_CACHED = 8192  # "python" forces jieba itself even where rjieba exists
+READINGS_CACHED = 8192
 
 
 class Engine(Protocol):
@@ -144,27 +151,83 @@ class NativeEngine:
 
 
 def cache_dir() -> Path:
-    """The user's cache directory for this project (XDG_CACHE_HOME, else ~/.cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "gov-bulletins"
+    """The project's cache directory: $BULLETINS_CACHE_DIR, else gov-bulletins in the
+    user's (XDG_CACHE_HOME, else ~/.cache)."""
+    override = os.environ.get(CACHE_ENV)
+    if override:
+        path = Path(override)
+    else:
+        home_cache = os.path.join(os.path.expanduser("~"), ".cache")
+        path = Path(os.environ.get("XDG_CACHE_HOME") or home_cache) / "gov-bulletins"
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def native_available() -> bool:
-    try:
-        import rjieba  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """rjieba is installed: found, not imported (its import builds its dictionary)."""
+    return importlib.util.find_spec("rjieba") is not None
+
+
+def engine_name() -> str:
+    """The name of the engine ``engine()`` loads, known without loading it."""
+    if os.environ.get(ENGINE_ENV, "").lower() != "python" and native_available():
+        return NativeEngine.name
+    return JiebaEngine.name
 
 
 @lru_cache(maxsize=1)
 def engine() -> Engine:
     """The engine every window goes to, loaded on first use."""
-    if os.environ.get(ENGINE_ENV, "").lower() != "python" and native_available():
-        return NativeEngine()
+    if engine_name() == NativeEngine.name:
+        with contextlib.suppress(ImportError):  # found but broken: jieba answers alike
+            return NativeEngine()
     return JiebaEngine()
+
+
+# The answers kept between runs, while ``persisted`` is open (the `extract` command).
+_kept: WindowCache | None = None
+
+
+@contextlib.contextmanager
+def persisted() -> Iterator[None]:
+    """Within it, a window is answered from the answers earlier runs kept in the cache
+    directory when it is there, else by the engine (loaded only then); on leaving, the new
+    answers are merged into the file. Without a usable cache directory the engine answers
+    every window, as outside."""
+    global _kept
+    try:
+        name = engine_name()
+        spec = importlib.util.find_spec("rjieba" if name == NativeEngine.name else "jieba")
+        package = spec.submodule_search_locations if spec else None
+        identity = fingerprint(name, Path(package[0]) if package else None, [Path(__file__)])
+        _kept = WindowCache(cache_dir() / FILE_NAME, name, identity)
+    except OSError as exc:
+        log.debug("no segmenter window cache: %s", exc)
+    try:
+        yield
+    finally:
+        kept, _kept = _kept, None
+        if kept is not None:
+            kept.save()
+
+
+@overload
+def _answer(kind: Literal["tag"], text: str) -> Tagged: ...
+@overload
+def _answer(kind: Literal["cut"], text: str) -> list[str]: ...
+def _answer(kind: str, text: str) -> Answer:
+    """The engine's answer of this kind ("tag" or "cut") for ``text``, from the kept
+    answers when they hold it."""
+    kept = _kept
+    if kept is not None:
+        hit = kept.get(kind, text)
+        if hit is not None:
+            return hit
+    eng = engine()
+    answer = eng.tag(text) if kind == "tag" else eng.cut(text)
+    if kept is not None and eng.name == kept.engine:  # not when a broken rjieba left jieba
+        kept.put(kind, text, answer)
+    return answer
 
 
 @lru_cache(maxsize=65536)
@@ -174,14 +237,14 @@ def words(text: str) -> tuple[tuple[str, str], ...]:
     Dictionary words only (no HMM guesses for unknown words): measured on the gold and
     held-out sets, objects agree as often or more, and extraction runs 1.7× faster.
     """
-    return tuple(engine().tag(text))
+    return tuple(_answer("tag", text))
 
 
 @lru_cache(maxsize=65536)
 def token_spans(text: str) -> tuple[tuple[int, int], ...]:
     spans = []
     pos = 0
-    for word in engine().cut(text):
+    for word in _answer("cut", text):
         spans.append((pos, pos + len(word)))
         pos += len(word)
     return tuple(spans)
@@ -204,4 +267,4 @@ def stands_alone(window: str, start: int, end: int) -> bool:
 @lru_cache(maxsize=65536)
 def title_words(title: str) -> tuple[str, ...]:
     """The words of a task title, for comparing titles across periods (pipeline.audit.linking)."""
-    return tuple(engine().cut(title.strip()))
+    return tuple(_answer("cut", title.strip()))

@@ -116,6 +116,7 @@ def test_python_engine_can_be_forced(monkeypatch) -> None:
 
 
 def test_dictionary_cache_lives_in_the_users_cache_dir(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(segment.CACHE_ENV, raising=False)  # tests/conftest.py sets it
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert segment.cache_dir() == tmp_path / "gov-bulletins"
     assert segment.cache_dir().is_dir()
