@@ -37,12 +37,14 @@ VERB_FLAGS = frozenset({"v", "vd", "vi", "vg", "vq"})
 
 # jieba 0.42's block rules, which decide what reaches the dictionary at all (jieba.re_han_
 # default, jieba.re_skip_default; jieba.posseg.re_han_internal, re_num, re_eng).
-# tests/test_segment_native.py checks they still equal jieba's own.
-CUT_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")
-TAG_BLOCK = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)")
-SKIP = re.compile("(\r\n|\\s)")
-TAG_NUM = re.compile("[\\.0-9]+")
-TAG_ENG = re.compile("[a-zA-Z0-9]+")
+# tests/test_segment_native.py checks they still equal jieba's own. Only NativeEngine uses
+# them, and compiles them when it loads: the two block patterns take ~3 ms to compile, and a
+# run answered from kept windows (extractors/window_cache.py) never needs them.
+CUT_BLOCK = "([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)"
+TAG_BLOCK = "([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)"
+SKIP = "(\r\n|\\s)"
+TAG_NUM = "[\\.0-9]+"
+TAG_ENG = "[a-zA-Z0-9]+"
 
 ENGINE_ENV = "BULLETINS_SEGMENTER"  # "python" forces jieba itself even where rjieba exists
 CACHE_ENV = "BULLETINS_CACHE_DIR"  # the project's cache directory, instead of the user's
@@ -95,17 +97,19 @@ class NativeEngine:
         import rjieba  # its import builds the dictionary once; a Jieba() would build another
 
         self._jieba = rjieba
+        self._cut_re, self._tag_re, self._skip_re, self._num_re, self._eng_re = (
+            re.compile(p) for p in (CUT_BLOCK, TAG_BLOCK, SKIP, TAG_NUM, TAG_ENG))
         # has_word of the characters met so far as one-character words (a bounded set): the
         # dictionary does not change, and a dict lookup is a third of a call into rjieba
         self._known: dict[str, bool] = {}
 
     def cut(self, text: str) -> list[str]:
         out: list[str] = []
-        for i, block in enumerate(CUT_BLOCK.split(text)):
+        for i, block in enumerate(self._cut_re.split(text)):
             if i % 2:  # split() puts the captured blocks at odd places
                 out.extend(self._jieba.cut(block, False))
             elif block:
-                for j, part in enumerate(SKIP.split(block)):
+                for j, part in enumerate(self._skip_re.split(block)):
                     if j % 2:
                         out.append(part)
                     else:
@@ -113,19 +117,19 @@ class NativeEngine:
         return out
 
     def tag(self, text: str) -> list[tuple[str, str]]:
-        if TAG_BLOCK.fullmatch(text):
+        if self._tag_re.fullmatch(text):
             return self._tag_block(text)  # one Chinese block, as most windows are
         out: list[tuple[str, str]] = []
-        for i, block in enumerate(TAG_BLOCK.split(text)):
+        for i, block in enumerate(self._tag_re.split(text)):
             if i % 2:
                 out.extend(self._tag_block(block))
             elif block:
-                for j, part in enumerate(SKIP.split(block)):
+                for j, part in enumerate(self._skip_re.split(block)):
                     if j % 2:
                         out.append((part, "x"))
                         continue
-                    eng = "eng" if TAG_ENG.match(part) else "x"
-                    out.extend((ch, "m" if TAG_NUM.match(ch) else eng) for ch in part)
+                    eng = "eng" if self._eng_re.match(part) else "x"
+                    out.extend((ch, "m" if self._num_re.match(ch) else eng) for ch in part)
         return out
 
     def _tag_block(self, block: str) -> list[tuple[str, str]]:

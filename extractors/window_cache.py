@@ -21,7 +21,6 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
 from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
@@ -101,6 +100,8 @@ class WindowCache:
             merged = dict(islice(merged.items(), len(merged) - self.limit, None))
         data = json.dumps({"format": FORMAT, "identity": self.identity, "windows": merged},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        import tempfile  # only a run that saves pays for it (and for the shutil it imports)
+
         tmp = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)

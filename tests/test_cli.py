@@ -125,6 +125,39 @@ def test_help_imports_nothing_heavy() -> None:
     assert done.stdout.strip() == ""
 
 
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_alone_parses_and_helps_as_in_the_whole(
+    name: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """main() sets up only the command it runs (pipeline.cli.named_command): its help and
+    its usage errors must read as the whole command line's do."""
+    from pipeline.cli import build_parser
+
+    said = []
+    for parser in (build_parser(), build_parser(name)):
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            with pytest.raises(SystemExit):
+                parser.parse_args(args)
+            said.append(capsys.readouterr())
+    assert said[:2] == said[2:]
+    assert "example:" in said[0].out and "error:" in said[1].err
+
+
+@pytest.mark.parametrize(("argv", "named"), [
+    (["extract", "a.txt"], "extract"),
+    (["--debug", "build", "in", "--out", "out"], "build"),
+    (["--help", "extract"], None),  # the whole command line's help
+    (["-h"], None),
+    (["extrct", "a.txt"], None),  # the whole command line names the choices
+    ([], None),
+    (["--debug"], None),
+])
+def test_only_a_named_command_is_set_up_alone(argv: list[str], named: str | None) -> None:
+    from pipeline.cli import named_command
+
+    assert named_command(argv) == named
+
+
 def test_every_option_of_every_command_is_documented() -> None:
     import argparse
 
@@ -172,7 +205,9 @@ def test_extract_of_a_text_file_loads_only_what_it_needs() -> None:
     import importlib.util
 
     heavy = ["httpx", "warcio", "lxml", "readability", "pandas", "pyarrow", "matplotlib",
-             "charset_normalizer", "tqdm"]  # the last two: a UTF-8 file, no terminal
+             "charset_normalizer", "tqdm",  # these two: a UTF-8 file, no terminal
+             "sqlite3", "socket", "importlib.metadata",  # no database, no fetch
+             "pipeline.commands.build"]  # no other command's module
     if importlib.util.find_spec("rjieba"):
         heavy.append("jieba")  # the native segmenter answers alone
     code = "\n".join([

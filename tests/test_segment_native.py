@@ -98,12 +98,11 @@ def test_block_rules_are_jiebas_own() -> None:
     import jieba
     import jieba.posseg
 
-    assert segment.CUT_BLOCK.pattern == jieba.re_han_default.pattern
-    assert segment.SKIP.pattern == jieba.re_skip_default.pattern == \
-        jieba.posseg.re_skip_internal.pattern
-    assert segment.TAG_BLOCK.pattern == jieba.posseg.re_han_internal.pattern
-    assert segment.TAG_NUM.pattern == jieba.posseg.re_num.pattern
-    assert segment.TAG_ENG.pattern == jieba.posseg.re_eng.pattern
+    assert jieba.re_han_default.pattern == segment.CUT_BLOCK
+    assert segment.SKIP == jieba.re_skip_default.pattern == jieba.posseg.re_skip_internal.pattern
+    assert jieba.posseg.re_han_internal.pattern == segment.TAG_BLOCK
+    assert jieba.posseg.re_num.pattern == segment.TAG_NUM
+    assert jieba.posseg.re_eng.pattern == segment.TAG_ENG
 
 
 def test_python_engine_can_be_forced(monkeypatch) -> None:
