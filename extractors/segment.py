@@ -5,11 +5,17 @@ Two questions go to jieba: is a Chinese numeral a word of its own (`三个` yes,
 
 Two engines answer them with the same words and flags: rjieba (jieba-rs, the same
 dictionary as jieba 0.42 compiled into Rust) when it is installed, else jieba itself. Both
-are asked only for jieba's "Chinese blocks"; the text between blocks is split here by
-jieba's own rules, so the native engine never decides what jieba would not.
-tests/test_segment_native.py holds the two to equal output over every gold and red-team
-document. Neither loads before a window needs it: a document without a count never pays
-for a dictionary.
+are asked only for jieba's "Chinese blocks"; the text between blocks is split by jieba's
+own rules (extractors/jieba_blocks.py), so the native engine never decides what jieba
+would not. tests/test_segment_native.py holds the two to equal output over every gold and
+red-team document. Neither loads before a window needs it: a document without a count
+never pays for a dictionary.
+
+A one-file `extract` loads neither when it can (``persisted``, issue 16: start-up): it takes
+the answers earlier runs kept in the cache directory (extractors/window_cache.py), and asks
+its first other windows of jieba's route over an index of its dictionary
+(extractors/jieba_index.py, tests/test_jieba_index.py), which reads only the words a window
+can hold.
 """
 
 from __future__ import annotations
@@ -18,12 +24,12 @@ import contextlib
 import importlib.util
 import logging
 import os
-import re
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal, Protocol, overload
 
+from extractors.jieba_blocks import BlockEngine
 from extractors.window_cache import FILE_NAME, Answer, Tagged, WindowCache, fingerprint
 
 log = logging.getLogger(__name__)
@@ -34,17 +40,6 @@ NOUN_FLAGS = frozenset(
     {"n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "j", "eng", "nw", "l", "zg"}
 )
 VERB_FLAGS = frozenset({"v", "vd", "vi", "vg", "vq"})
-
-# jieba 0.42's block rules, which decide what reaches the dictionary at all (jieba.re_han_
-# default, jieba.re_skip_default; jieba.posseg.re_han_internal, re_num, re_eng).
-# tests/test_segment_native.py checks they still equal jieba's own. Only NativeEngine uses
-# them, and compiles them when it loads: the two block patterns take ~3 ms to compile, and a
-# run answered from kept windows (extractors/window_cache.py) never needs them.
-CUT_BLOCK = "([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)"
-TAG_BLOCK = "([\u4e00-\u9fd5a-zA-Z0-9+#&\\._]+)"
-SKIP = "(\r\n|\\s)"
-TAG_NUM = "[\\.0-9]+"
-TAG_ENG = "[a-zA-Z0-9]+"
 
 ENGINE_ENV = "BULLETINS_SEGMENTER"  # "python" forces jieba itself even where rjieba exists
 CACHE_ENV = "BULLETINS_CACHE_DIR"  # the project's cache directory, instead of the user's
@@ -88,7 +83,7 @@ class JiebaEngine:
         return [(w.word, w.flag) for w in self._pos_lcut(text, HMM=False)]
 
 
-class NativeEngine:
+class NativeEngine(BlockEngine):
     """rjieba on jieba's Chinese blocks, jieba's rules between them."""
 
     name = "rjieba"
@@ -96,41 +91,14 @@ class NativeEngine:
     def __init__(self) -> None:
         import rjieba  # its import builds the dictionary once; a Jieba() would build another
 
+        super().__init__()
         self._jieba = rjieba
-        self._cut_re, self._tag_re, self._skip_re, self._num_re, self._eng_re = (
-            re.compile(p) for p in (CUT_BLOCK, TAG_BLOCK, SKIP, TAG_NUM, TAG_ENG))
         # has_word of the characters met so far as one-character words (a bounded set): the
         # dictionary does not change, and a dict lookup is a third of a call into rjieba
         self._known: dict[str, bool] = {}
 
-    def cut(self, text: str) -> list[str]:
-        out: list[str] = []
-        for i, block in enumerate(self._cut_re.split(text)):
-            if i % 2:  # split() puts the captured blocks at odd places
-                out.extend(self._jieba.cut(block, False))
-            elif block:
-                for j, part in enumerate(self._skip_re.split(block)):
-                    if j % 2:
-                        out.append(part)
-                    else:
-                        out.extend(part)  # jieba yields each other character alone
-        return out
-
-    def tag(self, text: str) -> list[tuple[str, str]]:
-        if self._tag_re.fullmatch(text):
-            return self._tag_block(text)  # one Chinese block, as most windows are
-        out: list[tuple[str, str]] = []
-        for i, block in enumerate(self._tag_re.split(text)):
-            if i % 2:
-                out.extend(self._tag_block(block))
-            elif block:
-                for j, part in enumerate(self._skip_re.split(block)):
-                    if j % 2:
-                        out.append((part, "x"))
-                        continue
-                    eng = "eng" if self._eng_re.match(part) else "x"
-                    out.extend((ch, "m" if self._num_re.match(ch) else eng) for ch in part)
-        return out
+    def _cut_block(self, block: str) -> list[str]:
+        return self._jieba.cut(block, False)
 
     def _tag_block(self, block: str) -> list[tuple[str, str]]:
         # jieba glues runs of one-letter (or one-digit) words into one `eng` word and tags
@@ -190,23 +158,39 @@ def engine() -> Engine:
 
 # The answers kept between runs, while ``persisted`` is open (the `extract` command).
 _kept: WindowCache | None = None
+# A persisted run's first windows missing from the kept answers go to jieba's dictionary
+# index (extractors/jieba_index.py, ~85 µs a window); loading rjieba costs ~0.14 s once and
+# then ~15 µs a window, so past this many misses the run loads it (the same answers:
+# tests/test_jieba_index.py).
+INDEX_WINDOWS = 1500
+# The modules whose code decides the answers besides the engines' own packages.
+RULE_MODULES = ("segment", "jieba_blocks", "jieba_index")
+_misses = 0
+
+
+def _package_dir(module: str) -> Path | None:
+    spec = importlib.util.find_spec(module)
+    found = spec.submodule_search_locations if spec else None
+    return Path(found[0]) if found else None
 
 
 @contextlib.contextmanager
 def persisted() -> Iterator[None]:
     """Within it, a window is answered from the answers earlier runs kept in the cache
-    directory when it is there, else by the engine (loaded only then); on leaving, the new
-    answers are merged into the file. Without a usable cache directory the engine answers
-    every window, as outside."""
-    global _kept
+    directory when it is there, else by jieba's dictionary index or the engine (loaded only
+    then); on leaving, the new answers are merged into the file. Without a usable cache
+    directory the engine answers every window, as outside."""
+    global _kept, _misses
     try:
         name = engine_name()
-        spec = importlib.util.find_spec("rjieba" if name == NativeEngine.name else "jieba")
-        package = spec.submodule_search_locations if spec else None
-        identity = fingerprint(name, Path(package[0]) if package else None, [Path(__file__)])
-        _kept = WindowCache(cache_dir() / FILE_NAME, name, identity)
+        modules = ["rjieba", "jieba"] if name == NativeEngine.name else ["jieba"]
+        here = Path(__file__).parent
+        identity = fingerprint(name, [d for m in modules if (d := _package_dir(m))],
+                               [here / f"{m}.py" for m in RULE_MODULES])
+        _kept = WindowCache(cache_dir() / FILE_NAME, identity)
     except OSError as exc:
         log.debug("no segmenter window cache: %s", exc)
+    _misses = 0
     try:
         yield
     finally:
@@ -215,22 +199,54 @@ def persisted() -> Iterator[None]:
             kept.save()
 
 
+@lru_cache(maxsize=1)
+def _index_engine() -> Engine | None:
+    """jieba's cut over the index of its dictionary in the cache directory (built on first
+    use), or None when jieba's dictionary or the cache directory cannot be had."""
+    import sqlite3
+
+    from extractors.jieba_index import FILE_NAME as INDEX_FILE
+    from extractors.jieba_index import IndexEngine
+
+    jieba_dir = _package_dir("jieba")
+    if jieba_dir is None:
+        return None
+    try:
+        return IndexEngine(cache_dir() / INDEX_FILE, jieba_dir / "dict.txt")
+    except (OSError, ValueError, sqlite3.Error) as exc:
+        log.debug("no jieba dictionary index: %s", exc)
+        return None
+
+
+def _miss_engine() -> Engine:
+    """The engine for a window a persisted run's kept answers lack (see INDEX_WINDOWS)."""
+    global _misses
+    _misses += 1
+    if _misses <= INDEX_WINDOWS:
+        index = _index_engine()
+        if index is not None:
+            return index
+    return engine()
+
+
 @overload
 def _answer(kind: Literal["tag"], text: str) -> Tagged: ...
 @overload
 def _answer(kind: Literal["cut"], text: str) -> list[str]: ...
 def _answer(kind: str, text: str) -> Answer:
     """The engine's answer of this kind ("tag" or "cut") for ``text``, from the kept
-    answers when they hold it."""
+    answers when they hold it. Every engine gives jieba's answers (tests/
+    test_segment_native.py, tests/test_jieba_index.py), so any of them may fill the file."""
     kept = _kept
-    if kept is not None:
-        hit = kept.get(kind, text)
-        if hit is not None:
-            return hit
-    eng = engine()
+    if kept is None:
+        eng = engine()
+        return eng.tag(text) if kind == "tag" else eng.cut(text)
+    hit = kept.get(kind, text)
+    if hit is not None:
+        return hit
+    eng = _miss_engine()
     answer = eng.tag(text) if kind == "tag" else eng.cut(text)
-    if kept is not None and eng.name == kept.engine:  # not when a broken rjieba left jieba
-        kept.put(kind, text, answer)
+    kept.put(kind, text, answer)
     return answer
 
 

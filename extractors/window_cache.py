@@ -38,15 +38,16 @@ Tagged = list[tuple[str, str]]
 Answer = Tagged | list[str]
 
 
-def fingerprint(name: str, package_dir: Path | None, rules: Iterable[Path]) -> str:
-    """What the answers depend on, read without importing the engine: its name, the size
-    and modification time of every file at the top of its installed package (its code and,
-    for jieba, its dictionary: an upgrade or a reinstall changes them), and a hash of the
-    files that hold the project's own rules around the engine (its block rules and flag
-    corrections, and any word it would add to the dictionary)."""
+def fingerprint(name: str, packages: Iterable[Path], rules: Iterable[Path]) -> str:
+    """What the answers depend on, read without importing an engine: the engine's name, the
+    size and modification time of every file at the top of each installed package that may
+    answer (their code and jieba's dictionary: an upgrade or a reinstall changes them), and
+    a hash of the files that hold the project's own rules around them (block rules, flag
+    corrections, the dictionary index, any word they would add to the dictionary)."""
     parts = [f"format {FORMAT}", f"engine {name}"]
-    if package_dir is not None:
-        for entry in sorted(os.scandir(package_dir), key=lambda e: e.name):
+    for package in packages:
+        parts.append(f"package {package.name}")
+        for entry in sorted(os.scandir(package), key=lambda e: e.name):
             if entry.is_file():
                 st = entry.stat()
                 parts.append(f"{entry.name} {st.st_size} {st.st_mtime_ns}")
@@ -62,9 +63,8 @@ class WindowCache:
     (Engine.cut's [word]).
     """
 
-    def __init__(self, path: Path, engine: str, identity: str, limit: int = LIMIT) -> None:
+    def __init__(self, path: Path, identity: str, limit: int = LIMIT) -> None:
         self.path = path
-        self.engine = engine  # whose answers these are: no other engine's may join them
         self.identity = identity
         self.limit = limit
         self._kept: dict[str, list] | None = None  # the file's windows, read on first get

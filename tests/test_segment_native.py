@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import segment
+from extractors import jieba_blocks, segment
 from pipeline.errors import UnreadableInput
 from pipeline.read.document import extract
 from pipeline.records import Bulletin, Page
@@ -98,11 +98,12 @@ def test_block_rules_are_jiebas_own() -> None:
     import jieba
     import jieba.posseg
 
-    assert jieba.re_han_default.pattern == segment.CUT_BLOCK
-    assert segment.SKIP == jieba.re_skip_default.pattern == jieba.posseg.re_skip_internal.pattern
-    assert jieba.posseg.re_han_internal.pattern == segment.TAG_BLOCK
-    assert jieba.posseg.re_num.pattern == segment.TAG_NUM
-    assert jieba.posseg.re_eng.pattern == segment.TAG_ENG
+    assert jieba.re_han_default.pattern == jieba_blocks.CUT_BLOCK
+    assert jieba.re_skip_default.pattern == jieba_blocks.SKIP
+    assert jieba.posseg.re_skip_internal.pattern == jieba_blocks.SKIP
+    assert jieba.posseg.re_han_internal.pattern == jieba_blocks.TAG_BLOCK
+    assert jieba.posseg.re_num.pattern == jieba_blocks.TAG_NUM
+    assert jieba.posseg.re_eng.pattern == jieba_blocks.TAG_ENG
 
 
 def test_python_engine_can_be_forced(monkeypatch) -> None:

@@ -54,6 +54,7 @@ def test_a_kept_answer_equals_the_engines(cache_dir, monkeypatch) -> None:
         raise AssertionError("a window missed the kept answers")
 
     monkeypatch.setattr(segment, "engine", no_engine)  # every window must now be a hit
+    monkeypatch.setattr(segment, "_miss_engine", no_engine)
     warm = _extract_all()
     assert cold == plain
     assert warm == plain
@@ -61,21 +62,22 @@ def test_a_kept_answer_equals_the_engines(cache_dir, monkeypatch) -> None:
 
 
 def test_a_warm_extract_loads_no_segmenter(cache_dir) -> None:
-    """The point of the file: a second `bulletins extract` of the same document imports
-    neither rjieba nor jieba, and prints the same."""
+    """The point of the file: a second `bulletins extract` of the same document loads no
+    segmenter and no dictionary, and prints the same; the first asked jieba's dictionary
+    index and loaded no rjieba (its windows are few)."""
+    loaded = ("rjieba", "jieba", "extractors.jieba_index")
     script = ("import sys\nfrom pipeline.cli import main\nmain(['extract', sys.argv[1]])\n"
-              "print('loaded:', sorted({'rjieba', 'jieba'} & set(sys.modules)), "
-              "file=sys.stderr)\n")
+              f"print('loaded:', sorted(set({loaded!r}) & set(sys.modules)), file=sys.stderr)\n")
     runs = [subprocess.run([sys.executable, "-c", script, str(SEED)], cwd=ROOT, text=True,
                            capture_output=True, check=True, env={**os.environ})
             for _ in range(2)]
     assert runs[0].stdout == runs[1].stdout
+    assert "loaded: ['extractors.jieba_index']" in runs[0].stderr
     assert "loaded: []" in runs[1].stderr
-    assert "loaded: []" not in runs[0].stderr  # the cold run did need one
 
 
 def _cache(path: Path, limit: int = 100, identity: str = "engine A") -> WindowCache:
-    return WindowCache(path, "jieba", identity, limit)
+    return WindowCache(path, identity, limit)
 
 
 @pytest.mark.parametrize("content", [
@@ -118,18 +120,20 @@ def test_another_engine_build_is_not_trusted(tmp_path) -> None:
 
 
 def test_the_fingerprint_follows_the_engine_files_and_the_rules(tmp_path) -> None:
-    package, rules = tmp_path / "engine", tmp_path / "segment.py"
+    package, other, rules = tmp_path / "engine", tmp_path / "other", tmp_path / "segment.py"
     package.mkdir()
+    other.mkdir()
     (package / "dict.txt").write_text("三个 3 m\n", encoding="utf-8")
     rules.write_text("RULES = 1\n", encoding="utf-8")
-    first = fingerprint("jieba", package, [rules])
-    assert fingerprint("jieba", package, [rules]) == first
-    assert fingerprint("rjieba", package, [rules]) != first
+    first = fingerprint("jieba", [package], [rules])
+    assert fingerprint("jieba", [package], [rules]) == first
+    assert fingerprint("rjieba", [package], [rules]) != first
+    assert fingerprint("jieba", [package, other], [rules]) != first
     (package / "dict.txt").write_text("三个 3 m\n三好街 1 ns\n", encoding="utf-8")
-    second = fingerprint("jieba", package, [rules])
+    second = fingerprint("jieba", [package], [rules])
     assert second != first
     rules.write_text("RULES = 2\n", encoding="utf-8")
-    assert fingerprint("jieba", package, [rules]) != second
+    assert fingerprint("jieba", [package], [rules]) != second
 
 
 def test_saving_replaces_the_file_whole(tmp_path, monkeypatch) -> None:
