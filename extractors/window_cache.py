@@ -100,25 +100,20 @@ class WindowCache:
             merged = dict(islice(merged.items(), len(merged) - self.limit, None))
         data = json.dumps({"format": FORMAT, "identity": self.identity, "windows": merged},
                           ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        import tempfile  # only a run that saves pays for it (and for the shutil it imports)
-
-        tmp = None
+        # one temporary name per process: two runs saving at once never share it
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".windows-", suffix=".tmp", dir=self.path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
+            tmp.write_bytes(data)
             # no fsync: after a crash the file may read back broken, which costs one miss
             # per window, never a wrong answer
             os.replace(tmp, self.path)
-            tmp = None
             self._added = False
         except OSError as exc:
             log.debug("segmenter window cache not saved to %s: %s", self.path, exc)
         finally:
-            if tmp is not None:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
 
     def _remember(self, key: str, answer: Answer) -> None:
         self._used.pop(key, None)
