@@ -35,8 +35,9 @@ FILE_NAME = "jieba-dict.sqlite"
 # jieba.re_eng (a one-character word of these is glued to its neighbours) and
 # jieba.posseg.re_eng1 (the same, as posseg checks it)
 GLUED = re.compile("[a-zA-Z0-9]")
-# Substrings looked up and remembered (frequency, flag) per engine; a long run clears them.
-REMEMBERED = 200_000
+# Substrings looked up and remembered (frequency, flag), ~150 bytes each; a document's
+# windows hold ~10,000 distinct ones, and past this many they are forgotten.
+REMEMBERED = 50_000
 ASCII_SPACE = " \t\n\r\x0b\x0c"  # what bytes.strip() strips
 SQL_VARIABLES = 900  # under SQLite's smallest limit on variables in one statement (999)
 

@@ -226,6 +226,8 @@ def _miss_engine() -> Engine:
         index = _index_engine()
         if index is not None:
             return index
+    elif _misses == INDEX_WINDOWS + 1:
+        _index_engine.cache_clear()  # its connection and the words it looked up go
     return engine()
 
 
