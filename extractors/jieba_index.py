@@ -26,6 +26,7 @@ import math
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 from extractors.jieba_blocks import BlockEngine
@@ -50,17 +51,23 @@ def source_of(dictionary: Path) -> str:
 def build(dictionary: Path, index: Path) -> None:
     """Write the index of ``dictionary`` (jieba's dict.txt format: word, frequency, flag per
     line) to ``index`` in one rename."""
-    entries: dict[str, tuple[str, int, str]] = {}  # word → its row: the last line wins
+    text = dictionary.read_bytes().decode("utf-8")
     total = 0
-    # jieba reads bytes lines and strips them before decoding: the same as stripping ASCII
-    # whitespace off the decoded lines
-    for line in dictionary.read_bytes().decode("utf-8").split("\n"):
-        line = line.strip(ASCII_SPACE)
-        if not line:
-            continue
-        word, count, flag = line.split(" ")
-        entries[word] = (word, int(count), flag)
-        total += int(count)
+    longest = 1
+
+    def rows() -> Iterator[tuple[str, int, str]]:
+        """The lines as rows, streamed into SQLite rather than held (a dict of the whole
+        dictionary would add ~80 MB to the run's peak). jieba reads bytes lines and strips
+        them before decoding: the same as stripping ASCII whitespace off decoded lines."""
+        nonlocal total, longest
+        for line in text.split("\n"):
+            line = line.strip(ASCII_SPACE)
+            if line:
+                word, count, flag = line.split(" ")
+                total += int(count)
+                longest = max(longest, len(word))
+                yield word, int(count), flag
+
     index.parent.mkdir(parents=True, exist_ok=True)
     tmp = index.with_name(f".{index.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
@@ -70,10 +77,11 @@ def build(dictionary: Path, index: Path) -> None:
             db.execute("CREATE TABLE words (word TEXT PRIMARY KEY, freq INTEGER NOT NULL, "
                        "flag TEXT NOT NULL) WITHOUT ROWID")
             db.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            db.executemany("INSERT INTO words VALUES (?, ?, ?)", sorted(entries.values()))
+            # a word given twice keeps its last line, as jieba's readers do
+            db.executemany("INSERT OR REPLACE INTO words VALUES (?, ?, ?)", rows())
             db.executemany("INSERT INTO meta VALUES (?, ?)", [
                 ("source", source_of(dictionary)), ("total", str(total)),
-                ("longest", str(max(map(len, entries), default=1))),
+                ("longest", str(longest)),
             ])
             db.commit()
         os.replace(tmp, index)
