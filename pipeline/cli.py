@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import sqlite3
 import sys
 from collections.abc import Sequence
 
@@ -23,7 +22,9 @@ COMMANDS = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line, or with ``command`` only that subcommand's part: a run of one
+    command then imports and sets up its module alone (a fortieth of a one-file `extract`)."""
     parser = argparse.ArgumentParser(
         prog="bulletins",
         description="Turn Chinese government progress bulletins into tidy, auditable datasets.",
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--debug", action="store_true", help="show tracebacks and debug logging on errors"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMANDS:
+    for name in COMMANDS if command is None else (command,):
         module = importlib.import_module(f"pipeline.commands.{name}")
         cmd = sub.add_parser(
             name,
@@ -53,8 +54,18 @@ DAMAGED = frozenset({"SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CORRUPT_INDEX",
                      "SQLITE_CORRUPT_SEQUENCE", "SQLITE_CORRUPT_VTAB"})
 
 
+def named_command(argv: Sequence[str]) -> str | None:
+    """The subcommand ``argv`` runs when nothing before it but --debug could print help or
+    fail against the whole command line (``-h``, a misspelt command, no command)."""
+    for arg in argv:
+        if arg != "--debug":
+            return arg if arg in COMMANDS else None
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(named_command(argv))
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
@@ -70,8 +81,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"bulletins {args.command}: error: {exc}", file=sys.stderr)
         return 1
-    except sqlite3.DatabaseError as exc:
-        if args.debug:
+    except KeyboardInterrupt:
+        print(f"bulletins {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if args.debug or not _from_sqlite(exc):
             raise
         if getattr(exc, "sqlite_errorname", None) in DAMAGED:
             print(f"bulletins {args.command}: error: a database is damaged ({exc}): build it "
@@ -83,11 +99,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "not a damaged file: run again, or with --debug for the trace",
                   file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"bulletins {args.command}: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        return 0
+
+
+def _from_sqlite(exc: Exception) -> bool:
+    """A sqlite3.DatabaseError, asked without importing sqlite3 (a command that never opens
+    a database, as `extract`, need not load it): no error of it can come before it loads."""
+    sqlite3 = sys.modules.get("sqlite3")
+    return sqlite3 is not None and isinstance(exc, sqlite3.DatabaseError)
 
 
 if __name__ == "__main__":

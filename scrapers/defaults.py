@@ -7,8 +7,6 @@ fetches or reads an archive pays for neither httpx nor warcio.
 
 from __future__ import annotations
 
-from importlib import metadata
-
 PROJECT = "gov-bulletins"
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 DEFAULT_TIMEOUT = 30.0
@@ -28,6 +26,10 @@ ATTACHED_TO_HEADER = "WARC-X-Attached-To"
 def user_agent(contact: str = "") -> str:
     """One User-Agent for the crawler and for `extract URL`: a site sees one tool, one
     version."""
+    # imported here: importlib.metadata is a few per cent of a one-file `extract`, which
+    # never fetches
+    from importlib import metadata
+
     try:
         version = metadata.version(PROJECT)
     except metadata.PackageNotFoundError:

@@ -125,6 +125,39 @@ def test_help_imports_nothing_heavy() -> None:
     assert done.stdout.strip() == ""
 
 
+@pytest.mark.parametrize("name", COMMANDS)
+def test_a_command_alone_parses_and_helps_as_in_the_whole(
+    name: str, capsys: pytest.CaptureFixture[str],
+) -> None:
+    """main() sets up only the command it runs (pipeline.cli.named_command): its help and
+    its usage errors must read as the whole command line's do."""
+    from pipeline.cli import build_parser
+
+    said = []
+    for parser in (build_parser(), build_parser(name)):
+        for args in ([name, "--help"], [name, "--no-such-option"]):
+            with pytest.raises(SystemExit):
+                parser.parse_args(args)
+            said.append(capsys.readouterr())
+    assert said[:2] == said[2:]
+    assert "example:" in said[0].out and "error:" in said[1].err
+
+
+@pytest.mark.parametrize(("argv", "named"), [
+    (["extract", "a.txt"], "extract"),
+    (["--debug", "build", "in", "--out", "out"], "build"),
+    (["--help", "extract"], None),  # the whole command line's help
+    (["-h"], None),
+    (["extrct", "a.txt"], None),  # the whole command line names the choices
+    ([], None),
+    (["--debug"], None),
+])
+def test_only_a_named_command_is_set_up_alone(argv: list[str], named: str | None) -> None:
+    from pipeline.cli import named_command
+
+    assert named_command(argv) == named
+
+
 def test_every_option_of_every_command_is_documented() -> None:
     import argparse
 
@@ -166,15 +199,18 @@ def test_user_errors_are_one_clear_line(tmp_path: Path, args: list[str], says: s
     assert "Traceback" not in done.stderr
 
 
-def test_extract_of_a_text_file_loads_only_what_it_needs() -> None:
+def test_extract_of_a_text_file_loads_only_what_it_needs(tmp_path: Path) -> None:
     """A one-file `extract` of plain text loads no HTML parser, no network or WARC library,
-    and no second segmenter (issue 16: start-up)."""
-    import importlib.util
+    no other command, and no segmenter: the first run asks jieba's dictionary index
+    (extractors/jieba_index.py), the second finds its windows kept and opens no index
+    either (issue 16: start-up)."""
+    import os
 
     heavy = ["httpx", "warcio", "lxml", "readability", "pandas", "pyarrow", "matplotlib",
-             "charset_normalizer", "tqdm"]  # the last two: a UTF-8 file, no terminal
-    if importlib.util.find_spec("rjieba"):
-        heavy.append("jieba")  # the native segmenter answers alone
+             "charset_normalizer", "tqdm",  # these two: a UTF-8 file, no terminal
+             "socket", "importlib.metadata",  # no fetch
+             "pipeline.commands.build",  # no other command's module
+             "rjieba", "jieba"]  # the index answers the first run's windows
     code = "\n".join([
         "import contextlib, io, sys",
         "from pipeline.cli import main",
@@ -182,11 +218,12 @@ def test_extract_of_a_text_file_loads_only_what_it_needs() -> None:
         "with contextlib.redirect_stdout(out):",
         f"    assert main(['extract', {str(SEED)!r}]) == 0",
         "assert '\"facts\"' in out.getvalue()",
-        f"print(','.join(m for m in {heavy!r} if m in sys.modules))",
+        f"print(','.join(m for m in {[*heavy, 'sqlite3']!r} if m in sys.modules))",
     ])
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          cwd=ROOT, check=True)
-    assert done.stdout.strip() == ""
+    env = {**os.environ, "BULLETINS_CACHE_DIR": str(tmp_path)}
+    loaded = [subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             cwd=ROOT, check=True, env=env).stdout.strip() for _ in range(2)]
+    assert loaded == ["sqlite3", ""]
 
 
 def _raising(sql: str, path: str) -> object:

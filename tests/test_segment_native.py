@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors import segment
+from extractors import jieba_blocks, segment
 from pipeline.errors import UnreadableInput
 from pipeline.read.document import extract
 from pipeline.records import Bulletin, Page
@@ -98,12 +98,12 @@ def test_block_rules_are_jiebas_own() -> None:
     import jieba
     import jieba.posseg
 
-    assert segment.CUT_BLOCK.pattern == jieba.re_han_default.pattern
-    assert segment.SKIP.pattern == jieba.re_skip_default.pattern == \
-        jieba.posseg.re_skip_internal.pattern
-    assert segment.TAG_BLOCK.pattern == jieba.posseg.re_han_internal.pattern
-    assert segment.TAG_NUM.pattern == jieba.posseg.re_num.pattern
-    assert segment.TAG_ENG.pattern == jieba.posseg.re_eng.pattern
+    assert jieba.re_han_default.pattern == jieba_blocks.CUT_BLOCK
+    assert jieba.re_skip_default.pattern == jieba_blocks.SKIP
+    assert jieba.posseg.re_skip_internal.pattern == jieba_blocks.SKIP
+    assert jieba.posseg.re_han_internal.pattern == jieba_blocks.TAG_BLOCK
+    assert jieba.posseg.re_num.pattern == jieba_blocks.TAG_NUM
+    assert jieba.posseg.re_eng.pattern == jieba_blocks.TAG_ENG
 
 
 def test_python_engine_can_be_forced(monkeypatch) -> None:
@@ -116,6 +116,7 @@ def test_python_engine_can_be_forced(monkeypatch) -> None:
 
 
 def test_dictionary_cache_lives_in_the_users_cache_dir(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv(segment.CACHE_ENV, raising=False)  # tests/conftest.py sets it
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert segment.cache_dir() == tmp_path / "gov-bulletins"
     assert segment.cache_dir().is_dir()

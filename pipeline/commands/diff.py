@@ -57,8 +57,11 @@ def run(args: argparse.Namespace) -> int:
                                   audit.build_bulletins(inputs[1]))
         what = "builds' latest bulletins"
     elif len(inputs) == 2:
-        found = audit.diff_bulletins(extract_one(inputs[0], args.publisher),
-                                     extract_one(inputs[1], args.publisher))
+        from extractors import segment
+
+        with segment.persisted():  # two documents: start-up counts, as for `extract`
+            found = audit.diff_bulletins(extract_one(inputs[0], args.publisher),
+                                         extract_one(inputs[1], args.publisher))
         what = "documents"
     else:
         raise UsageError("give two bulletins, two build directories, or a build directory "

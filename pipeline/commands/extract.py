@@ -31,6 +31,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from extractors import segment
+
+    # the segmenter's answers kept from earlier runs: a run that meets only windows seen
+    # before never loads a dictionary (issue 16: start-up)
+    with segment.persisted():
+        return _extract_all(args)
+
+
+def _extract_all(args: argparse.Namespace) -> int:
     from pipeline.read.document import extract
     from pipeline.read.inputs import iter_pages, with_publisher
     from pipeline.store.version import EXTRACTOR_VERSION

@@ -6,10 +6,8 @@ with a one-line reason that says what is wrong and what to do, and reading goes 
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import re
-import socket
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -33,10 +31,12 @@ from scrapers.defaults import (
 )
 
 if TYPE_CHECKING:
+    import ipaddress
+
     from warcio.recordloader import ArcWarcRecord
 
-# httpx and warcio load only for a URL or a WARC archive: a one-file `extract` pays for
-# neither (issue 16: start-up).
+# httpx and warcio load only for a URL or a WARC archive, socket and ipaddress only for a
+# redirect: a one-file `extract` pays for none of them (issue 16: start-up).
 
 DOCUMENT_SUFFIXES = (".txt", ".html", ".htm", ".shtml")
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -348,6 +348,9 @@ def _redirect_refusal(start: str, target: str, follow_other_hosts: bool) -> str 
 
 
 def _addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
+    import ipaddress
+    import socket
+
     try:
         infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
