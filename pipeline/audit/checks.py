@@ -21,7 +21,7 @@ from extractors.units import TALLY_UNITS
 from pipeline.audit.changes import value_changes
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
-from pipeline.audit.recycled import Paragraph, compare, paragraphs, same_numbers
+from pipeline.audit.recycled import Paragraph, comparable, compare, paragraphs, same_numbers
 from pipeline.audit.versions import current, revisions
 from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 
@@ -353,7 +353,8 @@ def _recycled(
 
 
 def _paragraphs(b: Bulletin, s: Section) -> list[Paragraph]:
-    return paragraphs(b.text, s, _own_end(b, s))
+    """The section's paragraphs that can be found copied (``comparable``)."""
+    return comparable(paragraphs(b.text, s, _own_end(b, s)))
 
 
 def _own_end(b: Bulletin, s: Section) -> int:

@@ -73,11 +73,21 @@ def paragraphs(text: str, section: Section, own_end: int) -> list[Paragraph]:
     return out
 
 
+def comparable(paras: list[Paragraph]) -> list[Paragraph]:
+    """The paragraphs ``compare`` may find copied: a pair with a shorter one is never a
+    match, so a section's short lines are left out before its pairs are formed."""
+    return [p for p in paras if len(p.text) >= RECYCLED_MIN_CHARS]
+
+
 def compare(a: Paragraph, b: Paragraph) -> Match | None:
     """How much of the shorter paragraph is copied from the other, if at least the threshold."""
     if min(len(a.text), len(b.text)) < RECYCLED_MIN_CHARS:
         return None
     ma, mb = a.masked, b.masked
+    if ma == mb:
+        # Most copies are whole: the matcher would find one block of every character
+        # (longer than MATCH_MIN_BLOCK, as the paragraphs are), covering all of both.
+        return Match(1.0, a.start, a.end, b.start, b.end)
     short, long_ = (ma, mb) if len(ma) <= len(mb) else (mb, ma)
     if len(_grams(short) & _grams(long_)) < NGRAM_PREFILTER * len(_grams(short)):
         return None
