@@ -168,6 +168,12 @@ def test_recycled_threshold() -> None:
     assert compare(stock, stock) is None
 
 
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("0123456789１٣")))
+def test_masked_text_has_every_ascii_digit_as_zero(text: str) -> None:
+    masked = Paragraph(0, len(text), text).masked
+    assert masked == "".join("0" if ch in "0123456789" else ch for ch in text)
+
+
 @given(st.text(alphabet="科技成果对接活动共举办场0123456789,。", min_size=20, max_size=80),
        st.integers(0, 50), st.integers(0, 50), st.randoms(use_true_random=False))
 def test_whole_copies_match_as_the_matcher_finds_them(

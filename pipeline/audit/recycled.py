@@ -29,7 +29,9 @@ MATCH_MIN_BLOCK = 8
 NGRAM = 4
 NGRAM_PREFILTER = 0.6
 
-DIGITS = str.maketrans("0123456789", "0000000000")
+# Every ASCII digit masked as 0. A substitution of 1-9 rather than str.translate: a table
+# lookup per character on Chinese text took five times as long for the same string.
+NONZERO_DIGIT = re.compile("[1-9]")
 # Dates and periods change with every issue (`截至7月底`, `6月份`), so they are no evidence
 # that a report's figures were updated; the other numbers are.
 DATE_NUMBER = re.compile(r"\d+(?=\s*(?:年|月|日|号|时|季度))")
@@ -45,7 +47,7 @@ class Paragraph:
     @cached_property
     def masked(self) -> str:
         """The text with its digits masked, once: a paragraph is compared with many."""
-        return self.text.translate(DIGITS)
+        return NONZERO_DIGIT.sub("0", self.text)
 
 
 @dataclass(frozen=True)
