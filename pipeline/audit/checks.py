@@ -327,10 +327,13 @@ def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator
     # each section's paragraphs once: every section is compared with each one before it
     own = [_paragraphs(b, s) for s in sections]
     for j, s in enumerate(sections):
+        if not own[j]:
+            continue  # nothing in it long enough to be a copy (``comparable``)
         link = links.get((b.sha256, s.path))
         for i, p in enumerate(sections[:j]):
-            yield from _recycled(b, own[j], b, own[i], link.task_key if link else None,
-                                 f"repeats {_task(p)}'s text")
+            if own[i]:
+                yield from _recycled(b, own[j], b, own[i], link.task_key if link else None,
+                                     f"repeats {_task(p)}'s text")
 
 
 def _recycled(
