@@ -17,10 +17,8 @@ previous output's database is copied from there instead of being parsed again.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
 import signal
@@ -31,13 +29,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.audit.issues import Audit, Issues, audit_issues
 from pipeline.audit.linking import series_of
@@ -53,6 +50,9 @@ from pipeline.store.search_index import (
     finish_search_index,
 )
 from pipeline.store.version import EXTRACTOR_VERSION
+
+if TYPE_CHECKING:  # a --jobs 1 build starts no pool: see ``_mapper``
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -791,6 +791,11 @@ def _mapper(
     if jobs == 1:
         yield (lambda fn, batch: (fn(page) for page in batch)), None  # lazy: one batch alive
         return
+    # Here, not at the top: multiprocessing and the pool take 10 ms to import, a fiftieth
+    # of a small --jobs 1 build's start-up, which has no use for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if multiprocessing.get_start_method() == "fork":
         prepare()  # once here, copied into every worker, rather than once per worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
@@ -804,6 +809,8 @@ def _die_with_build(build_pid: int) -> None:
     """Pool worker set-up: a build killed with SIGKILL cannot stop its workers itself, so
     each asks the kernel to kill it with its parent (Linux), or watches for that itself."""
     if sys.platform.startswith("linux"):
+        import ctypes  # in the workers only
+
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     else:
         threading.Thread(target=_watch_parent, args=(build_pid,), daemon=True).start()
