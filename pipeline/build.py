@@ -63,7 +63,6 @@ EXPORT_ROW_GROUP = 10_000  # rows per Parquet row group
 EXPORT_GROUP_BYTES = 4 * 2**20
 AUDIT_BATCH = 256  # issues whose audit rows are inserted at once, across series
 READ_AHEAD = 64  # bulletins the audit reads back at once
-HEADS_AT_ONCE = 500  # bulletins' metadata the audit's ordering reads a query (bound ids)
 FIRST_PROBLEMS = 20  # problems the closing summary names; the table has them all
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal a process gets when its parent dies
 
@@ -586,19 +585,19 @@ def _audit(conn: sqlite3.Connection) -> None:
 
     Tasks are linked and checked within one report series (a publisher's monthly bulletins,
     say), so the series are audited one at a time, and each issue by issue in period order
-    (``audit_issues``): memory holds every series' order (doc ids), the few dozen
-    bulletins read ahead and the state the audit carries from one issue to the next, not
-    a series.
+    (``audit_issues``): memory holds every series' order (doc ids; every bulletin's
+    metadata while the orders are worked out), the few dozen bulletins read ahead and the
+    state the audit carries from one issue to the next, not a series.
     """
-    heads = conn.execute("select doc_id, source, url, title, publisher from bulletins")
-    by_series: dict[tuple[str, str], list[str]] = {}
-    for doc_id, source, url, title, publisher in heads:
-        head = Bulletin(source=source, sha256=doc_id, text="", url=url, title=title,
-                        publisher=publisher)
-        by_series.setdefault(series_of(head), []).append(doc_id)
+    # Each bulletin's metadata in one query: what its series and its place in it read.
+    heads = conn.execute(f"select doc_id, {', '.join(HEAD)} from bulletins")
+    by_series: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for row in heads:
+        by_series.setdefault(series_of(_head(row)), []).append(row)
     # Every series' order first (doc ids, no texts), so that the bulletins can be read
     # ahead in the order the audit takes them, across series.
-    plan = [(key, _issues(conn, sorted(by_series.pop(key)))) for key in sorted(by_series)]
+    plan = [(key, Issues.of(map(_head, sorted(by_series.pop(key)))))
+            for key in sorted(by_series)]
     read = _ReadAhead(conn, [doc_id for _, issues in plan for doc_id in issues.order])
     taken: set[str] = set()
     publisher = None
@@ -615,20 +614,13 @@ def _audit(conn: sqlite3.Connection) -> None:
     rows.insert(conn)
 
 
-def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
-    """The series' order, from its bulletins' metadata (``Issues.of``), the texts unread,
-    read ``HEADS_AT_ONCE`` bulletins a query rather than one (a statement's fixed cost was
-    most of each lookup), and given to ``Issues.of`` in ``doc_ids``' order as before."""
-    names = ["source", "url", "title", "publisher", "published", "period", "fetched"]
-    heads: dict[str, tuple[Any, ...]] = {}
-    for at in range(0, len(doc_ids), HEADS_AT_ONCE):
-        part = doc_ids[at:at + HEADS_AT_ONCE]
-        query = (f"select doc_id, {', '.join(names)} from bulletins "
-                 f"where doc_id in ({', '.join('?' * len(part))})")
-        heads.update((row[0], row[1:]) for row in conn.execute(query, part))
-    return Issues.of(
-        Bulletin(sha256=d, text="", **dict(zip(names, heads[d], strict=True))) for d in doc_ids
-    )
+# What ordering a series' issues and telling their versions apart read (``Issues.of``).
+HEAD = ("source", "url", "title", "publisher", "published", "period", "fetched")
+
+
+def _head(row: tuple[Any, ...]) -> Bulletin:
+    """A bulletin's metadata as ``Issues.of`` takes it, from (doc_id, *HEAD), text unread."""
+    return Bulletin(sha256=row[0], text="", **dict(zip(HEAD, row[1:], strict=True)))
 
 
 class _ReadAhead:
