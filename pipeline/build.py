@@ -17,10 +17,8 @@ previous output's database is copied from there instead of being parsed again.
 
 from __future__ import annotations
 
-import ctypes
 import hashlib
 import logging
-import multiprocessing
 import os
 import shutil
 import signal
@@ -31,13 +29,12 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.audit.issues import Audit, Issues, audit_issues
 from pipeline.audit.linking import series_of
@@ -53,6 +50,9 @@ from pipeline.store.search_index import (
     finish_search_index,
 )
 from pipeline.store.version import EXTRACTOR_VERSION
+
+if TYPE_CHECKING:  # a --jobs 1 build starts no pool: see ``_mapper``
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 log = logging.getLogger(__name__)
 
@@ -585,19 +585,19 @@ def _audit(conn: sqlite3.Connection) -> None:
 
     Tasks are linked and checked within one report series (a publisher's monthly bulletins,
     say), so the series are audited one at a time, and each issue by issue in period order
-    (``audit_issues``): memory holds every series' order (doc ids), the few dozen
-    bulletins read ahead and the state the audit carries from one issue to the next, not
-    a series.
+    (``audit_issues``): memory holds every series' order (doc ids; every bulletin's
+    metadata while the orders are worked out), the few dozen bulletins read ahead and the
+    state the audit carries from one issue to the next, not a series.
     """
-    heads = conn.execute("select doc_id, source, url, title, publisher from bulletins")
-    by_series: dict[tuple[str, str], list[str]] = {}
-    for doc_id, source, url, title, publisher in heads:
-        head = Bulletin(source=source, sha256=doc_id, text="", url=url, title=title,
-                        publisher=publisher)
-        by_series.setdefault(series_of(head), []).append(doc_id)
+    # Each bulletin's metadata in one query: what its series and its place in it read.
+    heads = conn.execute(f"select doc_id, {', '.join(HEAD)} from bulletins")
+    by_series: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
+    for row in heads:
+        by_series.setdefault(series_of(_head(row)), []).append(row)
     # Every series' order first (doc ids, no texts), so that the bulletins can be read
     # ahead in the order the audit takes them, across series.
-    plan = [(key, _issues(conn, sorted(by_series.pop(key)))) for key in sorted(by_series)]
+    plan = [(key, Issues.of(map(_head, sorted(by_series.pop(key)))))
+            for key in sorted(by_series)]
     read = _ReadAhead(conn, [doc_id for _, issues in plan for doc_id in issues.order])
     taken: set[str] = set()
     publisher = None
@@ -614,14 +614,13 @@ def _audit(conn: sqlite3.Connection) -> None:
     rows.insert(conn)
 
 
-def _issues(conn: sqlite3.Connection, doc_ids: list[str]) -> Issues:
-    """The series' order, from its bulletins' metadata (``Issues.of``), the texts unread."""
-    names = ["source", "url", "title", "publisher", "published", "period", "fetched"]
-    query = f"select {', '.join(names)} from bulletins where doc_id = ?"
-    return Issues.of(
-        Bulletin(sha256=d, text="", **dict(zip(names, conn.execute(query, (d,)).fetchone(),
-                                               strict=True)))
-        for d in doc_ids)
+# What ordering a series' issues and telling their versions apart read (``Issues.of``).
+HEAD = ("source", "url", "title", "publisher", "published", "period", "fetched")
+
+
+def _head(row: tuple[Any, ...]) -> Bulletin:
+    """A bulletin's metadata as ``Issues.of`` takes it, from (doc_id, *HEAD), text unread."""
+    return Bulletin(sha256=row[0], text="", **dict(zip(HEAD, row[1:], strict=True)))
 
 
 class _ReadAhead:
@@ -784,6 +783,11 @@ def _mapper(
     if jobs == 1:
         yield (lambda fn, batch: (fn(page) for page in batch)), None  # lazy: one batch alive
         return
+    # Here, not at the top: multiprocessing and the pool take 10 ms to import, a fiftieth
+    # of a small --jobs 1 build's start-up, which has no use for them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     if multiprocessing.get_start_method() == "fork":
         prepare()  # once here, copied into every worker, rather than once per worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
@@ -797,6 +801,8 @@ def _die_with_build(build_pid: int) -> None:
     """Pool worker set-up: a build killed with SIGKILL cannot stop its workers itself, so
     each asks the kernel to kill it with its parent (Linux), or watches for that itself."""
     if sys.platform.startswith("linux"):
+        import ctypes  # in the workers only
+
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     else:
         threading.Thread(target=_watch_parent, args=(build_pid,), daemon=True).start()

@@ -259,3 +259,17 @@ def test_text_key_leaves_out_what_a_whitespace_pattern_matches() -> None:
     text = "一、\u3000任务\xa0完成\n\r\t(已完成)\u2028\x1c末"
     expected = hashlib.sha256(re.sub(r"\s+", "", text).encode()).hexdigest()
     assert pipeline.build.text_key(text) == expected
+
+
+def test_a_one_job_build_loads_no_process_pool(tmp_path: Path) -> None:
+    """A --jobs 1 build imports neither multiprocessing nor the pool (issue 16: start-up)."""
+    code = "\n".join([
+        "import sys",
+        "from pipeline.build import build",
+        f"assert build([{str(SEED)!r}], {str(tmp_path / 'out')!r}, jobs=1).written",
+        "print(','.join(m for m in ('multiprocessing', 'concurrent.futures.process')",
+        "               if m in sys.modules))",
+    ])
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=ROOT, check=True)
+    assert done.stdout.strip() == ""

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import random
 from collections import Counter
+from difflib import SequenceMatcher
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from corpus.anomalies import PLANTS
 from pipeline.audit.checks import Check, checks_known, run_checks, tally_mismatch
 from pipeline.audit.linking import link_tasks
-from pipeline.audit.recycled import RECYCLED_SIMILARITY, Paragraph, compare
+from pipeline.audit.recycled import (
+    MATCH_MIN_BLOCK,
+    RECYCLED_MIN_CHARS,
+    RECYCLED_SIMILARITY,
+    Match,
+    Paragraph,
+    comparable,
+    compare,
+)
 from pipeline.read.document import extract
 from pipeline.records import Bulletin, Page, Summary
 from tests.test_linking import extracted, identities, seed
@@ -154,6 +166,35 @@ def test_recycled_threshold() -> None:
     assert compare(other, old) is None
     stock = Paragraph(0, 9, "完成情况:已完成。")
     assert compare(stock, stock) is None
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from("0123456789１٣")))
+def test_masked_text_has_every_ascii_digit_as_zero(text: str) -> None:
+    masked = Paragraph(0, len(text), text).masked
+    assert masked == "".join("0" if ch in "0123456789" else ch for ch in text)
+
+
+@given(st.text(alphabet="科技成果对接活动共举办场0123456789,。", min_size=20, max_size=80),
+       st.integers(0, 50), st.integers(0, 50), st.randoms(use_true_random=False))
+def test_whole_copies_match_as_the_matcher_finds_them(
+    text: str, a_start: int, b_start: int, rnd: random.Random
+) -> None:
+    # compare answers a copy equal once digits are masked without running the matcher:
+    # the same Match as the matcher's blocks give
+    other = "".join(rnd.choice("0123456789") if ch.isdigit() else ch for ch in text)
+    a = Paragraph(a_start, a_start + len(text), text)
+    b = Paragraph(b_start, b_start + len(other), other)
+    blocks = [m for m in SequenceMatcher(None, a.masked, b.masked,
+                                         autojunk=False).get_matching_blocks()
+              if m.size >= MATCH_MIN_BLOCK]
+    if len(text) < RECYCLED_MIN_CHARS:
+        assert compare(a, b) is None and comparable([a, b]) == []
+        return
+    covered = round(sum(m.size for m in blocks) / len(text), 4)
+    assert compare(a, b) == Match(covered, a.start + blocks[0].a,
+                                  a.start + blocks[-1].a + blocks[-1].size,
+                                  b.start + blocks[0].b, b.start + blocks[-1].b + blocks[-1].size)
+    assert comparable([a, b]) == [a, b]
 
 
 def test_only_issues_of_one_report_series_are_compared() -> None:

@@ -21,7 +21,7 @@ from extractors.units import TALLY_UNITS
 from pipeline.audit.changes import value_changes
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
-from pipeline.audit.recycled import Paragraph, compare, paragraphs, same_numbers
+from pipeline.audit.recycled import Paragraph, comparable, compare, paragraphs, same_numbers
 from pipeline.audit.versions import current, revisions
 from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 
@@ -327,10 +327,13 @@ def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator
     # each section's paragraphs once: every section is compared with each one before it
     own = [_paragraphs(b, s) for s in sections]
     for j, s in enumerate(sections):
+        if not own[j]:
+            continue  # nothing in it long enough to be a copy (``comparable``)
         link = links.get((b.sha256, s.path))
         for i, p in enumerate(sections[:j]):
-            yield from _recycled(b, own[j], b, own[i], link.task_key if link else None,
-                                 f"repeats {_task(p)}'s text")
+            if own[i]:
+                yield from _recycled(b, own[j], b, own[i], link.task_key if link else None,
+                                     f"repeats {_task(p)}'s text")
 
 
 def _recycled(
@@ -353,7 +356,8 @@ def _recycled(
 
 
 def _paragraphs(b: Bulletin, s: Section) -> list[Paragraph]:
-    return paragraphs(b.text, s, _own_end(b, s))
+    """The section's paragraphs that can be found copied (``comparable``)."""
+    return comparable(paragraphs(b.text, s, _own_end(b, s)))
 
 
 def _own_end(b: Bulletin, s: Section) -> int:

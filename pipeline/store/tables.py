@@ -194,12 +194,12 @@ def read_bulletins(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str
             rows.setdefault(row[at], []).append(row)
         return names, rows
 
-    names, heads = by_doc(f"select * from bulletins where {among}")
+    names, heads = by_doc(f"select {_read_back(cur, BULLETINS)} from bulletins where {among}")
     bulletin = BULLETINS.reader(names)
-    names, sections = by_doc(f"select * from sections where {among} "
+    names, sections = by_doc(f"select {_read_back(cur, SECTIONS)} from sections where {among} "
                              "order by doc_id, start, path")
     section = SECTIONS.reader(names)
-    names, facts = by_doc(f"select * from facts where {among} "
+    names, facts = by_doc(f"select {_read_back(cur, FACTS)} from facts where {among} "
                           "order by doc_id, start, [end], fact_id")
     fact = FACTS.reader(names)
     _, warnings = by_doc(f"select doc_id, reason from problems where {among} "
@@ -213,6 +213,15 @@ def read_bulletins(conn: sqlite3.Connection, doc_ids: Sequence[str]) -> dict[str
         )
         for doc_id, (row,) in heads.items()
     }
+
+
+def _read_back(cur: sqlite3.Cursor, table: Table) -> str:
+    """The stored columns of ``table`` its records are made from, and doc_id: not the
+    table-only ones the reader would drop (a section's text, a fact's sentence: most of
+    the bytes SQLite handed over when the audit read a build's bulletins back)."""
+    stored = {row[1] for row in cur.execute(f"pragma table_info([{table.name}])")}
+    return ", ".join(f"[{c.name}]" for c in table.columns
+                     if c.name in stored and (c.field is not None or c.name == "doc_id"))
 
 
 def _names(cursor: sqlite3.Cursor) -> tuple[str, ...]:
@@ -375,6 +384,12 @@ def arrow_array(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
     valid = pa.py_buffer(_validity(values)) if nulls else None
     try:
         if code is None:
+            if not nulls and (text := "".join(values)).isascii():
+                # Ids, dates, periods, paths: in ASCII a character is a byte, so the
+                # column's bytes are one encode and its offsets the strings' lengths.
+                offsets = array("i", accumulate(map(len, values), initial=0))
+                return pa.Array.from_buffers(
+                    type_, n, [None, pa.py_buffer(offsets), pa.py_buffer(text.encode())], 0)
             data = [b"" if v is None else v.encode() for v in values]
             offsets = array("i", accumulate(map(len, data), initial=0))
             return pa.Array.from_buffers(
