@@ -332,3 +332,16 @@ def test_leaf_text_is_its_walk(seed):
                 leaves += 1
                 assert html_text.block_text(el) == html_text._walk(el).text()
     assert leaves > 300
+
+
+def test_reused_parser_reads_each_page_as_a_new_parser_does():
+    """_parse keeps one parser per thread: a page read after a too-deep one is not reported
+    too deep, and each tree is the one a fresh parser gives."""
+    deep = "<html><body><p>" + "<font>" * 300 + "深</p></body></html>"
+    plain = "<html><body><p>一、浅</p></body></html>"
+    for page in (deep, plain, deep, plain):
+        root, too_deep = html_text._parse(page)
+        fresh = lxml.etree.HTMLParser()
+        reference = lxml.etree.fromstring(page, fresh)
+        assert lxml.etree.tostring(root) == lxml.etree.tostring(reference)
+        assert too_deep == (page is deep) == bool(len(fresh.error_log))
