@@ -135,15 +135,19 @@ def html_to_text(html: str) -> HtmlText:
                                 "inline tags: text past that depth is missing")
     except etree.ParserError:  # nothing but markup, e.g. all of it inside an open attribute
         return HtmlText("", "", None, {})
-    # root.find(".//title") without the path machinery: the first descendant of that name
-    title_el = next((el for el in root.iter("title") if el is not root), None)
-    title = _clean_line(_string_value(title_el)) if title_el is not None else None
+    # One walk in C for the first <title> below the root (root.find(".//title")) and every
+    # <meta>, in document order, without the path machinery.
+    title_el = None
     meta = {}
-    for el in root.iter("meta"):
-        name = (el.get("name") or el.get("property") or "").strip().lower()
-        if name and (content := el.get("content")) is not None and name not in meta:
-            meta[name] = content.strip()
-    body = root.find("body")
+    for el in root.iter("title", "meta"):
+        if el.tag == "meta":
+            name = (el.get("name") or el.get("property") or "").strip().lower()
+            if name and (content := el.get("content")) is not None and name not in meta:
+                meta[name] = content.strip()
+        elif title_el is None and el is not root:
+            title_el = el
+    title = _clean_line(_string_value(title_el)) if title_el is not None else None
+    body = next(root.iterchildren("body"), None)  # root.find("body"), without ElementPath
     if deep:
         # readability parses with the 256 limit: on a page that deep its pick would be cut
         # short
