@@ -332,3 +332,46 @@ def test_leaf_text_is_its_walk(seed):
                 leaves += 1
                 assert html_text.block_text(el) == html_text._walk(el).text()
     assert leaves > 300
+
+
+def test_reused_parser_reads_each_page_as_a_new_parser_does():
+    """_parse keeps one parser per thread: a page read after a too-deep one is not reported
+    too deep, and each tree is the one a fresh parser gives."""
+    deep = "<html><body><p>" + "<font>" * 300 + "深</p></body></html>"
+    plain = "<html><body><p>一、浅</p></body></html>"
+    for page in (deep, plain, deep, plain):
+        root, too_deep = html_text._parse(page)
+        fresh = lxml.etree.HTMLParser()
+        reference = lxml.etree.fromstring(page, fresh)
+        assert lxml.etree.tostring(root) == lxml.etree.tostring(reference)
+        assert too_deep == (page is deep) == bool(len(fresh.error_log))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_title_and_meta_read_in_one_iteration_as_apart(seed):
+    """html_to_text reads the first <title> below the root and every <meta> in one walk:
+    the same as root.find(".//title") and a walk over the <meta> elements alone, with
+    titles and metas in the head, in the body, repeated, and a name given twice."""
+    rng = random.Random(seed)
+    metas = ('<meta name="ArticleTitle" content=" 甲 ">', '<meta name="articletitle" content="乙">',
+             '<meta property="og:site_name" content="丙">', '<meta content="无名">',
+             '<meta name="PubDate">', '<title>题<b>目</b></title>', "<title>  </title>")
+    checked = 0
+    for _ in range(60):
+        head = "".join(rng.choice(metas) for _ in range(rng.randint(0, 3)))
+        body = [_fragment(rng, 1) for _ in range(3)]
+        body.insert(rng.randrange(4), rng.choice(metas))
+        page = f"<html><head>{head}</head><body>{''.join(body)}</body></html>"
+        reference = lxml.html.document_fromstring(page)
+        expected_meta: dict[str, str] = {}
+        for el in reference.iter("meta"):
+            name = (el.get("name") or el.get("property") or "").strip().lower()
+            if name and el.get("content") is not None and name not in expected_meta:
+                expected_meta[name] = el.get("content").strip()
+        title_el = reference.find(".//title")
+        expected_title = (html_text._clean_line(title_el.text_content()) or None
+                          if title_el is not None else None)
+        got = html_text.html_to_text(page)
+        assert (got.meta, got.title) == (expected_meta, expected_title)
+        checked += bool(expected_meta) + (expected_title is not None)
+    assert checked > 40

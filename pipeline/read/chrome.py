@@ -106,6 +106,8 @@ GUARDS: dict[re.Pattern[str], tuple[str, ...]] = {
     RELATED_LIST: RELATED_WORDS,
     PAGE_TOOLS: (*PAGE_TOOL_WORDS, RELATED_LINKS),
 }
+# The inline patterns in their order, each with its guard words (None: it has none).
+INLINE_GUARDS = tuple((pattern, GUARDS.get(pattern)) for pattern in INLINE_CHROME)
 # Which guard words a text holds, found in one scan: re skips to the words' first characters
 # (its prefix set for an alternation of literals), where a `str.find` per word (over 40 of
 # them) reads the whole text each time. The scan reports the matches it steps over, not every
@@ -143,8 +145,10 @@ def strip_chrome(text: str) -> str:
     # Cutting chrome (each cut leaves CUT, which no word holds) makes no new word: a word the
     # text lacks before the cuts it lacks after them.
     held = guard_words(text)
-    for pattern in INLINE_CHROME:
-        if _may_match(pattern, text, held):
+    for pattern, words in INLINE_GUARDS:
+        # _may_match's first test in line: most patterns hold no word of a page, and are
+        # ruled out without a call
+        if words is None or (not held.isdisjoint(words) and _may_match(pattern, text, held)):
             text = pattern.sub(CUT, text)
     text = _cut_tail(text, RELATED_LIST, held)
     text = _cut_tail(text, FOOTER, held)
@@ -168,6 +172,8 @@ def _may_match(pattern: re.Pattern[str], text: str, held: frozenset[str], pos: i
     words = GUARDS.get(pattern)
     if words is None:
         return True
+    if held.isdisjoint(words):  # most patterns on most pages: no word of theirs, in one C call
+        return False
     return any(word in held and text.find(word, pos) >= 0 for word in words)
 
 

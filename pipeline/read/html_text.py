@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import cast
@@ -41,6 +42,14 @@ BLOCK_TAGS = frozenset({
 CELL_TAGS = frozenset({"td", "th"})
 DROPPED_TAGS = frozenset({"script", "style", "noscript", "template", "head", "iframe", "object",
                           "select", "button", "svg"})
+# What the end of an element adds, looked up by its tag as parsed, for the tags whose start
+# adds no more than a line break: lower-case block and cell tags (the HTML parser lower-cases
+# names), none of them a table or a dropped tag. Any other tag takes the walk's full
+# decision, which gives these same ends.
+BLOCK_OR_CELL_END = {
+    **{tag: "\n" for tag in BLOCK_TAGS - DROPPED_TAGS - {"table"}},
+    **{tag: " " for tag in CELL_TAGS},
+}
 
 # Article containers of the CMS families in FORMATS §7: TRS (div.TRS_Editor, Fujian and most
 # provincial sites), Hanweb jcms and many county sites (#zoom), VSB (#vsb_content).
@@ -49,6 +58,7 @@ CONTENT_XPATHS = (
     '//*[@id="zoom"]',
     '//*[@id="vsb_content"]',
 )
+_PARSERS = threading.local()  # see _parser
 # Compiled once: root.xpath(expr) compiles its expression on every call.
 CONTENT_FINDERS = tuple(etree.XPath(xpath) for xpath in CONTENT_XPATHS)
 # What lxml.html's text_content() evaluates: the string value of an element (its text
@@ -125,15 +135,19 @@ def html_to_text(html: str) -> HtmlText:
                                 "inline tags: text past that depth is missing")
     except etree.ParserError:  # nothing but markup, e.g. all of it inside an open attribute
         return HtmlText("", "", None, {})
-    # root.find(".//title") without the path machinery: the first descendant of that name
-    title_el = next((el for el in root.iter("title") if el is not root), None)
-    title = _clean_line(_string_value(title_el)) if title_el is not None else None
+    # One walk in C for the first <title> below the root (root.find(".//title")) and every
+    # <meta>, in document order, without the path machinery.
+    title_el = None
     meta = {}
-    for el in root.iter("meta"):
-        name = (el.get("name") or el.get("property") or "").strip().lower()
-        if name and (content := el.get("content")) is not None and name not in meta:
-            meta[name] = content.strip()
-    body = root.find("body")
+    for el in root.iter("title", "meta"):
+        if el.tag == "meta":
+            name = (el.get("name") or el.get("property") or "").strip().lower()
+            if name and (content := el.get("content")) is not None and name not in meta:
+                meta[name] = content.strip()
+        elif title_el is None and el is not root:
+            title_el = el
+    title = _clean_line(_string_value(title_el)) if title_el is not None else None
+    body = next(root.iterchildren("body"), None)  # root.find("body"), without ElementPath
     if deep:
         # readability parses with the 256 limit: on a page that deep its pick would be cut
         # short
@@ -171,11 +185,23 @@ def _parse(html: str, huge: bool = False) -> tuple[etree._Element, bool]:
     lxml.html's parser is this one with a Python element-class lookup run for every element
     the reader touches; the reader needs none of lxml.html's element methods.
     """
-    parser = etree.HTMLParser(huge_tree=huge)
+    parser = _parser(huge)
     root = etree.fromstring(html, parser)
     if root is None:  # as lxml.html.document_fromstring
         raise etree.ParserError("Document is empty")
     return root, any("excessive depth" in e.message.lower() for e in parser.error_log)
+
+
+def _parser(huge: bool) -> etree.HTMLParser:
+    """This thread's parser of that depth limit. Making one costs about a tenth of parsing a
+    small page; a parser keeps no state from one page to the next that the reader sees (its
+    error log is cleared at each parse), and lxml wants one per thread."""
+    name = "huge" if huge else "plain"
+    parser: etree.HTMLParser | None = getattr(_PARSERS, name, None)
+    if parser is None:
+        parser = etree.HTMLParser(huge_tree=huge)
+        setattr(_PARSERS, name, parser)
+    return parser
 
 
 def block_text(node: etree._Element) -> str:
@@ -241,29 +267,30 @@ def _walk(node: etree._Element,
                     parts.append(_inline(el.tail))
             continue
         if event == "start":
-            tag = el.tag
-            tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
-            if tag == "table" and el is not node:
-                grid = data_table(el)
-                if grid is not None:
-                    # A placeholder line: cleaning would strip the separators of empty edge
-                    # cells.
-                    parts.append(f"\n{TABLE_MARK}{len(tables)}{TABLE_MARK}\n")
-                    tables.append(serialise(grid))
+            end = BLOCK_OR_CELL_END.get(el.tag)
+            if end is None:
+                tag = el.tag
+                tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
+                if tag == "table" and el is not node:
+                    grid = data_table(el)
+                    if grid is not None:
+                        # A placeholder line: cleaning would strip the separators of empty
+                        # edge cells.
+                        parts.append(f"\n{TABLE_MARK}{len(tables)}{TABLE_MARK}\n")
+                        tables.append(serialise(grid))
+                        skipped = el
+                        walker.skip_subtree()
+                        continue
+                if tag is None or tag in DROPPED_TAGS:
                     skipped = el
                     walker.skip_subtree()
                     continue
-            if tag is None or tag in DROPPED_TAGS:
-                skipped = el
-                walker.skip_subtree()
-                continue
+                end = "\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else ""
             if watch and el in watch and el is not node:
                 starts[el] = len(parts)
-            if tag in BLOCK_TAGS:
-                parts.append("\n")
-                ends.append("\n")
-            else:
-                ends.append(" " if tag in CELL_TAGS else "")
+            if end == "\n":
+                parts.append(end)
+            ends.append(end)
             if text := el.text:
                 parts.append(text if "\n" not in text else _inline(text))
             continue

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from types import ModuleType
 
+from extractors.records import frozen_record
 from pipeline.errors import UnreadableInput
 from pipeline.read.attachments import NotReadable, read_attachment, sniff
 from pipeline.read.chrome import strip_chrome
@@ -55,22 +56,26 @@ def read_page(page: Page) -> Bulletin:
         raise UnreadableInput(page.source, "no text left after removing page chrome: this page "
                                            "holds no document; check it is an article page")
     found_meta = find_metadata(text, page_text, meta, html_title)
-    return Bulletin(
-        source=page.source,
-        sha256=page.sha256,
-        text=text,
-        url=page.url,
-        encoding=encoding,
-        title=found_meta.title,
-        publisher=found_meta.publisher or page.publisher,
-        region=found_meta.region,
-        published=found_meta.published,
-        period=found_meta.period,
-        summary=find_summary(text),
-        warnings=warnings + found_meta.warnings,
-        attached_to=page.attached_to,
-        fetched=page.fetched,
-    )
+    # Every field given, and Bulletin checks nothing after __init__: copied in at once, not
+    # set one by one through a frozen __init__ (tests/test_page.py holds it to Bulletin(...)).
+    return frozen_record(Bulletin, {
+        "source": page.source,
+        "sha256": page.sha256,
+        "text": text,
+        "url": page.url,
+        "encoding": encoding,
+        "title": found_meta.title,
+        "publisher": found_meta.publisher or page.publisher,
+        "region": found_meta.region,
+        "published": found_meta.published,
+        "period": found_meta.period,
+        "attached_to": page.attached_to,
+        "fetched": page.fetched,
+        "summary": find_summary(text),
+        "sections": (),
+        "facts": (),
+        "warnings": warnings + found_meta.warnings,
+    })
 
 
 def attachment_kind(page: Page) -> str | None:
