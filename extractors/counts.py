@@ -93,8 +93,6 @@ CLAUSE_ENDS = frozenset(SENTENCE_ENDS + ",、)")
 # distinct stretches; a longer one rarely recurs and is read in place).
 STRETCHES_CACHED = 4096
 MAX_CACHED_STRETCH = 512
-# A book title (`《…》`) masks its numbers up to this length; a quote only up to MAX_LABEL_QUOTE.
-MAX_TITLE_LABEL = 200
 
 
 def find_facts(
@@ -300,21 +298,6 @@ def _clause_qualifier(
 MASK_OPENERS = re.compile("[" + re.escape("".join(left for left, _ in QUOTE_PAIRS + TITLE_PAIRS))
                           + "]")
 NOTHING_MASKED: frozenset[int] = frozenset()
-# Every masked span in two scans: at each left mark, the pair closed within its reach (the
-# first right mark after it, no more than the limit's characters between). For the pairs of
-# two marks a lookahead matches nothing, so a span is found at every left mark, also inside
-# another pair's span, as a search per pair from each left mark finds them; a left mark
-# inside a span of its own pair closes at the same right mark, so its span lies within
-# and the merged spans are the same. A pair of one mark (`"…"`) is matched consuming, as its
-# search goes on after the right mark, which would open a span of its own.
-# tests/test_fact_speed.py holds both to the search per pair.
-_MASK_LIMITS = ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, MAX_TITLE_LABEL))
-TWO_MARK_SPAN = re.compile("(?=(" + "|".join(
-    f"{re.escape(left)}[^{re.escape(right)}]{{0,{limit}}}{re.escape(right)}"
-    for pairs, limit in _MASK_LIMITS for left, right in pairs if left != right) + "))")
-ONE_MARK_SPAN = re.compile("|".join(
-    f"{re.escape(left)}[^{re.escape(right)}]{{0,{limit}}}{re.escape(right)}"
-    for pairs, limit in _MASK_LIMITS for left, right in pairs if left == right))
 
 
 class _Masked:
@@ -333,18 +316,27 @@ class _Masked:
     def _spans(self) -> tuple[list[int], list[int]]:
         """The merged spans' starts and ends."""
         text, start, end = self._text, self._start, self._end
-        spans = [found.span(1) for found in TWO_MARK_SPAN.finditer(text, start, end)]
-        if one_mark := [found.span() for found in ONE_MARK_SPAN.finditer(text, start, end)]:
-            spans = sorted(spans + one_mark)  # no two spans start at one mark
-        starts: list[int] = []
-        ends: list[int] = []
-        for a, b in spans:
-            if ends and a <= ends[-1]:
-                ends[-1] = max(ends[-1], b)
+        spans: list[tuple[int, int]] = []
+        for pairs, limit in ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, 200)):
+            for left, right in pairs:
+                pos = start
+                while True:
+                    a = text.find(left, pos, end)
+                    if a < 0:
+                        break
+                    b = text.find(right, a + 1, min(end, a + 1 + limit + 1))
+                    if b < 0:
+                        pos = a + 1
+                        continue
+                    spans.append((a, b + 1))
+                    pos = b + 1
+        merged: list[list[int]] = []
+        for a, b in sorted(spans):
+            if merged and a <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], b)
             else:
-                starts.append(a)
-                ends.append(b)
-        return starts, ends
+                merged.append([a, b])
+        return [a for a, _ in merged], [b for _, b in merged]
 
     def __contains__(self, pos: int) -> bool:
         if self._starts is None:

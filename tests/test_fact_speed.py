@@ -27,17 +27,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import example, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extractors import basis, context, counts, measures, prefilter, timewords
-from extractors.patterns import (
-    CLAUSE_QUALIFIERS,
-    MAX_LABEL_QUOTE,
-    PREFIX_QUALIFIERS,
-    QUOTE_PAIRS,
-    TITLE_PAIRS,
-)
+from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
 from extractors.records import Claim, Count, frozen_record
 from extractors.sentences import Marks
 from extractors.units import UNITS, UNITS_BY_FIRST_CHAR
@@ -162,8 +156,6 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     monkeypatch.setattr(document, "_fact", lambda claim, section, offset: Fact(
         **(vars(claim) | {"section": section, "start": claim.start + offset,
                           "end": claim.end + offset})))
-    monkeypatch.setattr(counts._Masked, "_spans", lambda self: tuple(map(list, zip(
-        *_plain_masked(self._text, self._start, self._end), strict=True))) or ([], []))
     monkeypatch.setattr(counts, "MAX_CACHED_STRETCH", -1)  # every stretch read in place
     assert _extractions(DOCS, cold=True) == now
 
@@ -392,51 +384,6 @@ def test_a_clauses_cues_settle_the_basis_as_reading_every_cue_does(
         assert basis.basis_of(text, start, end, unit, 0, len(text), in_task=in_task,
                               in_title=False) == _plain_basis(
             text, start, end, unit, 0, len(text), in_task=in_task, in_title=False)
-
-
-def _plain_masked(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Masked spans as a search per pair finds them: from each left mark, its right mark
-    within the pair's reach; then merged where they touch or overlap."""
-    spans = []
-    for pairs, limit in ((QUOTE_PAIRS, MAX_LABEL_QUOTE), (TITLE_PAIRS, counts.MAX_TITLE_LABEL)):
-        for left, right in pairs:
-            pos = start
-            while (a := text.find(left, pos, end)) >= 0:
-                b = text.find(right, a + 1, min(end, a + 1 + limit + 1))
-                if b < 0:
-                    pos = a + 1
-                    continue
-                spans.append((a, b + 1))
-                pos = b + 1
-    merged: list[list[int]] = []
-    for a, b in sorted(spans):
-        if merged and a <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], b)
-        else:
-            merged.append([a, b])
-    return [(a, b) for a, b in merged]
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["“", "”", "\"", "《", "》", "<", ">", "「", "」", "‘", "’",
-                                 "〈", "〉", "a", "x" * MAX_LABEL_QUOTE,
-                                 "y" * counts.MAX_TITLE_LABEL]),
-                max_size=25).map("".join), st.integers(0, 5000), st.integers(0, 5000))
-@example("“" + "x" * MAX_LABEL_QUOTE + "”", 0, 5000)  # at the reach
-@example("“" + "x" * MAX_LABEL_QUOTE + "a”", 0, 5000)  # one past it
-@example("《" + "y" * counts.MAX_TITLE_LABEL + "》", 0, 5000)
-@example('"""', 0, 5000)  # a one-mark pair's right mark opens no span
-@example("“a《b”c》", 0, 5000)  # crossing pairs merge
-def test_masked_spans_are_found_as_a_search_per_pair_finds_them(
-    text: str, start: int, end: int
-) -> None:
-    """counts.TWO_MARK_SPAN and ONE_MARK_SPAN, two scans, against a search per pair;
-    fillers of a limit's length put a right mark at, or one past, the reach of its left
-    mark; nested and crossing pairs merge."""
-    end = min(end, len(text))
-    start = min(start, end)
-    starts, ends = counts._Masked(text, start, end)._spans()
-    assert list(zip(starts, ends, strict=True)) == _plain_masked(text, start, end)
 
 
 @pytest.mark.parametrize("offset", [0, 17])
