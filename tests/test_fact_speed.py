@@ -32,7 +32,7 @@ from hypothesis import strategies as st
 
 from extractors import basis, context, counts, measures, prefilter, timewords
 from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
-from extractors.records import Claim, frozen_record
+from extractors.records import Claim, Count, frozen_record
 from extractors.sentences import Marks
 from extractors.units import UNITS, UNITS_BY_FIRST_CHAR
 from pipeline.read import document
@@ -152,10 +152,20 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     for module in (timewords, basis, measures):
         monkeypatch.setattr(module, "could_match", lambda needs, text: True)
     _plain_count_grammar(monkeypatch)
-    for module in (context, document):
-        monkeypatch.setattr(module, "frozen_record", lambda cls, fields: cls(**fields))
+    monkeypatch.setattr(context, "_claim", _plain_claim)
+    monkeypatch.setattr(document, "_fact", lambda claim, section, offset: Fact(
+        **(vars(claim) | {"section": section, "start": claim.start + offset,
+                          "end": claim.end + offset})))
     monkeypatch.setattr(counts, "MAX_CACHED_STRETCH", -1)  # every stretch read in place
     assert _extractions(DOCS, cold=True) == now
+
+
+def _plain_claim(text: str, f: context._Reading) -> Claim:
+    return Claim(value=f.count.value, unit=f.unit, text=text[f.start:f.end], start=f.start,
+                 end=f.end, value_max=f.count.value_max, object=f.object,
+                 qualifier=f.count.qualifier, entity=f.entity, predicate=f.predicate,
+                 basis=f.basis, measure=measures.measure_key(f.entity, f.predicate, f.object,
+                                                             f.unit))
 
 
 # Text made of what the count grammar reads: numbers, every unit, scales, qualifiers, range
@@ -374,3 +384,28 @@ def test_a_clauses_cues_settle_the_basis_as_reading_every_cue_does(
         assert basis.basis_of(text, start, end, unit, 0, len(text), in_task=in_task,
                               in_title=False) == _plain_basis(
             text, start, end, unit, 0, len(text), in_task=in_task, in_title=False)
+
+
+@pytest.mark.parametrize("offset", [0, 17])
+def test_claims_and_facts_stored_field_by_field_are_the_records_their_init_builds(
+    offset: int
+) -> None:
+    """context._claim and document._fact store each field into the instance's dict: every
+    field, in the order __init__ stores them (instances keep sharing their keys), and the
+    record stays frozen. A field added to Claim or Fact and not stored fails here."""
+    text = "本月新建充电桩3.5万个"
+    count = Count(7, 12, 35000.0, 40000.0, "个", 11, "approx", False)
+    reading = context._Reading(count, "充电桩", "章江新区", "新建", "period")
+    claim = context._claim(text, reading)
+    plain_claim = Claim(value=35000.0, unit="个", text="3.5万个", start=7, end=12,
+                        value_max=40000.0, object="充电桩", qualifier="approx", entity="章江新区",
+                        predicate="新建", basis="period",
+                        measure=measures.measure_key("章江新区", "新建", "充电桩", "个"))
+    fact = document._fact(claim, "2.1", offset)
+    plain_fact = Fact(**(vars(plain_claim) | {"start": 7 + offset, "end": 12 + offset,
+                                               "section": "2.1"}))
+    for fast, plain in ((claim, plain_claim), (fact, plain_fact)):
+        assert fast == plain and hash(fast) == hash(plain)
+        assert list(vars(fast).items()) == list(vars(plain).items())
+        with pytest.raises(AttributeError):
+            fast.value = 1  # type: ignore[misc]  # still frozen

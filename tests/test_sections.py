@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.read.sections import _title_end, split_sections
+from pipeline.records import Section
 
 
 def nfkc(text: str) -> str:
@@ -335,6 +337,18 @@ def test_any_text_gives_well_formed_sections(text: str) -> None:
         assert 0 <= s.start < s.title_start <= s.title_end <= s.end <= len(text)
         assert s.title == text[s.title_start : s.title_end].strip()
         assert s.level >= 1
+    _assert_built_as_by_init(sections)
+
+
+def _assert_built_as_by_init(sections: list[Section]) -> None:
+    """_build stores a section's fields into its dict: the record must be the one Section's
+    __init__ builds, every field stored in its order (instances share their keys), frozen."""
+    for s in sections:
+        plain = Section(**{f.name: getattr(s, f.name) for f in fields(Section)})
+        assert s == plain and hash(s) == hash(plain)
+        assert list(vars(s).items()) == list(vars(plain).items())
+        with pytest.raises(AttributeError):
+            s.no = 0  # type: ignore[misc]
 
 
 def test_seed_bulletin_fixture() -> None:
@@ -345,6 +359,7 @@ def test_seed_bulletin_fixture() -> None:
     ]  # fmt: skip
     assert [s.path for s in sections if s.status] == ["146"]
     assert sections[1].status_text == "(已完成)"
+    _assert_built_as_by_init(sections)
 
 
 def test_first_character_lookaheads_change_no_match():

@@ -9,7 +9,7 @@ from heapq import heappop, heappush
 
 from extractors import segment
 from extractors.counts import read_stretch
-from extractors.records import Claim, frozen_record
+from extractors.records import Claim
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.page import read_page
 from pipeline.read.sections import split_sections
@@ -98,12 +98,28 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...], tables: list[Table
 
 def _fact(claim: Claim, section: str | None, offset: int) -> Fact:
     """The claim as the fact of ``section``, its offsets moved on by ``offset``: a Fact is a
-    Claim and its section (tests/test_fact_speed.py keeps the fields in step)."""
-    fields = vars(claim) | {"section": section}  # vars, not asdict: no deep copy of scalars
-    if offset:
-        fields["start"] += offset
-        fields["end"] += offset
-    return frozen_record(Fact, fields)
+    Claim and its section. The fields are stored one by one into the instance's dict in the
+    order of Fact's declaration, as ``__init__`` stores them (so instances share their
+    keys), without its call of ``object.__setattr__`` per field: 0.6 µs against 2.4 for
+    ``frozen_record`` of the claim's fields merged into a new dict. tests/test_fact_speed.py
+    holds it to the plain construction and keeps the two records' fields in step."""
+    claimed = claim.__dict__
+    fact = object.__new__(Fact)
+    fields = fact.__dict__
+    fields["value"] = claimed["value"]
+    fields["unit"] = claimed["unit"]
+    fields["text"] = claimed["text"]
+    fields["start"] = claimed["start"] + offset
+    fields["end"] = claimed["end"] + offset
+    fields["section"] = section
+    fields["value_max"] = claimed["value_max"]
+    fields["object"] = claimed["object"]
+    fields["qualifier"] = claimed["qualifier"]
+    fields["entity"] = claimed["entity"]
+    fields["predicate"] = claimed["predicate"]
+    fields["basis"] = claimed["basis"]
+    fields["measure"] = claimed["measure"]
+    return fact
 
 
 def _outside(tables: list[Table], start: int, end: int) -> list[tuple[int, int]]:

@@ -255,20 +255,23 @@ def _build(text: str, headings: list[_Heading], table_starts: list[int]) -> list
             own_end = min([own_end] + [t for t in table_starts if cand.start < t < own_end])
         title_start, title_end = cand.title_start, _title_end(text, cand.title_start, own_end)
         status, status_text = find_status(text, title_start, own_end)
-        sections.append(
-            Section(
-                no=cand.no,
-                path=h.path,
-                level=level_of[cand.rank],
-                title=text[title_start:title_end].strip(),
-                start=cand.start,
-                end=h.end,
-                title_start=title_start,
-                title_end=title_end,
-                status=status,
-                status_text=status_text,
-            )
-        )
+        # The fields stored one by one into the record's dict, in the order of Section's
+        # declaration, as its __init__ stores them (so instances share their keys), without
+        # its call of object.__setattr__ per field: 0.6 µs against 2.7 (a fifth of _build).
+        # tests/test_sections.py holds the records to their plain construction.
+        section = object.__new__(Section)
+        fields = section.__dict__
+        fields["no"] = cand.no
+        fields["path"] = h.path
+        fields["level"] = level_of[cand.rank]
+        fields["title"] = text[title_start:title_end].strip()
+        fields["start"] = cand.start
+        fields["end"] = h.end
+        fields["title_start"] = title_start
+        fields["title_end"] = title_end
+        fields["status"] = status
+        fields["status_text"] = status_text
+        sections.append(section)
     return sections
 
 
