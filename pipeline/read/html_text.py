@@ -84,9 +84,11 @@ CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \
                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
 
 
-# Data tables are replaced by a placeholder line while the text is cleaned line by line.
-TABLE_MARK = "\ue000"
-TABLE_PLACEHOLDER = re.compile(f"{TABLE_MARK}(\\d+){TABLE_MARK}")
+# A data table stands as this line among the pieces while the text is cleaned line by
+# line; which table it is, _Walk.slots says, not the line: a page's own text may hold any
+# character (GBK's user-defined area decodes to U+E000 and on), and numbers written in the
+# line were once read back from the page's text as well.
+TABLE_SLOT = "\n\ue000\n"
 # A header row names columns in a few words; a data table of short cells needs no header.
 HEADER_CELL_MAX = 24
 SHORT_CELL_MAX = 30
@@ -154,12 +156,11 @@ def html_to_text(html: str) -> HtmlText:
         body_text = block_text(body if body is not None else root)
         return HtmlText(body_text, body_text, title or None, meta, tuple(warnings))
     # The containers of the first kind the page has are read in the same walk as the body
-    # (one walk, not two), unless the page holds the table placeholder's mark itself; the
-    # kinds after it are looked for only if none of those is a good pick, as before.
+    # (one walk, not two); the kinds after it are looked for only if none of those is a
+    # good pick, as before.
     finders = iter(CONTENT_FINDERS)
     first = next((nodes for finder in finders if (nodes := _found(finder, root))), [])
-    walk = _walk(body if body is not None else root,
-                 frozenset(first) if TABLE_MARK not in html else frozenset())
+    walk = _walk(body if body is not None else root, frozenset(first))
     later = (node for finder in finders for node in _found(finder, root))
     main, body_text, around = _main_text(itertools.chain(first, later), walk, html)
     return HtmlText(main, body_text, title or None, meta, tuple(warnings), around)
@@ -218,26 +219,41 @@ def block_text(node: etree._Element) -> str:
 @dataclass
 class _Walk:
     """The pieces of a node's text, before they are cut into clean lines: text, "\n" for a
-    block's edge, " " after a cell, a placeholder line for each data table (its grid in
-    ``tables``); and where each watched descendant's own pieces run."""
+    block's edge, " " after a cell, a TABLE_SLOT for each data table (its grid in
+    ``tables``, the slot's index among the pieces in ``slots``); and where each watched
+    descendant's own pieces run."""
 
     parts: list[str]
     tables: list[str]
     spans: dict[etree._Element, tuple[int, int]]
+    slots: list[int] = field(default_factory=list)
 
     def text(self, start: int = 0, end: int | None = None) -> str:
+        """The pieces' clean lines, each data table's grid in its slot's line. A slot is a
+        line of its own, and cleaning works within lines, so the pieces between slots are
+        cleaned apart."""
+        end = len(self.parts) if end is None else end
+        lines: list[str] = []
+        for slot, grid in zip(self.slots, self.tables, strict=True):
+            if start <= slot < end:
+                if cleaned := self._clean(start, slot):
+                    lines.append(cleaned)
+                lines.append(grid)
+                start = slot + 1
+        if cleaned := self._clean(start, end):
+            lines.append(cleaned)
+        return "\n".join(lines)
+
+    def _clean(self, start: int, end: int) -> str:
         joined = _collapse_spaces("".join(self.parts[start:end]))
-        text = "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
-        if not self.tables:
-            return text
-        return TABLE_PLACEHOLDER.sub(lambda m: self.tables[int(m.group(1))], text)
+        return "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
 
     def run(self, start: int, end: int) -> tuple[str, str, str] | None:
         """The texts before, of and after ``parts[start:end]`` when that run is whole lines
         (it opens and closes with a block's edge, as a watched block element's run does),
         else None. The non-empty ones joined by line breaks are ``text()``: the cleaning
-        works within lines (LINE_SPACES holds no line break) and a table placeholder never
-        spans one, so cutting the pieces at line breaks cuts the text at them."""
+        works within lines (LINE_SPACES holds no line break) and a table's slot is a line of
+        its own, so cutting the pieces at line breaks cuts the text at them."""
         if start >= end or self.parts[start] != "\n" or self.parts[end - 1] != "\n":
             return None
         return self.text(0, start), self.text(start, end), self.text(end, None)
@@ -248,9 +264,10 @@ def _walk(node: etree._Element,
     """Walk ``node`` once for its text pieces. For a ``watch``ed descendant that is read as
     text (not dropped, not a data table), the pieces from its start to the end of its own
     text (its tail excluded) are exactly what walking that descendant alone gives, but for
-    the numbers in table placeholders, which point into the same ``tables``."""
+    its data tables, which stand in the whole walk's ``tables`` and ``slots``."""
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
+    slots: list[int] = []  # where each grid goes among the parts
     starts: dict[etree._Element, int] = {}
     spans: dict[etree._Element, tuple[int, int]] = {}
     # the outermost dropped or replaced element we are inside, if any
@@ -276,7 +293,8 @@ def _walk(node: etree._Element,
                     if grid is not None:
                         # A placeholder line: cleaning would strip the separators of empty
                         # edge cells.
-                        parts.append(f"\n{TABLE_MARK}{len(tables)}{TABLE_MARK}\n")
+                        slots.append(len(parts))
+                        parts.append(TABLE_SLOT)
                         tables.append(serialise(grid))
                         skipped = el
                         walker.skip_subtree()
@@ -300,7 +318,7 @@ def _walk(node: etree._Element,
             spans[el] = (starts[el], len(parts))
         if el is not node and (tail := el.tail):
             parts.append(tail if "\n" not in tail else _inline(tail))
-    return _Walk(parts, tables, spans)
+    return _Walk(parts, tables, spans, slots)
 
 
 def data_table(table: etree._Element) -> Grid | None:
