@@ -792,6 +792,13 @@ def _mapper(
         prepare()  # once here, copied into every worker, rather than once per worker
     with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
                              initargs=(os.getpid(),)) as pool:
+        # Every worker now, before the build opens a database: a process forked while this
+        # one holds a SQLite connection inherits SQLite's record of that file's locks but
+        # not the locks (sqlite.org/howtocorrupt.html, "carrying an open database
+        # connection across a fork"), and a worker's own connection to the staging database
+        # then failed now and then ("disk I/O error": about one 1,000-document build in 60).
+        # Under fork the pool starts all its workers at its first task.
+        pool.submit(os.getpid).result()
         # a few chunks per worker: one document per message made the pool slower than none
         yield (lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs))),
                pool)

@@ -16,6 +16,7 @@ import textwrap
 import time
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
@@ -273,3 +274,25 @@ def test_a_one_job_build_loads_no_process_pool(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, check=True)
     assert done.stdout.strip() == ""
+
+
+def test_pool_workers_fork_before_the_build_opens_a_database(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker forked while the build holds a SQLite connection inherits SQLite's record
+    of that file's locks without the locks, and its own connection to the staging database
+    then failed now and then ("disk I/O error"): every worker exists before the first."""
+    import multiprocessing
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("only a forked worker inherits the build's SQLite state")
+    workers_at_connect: list[int] = []
+    connect = sqlite3.connect
+
+    def counting_connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        workers_at_connect.append(len(multiprocessing.active_children()))
+        return connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", counting_connect)
+    build([str(SEED)], tmp_path / "out", jobs=2)
+    assert workers_at_connect and workers_at_connect[0] == 2
