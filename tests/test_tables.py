@@ -201,16 +201,21 @@ def test_sort_order_is_total_and_uses_real_columns(table: tables.Table) -> None:
     assert set(table.primary_key) <= set(table.order_by) or table.name == "problems"
 
 
+def _long_bulletin_rows(count: int, least: int, spread: int) -> list[tables.Row]:
+    """``count`` bulletins rows, distinct by sha256, row i's text TEXT repeated
+    ``least + i % spread`` times: long texts that fill the Parquet writer's pages."""
+    return [
+        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
+                                     text=TEXT * (least + i % spread)))["bulletins"][0]
+        for i in range(count)
+    ]
+
 def test_parquet_gathered_from_small_batches_has_the_bytes_of_whole_row_groups(
     tmp_path: Path,
 ) -> None:
     # Long texts fill the writer's pages within a write batch: where the batches are cut
     # decides where the pages break, which is what the build's batched export must keep.
-    rows = [
-        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
-                                     text=TEXT * (20 + i % 7)))["bulletins"][0]
-        for i in range(2 * tables.WRITE_BATCH + 300)
-    ]
+    rows = _long_bulletin_rows(2 * tables.WRITE_BATCH + 300, 20, 7)
     group = tables.WRITE_BATCH + 500
     whole, gathered = tmp_path / "whole.parquet", tmp_path / "gathered.parquet"
     tables.write_parquet(whole, tables.BULLETINS, [rows[i:i + group]
@@ -227,11 +232,7 @@ def test_parquet_gathered_from_small_batches_has_the_bytes_of_whole_row_groups(
 def test_parquet_and_csv_written_in_one_pass_are_the_files_written_apart(
     tmp_path: Path,
 ) -> None:
-    rows = [
-        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
-                                     text=TEXT * (1 + i % 5)))["bulletins"][0]
-        for i in range(tables.WRITE_BATCH + 100)
-    ]
+    rows = _long_bulletin_rows(tables.WRITE_BATCH + 100, 1, 5)
     batches = [rows[i:i + 300] for i in range(0, len(rows), 300)]
     tables.write_parquet(tmp_path / "apart.parquet", tables.BULLETINS, batches, row_group=500)
     tables.write_csv(tmp_path / "apart.csv", tables.BULLETINS, batches)
@@ -244,11 +245,7 @@ def test_parquet_and_csv_written_in_one_pass_are_the_files_written_apart(
 def test_parquet_row_groups_end_at_a_byte_budget_with_every_row_kept(tmp_path: Path) -> None:
     # Long texts: a group of row_group rows would hold them all at once; the byte budget
     # cuts groups after the batch that reaches it, and the file still holds every row.
-    rows = [
-        tables.bulletin_rows(replace(_sample_bulletin(), sha256=f"{i:064x}",
-                                     text=TEXT * (40 + i % 3)))["bulletins"][0]
-        for i in range(6 * 200)
-    ]
+    rows = _long_bulletin_rows(6 * 200, 40, 3)
     batches = [rows[i:i + 200] for i in range(0, len(rows), 200)]
     one_batch = len(TEXT.encode()) * 42 * 200
     capped, plain = tmp_path / "capped.parquet", tmp_path / "plain.parquet"
