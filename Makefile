@@ -6,10 +6,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint install sysdeps clean bench fuzz
 
+# An editable install leaves the modules uncompiled, and Python writes no .pyc where
+# PYTHONDONTWRITEBYTECODE is set (container images often set it): every command would then
+# compile them from source, ~0.08 s of each start. Python ignores a .pyc whose source changed since.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test,datasette,spacy,dask]'
+	$(BIN)/python -m compileall -q pipeline extractors scrapers corpus
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,9 +1,10 @@
 """Start-up: whole-process time of `bulletins --help` and `bulletins extract` on one small file.
 
 Each command runs N times as a fresh process (after one untimed run that warms the OS file
-cache and writes .pyc files); the median wall time is reported with min and max, and the
-median CPU time (user + sys, steadier on a shared machine), next to a bare ``python -c
-pass`` for the interpreter's own floor. `extract` keeps what it learns in its cache directory
+cache; run_all compiles the .pyc files first, as an installed package has them); the
+median wall time is reported with min and max, and the median CPU time (user + sys,
+steadier on a shared machine), next to a bare ``python -c pass`` for the interpreter's own
+floor. `extract` keeps what it learns in its cache directory
 (extractors/window_cache.py, extractors/jieba_index.py), so it is timed three ways, each in
 a cache directory of its own: the first run ever (the directory emptied before each run:
 it builds jieba's dictionary index), a document never extracted before (the index kept, no
@@ -96,7 +97,7 @@ def main() -> int:
         with tempfile.TemporaryDirectory(prefix="bench-startup-") as tmp:
             cache = Path(tmp)
             env = {**os.environ, CACHE_ENV: str(cache)}
-            run(cmd, env)  # warm-up, untimed: .pyc files, the OS file cache, the index
+            run(cmd, env)  # warm-up, untimed: the OS file cache, the index
             walls, cpus = [], []
             for _ in range(args.runs):
                 if prepare:
