@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -264,61 +264,84 @@ def _walk(node: etree._Element,
     """Walk ``node`` once for its text pieces. For a ``watch``ed descendant that is read as
     text (not dropped, not a data table), the pieces from its start to the end of its own
     text (its tail excluded) are exactly what walking that descendant alone gives, but for
-    its data tables, which stand in the whole walk's ``tables`` and ``slots``."""
+    its data tables, which stand in the whole walk's ``tables`` and ``slots``.
+
+    The walk goes down a stack of child iterators, not lxml's iterwalk: an element left out
+    (dropped, or a data table) is never entered, and there is no event to tell apart per
+    start and end (tests/test_html_text.py holds it to the plain event walk).
+    """
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
     slots: list[int] = []  # where each grid goes among the parts
-    starts: dict[etree._Element, int] = {}
     spans: dict[etree._Element, tuple[int, int]] = {}
-    # the outermost dropped or replaced element we are inside, if any
-    skipped: etree._Element | None = None
-    # for each open element read as text, what its end adds: a start knows its tag already,
-    # which the end would build again as a new string
-    ends: list[str] = []
-    walker = etree.iterwalk(node, events=("start", "end"))
-    for event, el in walker:
-        if skipped is not None:  # only its own end comes: its subtree is skipped
-            if el is skipped and event == "end":
-                skipped = None
-                if el.tail and el is not node:
-                    parts.append(_inline(el.tail))
-            continue
-        if event == "start":
+    node_end = _end_of(node.tag)  # the node itself is read as text even if it is a table
+    if node_end is None:  # dropped: no text, and its tail is no part of it
+        return _Walk(parts, tables, spans, slots)
+    if node_end == "\n":
+        parts.append(node_end)
+    if text := node.text:
+        parts.append(text if "\n" not in text else _inline(text))
+    # each element walked through: its later siblings, itself, what its end adds (its
+    # start knew the tag already) and where its pieces start
+    stack: list[tuple[Iterator[etree._Element], etree._Element, str, int]] = []
+    children = iter(node)
+    while True:
+        for el in children:
             end = BLOCK_OR_CELL_END.get(el.tag)
             if end is None:
                 tag = el.tag
-                tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
-                if tag == "table" and el is not node:
-                    grid = data_table(el)
-                    if grid is not None:
-                        # A placeholder line: cleaning would strip the separators of empty
-                        # edge cells.
-                        slots.append(len(parts))
-                        parts.append(TABLE_SLOT)
-                        tables.append(serialise(grid))
-                        skipped = el
-                        walker.skip_subtree()
-                        continue
-                if tag is None or tag in DROPPED_TAGS:
-                    skipped = el
-                    walker.skip_subtree()
+                end = _end_of(tag)
+                if end and tag.lower() == "table" and (grid := data_table(el)) is not None:
+                    # A placeholder line: cleaning would strip the separators of empty
+                    # edge cells.
+                    slots.append(len(parts))
+                    parts.append(TABLE_SLOT)
+                    tables.append(serialise(grid))
+                    end = None
+                if end is None:  # left out whole: only its tail is read
+                    # but for a comment's or processing instruction's, which the event walk
+                    # this replaces never saw (iterwalk reports no start or end of either)
+                    if isinstance(tag, str) and (tail := el.tail):
+                        parts.append(tail if "\n" not in tail else _inline(tail))
                     continue
-                end = "\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else ""
-            if watch and el in watch and el is not node:
-                starts[el] = len(parts)
+            start = len(parts)
             if end == "\n":
                 parts.append(end)
-            ends.append(end)
             if text := el.text:
                 parts.append(text if "\n" not in text else _inline(text))
-            continue
-        if end := ends.pop():
-            parts.append(end)
-        if starts and el in starts:
-            spans[el] = (starts[el], len(parts))
-        if el is not node and (tail := el.tail):
-            parts.append(tail if "\n" not in tail else _inline(tail))
+            if len(el):  # children (elements, comments, PIs): walked before it closes
+                stack.append((children, el, end, start))
+                children = iter(el)
+                break
+            # a leaf closes at once, as below (not pushed: most elements are leaves)
+            if end:
+                parts.append(end)
+            if watch and el in watch:
+                spans[el] = (start, len(parts))
+            if tail := el.tail:
+                parts.append(tail if "\n" not in tail else _inline(tail))
+        else:
+            if not stack:
+                break
+            children, el, end, start = stack.pop()
+            if end:
+                parts.append(end)
+            if watch and el in watch:
+                spans[el] = (start, len(parts))
+            if tail := el.tail:
+                parts.append(tail if "\n" not in tail else _inline(tail))
+    if node_end:
+        parts.append(node_end)
     return _Walk(parts, tables, spans, slots)
+
+
+def _end_of(tag: object) -> str | None:
+    """What the end of an element of this tag adds to the text (a line break for a block, a
+    space for a cell, else nothing), or None for one dropped with all it holds (a comment's
+    or processing instruction's tag is a function, not a name)."""
+    if not isinstance(tag, str) or (tag := tag.lower()) in DROPPED_TAGS:
+        return None
+    return "\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else ""
 
 
 def data_table(table: etree._Element) -> Grid | None:
