@@ -222,9 +222,11 @@ def _block(rng: random.Random, most: int) -> str:
 @pytest.mark.parametrize("seed", range(4))
 def test_container_run_gives_the_body_text_and_the_same_judgement(seed):
     """For a container whose run in the body's walk is whole lines, the texts around it and
-    its own give the body's text, and _run_keeps_content judges it as _keeps_content does."""
+    its own give the body's text, and _run_keeps_content judges it as _keeps_content does;
+    on bodies with data tables and without (one cleaning of all the pieces, cut by lines)."""
     rng = random.Random(seed)
     verdicts = []
+    with_tables = set()
     for _ in range(150):
         container = rng.choice(CONTAINERS[:3])
         page = (f"<html><body>{_block(rng, 2)}{_fragment(rng, 2)}<{container}>"
@@ -238,12 +240,14 @@ def test_container_run_gives_the_body_text_and_the_same_judgement(seed):
             run = walk.run(*walk.spans[node]) if node in walk.spans else None
             if run is None:
                 continue
+            with_tables.add(bool(walk.slots))
             assert "\n".join(text for text in run if text) == body
             assert run[1] == walk.text(*walk.spans[node]) == html_text.block_text(node)
             verdict = html_text._keeps_content(run[1], body)
             assert html_text._run_keeps_content(*run) == verdict
             verdicts.append(verdict)
     assert len(verdicts) > 100 and 10 < sum(verdicts) < len(verdicts) - 10
+    assert with_tables == {True, False}
 
 
 def test_run_is_none_unless_whole_lines():

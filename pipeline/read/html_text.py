@@ -246,7 +246,7 @@ class _Walk:
 
     def _clean(self, start: int, end: int) -> str:
         joined = _collapse_spaces("".join(self.parts[start:end]))
-        return "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
+        return "\n".join(filter(None, map(str.strip, joined.split("\n"))))
 
     def run(self, start: int, end: int) -> tuple[str, str, str] | None:
         """The texts before, of and after ``parts[start:end]`` when that run is whole lines
@@ -254,9 +254,23 @@ class _Walk:
         else None. The non-empty ones joined by line breaks are ``text()``: the cleaning
         works within lines (LINE_SPACES holds no line break) and a table's slot is a line of
         its own, so cutting the pieces at line breaks cuts the text at them."""
-        if start >= end or self.parts[start] != "\n" or self.parts[end - 1] != "\n":
+        parts = self.parts
+        if start >= end or parts[start] != "\n" or parts[end - 1] != "\n":
             return None
-        return self.text(0, start), self.text(start, end), self.text(end, None)
+        if self.slots:
+            return self.text(0, start), self.text(start, end), self.text(end, None)
+        # Without tables, the three are the clean lines of one cleaning of all the pieces,
+        # told apart by the raw lines each run holds: the text before the run is its first
+        # raw lines, up to the run's opening line break; the run's closing line break
+        # ends its own last line.
+        before, inside = "".join(parts[:start]), "".join(parts[start:end])
+        lines = list(map(str.strip, _collapse_spaces(
+            before + inside + "".join(parts[end:])).split("\n")))
+        first = before.count("\n") + 1
+        last = first + inside.count("\n") - 1
+        return ("\n".join(filter(None, lines[:first])),
+                "\n".join(filter(None, lines[first:last])),
+                "\n".join(filter(None, lines[last:])))
 
 
 def _walk(node: etree._Element,
