@@ -282,7 +282,9 @@ def _walk(node: etree._Element,
 
     The walk goes down a stack of child iterators, not lxml's iterwalk: an element left out
     (dropped, or a data table) is never entered, and there is no event to tell apart per
-    start and end (tests/test_html_text.py holds it to the plain event walk).
+    start and end (tests/test_html_text.py holds it to the plain event walk). A text or tail
+    that is a bare line break, the commonest layout between two tags, goes in as what
+    _inline makes of it, a space, without the call.
     """
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
@@ -322,7 +324,7 @@ def _walk(node: etree._Element,
             if end == "\n":
                 parts.append(end)
             if text := el.text:
-                parts.append(text if "\n" not in text else _inline(text))
+                parts.append(text if "\n" not in text else " " if text == "\n" else _inline(text))
             if len(el):  # children (elements, comments, PIs): walked before it closes
                 stack.append((children, el, end, start))
                 children = iter(el)
@@ -333,7 +335,7 @@ def _walk(node: etree._Element,
             if watch and el in watch:
                 spans[el] = (start, len(parts))
             if tail := el.tail:
-                parts.append(tail if "\n" not in tail else _inline(tail))
+                parts.append(tail if "\n" not in tail else " " if tail == "\n" else _inline(tail))
         else:
             if not stack:
                 break
@@ -343,7 +345,7 @@ def _walk(node: etree._Element,
             if watch and el in watch:
                 spans[el] = (start, len(parts))
             if tail := el.tail:
-                parts.append(tail if "\n" not in tail else _inline(tail))
+                parts.append(tail if "\n" not in tail else " " if tail == "\n" else _inline(tail))
     if node_end:
         parts.append(node_end)
     return _Walk(parts, tables, spans, slots)
