@@ -210,6 +210,27 @@ def test_plain_parser_reads_as_lxml_html_does(seed):
         assert got == (html_text._clean_line(expected.text_content()) or None)
 
 
+def test_trs_editor_divs_are_those_the_xpath_selects():
+    """The TRS container finder looks at each div's class in Python: the same elements, in
+    the same order, as its XPath, with the token among others, beside look-alikes and
+    separated by what normalize-space does and does not count as white space."""
+    rng = random.Random(3)
+    classes = ("TRS_Editor", "TRS_Editor2", "xTRS_Editor", "trs_editor", "main", " ", "\t",
+               "\n", "\r", "\u3000", "\u00a0", "&#84;RS_Editor", "TRS&#95;Editor")
+    found = 0
+    for _ in range(300):
+        divs = "".join(
+            f'<{rng.choice(("div", "DIV", "p"))} class="'
+            f'{"".join(rng.choice(classes) for _ in range(rng.randint(0, 3)))}">'
+            f'{"<div>x</div>" * rng.randint(0, 1)}文</{rng.choice(("div", "p"))}>'
+            for _ in range(rng.randint(1, 4)))
+        root, _ = html_text._parse(f"<html><body>{divs}</body></html>")
+        picked = html_text.CONTENT_FINDERS[0](root)
+        assert picked == root.xpath(html_text.CONTENT_XPATHS[0])
+        found += len(picked)
+    assert found > 50
+
+
 # Lines that decide a pick: numbered headings, prose lines, short chrome.
 LINES = ("一、总体情况", "（二）重点任务", "3.推进项目建设", "首页 > 信息公开",
          "全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。", "打印 关闭")

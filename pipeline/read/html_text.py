@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -59,8 +59,22 @@ CONTENT_XPATHS = (
     '//*[@id="vsb_content"]',
 )
 _PARSERS = threading.local()  # see _parser
+# What separates the tokens of a class attribute for XPath's normalize-space: XML's white
+# space (#x20, #x9, #xD, #xA), not \s (which also cuts at U+3000 and U+00A0).
+XML_SPACE = re.compile("[ \t\r\n]+")
+
+
+def _trs_editors(root: etree._Element) -> list[etree._Element]:
+    """What CONTENT_XPATHS[0] selects: the divs (root included, in document order) with
+    the class token TRS_Editor. A page has a few dozen divs, and looking at each one's class
+    in Python costs less than setting up an XPath evaluation (tests/test_html_text.py holds
+    it to the XPath)."""
+    return [div for div in root.iter("div") if "TRS_Editor" in (classes := div.get("class", ""))
+            and "TRS_Editor" in XML_SPACE.split(classes)]
+
+
 # Compiled once: root.xpath(expr) compiles its expression on every call.
-CONTENT_FINDERS = tuple(etree.XPath(xpath) for xpath in CONTENT_XPATHS)
+CONTENT_FINDERS = (_trs_editors, *(etree.XPath(xpath) for xpath in CONTENT_XPATHS[1:]))
 # What lxml.html's text_content() evaluates: the string value of an element (its text
 # nodes, in document order), on the plain elements this reader parses into.
 STRING_VALUE = etree.XPath("string()", smart_strings=False)
@@ -175,8 +189,10 @@ def _string_value(el: etree._Element) -> str:
     return el.text or ""
 
 
-def _found(finder: etree.XPath, root: etree._Element) -> list[etree._Element]:
-    """The elements a CONTENT_FINDERS expression selects (node-sets, never other values)."""
+def _found(finder: Callable[[etree._Element], object],
+           root: etree._Element) -> list[etree._Element]:
+    """The elements a CONTENT_FINDERS entry selects (its XPaths give node-sets, never other
+    values)."""
     return cast(list[etree._Element], finder(root))
 
 
