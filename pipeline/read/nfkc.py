@@ -96,6 +96,13 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
 def wide_forms_replaced(text: str) -> str | None:
     """``text`` with its full-width forms replaced, when that is its NFKC, else None (see
     the module's docstring for why)."""
-    for char in set(WIDE.findall(text)):
+    # Each distinct form is replaced all at once where the scan first meets it, and the scan
+    # goes on after that place: every form maps to one character, not itself a form, so no
+    # place moves and none before holds a form any more. One scan, a step per form rather
+    # than a match per occurrence.
+    found = WIDE.search(text)
+    while found:
+        char = found.group()
         text = text.replace(char, WIDE_NFKC[char])
+        found = WIDE.search(text, found.start() + 1)
     return text if unicodedata.is_normalized("NFKC", text) else None
