@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import lxml.etree
@@ -305,10 +306,10 @@ def test_string_value_is_text_content(seed):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_page_text_normalises_the_lines_around_the_main_text_apart(seed):
-    """_page_text normalises the main text once and the body's lines around it apart: the
-    same as normalising the body's text whole, with marks that compose or reorder (combining
-    accents, kana voicing marks, Hangul jamo) at the edges of the lines."""
+def test_page_text_cuts_the_main_text_from_the_normalised_body(seed):
+    """_page_text normalises the body's text once and cuts the main text's lines out of it:
+    the same as normalising the main text and the body apart, with marks that compose or
+    reorder (combining accents, kana voicing marks, Hangul jamo) at the edges of the lines."""
     rng = random.Random(seed)
     marks = ("\u0301", "\u0327", "\u3099", "\u1161", "\u11a8", "가", "e", "ｶ", "①", "，", "\r")
     around = 0
@@ -323,6 +324,14 @@ def test_page_text_normalises_the_lines_around_the_main_text_apart(seed):
         assert (body, page_text) == (normalise(html.text), normalise(html.body_text))
         around += html.around is not None
     assert around > 20
+
+
+def test_no_character_normalises_to_a_line_break():
+    """_page_text cuts the main text out of the normalised body by its lines: NFKC makes no
+    line break (nor a carriage return, which normalise would make one) of any character."""
+    made = [c for c in map(chr, range(0x110000)) if c not in "\n\r" and not "\ud800" <= c
+            <= "\udfff" and {"\n", "\r"} & set(unicodedata.normalize("NFKC", c))]
+    assert made == []
 
 
 def test_prose_counts_the_long_lines_with_clause_punctuation():

@@ -95,15 +95,17 @@ def _page_text(
     if MARKUP_START.search(decoded) and (html_text := _html_text()).looks_like_html(decoded):
         html = html_text.html_to_text(decoded)
         # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
-        body = normalise(html.text)
+        page_text = normalise(html.body_text)
         if html.around is None:
-            page_text = normalise(html.body_text)
+            body = normalise(html.text)
         else:
-            # The main text is normalised once: normalise works within lines, as a line
-            # break is a starter that NFKC composes with nothing and that keeps marks
-            # after it from moving before it, and clean lines end in no carriage return.
-            before, after = map(normalise, html.around)
-            page_text = "\n".join(text for text in (before, body, after) if text)
+            # The main text is a run of the body's lines, normalised with them: normalise
+            # works within lines, as a line break is a starter that NFKC composes with
+            # nothing, that keeps marks after it from moving before it, and that it neither
+            # makes nor takes (clean lines hold no carriage return to become one).
+            first = html.around[0].count("\n") + 1 if html.around[0] else 0
+            lines = page_text.split("\n")[first:first + html.text.count("\n") + 1]
+            body = "\n".join(lines)
         meta = {name: normalise(value) for name, value in html.meta.items()}
         html_title = normalise(html.title) if html.title else None
         warnings = html.warnings
