@@ -11,6 +11,7 @@ heading and most of the prose; otherwise the whole body is used and chrome.py cl
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
@@ -94,8 +95,16 @@ LINE_SPACES = re.compile(f"[{SPACE_CHARS.replace(chr(10), '')}]+")
 # What LINE_SPACES may change besides a run of plain spaces.
 ODD_SPACES = SPACE_CHARS.replace(" ", "").replace("\n", "")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
-CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
-                      r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
+CJK_WRAP = (r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
+            r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
+
+
+@functools.cache
+def cjk_wrap() -> re.Pattern[str]:
+    """CJK_WRAP compiled when a text first needs it, not at import: sre fills its two classes
+    of 27,000 characters one by one in Python (about 6 ms of a process's start), and many
+    pages have no text node with a line break inside (the synthetic corpus none)."""
+    return re.compile(CJK_WRAP)
 
 
 # A data table stands as this line among the pieces while the text is cleaned line by
@@ -518,7 +527,7 @@ def _inline(text: str) -> str:
         return text
     if not text.strip(SPACE_CHARS):  # the layout between two tags
         return " "
-    return SPACES.sub(" ", CJK_WRAP.sub("", text))
+    return SPACES.sub(" ", cjk_wrap().sub("", text))
 
 
 def _collapse_spaces(text: str) -> str:
