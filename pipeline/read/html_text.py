@@ -287,12 +287,11 @@ class _Walk:
         # Without tables, the three are the clean lines of one cleaning of all the pieces,
         # told apart by the raw lines each run holds: the text before the run is its first
         # raw lines, up to the run's opening line break; the run's closing line break
-        # ends its own last line.
-        before, inside = "".join(parts[:start]), "".join(parts[start:end])
-        lines = list(map(str.strip, _collapse_spaces(
-            before + inside + "".join(parts[end:])).split("\n")))
-        first = before.count("\n") + 1
-        last = first + inside.count("\n") - 1
+        # ends its own last line. Every line break is a piece of its own, a block's edge
+        # (_inline makes those of text nodes spaces), so pieces count them.
+        lines = list(map(str.strip, _collapse_spaces("".join(parts)).split("\n")))
+        first = parts[:start].count("\n") + 1
+        last = first + parts[start:end].count("\n") - 1
         return ("\n".join(filter(None, lines[:first])),
                 "\n".join(filter(None, lines[first:last])),
                 "\n".join(filter(None, lines[last:])))
