@@ -6,6 +6,7 @@ text a page gives. Sections and facts are left empty; pipeline/read/document.py 
 
 from __future__ import annotations
 
+import functools
 import re
 from types import ModuleType
 
@@ -114,6 +115,7 @@ def _page_text(
     return body, page_text, meta, html_title, warnings
 
 
+@functools.cache  # the import statement's look-up costs more than the cache's, per page
 def _html_text() -> ModuleType:
     from pipeline.read import html_text
 
