@@ -104,9 +104,12 @@ def _page_text(
             # works within lines, as a line break is a starter that NFKC composes with
             # nothing, that keeps marks after it from moving before it, and that it neither
             # makes nor takes (clean lines hold no carriage return to become one).
-            first = html.around[0].count("\n") + 1 if html.around[0] else 0
-            lines = page_text.split("\n")[first:first + html.text.count("\n") + 1]
-            body = "\n".join(lines)
+            before, after = html.around
+            body = page_text
+            if before:  # its lines come first: cut off with the line break after them
+                body = body.split("\n", before.count("\n") + 1)[-1]
+            if after:  # its lines come last: cut off with the line break before them
+                body = body.rsplit("\n", after.count("\n") + 1)[0]
         meta = {name: normalise(value) for name, value in html.meta.items()}
         html_title = normalise(html.title) if html.title else None
         warnings = html.warnings
