@@ -16,6 +16,7 @@ import pytest
 
 from pipeline.read import html_text
 from pipeline.read.decode import normalise
+from pipeline.read.grid import Cell, resolve
 from pipeline.read.page import _page_text
 
 # Text nodes full of what the line cleaning works on: line breaks between and beside Chinese
@@ -378,6 +379,63 @@ def test_leaf_text_is_its_walk(seed):
                 leaves += 1
                 assert html_text.block_text(el) == html_text._walk(el).text()
     assert leaves > 300
+
+
+def _plain_data_table(table):
+    """data_table's judgement as first written: every column counted whole, and a label
+    cell found by its regex."""
+    rows = []
+    for tr in html_text._own_rows(table):
+        row = []
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in html_text.CELL_TAGS:
+                continue
+            if td.find(".//table") is not None:
+                return None
+            row.append(Cell(html_text._walk(td).text(), html_text._span(td.get("rowspan")),
+                            html_text._span(td.get("colspan")), td.tag.lower() == "th"))
+        if row:
+            rows.append(row)
+    if len(rows) < 2:
+        return None
+    grid = resolve(rows)
+    filled = [c for c in range(len(grid.rows[0]) if grid.rows else 0)
+              if sum(1 for row in grid.rows if row[c].strip()) >= 2]
+    if len(filled) < 2:
+        return None
+    cells = [" ".join(text.split()) for row in grid.rows for text in row if text.strip()]
+    if any(re.search(r"[:：]\s*$", text) for text in cells):
+        return None
+    has_header = grid.header_rows > 0 or all(
+        len(text) <= html_text.HEADER_CELL_MAX for text in grid.rows[0] if text.strip())
+    short = sum(1 for text in cells if len(text) <= html_text.SHORT_CELL_MAX)
+    return grid if has_header or short >= 0.8 * len(cells) else None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_data_table_judges_as_its_plain_definition(seed):
+    """data_table stops counting filled columns at the second and finds a label cell by
+    its last character: the same grids and refusals as counting every column and searching
+    every cell, on tables of blank, label, long and spanning cells."""
+    rng = random.Random(seed)
+    plain = ("", " ", "\u3000", "3项", "牵头单位", ": x", "a:b", "<b>粗</b>体",
+             "全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。")
+    labels = ("完成：", "日期:", "名称： ", "\n：\n", "<b>粗</b>：")
+    kinds = set()
+    for _ in range(200):
+        texts = plain + labels if rng.random() < 0.3 else plain
+        rows = "".join(
+            "<tr>" + "".join(
+                f'<{rng.choice(("td", "td", "th"))} rowspan="{rng.choice((1, 1, 1, 2))}" '
+                f'colspan="{rng.choice((1, 1, 1, 2))}">{rng.choice(texts)}</td>'
+                for _ in range(rng.randint(1, 4))) + "</tr>"
+            for _ in range(rng.randint(1, 6)))
+        root, _ = html_text._parse(f"<html><body><table>{rows}</table></body></html>")
+        table = next(root.iter("table"))
+        grid = html_text.data_table(table)
+        assert grid == _plain_data_table(table)
+        kinds.add(grid is not None)
+    assert kinds == {True, False}
 
 
 def test_reused_parser_reads_each_page_as_a_new_parser_does():

@@ -115,8 +115,8 @@ TABLE_SLOT = "\n\ue000\n"
 # A header row names columns in a few words; a data table of short cells needs no header.
 HEADER_CELL_MAX = 24
 SHORT_CELL_MAX = 30
-# A cell that is a label waiting for its value.
-LABEL_CELL = re.compile(r"[:：]\s*$")
+# A cell that is a label waiting for its value ends with a colon.
+LABEL_ENDS = (":", "：")
 # rowspan="9999" in broken markup must not make a grid of millions of cells.
 MAX_SPAN = 100
 
@@ -236,8 +236,9 @@ def block_text(node: etree._Element) -> str:
     tag = node.tag
     if not len(node) and isinstance(tag, str) and tag.lower() not in DROPPED_TAGS:
         # A leaf (a table cell, mostly) is its text: the line break or space its walk puts
-        # at either edge is cut when the lines are cleaned.
-        return _Walk([_inline(node.text)], [], {}).text() if node.text else ""
+        # at either edge is cut when the lines are cleaned, and as a text piece has no line
+        # break (see _inline), its one clean line is itself with spaces collapsed, stripped.
+        return _collapse_spaces(_inline(node.text)).strip() if node.text else ""
     return _walk(node).text()
 
 
@@ -402,12 +403,16 @@ def data_table(table: etree._Element) -> Grid | None:
     if len(rows) < 2:
         return None
     grid = resolve(rows)
-    filled = [c for c in range(len(grid.rows[0]) if grid.rows else 0)
-              if sum(1 for row in grid.rows if row[c].strip()) >= 2]
-    if len(filled) < 2:
+    # at least two columns with text in two rows or more (the grid is rectangular); the
+    # look stops at the second such column, and in each column at its second text
+    filled = (column for column in zip(*grid.rows, strict=True)
+              if next(itertools.islice(filter(str.strip, column), 1, None), None) is not None)
+    if next(itertools.islice(filled, 1, None), None) is None:
         return None
     cells = [" ".join(text.split()) for row in grid.rows for text in row if text.strip()]
-    if any(LABEL_CELL.search(text) for text in cells):
+    # A cell ends in no white space (str.split's, which is re's \s) and holds no line break,
+    # so `[:：]\s*$` finds a colon only as its last character.
+    if any(text.endswith(LABEL_ENDS) for text in cells):
         return None  # `索引号: | … | 发文日期: | …`: a disclosure grid, read as label lines
     header = grid.rows[0]
     has_header = grid.header_rows > 0 or all(
