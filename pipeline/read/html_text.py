@@ -75,7 +75,8 @@ def _trs_editors(root: etree._Element) -> list[etree._Element]:
 
 
 # Compiled once: root.xpath(expr) compiles its expression on every call.
-CONTENT_FINDERS = (_trs_editors, *(etree.XPath(xpath) for xpath in CONTENT_XPATHS[1:]))
+CONTENT_FINDERS: tuple[Callable[[etree._Element], object], ...] = (
+    _trs_editors, *(etree.XPath(xpath) for xpath in CONTENT_XPATHS[1:]))
 # What lxml.html's text_content() evaluates: the string value of an element (its text
 # nodes, in document order), on the plain elements this reader parses into.
 STRING_VALUE = etree.XPath("string()", smart_strings=False)
@@ -325,7 +326,7 @@ def _walk(node: etree._Element,
     # each element walked through: its later siblings, itself, what its end adds (its
     # start knew the tag already) and where its pieces start
     stack: list[tuple[Iterator[etree._Element], etree._Element, str, int]] = []
-    children = iter(node)
+    children: Iterator[etree._Element] = iter(node)
     while True:
         for el in children:
             end = BLOCK_OR_CELL_END.get(el.tag)
