@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 
 from pipeline.read import nfkc
-from pipeline.read.decode import CIRCLED_NUMBERS, codec_for, decode, normalise
+from pipeline.read.decode import CIRCLED_NUMBERS, codec_for, decode, normalise, not_text_reason
 from pipeline.read.page import read_page
 from pipeline.records import Page
 
@@ -114,7 +114,7 @@ def test_every_composing_second_character_is_seen_as_combining_backwards():
 
 
 def test_characters_taken_as_plain_without_a_look_are_inert():
-    plain = [chr(c) for c in range(0x110000) if not nfkc.PLAIN.match(chr(c))]
+    plain = [chr(c) for c in range(0x110000) if not nfkc.not_plain().match(chr(c))]
     assert len(plain) > 20000
     assert [c for c in plain if not nfkc.is_inert(c)] == []
 
@@ -174,3 +174,13 @@ def test_kept_characters_are_simple_or_inert():
     kept = [chr(c) for c in range(0x110000) if CIRCLED_NUMBERS.match(chr(c))]
     assert len(kept) > 60 and all(nfkc.classify(c) is not None for c in kept)
     assert any(nfkc.is_inert(c) for c in kept) and not all(nfkc.is_inert(c) for c in kept)
+
+
+def test_empty_is_what_strips_to_nothing():
+    """not_text_reason's emptiness test (isspace, no copy) calls empty exactly the bytes
+    that bytes.strip() leaves nothing of: every byte alone and beside a space."""
+    texts = [b"", *(bytes([b]) for b in range(256)), *(bytes([b, 32]) for b in range(256))]
+    empty = "the file is empty"
+    for content in texts:
+        reason = not_text_reason(content) or ""
+        assert reason.startswith(empty) == (not content.strip()), content

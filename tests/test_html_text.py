@@ -7,6 +7,7 @@ import random
 import re
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import lxml.etree
@@ -15,6 +16,7 @@ import pytest
 
 from pipeline.read import html_text
 from pipeline.read.decode import normalise
+from pipeline.read.grid import Cell, resolve
 from pipeline.read.page import _page_text
 
 # Text nodes full of what the line cleaning works on: line breaks between and beside Chinese
@@ -65,7 +67,7 @@ def _plain_text(walk) -> str:
 
 
 def _plain_inline(text: str) -> str:
-    return html_text.SPACES.sub(" ", html_text.CJK_WRAP.sub("", text))
+    return html_text.SPACES.sub(" ", html_text.cjk_wrap().sub("", text))
 
 
 @pytest.mark.parametrize("seed", range(6))
@@ -210,6 +212,27 @@ def test_plain_parser_reads_as_lxml_html_does(seed):
         assert got == (html_text._clean_line(expected.text_content()) or None)
 
 
+def test_trs_editor_divs_are_those_the_xpath_selects():
+    """The TRS container finder looks at each div's class in Python: the same elements, in
+    the same order, as its XPath, with the token among others, beside look-alikes and
+    separated by what normalize-space does and does not count as white space."""
+    rng = random.Random(3)
+    classes = ("TRS_Editor", "TRS_Editor2", "xTRS_Editor", "trs_editor", "main", " ", "\t",
+               "\n", "\r", "\u3000", "\u00a0", "&#84;RS_Editor", "TRS&#95;Editor")
+    found = 0
+    for _ in range(300):
+        divs = "".join(
+            f'<{rng.choice(("div", "DIV", "p"))} class="'
+            f'{"".join(rng.choice(classes) for _ in range(rng.randint(0, 3)))}">'
+            f'{"<div>x</div>" * rng.randint(0, 1)}文</{rng.choice(("div", "p"))}>'
+            for _ in range(rng.randint(1, 4)))
+        root, _ = html_text._parse(f"<html><body>{divs}</body></html>")
+        picked = html_text.CONTENT_FINDERS[0](root)
+        assert picked == root.xpath(html_text.CONTENT_XPATHS[0])
+        found += len(picked)
+    assert found > 50
+
+
 # Lines that decide a pick: numbered headings, prose lines, short chrome.
 LINES = ("一、总体情况", "（二）重点任务", "3.推进项目建设", "首页 > 信息公开",
          "全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。", "打印 关闭")
@@ -222,9 +245,11 @@ def _block(rng: random.Random, most: int) -> str:
 @pytest.mark.parametrize("seed", range(4))
 def test_container_run_gives_the_body_text_and_the_same_judgement(seed):
     """For a container whose run in the body's walk is whole lines, the texts around it and
-    its own give the body's text, and _run_keeps_content judges it as _keeps_content does."""
+    its own give the body's text, and _run_keeps_content judges it as _keeps_content does;
+    on bodies with data tables and without (one cleaning of all the pieces, cut by lines)."""
     rng = random.Random(seed)
     verdicts = []
+    with_tables = set()
     for _ in range(150):
         container = rng.choice(CONTAINERS[:3])
         page = (f"<html><body>{_block(rng, 2)}{_fragment(rng, 2)}<{container}>"
@@ -238,12 +263,14 @@ def test_container_run_gives_the_body_text_and_the_same_judgement(seed):
             run = walk.run(*walk.spans[node]) if node in walk.spans else None
             if run is None:
                 continue
+            with_tables.add(bool(walk.slots))
             assert "\n".join(text for text in run if text) == body
             assert run[1] == walk.text(*walk.spans[node]) == html_text.block_text(node)
             verdict = html_text._keeps_content(run[1], body)
             assert html_text._run_keeps_content(*run) == verdict
             verdicts.append(verdict)
     assert len(verdicts) > 100 and 10 < sum(verdicts) < len(verdicts) - 10
+    assert with_tables == {True, False}
 
 
 def test_run_is_none_unless_whole_lines():
@@ -280,10 +307,10 @@ def test_string_value_is_text_content(seed):
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_page_text_normalises_the_lines_around_the_main_text_apart(seed):
-    """_page_text normalises the main text once and the body's lines around it apart: the
-    same as normalising the body's text whole, with marks that compose or reorder (combining
-    accents, kana voicing marks, Hangul jamo) at the edges of the lines."""
+def test_page_text_cuts_the_main_text_from_the_normalised_body(seed):
+    """_page_text normalises the body's text once and cuts the main text's lines out of it:
+    the same as normalising the main text and the body apart, with marks that compose or
+    reorder (combining accents, kana voicing marks, Hangul jamo) at the edges of the lines."""
     rng = random.Random(seed)
     marks = ("\u0301", "\u0327", "\u3099", "\u1161", "\u11a8", "가", "e", "ｶ", "①", "，", "\r")
     around = 0
@@ -298,6 +325,14 @@ def test_page_text_normalises_the_lines_around_the_main_text_apart(seed):
         assert (body, page_text) == (normalise(html.text), normalise(html.body_text))
         around += html.around is not None
     assert around > 20
+
+
+def test_no_character_normalises_to_a_line_break():
+    """_page_text cuts the main text out of the normalised body by its lines: NFKC makes no
+    line break (nor a carriage return, which normalise would make one) of any character."""
+    made = [c for c in map(chr, range(0x110000)) if c not in "\n\r" and not "\ud800" <= c
+            <= "\udfff" and {"\n", "\r"} & set(unicodedata.normalize("NFKC", c))]
+    assert made == []
 
 
 def test_prose_counts_the_long_lines_with_clause_punctuation():
@@ -344,6 +379,63 @@ def test_leaf_text_is_its_walk(seed):
                 leaves += 1
                 assert html_text.block_text(el) == html_text._walk(el).text()
     assert leaves > 300
+
+
+def _plain_data_table(table):
+    """data_table's judgement as first written: every column counted whole, and a label
+    cell found by its regex."""
+    rows = []
+    for tr in html_text._own_rows(table):
+        row = []
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag.lower() not in html_text.CELL_TAGS:
+                continue
+            if td.find(".//table") is not None:
+                return None
+            row.append(Cell(html_text._walk(td).text(), html_text._span(td.get("rowspan")),
+                            html_text._span(td.get("colspan")), td.tag.lower() == "th"))
+        if row:
+            rows.append(row)
+    if len(rows) < 2:
+        return None
+    grid = resolve(rows)
+    filled = [c for c in range(len(grid.rows[0]) if grid.rows else 0)
+              if sum(1 for row in grid.rows if row[c].strip()) >= 2]
+    if len(filled) < 2:
+        return None
+    cells = [" ".join(text.split()) for row in grid.rows for text in row if text.strip()]
+    if any(re.search(r"[:：]\s*$", text) for text in cells):
+        return None
+    has_header = grid.header_rows > 0 or all(
+        len(text) <= html_text.HEADER_CELL_MAX for text in grid.rows[0] if text.strip())
+    short = sum(1 for text in cells if len(text) <= html_text.SHORT_CELL_MAX)
+    return grid if has_header or short >= 0.8 * len(cells) else None
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_data_table_judges_as_its_plain_definition(seed):
+    """data_table stops counting filled columns at the second and finds a label cell by
+    its last character: the same grids and refusals as counting every column and searching
+    every cell, on tables of blank, label, long and spanning cells."""
+    rng = random.Random(seed)
+    plain = ("", " ", "\u3000", "3项", "牵头单位", ": x", "a:b", "<b>粗</b>体",
+             "全年共完成重点项目建设任务十二项，完成投资三十亿元，进度符合预期。")
+    labels = ("完成：", "日期:", "名称： ", "\n：\n", "<b>粗</b>：")
+    kinds = set()
+    for _ in range(200):
+        texts = plain + labels if rng.random() < 0.3 else plain
+        rows = "".join(
+            "<tr>" + "".join(
+                f'<{rng.choice(("td", "td", "th"))} rowspan="{rng.choice((1, 1, 1, 2))}" '
+                f'colspan="{rng.choice((1, 1, 1, 2))}">{rng.choice(texts)}</td>'
+                for _ in range(rng.randint(1, 4))) + "</tr>"
+            for _ in range(rng.randint(1, 6)))
+        root, _ = html_text._parse(f"<html><body><table>{rows}</table></body></html>")
+        table = next(root.iter("table"))
+        grid = html_text.data_table(table)
+        assert grid == _plain_data_table(table)
+        kinds.add(grid is not None)
+    assert kinds == {True, False}
 
 
 def test_reused_parser_reads_each_page_as_a_new_parser_does():

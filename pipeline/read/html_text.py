@@ -11,10 +11,11 @@ heading and most of the prose; otherwise the whole body is used and chrome.py cl
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import cast
 
@@ -59,8 +60,23 @@ CONTENT_XPATHS = (
     '//*[@id="vsb_content"]',
 )
 _PARSERS = threading.local()  # see _parser
+# What separates the tokens of a class attribute for XPath's normalize-space: XML's white
+# space (#x20, #x9, #xD, #xA), not \s (which also cuts at U+3000 and U+00A0).
+XML_SPACE = re.compile("[ \t\r\n]+")
+
+
+def _trs_editors(root: etree._Element) -> list[etree._Element]:
+    """What CONTENT_XPATHS[0] selects: the divs (root included, in document order) with
+    the class token TRS_Editor. A page has a few dozen divs, and looking at each one's class
+    in Python costs less than setting up an XPath evaluation (tests/test_html_text.py holds
+    it to the XPath)."""
+    return [div for div in root.iter("div") if "TRS_Editor" in (classes := div.get("class", ""))
+            and "TRS_Editor" in XML_SPACE.split(classes)]
+
+
 # Compiled once: root.xpath(expr) compiles its expression on every call.
-CONTENT_FINDERS = tuple(etree.XPath(xpath) for xpath in CONTENT_XPATHS)
+CONTENT_FINDERS: tuple[Callable[[etree._Element], object], ...] = (
+    _trs_editors, *(etree.XPath(xpath) for xpath in CONTENT_XPATHS[1:]))
 # What lxml.html's text_content() evaluates: the string value of an element (its text
 # nodes, in document order), on the plain elements this reader parses into.
 STRING_VALUE = etree.XPath("string()", smart_strings=False)
@@ -80,8 +96,16 @@ LINE_SPACES = re.compile(f"[{SPACE_CHARS.replace(chr(10), '')}]+")
 # What LINE_SPACES may change besides a run of plain spaces.
 ODD_SPACES = SPACE_CHARS.replace(" ", "").replace("\n", "")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
-CJK_WRAP = re.compile(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
-                      r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
+CJK_WRAP = (r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
+            r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
+
+
+@functools.cache
+def cjk_wrap() -> re.Pattern[str]:
+    """CJK_WRAP compiled when a text first needs it, not at import: sre fills its two classes
+    of 27,000 characters one by one in Python (about 6 ms of a process's start), and many
+    pages have no text node with a line break inside (the synthetic corpus none)."""
+    return re.compile(CJK_WRAP)
 
 
 # A data table stands as this line among the pieces while the text is cleaned line by
@@ -92,8 +116,8 @@ TABLE_SLOT = "\n\ue000\n"
 # A header row names columns in a few words; a data table of short cells needs no header.
 HEADER_CELL_MAX = 24
 SHORT_CELL_MAX = 30
-# A cell that is a label waiting for its value.
-LABEL_CELL = re.compile(r"[:：]\s*$")
+# A cell that is a label waiting for its value ends with a colon.
+LABEL_ENDS = (":", "：")
 # rowspan="9999" in broken markup must not make a grid of millions of cells.
 MAX_SPAN = 100
 
@@ -175,8 +199,10 @@ def _string_value(el: etree._Element) -> str:
     return el.text or ""
 
 
-def _found(finder: etree.XPath, root: etree._Element) -> list[etree._Element]:
-    """The elements a CONTENT_FINDERS expression selects (node-sets, never other values)."""
+def _found(finder: Callable[[etree._Element], object],
+           root: etree._Element) -> list[etree._Element]:
+    """The elements a CONTENT_FINDERS entry selects (its XPaths give node-sets, never other
+    values)."""
     return cast(list[etree._Element], finder(root))
 
 
@@ -211,8 +237,9 @@ def block_text(node: etree._Element) -> str:
     tag = node.tag
     if not len(node) and isinstance(tag, str) and tag.lower() not in DROPPED_TAGS:
         # A leaf (a table cell, mostly) is its text: the line break or space its walk puts
-        # at either edge is cut when the lines are cleaned.
-        return _Walk([_inline(node.text)], [], {}).text() if node.text else ""
+        # at either edge is cut when the lines are cleaned, and as a text piece has no line
+        # break (see _inline), its one clean line is itself with spaces collapsed, stripped.
+        return _collapse_spaces(_inline(node.text)).strip() if node.text else ""
     return _walk(node).text()
 
 
@@ -246,7 +273,7 @@ class _Walk:
 
     def _clean(self, start: int, end: int) -> str:
         joined = _collapse_spaces("".join(self.parts[start:end]))
-        return "\n".join(line for line in map(str.strip, joined.split("\n")) if line)
+        return "\n".join(filter(None, map(str.strip, joined.split("\n"))))
 
     def run(self, start: int, end: int) -> tuple[str, str, str] | None:
         """The texts before, of and after ``parts[start:end]`` when that run is whole lines
@@ -254,9 +281,22 @@ class _Walk:
         else None. The non-empty ones joined by line breaks are ``text()``: the cleaning
         works within lines (LINE_SPACES holds no line break) and a table's slot is a line of
         its own, so cutting the pieces at line breaks cuts the text at them."""
-        if start >= end or self.parts[start] != "\n" or self.parts[end - 1] != "\n":
+        parts = self.parts
+        if start >= end or parts[start] != "\n" or parts[end - 1] != "\n":
             return None
-        return self.text(0, start), self.text(start, end), self.text(end, None)
+        if self.slots:
+            return self.text(0, start), self.text(start, end), self.text(end, None)
+        # Without tables, the three are the clean lines of one cleaning of all the pieces,
+        # told apart by the raw lines each run holds: the text before the run is its first
+        # raw lines, up to the run's opening line break; the run's closing line break
+        # ends its own last line. Every line break is a piece of its own, a block's edge
+        # (_inline makes those of text nodes spaces), so pieces count them.
+        lines = list(map(str.strip, _collapse_spaces("".join(parts)).split("\n")))
+        first = parts[:start].count("\n") + 1
+        last = first + parts[start:end].count("\n") - 1
+        return ("\n".join(filter(None, lines[:first])),
+                "\n".join(filter(None, lines[first:last])),
+                "\n".join(filter(None, lines[last:])))
 
 
 def _walk(node: etree._Element,
@@ -264,61 +304,86 @@ def _walk(node: etree._Element,
     """Walk ``node`` once for its text pieces. For a ``watch``ed descendant that is read as
     text (not dropped, not a data table), the pieces from its start to the end of its own
     text (its tail excluded) are exactly what walking that descendant alone gives, but for
-    its data tables, which stand in the whole walk's ``tables`` and ``slots``."""
+    its data tables, which stand in the whole walk's ``tables`` and ``slots``.
+
+    The walk goes down a stack of child iterators, not lxml's iterwalk: an element left out
+    (dropped, or a data table) is never entered, and there is no event to tell apart per
+    start and end (tests/test_html_text.py holds it to the plain event walk). A text or tail
+    that is a bare line break, the commonest layout between two tags, goes in as what
+    _inline makes of it, a space, without the call.
+    """
     parts: list[str] = []
     tables: list[str] = []  # serialised grids, put back after the lines are cleaned
     slots: list[int] = []  # where each grid goes among the parts
-    starts: dict[etree._Element, int] = {}
     spans: dict[etree._Element, tuple[int, int]] = {}
-    # the outermost dropped or replaced element we are inside, if any
-    skipped: etree._Element | None = None
-    # for each open element read as text, what its end adds: a start knows its tag already,
-    # which the end would build again as a new string
-    ends: list[str] = []
-    walker = etree.iterwalk(node, events=("start", "end"))
-    for event, el in walker:
-        if skipped is not None:  # only its own end comes: its subtree is skipped
-            if el is skipped and event == "end":
-                skipped = None
-                if el.tail and el is not node:
-                    parts.append(_inline(el.tail))
-            continue
-        if event == "start":
+    node_end = _end_of(node.tag)  # the node itself is read as text even if it is a table
+    if node_end is None:  # dropped: no text, and its tail is no part of it
+        return _Walk(parts, tables, spans, slots)
+    if node_end == "\n":
+        parts.append(node_end)
+    if text := node.text:
+        parts.append(text if "\n" not in text else _inline(text))
+    # each element walked through: its later siblings, itself, what its end adds (its
+    # start knew the tag already) and where its pieces start
+    stack: list[tuple[Iterator[etree._Element], etree._Element, str, int]] = []
+    children: Iterator[etree._Element] = iter(node)
+    while True:
+        for el in children:
             end = BLOCK_OR_CELL_END.get(el.tag)
             if end is None:
                 tag = el.tag
-                tag = tag.lower() if isinstance(tag, str) else None  # None: comment or PI
-                if tag == "table" and el is not node:
-                    grid = data_table(el)
-                    if grid is not None:
-                        # A placeholder line: cleaning would strip the separators of empty
-                        # edge cells.
-                        slots.append(len(parts))
-                        parts.append(TABLE_SLOT)
-                        tables.append(serialise(grid))
-                        skipped = el
-                        walker.skip_subtree()
-                        continue
-                if tag is None or tag in DROPPED_TAGS:
-                    skipped = el
-                    walker.skip_subtree()
+                end = _end_of(tag)
+                if end and tag.lower() == "table" and (grid := data_table(el)) is not None:
+                    # A placeholder line: cleaning would strip the separators of empty
+                    # edge cells.
+                    slots.append(len(parts))
+                    parts.append(TABLE_SLOT)
+                    tables.append(serialise(grid))
+                    end = None
+                if end is None:  # left out whole: only its tail is read
+                    # but for a comment's or processing instruction's, which the event walk
+                    # this replaces never saw (iterwalk reports no start or end of either)
+                    if isinstance(tag, str) and (tail := el.tail):
+                        parts.append(tail if "\n" not in tail else _inline(tail))
                     continue
-                end = "\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else ""
-            if watch and el in watch and el is not node:
-                starts[el] = len(parts)
+            start = len(parts)
             if end == "\n":
                 parts.append(end)
-            ends.append(end)
             if text := el.text:
-                parts.append(text if "\n" not in text else _inline(text))
-            continue
-        if end := ends.pop():
-            parts.append(end)
-        if starts and el in starts:
-            spans[el] = (starts[el], len(parts))
-        if el is not node and (tail := el.tail):
-            parts.append(tail if "\n" not in tail else _inline(tail))
+                parts.append(text if "\n" not in text else " " if text == "\n" else _inline(text))
+            if len(el):  # children (elements, comments, PIs): walked before it closes
+                stack.append((children, el, end, start))
+                children = iter(el)
+                break
+            # a leaf closes at once, as below (not pushed: most elements are leaves)
+            if end:
+                parts.append(end)
+            if watch and el in watch:
+                spans[el] = (start, len(parts))
+            if tail := el.tail:
+                parts.append(tail if "\n" not in tail else " " if tail == "\n" else _inline(tail))
+        else:
+            if not stack:
+                break
+            children, el, end, start = stack.pop()
+            if end:
+                parts.append(end)
+            if watch and el in watch:
+                spans[el] = (start, len(parts))
+            if tail := el.tail:
+                parts.append(tail if "\n" not in tail else " " if tail == "\n" else _inline(tail))
+    if node_end:
+        parts.append(node_end)
     return _Walk(parts, tables, spans, slots)
+
+
+def _end_of(tag: object) -> str | None:
+    """What the end of an element of this tag adds to the text (a line break for a block, a
+    space for a cell, else nothing), or None for one dropped with all it holds (a comment's
+    or processing instruction's tag is a function, not a name)."""
+    if not isinstance(tag, str) or (tag := tag.lower()) in DROPPED_TAGS:
+        return None
+    return "\n" if tag in BLOCK_TAGS else " " if tag in CELL_TAGS else ""
 
 
 def data_table(table: etree._Element) -> Grid | None:
@@ -339,12 +404,16 @@ def data_table(table: etree._Element) -> Grid | None:
     if len(rows) < 2:
         return None
     grid = resolve(rows)
-    filled = [c for c in range(len(grid.rows[0]) if grid.rows else 0)
-              if sum(1 for row in grid.rows if row[c].strip()) >= 2]
-    if len(filled) < 2:
+    # at least two columns with text in two rows or more (the grid is rectangular); the
+    # look stops at the second such column, and in each column at its second text
+    filled = (column for column in zip(*grid.rows, strict=True)
+              if next(itertools.islice(filter(str.strip, column), 1, None), None) is not None)
+    if next(itertools.islice(filled, 1, None), None) is None:
         return None
     cells = [" ".join(text.split()) for row in grid.rows for text in row if text.strip()]
-    if any(LABEL_CELL.search(text) for text in cells):
+    # A cell ends in no white space (str.split's, which is re's \s) and holds no line break,
+    # so `[:：]\s*$` finds a colon only as its last character.
+    if any(text.endswith(LABEL_ENDS) for text in cells):
         return None  # `索引号: | … | 发文日期: | …`: a disclosure grid, read as label lines
     header = grid.rows[0]
     has_header = grid.header_rows > 0 or all(
@@ -463,7 +532,7 @@ def _inline(text: str) -> str:
         return text
     if not text.strip(SPACE_CHARS):  # the layout between two tags
         return " "
-    return SPACES.sub(" ", CJK_WRAP.sub("", text))
+    return SPACES.sub(" ", cjk_wrap().sub("", text))
 
 
 def _collapse_spaces(text: str) -> str:

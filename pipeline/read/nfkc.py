@@ -35,8 +35,16 @@ import unicodedata
 
 # Characters known inert without a look (ASCII, CJK Unified Ideographs and Extension A, the
 # commonest CJK punctuation): the scan for the others is one regex pass in C.
-PLAIN = re.compile("[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a\u300b"
-                   "\u201c\u201d\u2018\u2019]+")
+PLAIN = ("[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a\u300b"
+         "\u201c\u201d\u2018\u2019]+")
+
+
+@functools.cache
+def not_plain() -> re.Pattern[str]:
+    """PLAIN compiled when a text first needs it, not at import: sre fills its class of
+    27,000 characters one by one in Python (about 1 ms of a process's start), and the quick
+    path (wide_forms_replaced) answers for most texts without it."""
+    return re.compile(PLAIN)
 # The ideographic space and the full-width forms of ASCII (，：（）％０-９): NFKC maps each
 # to one ASCII character.
 WIDE = re.compile("[\u3000\uff01-\uff5e]")
@@ -83,7 +91,7 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
     wide = wide_forms_replaced(text)
     if wide is not None:
         return wide
-    odd = {c for run in PLAIN.findall(text) for c in run}
+    odd = {c for run in not_plain().findall(text) for c in run}
     for char in odd:
         mapped = classify(char)
         if mapped is None:
@@ -96,6 +104,13 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
 def wide_forms_replaced(text: str) -> str | None:
     """``text`` with its full-width forms replaced, when that is its NFKC, else None (see
     the module's docstring for why)."""
-    for char in set(WIDE.findall(text)):
+    # Each distinct form is replaced all at once where the scan first meets it, and the scan
+    # goes on after that place: every form maps to one character, not itself a form, so no
+    # place moves and none before holds a form any more. One scan, a step per form rather
+    # than a match per occurrence.
+    found = WIDE.search(text)
+    while found:
+        char = found.group()
         text = text.replace(char, WIDE_NFKC[char])
+        found = WIDE.search(text, found.start() + 1)
     return text if unicodedata.is_normalized("NFKC", text) else None

@@ -6,6 +6,7 @@ text a page gives. Sections and facts are left empty; pipeline/read/document.py 
 
 from __future__ import annotations
 
+import functools
 import re
 from types import ModuleType
 
@@ -95,15 +96,20 @@ def _page_text(
     if MARKUP_START.search(decoded) and (html_text := _html_text()).looks_like_html(decoded):
         html = html_text.html_to_text(decoded)
         # NFKC only after parsing: a full-width ＜ in the text must not become a tag.
-        body = normalise(html.text)
+        page_text = normalise(html.body_text)
         if html.around is None:
-            page_text = normalise(html.body_text)
+            body = normalise(html.text)
         else:
-            # The main text is normalised once: normalise works within lines, as a line
-            # break is a starter that NFKC composes with nothing and that keeps marks
-            # after it from moving before it, and clean lines end in no carriage return.
-            before, after = map(normalise, html.around)
-            page_text = "\n".join(text for text in (before, body, after) if text)
+            # The main text is a run of the body's lines, normalised with them: normalise
+            # works within lines, as a line break is a starter that NFKC composes with
+            # nothing, that keeps marks after it from moving before it, and that it neither
+            # makes nor takes (clean lines hold no carriage return to become one).
+            before, after = html.around
+            body = page_text
+            if before:  # its lines come first: cut off with the line break after them
+                body = body.split("\n", before.count("\n") + 1)[-1]
+            if after:  # its lines come last: cut off with the line break before them
+                body = body.rsplit("\n", after.count("\n") + 1)[0]
         meta = {name: normalise(value) for name, value in html.meta.items()}
         html_title = normalise(html.title) if html.title else None
         warnings = html.warnings
@@ -112,6 +118,7 @@ def _page_text(
     return body, page_text, meta, html_title, warnings
 
 
+@functools.cache  # the import statement's look-up costs more than the cache's, per page
 def _html_text() -> ModuleType:
     from pipeline.read import html_text
 
