@@ -104,10 +104,11 @@ class _Heading:
     # is accepted.
     end: int
     last_child: dict[str, int] = field(default_factory=dict)
-    # Styles whose child list skips numbers (global task IDs 99, 146, 148…).
-    sparse: set[str] = field(default_factory=set)
+    # Styles whose child list skips numbers (global task IDs 99, 146, 148…). Frozen and
+    # replaced on the rare addition: a heading then makes no sets of its own.
+    sparse: frozenset[str] = frozenset()
     # Styles whose child list is a list of attachment names, and so no sections.
-    closed: set[str] = field(default_factory=set)
+    closed: frozenset[str] = frozenset()
 
 
 def split_sections(text: str, tables: list[Table] | None = None) -> list[Section]:
@@ -171,7 +172,7 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
         parent = open_[depth - 1]
         if (cand.no == 1 and attachment_word
                 and ATTACHMENT_LIST_HEAD.search(text, max(0, cand.start - 12), cand.start)):
-            parent.closed.add(cand.style)
+            parent.closed |= {cand.style}
             continue
         if not _plausible(text, cand, parent, accepted[-1] if accepted else None):
             continue
@@ -180,7 +181,7 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
             continue
         heading = _Heading(cand, path, text_end)
         if cand.no != parent.last_child.get(cand.style, 0) + 1:
-            parent.sparse.add(cand.style)
+            parent.sparse |= {cand.style}
         parent.last_child[cand.style] = cand.no
         paths.add(path)
         accepted.append(heading)
