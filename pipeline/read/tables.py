@@ -114,6 +114,8 @@ class Table:
 
 def find_tables(text: str) -> list[Table]:
     """The serialised tables in ``text`` in order, a table split over two parts joined."""
+    if CELL_BAR not in text:  # most bulletins hold none: no line of one to look for
+        return []
     tables: list[Table] = []
     for run in _runs(text):
         table = _read_table(text, run)
