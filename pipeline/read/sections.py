@@ -140,8 +140,12 @@ def _candidates(text: str, tables: list[Table]) -> list[_Candidate]:
         if not no:  # None or 0
             continue
         enumeration = ENUMERATION_AFTER.get(style)
-        # endpos, as a slice of the next 4 characters would: `一二三四五、` is no enumeration
-        if enumeration and enumeration.match(text, end, end + 4):
+        # endpos, as a slice of the next 4 characters would: `一二三四五、` is no enumeration.
+        # Both patterns open with a numeral (a digit by str.isdigit, which holds every \d),
+        # so a marker followed by anything else, as most are, needs no match tried.
+        after = text[end:end + 1]
+        if (enumeration and after and (after in _CN or after.isdigit())
+                and enumeration.match(text, end, end + 4)):
             continue
         # Only `N.` can be the head of a decimal (`8.3万`); `一、2022年` is a heading.
         decimal_like = text[end - 1] == "." and text[end : end + 1].isdigit()
