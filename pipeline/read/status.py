@@ -82,8 +82,9 @@ def find_status(text: str, start: int = 0, end: int | None = None) -> tuple[str 
     one that reports the state at the cut-off.
     """
     # Searching between pos and endpos finds what searching the slice finds: neither
-    # pattern has a `^` or a look-behind, the only parts that see past pos, and endpos
-    # ends the string for `$` as a slice does. It spares a copy of every section's text.
+    # pattern has a `^`, BRACKETED's look-behinds read only the opener it has just matched
+    # (so nothing sees before pos), and endpos ends the string for `$` as a slice does
+    # (test_a_stretch_reads_as_a_copy_of_it). It spares a copy of every section's text.
     end = len(text) if end is None else end
     best: re.Match[str] | None = None
     for pattern in (BRACKETED, LABELLED):
