@@ -118,9 +118,46 @@ TALLY_WORDS = ("序时", "进度", "滞后", "逾期", "推进", "达序", "已�
                "交账销号")
 
 
+_Trie = dict[str, "_Trie"]
+_END = ""  # the key that marks a phrase's end in a trie node: no character is empty
+
+
 def alternation(phrases: Iterable[str]) -> str:
-    """A regex alternation, longest first, so `未达到序时进度` wins over `达到序时进度`."""
-    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
+    """A regex alternation that prefers the longest phrase, so `未达到序时进度` wins over
+    `达到序时进度`, written as a trie: `已(?:办结|完成(?:或超额完成|))`.
+
+    It matches as the flat alternation of the phrases, longest first (case-sensitive: with
+    re.IGNORECASE two phrases of one length could match at once): at one position the
+    phrases that match are prefixes of one another, and both try them longest first (the
+    trie follows the text down and takes a shorter phrase's end, its empty branch, only
+    after every longer continuation has failed), so the rest of a pattern sees the same
+    phrases in the same order. But re tries a flat alternation's branches one by one
+    wherever it tries the pattern (116 of them for the status phrases), the trie one per
+    distinct next character: bracketed status markers match 4x faster. tests/test_buckets.py
+    holds it to the flat alternation.
+    """
+    trie: _Trie = {}
+    for phrase in phrases:
+        node = trie
+        for char in phrase:
+            node = node.setdefault(char, {})
+        node[_END] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = []
+    for char in sorted(key for key in node if key != _END):
+        literal, child = char, node[char]
+        while len(child) == 1 and _END not in child:  # one way on: `交账销号` is one literal
+            (char, child), = child.items()
+            literal += char
+        branches.append(re.escape(literal) + _trie_pattern(child))
+    if not branches:
+        return ""
+    if _END in node:
+        branches.append("")  # a phrase ends here: tried after every longer one
+    return branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
 
 
 # Any tally word inside a phrase, in one search (the count grammar asks it of every object).

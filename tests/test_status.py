@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pipeline.read.status import PROGRESS_LABELS, STATUS_OF_PHRASE, find_status
+from extractors.buckets import alternation
+from pipeline.read.status import (
+    BRACKETED,
+    BRACKETS,
+    PROGRESS_LABELS,
+    STATUS_OF_PHRASE,
+    find_status,
+)
 from pipeline.records import STATUSES
 
 CASES = [
@@ -143,3 +151,24 @@ def test_a_stretch_reads_as_a_copy_of_it(text: str, data: st.DataObject) -> None
     start = data.draw(st.integers(0, len(text)))
     end = data.draw(st.integers(start, len(text)))
     assert find_status(text, start, end) == find_status(text[start:end])
+
+
+# The plain definition of a bracketed marker: one alternative per bracket pair.
+PLAIN_BRACKETED = re.compile("|".join(
+    rf"{re.escape(opener)}\s*(?P<phrase{i}>{alternation(STATUS_OF_PHRASE)})\s*{re.escape(closer)}"
+    for i, (opener, closer) in enumerate(BRACKETS)))
+BRACKET_PIECES = st.sampled_from([
+    *"()（）【】[]〔〕 \n:。", "已完成", "已完成(含基本完成)", "含基本完成", "推进中", "未启动",
+    "78%"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(BRACKET_PIECES, max_size=20).map("".join))
+def test_bracketed_matches_as_one_alternative_per_bracket_pair(text: str) -> None:
+    """BRACKETED writes the phrases once and pairs the closer with its opener by a group;
+    it finds what the five alternatives of the plain definition find."""
+    def found(pattern: re.Pattern[str], groups: list[str]) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), next(m.group(g) for g in groups if m.group(g) is not None))
+                for m in pattern.finditer(text)]
+    plain_groups = [f"phrase{i}" for i in range(len(BRACKETS))]
+    assert found(BRACKETED, ["phrase"]) == found(PLAIN_BRACKETED, plain_groups)

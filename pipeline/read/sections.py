@@ -104,10 +104,11 @@ class _Heading:
     # is accepted.
     end: int
     last_child: dict[str, int] = field(default_factory=dict)
-    # Styles whose child list skips numbers (global task IDs 99, 146, 148…).
-    sparse: set[str] = field(default_factory=set)
+    # Styles whose child list skips numbers (global task IDs 99, 146, 148…). Frozen and
+    # replaced on the rare addition: a heading then makes no sets of its own.
+    sparse: frozenset[str] = frozenset()
     # Styles whose child list is a list of attachment names, and so no sections.
-    closed: set[str] = field(default_factory=set)
+    closed: frozenset[str] = frozenset()
 
 
 def split_sections(text: str, tables: list[Table] | None = None) -> list[Section]:
@@ -139,8 +140,12 @@ def _candidates(text: str, tables: list[Table]) -> list[_Candidate]:
         if not no:  # None or 0
             continue
         enumeration = ENUMERATION_AFTER.get(style)
-        # endpos, as a slice of the next 4 characters would: `一二三四五、` is no enumeration
-        if enumeration and enumeration.match(text, end, end + 4):
+        # endpos, as a slice of the next 4 characters would: `一二三四五、` is no enumeration.
+        # Both patterns open with a numeral (a digit by str.isdigit, which holds every \d),
+        # so a marker followed by anything else, as most are, needs no match tried.
+        after = text[end:end + 1]
+        if (enumeration and after and (after in _CN or after.isdigit())
+                and enumeration.match(text, end, end + 4)):
             continue
         # Only `N.` can be the head of a decimal (`8.3万`); `一、2022年` is a heading.
         decimal_like = text[end - 1] == "." and text[end : end + 1].isdigit()
@@ -171,7 +176,7 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
         parent = open_[depth - 1]
         if (cand.no == 1 and attachment_word
                 and ATTACHMENT_LIST_HEAD.search(text, max(0, cand.start - 12), cand.start)):
-            parent.closed.add(cand.style)
+            parent.closed |= {cand.style}
             continue
         if not _plausible(text, cand, parent, accepted[-1] if accepted else None):
             continue
@@ -180,7 +185,7 @@ def _accept(text: str, candidates: list[_Candidate]) -> list[_Heading]:
             continue
         heading = _Heading(cand, path, text_end)
         if cand.no != parent.last_child.get(cand.style, 0) + 1:
-            parent.sparse.add(cand.style)
+            parent.sparse |= {cand.style}
         parent.last_child[cand.style] = cand.no
         paths.add(path)
         accepted.append(heading)

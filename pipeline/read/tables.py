@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
 from extractors.basis import column_basis, column_thing
 from extractors.buckets import alternation
@@ -68,9 +69,6 @@ POINT = re.compile(r"(?:(?<=^)|(?<=[\s。;!?]))(\d{1,2})\s*[.、．](?!\d)")
 GROUP_HEADING = re.compile(r"(?:([一二三四五六七八九十]{1,3})、|\(([一二三四五六七八九十]{1,3})\)"
                            r"|(\d{1,2})[.、](?!\d))")
 TITLE_STOPS = "。;!?"
-# Longest first, so that 未完成 is never read as 完成: the first alternative that matches is
-# the longest phrase the cell starts with, in one call instead of a startswith per phrase.
-STATUS_PHRASE_PREFIX = re.compile(alternation(STATUS_OF_PHRASE))
 # A caption's frame around the thing it names: `表3`, `各县(市、区)`, `…完成情况(表)`.
 CAPTION_FRAME = re.compile(
     r"^(?:附?表\s*\d+\s*[.:：、]?\s*)?(?:各(?:县|市|区|乡镇|街道|地区|镇街|县区)+"
@@ -116,6 +114,8 @@ class Table:
 
 def find_tables(text: str) -> list[Table]:
     """The serialised tables in ``text`` in order, a table split over two parts joined."""
+    if CELL_BAR not in text:  # most bulletins hold none: no line of one to look for
+        return []
     tables: list[Table] = []
     for run in _runs(text):
         table = _read_table(text, run)
@@ -268,10 +268,19 @@ def _is_header_word(label: str) -> bool:
     return any(word in label for word in OTHER_HEADER_WORDS) or bool(BRACKET_UNIT.search(label))
 
 
+@cache
+def _status_phrase_prefix() -> re.Pattern[str]:
+    """The status phrases, longest first, so that 未完成 is never read as 完成: the first
+    alternative that matches is the longest phrase the cell starts with, in one call instead
+    of a startswith per phrase. Compiled on first use: only a task table's cells are read
+    with it, and sre's compiler takes 1-2 ms per process over the phrases."""
+    return re.compile(alternation(STATUS_OF_PHRASE))
+
+
 def status_of_cell(text: str) -> str | None:
     """The status a status cell states: a status phrase, alone or before a bracketed note
     (`已完成（市级民生实事）`); None for a cell that says something else."""
-    found = STATUS_PHRASE_PREFIX.match(text)
+    found = _status_phrase_prefix().match(text)
     if found is None:
         return None
     rest = text[found.end():].strip(" 。.")
