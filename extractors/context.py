@@ -118,7 +118,7 @@ def clause_start(text: str, pos: int, lo: int) -> int:
 def _stretch_start(text: str, pos: int, lo: int) -> int:
     """Where the words before a count start: its clause, reaching over a quoted label or a
     bracketed aside (`农村公路“白改黑”36.5公里`, `救助资金(含临时救助)286.5万元`)."""
-    p = clause_start(text, pos, lo)
+    p = CLAUSE_MARKS.start_before(text, pos, lo)
     while p > lo and text[p - 1] in ASIDE_OPENER:
         opener = text.rfind(ASIDE_OPENER[text[p - 1]], max(lo, p - 1 - MAX_ASIDE), p - 1)
         if opener < 0:
@@ -142,7 +142,8 @@ def describe(
 ) -> list[Claim]:
     facts: list[_Reading] = []
     befores: list[_Before] = []
-    brackets = _Brackets(text, lo, hi)
+    # Most stretches hold no `(`, and then no count is inside a bracket.
+    brackets = _Brackets(text, lo, hi) if text.find("(", lo, hi) >= 0 else None
     for i, count in enumerate(counts):
         prev = counts[i - 1] if i else None
         words_open = _stretch_start(text, count.start, lo)  # the clause, past a label or aside
@@ -174,7 +175,7 @@ def describe(
                            or obj)
             if obj is None and title_end is not None and count.start >= title_end:
                 obj = _goal_object(count, facts)
-        entity = before.entity or _carried_entity(count, facts, brackets)
+        entity = before.entity or (_carried_entity(count, facts, brackets) if brackets else None)
         if adjacent and entity is None:
             entity = facts[-1].entity
         predicate = normalise_predicate(

@@ -326,12 +326,20 @@ def test_section_nesting_is_found_as_a_scan_of_every_section_finds_it(
 def test_a_unit_is_read_as_the_longest_unit_that_stands_there(
     text: str, data: st.DataObject
 ) -> None:
-    """counts.UNIT_RE, one alternation, against a try of every unit with its first character."""
+    """counts.UNIT_AFTER, one match, against the plain reading: the longest run of spaces,
+    scales and an infix qualifier (BEFORE_UNIT alone), then a try of every unit with the
+    first character that follows it."""
     hi = data.draw(st.integers(0, len(text)))
     p = data.draw(st.integers(0, hi))
-    plain = next((unit for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ())
-                  if text.startswith(unit, p, hi)), None)
-    assert counts._unit_at(text, p, hi) == plain
+    between = re.compile(counts.BEFORE_UNIT).match(text, p, hi)
+    assert between is not None
+    at = between.end()
+    plain = next((unit for unit in UNITS_BY_FIRST_CHAR.get(text[at:at + 1], ())
+                  if text.startswith(unit, at, hi)), None)
+    after = counts._unit_at(text, p, hi)
+    assert after.group("scales", "infix", "more") == between.group("scales", "infix", "more")
+    assert after.group("unit") == plain
+    assert after.end() == at + len(plain or "")
 
 
 @settings(max_examples=300, deadline=None)
