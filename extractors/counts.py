@@ -77,8 +77,10 @@ UNIT_ALTERNATION = "|".join(re.escape(unit) for units in UNITS_BY_FIRST_CHAR.val
 UNIT_AFTER = re.compile(rf"(?>{BEFORE_UNIT})(?P<unit>{UNIT_ALTERNATION})?")
 # A number right after these is a label's (`第3批`, `十届四次全会`: a session's name).
 LABEL_OPENERS = frozenset((*ORDINAL_PREFIXES, "届"))
-# The first characters of the suffix qualifiers: most units are followed by none of them.
+# The first characters of the suffix qualifiers and of the words that make a count a name:
+# most units are followed by none of them, and no startswith of each word is tried there.
 SUFFIX_OPENERS = frozenset(word[0] for word, _ in SUFFIX_QUALIFIERS)
+NAME_WORD_OPENERS = frozenset(word[0] for word in AFTER_UNIT_NAME_WORDS)
 CLAUSE_QUALIFIER_WORDS = re.compile("|".join(re.escape(word) for word, _ in CLAUSE_QUALIFIERS))
 # A qualifier (`预计`) binds to the end of its clause, which a comma closes.
 QUALIFIER_CLAUSE_ENDS = Marks(SENTENCE_ENDS + ",")
@@ -203,7 +205,7 @@ def _read_count(
         if upper is not None and upper > value:
             value_max, p = upper, rng.end()
     after = _unit_at(text, p, hi)
-    scales, infix, more, unit = after.group("scales", "infix", "more", "unit")
+    scales, infix, more, unit = after.groups()  # in UNIT_AFTER's order
     if more:
         scales += more
     qualifier = INFIX_QUALIFIERS[infix] if infix else None
@@ -217,7 +219,8 @@ def _read_count(
         return None
     # startswith with bounds, not a slice: a copy of the rest of the stretch for every
     # number made a 30 MB one-section text quadratic (issue 17).
-    if unit and text.startswith(AFTER_UNIT_NAME_WORDS, p, hi):
+    if unit and p < hi and text[p] in NAME_WORD_OPENERS and text.startswith(
+            AFTER_UNIT_NAME_WORDS, p, hi):
         return None
     if chinese and text.startswith(ENUMERATOR_SUFFIXES, e, hi):
         return None
@@ -235,7 +238,8 @@ def _read_count(
         qualifier = qualifier or _clause_qualifier(text, s, lo, hi, clause_words)
     scaled = value if not scales and type(value) is int else scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
-    return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
+    # _make: the tuple built at once, without the keyword-capable __new__ (a third of its time)
+    return Count._make((s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese))
 
 
 def _chinese_is_count(
