@@ -152,7 +152,8 @@ def describe(
             stretch_start = prev.end
         before = _words_before(text[stretch_start:count.start],
                                count.unit in THING_COUNT_UNITS, publisher)
-        adjacent = prev is not None and _is_second_measure(text, prev, count, facts[-1])
+        adjacent = (prev is not None and prev.unit != count.unit
+                    and _is_second_measure(text, prev, count, facts[-1]))
         obj = None
         if count.unit not in RATE_UNITS:
             if adjacent:
@@ -185,7 +186,8 @@ def describe(
                          in_title=title_end is not None and count.start < title_end)
         befores.append(before)
         facts.append(_Reading(count, obj, entity, predicate, basis))
-    _share_listed_objects(text, facts)
+    if len(facts) > 1:  # a list needs two items
+        _share_listed_objects(text, facts)
     return [_claim(text, f) for f in facts]
 
 
@@ -276,9 +278,9 @@ def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
 
 def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: _Reading) -> bool:
     """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
-    between = text[prev.end:count.start]
     if prev.unit == count.unit:
         return False
+    between = text[prev.end:count.start]
     return between == "" or (prev_fact.object is not None and between == prev_fact.object
                              and len(between) <= 4)
 

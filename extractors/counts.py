@@ -178,7 +178,7 @@ def _read_count(
     s, e = match.span()
     if s > lo and text[s - 1] in LABEL_OPENERS:
         return None
-    cn = match.group("cn")
+    digits, cn = match.groups()  # NUMBER_RE's `ar` and `cn`: one of them matched
     chinese = cn is not None
     value: int | float | None
     if chinese:
@@ -191,7 +191,6 @@ def _read_count(
         if text.startswith((":", "/"), e, hi) or (s > lo + 1 and text[s - 1] in ":/"
                                                   and text[s - 2].isdigit()):
             return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5 (not `办结:398件`)
-        digits = match.group("ar")
         # digits alone (no `,` or `.`) are the integer arabic_value reads, without its call
         value = int(digits) if digits.isdigit() else arabic_value(digits)
     if s in masked:
