@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from extractors.basis import basis_of
 from extractors.buckets import TALLY_WORD
+from extractors.fillers import CJK_FIRST, CJK_LAST
 from extractors.measures import clean_object, measure_key, normalise_predicate
 from extractors.patterns import (
     ACTION_WORDS,
@@ -486,7 +487,7 @@ def _glue_unknown(
 
 
 def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+    return CJK_FIRST <= ch <= CJK_LAST
 
 
 def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:

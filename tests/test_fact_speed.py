@@ -30,7 +30,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import basis, context, counts, measures, prefilter, timewords
+from extractors import basis, context, counts, fillers, measures, prefilter, timewords
 from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
 from extractors.records import Claim, Count, frozen_record
 from extractors.sentences import Marks
@@ -417,3 +417,11 @@ def test_claims_and_facts_stored_field_by_field_are_the_records_their_init_build
         assert list(vars(fast).items()) == list(vars(plain).items())
         with pytest.raises(AttributeError):
             fast.value = 1  # type: ignore[misc]  # still frozen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="\u4dff\u4e00\u4e01\u9ffe\u9fff\ua000a1 ,。(", max_size=8))
+def test_a_phrase_holds_a_cjk_ideograph_as_the_block_class_finds_one(phrase: str) -> None:
+    """fillers._has_cjk compares characters with the block's ends instead of compiling its
+    class; the edges of the block and their neighbours are what could tell them apart."""
+    assert fillers._has_cjk(phrase) == bool(re.search("[\u4e00-\u9fff]", phrase))
