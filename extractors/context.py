@@ -141,7 +141,7 @@ def describe(
     publisher: str | None,
     title_end: int | None = None,
 ) -> list[Claim]:
-    facts: list[_Reading] = []
+    facts: list[Claim] = []  # drafts (``_reading``) until the stretch is read
     befores: list[_Before] = []
     # Most stretches hold no `(`, and then no count is inside a bracket.
     brackets = _Brackets(text, lo, hi) if text.find("(", lo, hi) >= 0 else None
@@ -186,54 +186,46 @@ def describe(
                          in_task=title_end is not None,
                          in_title=title_end is not None and count.start < title_end)
         befores.append(before)
-        facts.append(_Reading(count, obj, entity, predicate, basis))
+        facts.append(_reading(text, count, obj, entity, predicate, basis))
     if len(facts) > 1:  # a list needs two items
         _share_listed_objects(text, facts)
-    return [_claim(text, f) for f in facts]
+    return _measured(facts)
 
 
-def _claim(text: str, f: _Reading) -> Claim:
-    """The reading as its Claim, the fields stored one by one into the instance's dict in
-    the order of its declaration, as ``__init__`` stores them (so instances share their
-    keys), without ``__init__``'s call of ``object.__setattr__`` per field: 0.55 µs against
-    1.45 for ``frozen_record`` of a dict built for it (a claim is built for every count read).
-    tests/test_fact_speed.py holds it to the plain construction, field for field."""
-    count = f.count
+def _reading(text: str, count: Count, obj: str | None, entity: str | None,
+             predicate: str | None, basis: str | None) -> Claim:
+    """A count with the words read for it: its Claim but for ``measure``, what the counts
+    after it in the stretch consult, and a draft until the stretch is read: a list's last
+    item may still lend its object to the items before it (``_share_listed_objects``), and
+    ``_measured`` then adds the key the words make. One record per count, never rebuilt.
+
+    The fields are stored one by one into the instance's dict in the order of its
+    declaration, as ``__init__`` stores them (so instances share their keys, ``measure``
+    last), without ``__init__``'s call of ``object.__setattr__`` per field.
+    tests/test_fact_speed.py holds the finished record to the plain construction."""
     claim = object.__new__(Claim)
     fields = claim.__dict__
     fields["value"] = count.value
-    fields["unit"] = f.unit
-    fields["text"] = text[f.start:f.end]
-    fields["start"] = f.start
-    fields["end"] = f.end
+    fields["unit"] = count.unit
+    fields["text"] = text[count.start:count.end]
+    fields["start"] = count.start
+    fields["end"] = count.end
     fields["value_max"] = count.value_max
-    fields["object"] = f.object
+    fields["object"] = obj
     fields["qualifier"] = count.qualifier
-    fields["entity"] = f.entity
-    fields["predicate"] = f.predicate
-    fields["basis"] = f.basis
-    fields["measure"] = measure_key(f.entity, f.predicate, f.object, f.unit)
+    fields["entity"] = entity
+    fields["predicate"] = predicate
+    fields["basis"] = basis
     return claim
 
 
-class _Reading:
-    """A count with the words read for it so far: what the counts after it in the stretch
-    consult (its object, entity, predicate, basis). Each becomes one ``Claim`` once the
-    stretch is read and a list's last item has lent its object to the items before it;
-    a mutable draft, so that step builds no record twice."""
-
-    __slots__ = ("basis", "count", "end", "entity", "object", "predicate", "start", "unit")
-
-    def __init__(self, count: Count, obj: str | None, entity: str | None,
-                 predicate: str | None, basis: str | None) -> None:
-        self.count = count
-        self.start = count.start
-        self.end = count.end
-        self.unit = count.unit
-        self.object = obj
-        self.entity = entity
-        self.predicate = predicate
-        self.basis = basis
+def _measured(readings: list[Claim]) -> list[Claim]:
+    """The drafts finished: each with the measure its words and unit make."""
+    for claim in readings:
+        fields = claim.__dict__
+        fields["measure"] = measure_key(fields["entity"], fields["predicate"], fields["object"],
+                                        fields["unit"])
+    return readings
 
 
 @lru_cache(maxsize=READINGS_CACHED)
@@ -252,7 +244,7 @@ def _first_thing(*candidates: str | None) -> str | None:
     return None
 
 
-def _goal_object(count: Count, facts: list[_Reading]) -> str | None:
+def _goal_object(count: Count, facts: list[Claim]) -> str | None:
     """What the task's goal counts in the count's unit: the first goal before it (in the
     title, or under a `整改目标:` label) names it."""
     for fact in facts:
@@ -261,7 +253,7 @@ def _goal_object(count: Count, facts: list[_Reading]) -> str | None:
     return None
 
 
-def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
+def _share_listed_objects(text: str, facts: list[Claim]) -> None:
     """`牵头负责8项、责任负责2项重点任务`: a list's last item names the thing for all."""
     for i in range(len(facts) - 2, -1, -1):
         fact, nxt = facts[i], facts[i + 1]
@@ -274,10 +266,10 @@ def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
             and not any(ch in SENTENCE_DELIMITERS or ch == ","
                         for ch in text[fact.end:nxt.start])
         ):
-            fact.object = nxt.object
+            vars(fact)["object"] = nxt.object  # a draft: see _reading
 
 
-def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: _Reading) -> bool:
+def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Claim) -> bool:
     """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
     if prev.unit == count.unit:
         return False
@@ -511,7 +503,7 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
 
 
 def _carried_object(
-    text: str, count: Count, facts: list[_Reading], lo: int, *, paragraph: bool = False
+    text: str, count: Count, facts: list[Claim], lo: int, *, paragraph: bool = False
 ) -> str | None:
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again. With
     ``paragraph`` (a header's tally of its tasks) the thing may be named a sentence before:
@@ -545,7 +537,7 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
-def _carried_entity(count: Count, facts: list[_Reading], brackets: _Brackets) -> str | None:
+def _carried_entity(count: Count, facts: list[Claim], brackets: _Brackets) -> str | None:
     """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
     open_at = brackets.unclosed_before(count.start)
     if open_at is None:

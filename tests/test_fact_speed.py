@@ -152,7 +152,7 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     for module in (timewords, basis, measures):
         monkeypatch.setattr(module, "could_match", lambda needs, text: True)
     _plain_count_grammar(monkeypatch)
-    monkeypatch.setattr(context, "_claim", _plain_claim)
+    monkeypatch.setattr(context, "_reading", _plain_reading)
     monkeypatch.setattr(document, "_fact", lambda claim, section, offset: Fact(
         **(vars(claim) | {"section": section, "start": claim.start + offset,
                           "end": claim.end + offset})))
@@ -160,12 +160,11 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     assert _extractions(DOCS, cold=True) == now
 
 
-def _plain_claim(text: str, f: context._Reading) -> Claim:
-    return Claim(value=f.count.value, unit=f.unit, text=text[f.start:f.end], start=f.start,
-                 end=f.end, value_max=f.count.value_max, object=f.object,
-                 qualifier=f.count.qualifier, entity=f.entity, predicate=f.predicate,
-                 basis=f.basis, measure=measures.measure_key(f.entity, f.predicate, f.object,
-                                                             f.unit))
+def _plain_reading(text: str, count: Count, obj: str | None, entity: str | None,
+                   predicate: str | None, basis: str | None) -> Claim:
+    return Claim(value=count.value, unit=count.unit, text=text[count.start:count.end],
+                 start=count.start, end=count.end, value_max=count.value_max, object=obj,
+                 qualifier=count.qualifier, entity=entity, predicate=predicate, basis=basis)
 
 
 # Text made of what the count grammar reads: numbers, every unit, scales, qualifiers, range
@@ -398,13 +397,14 @@ def test_a_clauses_cues_settle_the_basis_as_reading_every_cue_does(
 def test_claims_and_facts_stored_field_by_field_are_the_records_their_init_builds(
     offset: int
 ) -> None:
-    """context._claim and document._fact store each field into the instance's dict: every
-    field, in the order __init__ stores them (instances keep sharing their keys), and the
-    record stays frozen. A field added to Claim or Fact and not stored fails here."""
+    """context._reading (then _measured) and document._fact store each field into the
+    instance's dict: every field, in the order __init__ stores them (instances keep sharing
+    their keys), and the record stays frozen. A field added to Claim or Fact and not stored
+    fails here."""
     text = "本月新建充电桩3.5万个"
     count = Count(7, 12, 35000.0, 40000.0, "个", 11, "approx", False)
-    reading = context._Reading(count, "充电桩", "章江新区", "新建", "period")
-    claim = context._claim(text, reading)
+    [claim] = context._measured([context._reading(text, count, "充电桩", "章江新区", "新建",
+                                                  "period")])
     plain_claim = Claim(value=35000.0, unit="个", text="3.5万个", start=7, end=12,
                         value_max=40000.0, object="充电桩", qualifier="approx", entity="章江新区",
                         predicate="新建", basis="period",
