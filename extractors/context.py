@@ -145,18 +145,18 @@ def describe(
     befores: list[_Before] = []
     # Most stretches hold no `(`, and then no count is inside a bracket.
     brackets = _Brackets(text, lo, hi) if text.find("(", lo, hi) >= 0 else None
-    for i, count in enumerate(counts):
-        prev = counts[i - 1] if i else None
-        words_open = _stretch_start(text, count.start, lo)  # the clause, past a label or aside
-        stretch_start = max(words_open, count.start - MAX_BEFORE)
+    prev: Count | None = None
+    for count in counts:
+        start, unit = count.start, count.unit
+        words_open = _stretch_start(text, start, lo)  # the clause, past a label or aside
+        stretch_start = max(words_open, start - MAX_BEFORE)
         if prev is not None and prev.end > stretch_start:
             stretch_start = prev.end
-        before = _words_before(text[stretch_start:count.start],
-                               count.unit in THING_COUNT_UNITS, publisher)
-        adjacent = (prev is not None and prev.unit != count.unit
+        before = _words_before(text[stretch_start:start], unit in THING_COUNT_UNITS, publisher)
+        adjacent = (prev is not None and prev.unit != unit
                     and _is_second_measure(text, prev, count, facts[-1]))
         obj = None
-        if count.unit not in RATE_UNITS:
+        if unit not in RATE_UNITS:
             if adjacent:
                 obj = _first_thing(_object_after(text, count.end, hi), befores[-1].noun,
                                    facts[-1].object)
@@ -170,23 +170,23 @@ def describe(
                     before.noun,
                 ) or _first_thing(_carried_object(text, count, facts, lo)) or _first_thing(
                     _object_of_previous_clause(text, count, lo))
-                if obj is None and title_end is None and count.unit in THING_UNITS:
+                if obj is None and title_end is None and unit in THING_UNITS:
                     obj = _carried_object(text, count, facts, lo, paragraph=True)
                 elif _names_a_place_of(text, words_open, obj):
                     obj = (_carried_object(text, count, facts, lo) or _goal_object(count, facts)
                            or obj)
-            if obj is None and title_end is not None and count.start >= title_end:
+            if obj is None and title_end is not None and start >= title_end:
                 obj = _goal_object(count, facts)
         entity = before.entity or (_carried_entity(count, facts, brackets) if brackets else None)
         if adjacent and entity is None:
             entity = facts[-1].entity
         predicate = normalise_predicate(
             before.predicate or (facts[-1].predicate if adjacent else None))
-        basis = basis_of(text, count.start, count.end, count.unit, lo, hi,
-                         in_task=title_end is not None,
-                         in_title=title_end is not None and count.start < title_end)
+        basis = basis_of(text, start, count.end, unit, lo, hi, in_task=title_end is not None,
+                         in_title=title_end is not None and start < title_end)
         befores.append(before)
         facts.append(_reading(text, count, obj, entity, predicate, basis))
+        prev = count
     if len(facts) > 1:  # a list needs two items
         _share_listed_objects(text, facts)
     return _measured(facts)
