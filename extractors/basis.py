@@ -17,7 +17,7 @@ with no cue is its level at the bulletin's cut-off, which is cumulative.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from extractors.measures import clean_object
 from extractors.prefilter import could_match, guard
@@ -65,9 +65,6 @@ TIME_CUE_CHARS = guard(*(pattern for pattern, _ in TIME_CUES))
 # 占年度目标%`, hunan.gov.cn 2014; `年度目标|1-6月完成|完成进度(%)`, FORMATS §9a).
 COLUMN_RATE_CUES = re.compile(r"完成率|完成进度|进度|占比|比重|增速|增幅|[(（]\s*%\s*[)）]")
 COLUMN_DONE_CUES = re.compile(r"实际完成|累计完成|完成|实际|实绩")
-COLUMN_BASIS_WORDS = re.compile(
-    rf"{COLUMN_RATE_CUES.pattern}|{TARGET_CUES.pattern}|{COLUMN_DONE_CUES.pattern}|"
-    rf"{CUMULATIVE_CUES.pattern}|{PERIOD_CUES.pattern}|{SINGLE_MONTH}")
 # Header words that say how a number is given, not what it counts (`1-6月完成 | 绝对值`).
 COLUMN_FORM_WORDS = re.compile(r"绝对值|数值|数量|指标值")
 
@@ -89,8 +86,18 @@ def column_basis(label: str) -> str | None:
 def column_thing(label: str) -> str | None:
     """What a column header names once its basis and time words are read off: `年度计划投资`
     and `1-10月完成投资` both count `投资`; `年度目标`, `1-6月完成` name nothing."""
-    thing = strip_time(COLUMN_FORM_WORDS.sub("", COLUMN_BASIS_WORDS.sub("", label)))
+    thing = strip_time(COLUMN_FORM_WORDS.sub("", _column_basis_words().sub("", label)))
     return clean_object(thing.strip(" 的"))
+
+
+@cache
+def _column_basis_words() -> re.Pattern[str]:
+    """Every basis cue a column header may hold, in one alternation: compiled when the first
+    header is read, not at every start (1.2 ms: it repeats each time word's classes, and
+    most runs read no table)."""
+    return re.compile(
+        rf"{COLUMN_RATE_CUES.pattern}|{TARGET_CUES.pattern}|{COLUMN_DONE_CUES.pattern}|"
+        rf"{CUMULATIVE_CUES.pattern}|{PERIOD_CUES.pattern}|{SINGLE_MONTH}")
 
 
 def clause_before(text: str, pos: int, lo: int) -> str:

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from extractors.basis import basis_of
 from extractors.buckets import TALLY_WORD
+from extractors.fillers import CJK_FIRST, CJK_LAST
 from extractors.measures import clean_object, measure_key, normalise_predicate
 from extractors.patterns import (
     ACTION_WORDS,
@@ -118,7 +119,7 @@ def clause_start(text: str, pos: int, lo: int) -> int:
 def _stretch_start(text: str, pos: int, lo: int) -> int:
     """Where the words before a count start: its clause, reaching over a quoted label or a
     bracketed aside (`农村公路“白改黑”36.5公里`, `救助资金(含临时救助)286.5万元`)."""
-    p = clause_start(text, pos, lo)
+    p = CLAUSE_MARKS.start_before(text, pos, lo)
     while p > lo and text[p - 1] in ASIDE_OPENER:
         opener = text.rfind(ASIDE_OPENER[text[p - 1]], max(lo, p - 1 - MAX_ASIDE), p - 1)
         if opener < 0:
@@ -140,20 +141,22 @@ def describe(
     publisher: str | None,
     title_end: int | None = None,
 ) -> list[Claim]:
-    facts: list[_Reading] = []
+    facts: list[Claim] = []  # drafts (``_reading``) until the stretch is read
     befores: list[_Before] = []
-    brackets = _Brackets(text, lo, hi)
-    for i, count in enumerate(counts):
-        prev = counts[i - 1] if i else None
-        words_open = _stretch_start(text, count.start, lo)  # the clause, past a label or aside
-        stretch_start = max(words_open, count.start - MAX_BEFORE)
+    # Most stretches hold no `(`, and then no count is inside a bracket.
+    brackets = _Brackets(text, lo, hi) if text.find("(", lo, hi) >= 0 else None
+    prev: Count | None = None
+    for count in counts:
+        start, unit = count.start, count.unit
+        words_open = _stretch_start(text, start, lo)  # the clause, past a label or aside
+        stretch_start = max(words_open, start - MAX_BEFORE)
         if prev is not None and prev.end > stretch_start:
             stretch_start = prev.end
-        before = _words_before(text[stretch_start:count.start],
-                               count.unit in THING_COUNT_UNITS, publisher)
-        adjacent = prev is not None and _is_second_measure(text, prev, count, facts[-1])
+        before = _words_before(text[stretch_start:start], unit in THING_COUNT_UNITS, publisher)
+        adjacent = (prev is not None and prev.unit != unit
+                    and _is_second_measure(text, prev, count, facts[-1]))
         obj = None
-        if count.unit not in RATE_UNITS:
+        if unit not in RATE_UNITS:
             if adjacent:
                 obj = _first_thing(_object_after(text, count.end, hi), befores[-1].noun,
                                    facts[-1].object)
@@ -167,69 +170,62 @@ def describe(
                     before.noun,
                 ) or _first_thing(_carried_object(text, count, facts, lo)) or _first_thing(
                     _object_of_previous_clause(text, count, lo))
-                if obj is None and title_end is None and count.unit in THING_UNITS:
+                if obj is None and title_end is None and unit in THING_UNITS:
                     obj = _carried_object(text, count, facts, lo, paragraph=True)
                 elif _names_a_place_of(text, words_open, obj):
                     obj = (_carried_object(text, count, facts, lo) or _goal_object(count, facts)
                            or obj)
-            if obj is None and title_end is not None and count.start >= title_end:
+            if obj is None and title_end is not None and start >= title_end:
                 obj = _goal_object(count, facts)
-        entity = before.entity or _carried_entity(count, facts, brackets)
+        entity = before.entity or (_carried_entity(count, facts, brackets) if brackets else None)
         if adjacent and entity is None:
             entity = facts[-1].entity
         predicate = normalise_predicate(
             before.predicate or (facts[-1].predicate if adjacent else None))
-        basis = basis_of(text, count.start, count.end, count.unit, lo, hi,
-                         in_task=title_end is not None,
-                         in_title=title_end is not None and count.start < title_end)
+        basis = basis_of(text, start, count.end, unit, lo, hi, in_task=title_end is not None,
+                         in_title=title_end is not None and start < title_end)
         befores.append(before)
-        facts.append(_Reading(count, obj, entity, predicate, basis))
-    _share_listed_objects(text, facts)
-    return [_claim(text, f) for f in facts]
+        facts.append(_reading(text, count, obj, entity, predicate, basis))
+        prev = count
+    if len(facts) > 1:  # a list needs two items
+        _share_listed_objects(text, facts)
+    return _measured(facts)
 
 
-def _claim(text: str, f: _Reading) -> Claim:
-    """The reading as its Claim, the fields stored one by one into the instance's dict in
-    the order of its declaration, as ``__init__`` stores them (so instances share their
-    keys), without ``__init__``'s call of ``object.__setattr__`` per field: 0.55 µs against
-    1.45 for ``frozen_record`` of a dict built for it (a claim is built for every count read).
-    tests/test_fact_speed.py holds it to the plain construction, field for field."""
-    count = f.count
+def _reading(text: str, count: Count, obj: str | None, entity: str | None,
+             predicate: str | None, basis: str | None) -> Claim:
+    """A count with the words read for it: its Claim but for ``measure``, what the counts
+    after it in the stretch consult, and a draft until the stretch is read: a list's last
+    item may still lend its object to the items before it (``_share_listed_objects``), and
+    ``_measured`` then adds the key the words make. One record per count, never rebuilt.
+
+    The fields are stored one by one into the instance's dict in the order of its
+    declaration, as ``__init__`` stores them (so instances share their keys, ``measure``
+    last), without ``__init__``'s call of ``object.__setattr__`` per field.
+    tests/test_fact_speed.py holds the finished record to the plain construction."""
     claim = object.__new__(Claim)
     fields = claim.__dict__
     fields["value"] = count.value
-    fields["unit"] = f.unit
-    fields["text"] = text[f.start:f.end]
-    fields["start"] = f.start
-    fields["end"] = f.end
+    fields["unit"] = count.unit
+    fields["text"] = text[count.start:count.end]
+    fields["start"] = count.start
+    fields["end"] = count.end
     fields["value_max"] = count.value_max
-    fields["object"] = f.object
+    fields["object"] = obj
     fields["qualifier"] = count.qualifier
-    fields["entity"] = f.entity
-    fields["predicate"] = f.predicate
-    fields["basis"] = f.basis
-    fields["measure"] = measure_key(f.entity, f.predicate, f.object, f.unit)
+    fields["entity"] = entity
+    fields["predicate"] = predicate
+    fields["basis"] = basis
     return claim
 
 
-class _Reading:
-    """A count with the words read for it so far: what the counts after it in the stretch
-    consult (its object, entity, predicate, basis). Each becomes one ``Claim`` once the
-    stretch is read and a list's last item has lent its object to the items before it;
-    a mutable draft, so that step builds no record twice."""
-
-    __slots__ = ("basis", "count", "end", "entity", "object", "predicate", "start", "unit")
-
-    def __init__(self, count: Count, obj: str | None, entity: str | None,
-                 predicate: str | None, basis: str | None) -> None:
-        self.count = count
-        self.start = count.start
-        self.end = count.end
-        self.unit = count.unit
-        self.object = obj
-        self.entity = entity
-        self.predicate = predicate
-        self.basis = basis
+def _measured(readings: list[Claim]) -> list[Claim]:
+    """The drafts finished: each with the measure its words and unit make."""
+    for claim in readings:
+        fields = claim.__dict__
+        fields["measure"] = measure_key(fields["entity"], fields["predicate"], fields["object"],
+                                        fields["unit"])
+    return readings
 
 
 @lru_cache(maxsize=READINGS_CACHED)
@@ -248,7 +244,7 @@ def _first_thing(*candidates: str | None) -> str | None:
     return None
 
 
-def _goal_object(count: Count, facts: list[_Reading]) -> str | None:
+def _goal_object(count: Count, facts: list[Claim]) -> str | None:
     """What the task's goal counts in the count's unit: the first goal before it (in the
     title, or under a `整改目标:` label) names it."""
     for fact in facts:
@@ -257,7 +253,7 @@ def _goal_object(count: Count, facts: list[_Reading]) -> str | None:
     return None
 
 
-def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
+def _share_listed_objects(text: str, facts: list[Claim]) -> None:
     """`牵头负责8项、责任负责2项重点任务`: a list's last item names the thing for all."""
     for i in range(len(facts) - 2, -1, -1):
         fact, nxt = facts[i], facts[i + 1]
@@ -270,14 +266,14 @@ def _share_listed_objects(text: str, facts: list[_Reading]) -> None:
             and not any(ch in SENTENCE_DELIMITERS or ch == ","
                         for ch in text[fact.end:nxt.start])
         ):
-            fact.object = nxt.object
+            vars(fact)["object"] = nxt.object  # a draft: see _reading
 
 
-def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: _Reading) -> bool:
+def _is_second_measure(text: str, prev: Count, count: Count, prev_fact: Claim) -> bool:
     """`69宗78.4936公顷`, `119户209人`, `42个批次1753亩`: two measures of one thing."""
-    between = text[prev.end:count.start]
     if prev.unit == count.unit:
         return False
+    between = text[prev.end:count.start]
     return between == "" or (prev_fact.object is not None and between == prev_fact.object
                              and len(between) <= 4)
 
@@ -483,7 +479,7 @@ def _glue_unknown(
 
 
 def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
+    return CJK_FIRST <= ch <= CJK_LAST
 
 
 def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
@@ -507,7 +503,7 @@ def _object_of_previous_clause(text: str, count: Count, lo: int) -> str | None:
 
 
 def _carried_object(
-    text: str, count: Count, facts: list[_Reading], lo: int, *, paragraph: bool = False
+    text: str, count: Count, facts: list[Claim], lo: int, *, paragraph: bool = False
 ) -> str | None:
     """`结案37宗` after `林业行政案件立案50宗`: the same thing, counted again. With
     ``paragraph`` (a header's tally of its tasks) the thing may be named a sentence before:
@@ -541,7 +537,7 @@ def _same_kind(a: str, b: str) -> bool:
     return a == b or (a in THING_UNITS and b in THING_UNITS)
 
 
-def _carried_entity(count: Count, facts: list[_Reading], brackets: _Brackets) -> str | None:
+def _carried_entity(count: Count, facts: list[Claim], brackets: _Brackets) -> str | None:
     """Inside `(沈阳市上会评审199家,通过评审192家)` the place holds for the whole bracket."""
     open_at = brackets.unclosed_before(count.start)
     if open_at is None:

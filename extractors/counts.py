@@ -62,20 +62,25 @@ COUNT_FOLLOWERS = frozenset(
     RANGE_MARKS + CN_RANGE_MARKS + SPACES + "".join(SCALES) + "".join(INFIX_QUALIFIERS)
     + "".join(UNITS_BY_FIRST_CHAR)
 )
-# What may stand between a count's number (or range) and its unit, read by one match: spaces,
-# scales, an infix qualifier and more scales, spaces (`3.4 万平方米`, `130余名`, `1万余亿元`).
-BEFORE_UNIT = re.compile(
+# What may stand between a count's number (or range) and its unit: spaces, scales, an infix
+# qualifier and more scales, spaces (`3.4 万平方米`, `130余名`, `1万余亿元`); then the unit, the
+# longest that stands there (longest first in the alternation, which takes the first
+# alternative that matches), if any. One match for both: the part before the unit is an atomic
+# group, so it is the longest run of those characters, as a match of it alone would read it,
+# and a unit is never found by giving back some of that run.
+BEFORE_UNIT = (
     rf"[{SPACES}]*(?P<scales>[{''.join(SCALES)}]*)"
     rf"(?:(?P<infix>[{''.join(INFIX_QUALIFIERS)}])(?P<more>[{''.join(SCALES)}]*))?[{SPACES}]*"
 )
-# The unit a count's number is followed by: the longest that stands there (longest first in
-# the alternation, which takes the first alternative that matches).
-UNIT_RE = re.compile("|".join(re.escape(unit) for units in UNITS_BY_FIRST_CHAR.values()
-                              for unit in units))
+UNIT_ALTERNATION = "|".join(re.escape(unit) for units in UNITS_BY_FIRST_CHAR.values()
+                            for unit in units)
+UNIT_AFTER = re.compile(rf"(?>{BEFORE_UNIT})(?P<unit>{UNIT_ALTERNATION})?")
 # A number right after these is a label's (`第3批`, `十届四次全会`: a session's name).
 LABEL_OPENERS = frozenset((*ORDINAL_PREFIXES, "届"))
-# The first characters of the suffix qualifiers: most units are followed by none of them.
+# The first characters of the suffix qualifiers and of the words that make a count a name:
+# most units are followed by none of them, and no startswith of each word is tried there.
 SUFFIX_OPENERS = frozenset(word[0] for word, _ in SUFFIX_QUALIFIERS)
+NAME_WORD_OPENERS = frozenset(word[0] for word in AFTER_UNIT_NAME_WORDS)
 CLAUSE_QUALIFIER_WORDS = re.compile("|".join(re.escape(word) for word, _ in CLAUSE_QUALIFIERS))
 # A qualifier (`预计`) binds to the end of its clause, which a comma closes.
 QUALIFIER_CLAUSE_ENDS = Marks(SENTENCE_ENDS + ",")
@@ -173,7 +178,7 @@ def _read_count(
     s, e = match.span()
     if s > lo and text[s - 1] in LABEL_OPENERS:
         return None
-    cn = match.group("cn")
+    digits, cn = match.groups()  # NUMBER_RE's `ar` and `cn`: one of them matched
     chinese = cn is not None
     value: int | float | None
     if chinese:
@@ -186,7 +191,8 @@ def _read_count(
         if text.startswith((":", "/"), e, hi) or (s > lo + 1 and text[s - 1] in ":/"
                                                   and text[s - 2].isdigit()):
             return None  # map scales 1:500, fractions 1/3, ratios 17.2:29.5 (not `办结:398件`)
-        value = arabic_value(match.group("ar"))
+        # digits alone (no `,` or `.`) are the integer arabic_value reads, without its call
+        value = int(digits) if digits.isdigit() else arabic_value(digits)
     if s in masked:
         return None
     p = e
@@ -197,23 +203,23 @@ def _read_count(
         upper = arabic_value(rng["ar"]) if rng["ar"] else chinese_value(rng["cn"] or "")
         if upper is not None and upper > value:
             value_max, p = upper, rng.end()
-    between = BEFORE_UNIT.match(text, p, hi)
-    assert between is not None  # it matches the empty string
-    scales = between["scales"] + (between["more"] or "")
-    qualifier = INFIX_QUALIFIERS[between["infix"]] if between["infix"] else None
-    p = between.end()
-    unit = _unit_at(text, p, hi)
+    after = _unit_at(text, p, hi)
+    scales, infix, more, unit = after.groups()  # in UNIT_AFTER's order
+    if more:
+        scales += more
+    qualifier = INFIX_QUALIFIERS[infix] if infix else None
     if unit is None:
         if not scales:
             return None
         unit = ""  # `货值10亿`: money printed without its unit keeps unit ""
-    unit_start = p
-    p += len(unit)
+    p = after.end()
+    unit_start = p - len(unit)
     if chinese and not _chinese_is_count(text, match, unit, p, lo, hi):
         return None
     # startswith with bounds, not a slice: a copy of the rest of the stretch for every
     # number made a 30 MB one-section text quadratic (issue 17).
-    if unit and text.startswith(AFTER_UNIT_NAME_WORDS, p, hi):
+    if unit and p < hi and text[p] in NAME_WORD_OPENERS and text.startswith(
+            AFTER_UNIT_NAME_WORDS, p, hi):
         return None
     if chinese and text.startswith(ENUMERATOR_SUFFIXES, e, hi):
         return None
@@ -231,7 +237,8 @@ def _read_count(
         qualifier = qualifier or _clause_qualifier(text, s, lo, hi, clause_words)
     scaled = value if not scales and type(value) is int else scale_value(value, scales)
     scaled_max = scale_value(value_max, scales) if value_max is not None else None
-    return Count(s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese)
+    # _make: the tuple built at once, without the keyword-capable __new__ (a third of its time)
+    return Count._make((s, p, scaled, scaled_max, unit, unit_start, qualifier, chinese))
 
 
 def _chinese_is_count(
@@ -260,9 +267,12 @@ def _after_event_word(text: str, s: int, lo: int) -> bool:
     return any(word in clause for word in EVENT_WORDS)
 
 
-def _unit_at(text: str, p: int, hi: int) -> str | None:
-    unit = UNIT_RE.match(text, p, hi)
-    return unit.group() if unit else None
+def _unit_at(text: str, p: int, hi: int) -> re.Match[str]:
+    """What follows a count's number (or range) at ``p``: its scales, infix qualifier and
+    unit (``UNIT_AFTER``, which matches the empty string)."""
+    after = UNIT_AFTER.match(text, p, hi)
+    assert after is not None
+    return after
 
 
 def _prefix_qualifier(text: str, s: int, lo: int) -> tuple[int, str] | None:

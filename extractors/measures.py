@@ -97,6 +97,18 @@ def _is_verb(thing: str) -> bool:
 
 
 def measure_key(entity: str | None, predicate: str | None, obj: str | None, unit: str) -> str:
-    """`章江新区 新增 城镇就业 (人)`: the words that say what is measured, and its unit."""
-    named = [w for w in (entity, predicate, obj) if w]
-    return f"{' '.join(named)} ({unit})" if named else f"({unit})"
+    """`章江新区 新增 城镇就业 (人)`: the words that say what is measured, and its unit.
+
+    The words present, joined by a space, then the unit in brackets, the unit alone when no
+    word is: one key is made for every count, so the commonest shapes (predicate and object,
+    or one of them, without an entity) are formatted at once rather than filtered into a list
+    and joined (tests/test_measures.py holds every shape to that definition)."""
+    if entity:
+        named = " ".join([w for w in (entity, predicate, obj) if w])
+    elif predicate:
+        named = f"{predicate} {obj}" if obj else predicate
+    elif obj:
+        named = obj
+    else:
+        return f"({unit})"
+    return f"{named} ({unit})"

@@ -30,7 +30,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors import basis, context, counts, measures, prefilter, timewords
+from extractors import basis, context, counts, fillers, measures, prefilter, timewords
 from extractors.patterns import CLAUSE_QUALIFIERS, PREFIX_QUALIFIERS
 from extractors.records import Claim, Count, frozen_record
 from extractors.sentences import Marks
@@ -152,7 +152,7 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     for module in (timewords, basis, measures):
         monkeypatch.setattr(module, "could_match", lambda needs, text: True)
     _plain_count_grammar(monkeypatch)
-    monkeypatch.setattr(context, "_claim", _plain_claim)
+    monkeypatch.setattr(context, "_reading", _plain_reading)
     monkeypatch.setattr(document, "_fact", lambda claim, section, offset: Fact(
         **(vars(claim) | {"section": section, "start": claim.start + offset,
                           "end": claim.end + offset})))
@@ -160,12 +160,11 @@ def test_shortcuts_extract_exactly_as_the_plain_path(monkeypatch: pytest.MonkeyP
     assert _extractions(DOCS, cold=True) == now
 
 
-def _plain_claim(text: str, f: context._Reading) -> Claim:
-    return Claim(value=f.count.value, unit=f.unit, text=text[f.start:f.end], start=f.start,
-                 end=f.end, value_max=f.count.value_max, object=f.object,
-                 qualifier=f.count.qualifier, entity=f.entity, predicate=f.predicate,
-                 basis=f.basis, measure=measures.measure_key(f.entity, f.predicate, f.object,
-                                                             f.unit))
+def _plain_reading(text: str, count: Count, obj: str | None, entity: str | None,
+                   predicate: str | None, basis: str | None) -> Claim:
+    return Claim(value=count.value, unit=count.unit, text=text[count.start:count.end],
+                 start=count.start, end=count.end, value_max=count.value_max, object=obj,
+                 qualifier=count.qualifier, entity=entity, predicate=predicate, basis=basis)
 
 
 # Text made of what the count grammar reads: numbers, every unit, scales, qualifiers, range
@@ -326,12 +325,20 @@ def test_section_nesting_is_found_as_a_scan_of_every_section_finds_it(
 def test_a_unit_is_read_as_the_longest_unit_that_stands_there(
     text: str, data: st.DataObject
 ) -> None:
-    """counts.UNIT_RE, one alternation, against a try of every unit with its first character."""
+    """counts.UNIT_AFTER, one match, against the plain reading: the longest run of spaces,
+    scales and an infix qualifier (BEFORE_UNIT alone), then a try of every unit with the
+    first character that follows it."""
     hi = data.draw(st.integers(0, len(text)))
     p = data.draw(st.integers(0, hi))
-    plain = next((unit for unit in UNITS_BY_FIRST_CHAR.get(text[p:p + 1], ())
-                  if text.startswith(unit, p, hi)), None)
-    assert counts._unit_at(text, p, hi) == plain
+    between = re.compile(counts.BEFORE_UNIT).match(text, p, hi)
+    assert between is not None
+    at = between.end()
+    plain = next((unit for unit in UNITS_BY_FIRST_CHAR.get(text[at:at + 1], ())
+                  if text.startswith(unit, at, hi)), None)
+    after = counts._unit_at(text, p, hi)
+    assert after.group("scales", "infix", "more") == between.group("scales", "infix", "more")
+    assert after.group("unit") == plain
+    assert after.end() == at + len(plain or "")
 
 
 @settings(max_examples=300, deadline=None)
@@ -390,13 +397,14 @@ def test_a_clauses_cues_settle_the_basis_as_reading_every_cue_does(
 def test_claims_and_facts_stored_field_by_field_are_the_records_their_init_builds(
     offset: int
 ) -> None:
-    """context._claim and document._fact store each field into the instance's dict: every
-    field, in the order __init__ stores them (instances keep sharing their keys), and the
-    record stays frozen. A field added to Claim or Fact and not stored fails here."""
+    """context._reading (then _measured) and document._fact store each field into the
+    instance's dict: every field, in the order __init__ stores them (instances keep sharing
+    their keys), and the record stays frozen. A field added to Claim or Fact and not stored
+    fails here."""
     text = "本月新建充电桩3.5万个"
     count = Count(7, 12, 35000.0, 40000.0, "个", 11, "approx", False)
-    reading = context._Reading(count, "充电桩", "章江新区", "新建", "period")
-    claim = context._claim(text, reading)
+    [claim] = context._measured([context._reading(text, count, "充电桩", "章江新区", "新建",
+                                                  "period")])
     plain_claim = Claim(value=35000.0, unit="个", text="3.5万个", start=7, end=12,
                         value_max=40000.0, object="充电桩", qualifier="approx", entity="章江新区",
                         predicate="新建", basis="period",
@@ -409,3 +417,11 @@ def test_claims_and_facts_stored_field_by_field_are_the_records_their_init_build
         assert list(vars(fast).items()) == list(vars(plain).items())
         with pytest.raises(AttributeError):
             fast.value = 1  # type: ignore[misc]  # still frozen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="\u4dff\u4e00\u4e01\u9ffe\u9fff\ua000a1 ,。(", max_size=8))
+def test_a_phrase_holds_a_cjk_ideograph_as_the_block_class_finds_one(phrase: str) -> None:
+    """fillers._has_cjk compares characters with the block's ends instead of compiling its
+    class; the edges of the block and their neighbours are what could tell them apart."""
+    assert fillers._has_cjk(phrase) == bool(re.search("[\u4e00-\u9fff]", phrase))

@@ -8,7 +8,7 @@ import pytest
 
 from extractors.counts import find_facts
 from extractors.fillers import FILLER_WORDS
-from extractors.measures import clean_object, normalise_predicate
+from extractors.measures import clean_object, measure_key, normalise_predicate
 from extractors.records import Claim
 from pipeline.records import Fact
 
@@ -18,6 +18,18 @@ def facts(text: str, title: str = "") -> list[Claim]:
     whole = title + text
     title_end = len(title) if title else None
     return find_facts(whole, 0, len(whole), title_end=title_end)
+
+
+@pytest.mark.parametrize("entity", [None, "", "章江新区"])
+@pytest.mark.parametrize("predicate", [None, "", "新增"])
+@pytest.mark.parametrize("obj", [None, "", "城镇就业"])
+def test_a_measure_key_is_its_words_joined_then_the_unit(
+    entity: str | None, predicate: str | None, obj: str | None
+) -> None:
+    """Every shape of the key (each word present, empty or null) as its definition reads."""
+    named = " ".join(w for w in (entity, predicate, obj) if w)
+    plain = f"{named} (人)" if named else "(人)"
+    assert measure_key(entity, predicate, obj, "人") == plain
 
 
 def test_claim_fields_are_fact_fields() -> None:
