@@ -296,3 +296,35 @@ def test_pool_workers_fork_before_the_build_opens_a_database(
     monkeypatch.setattr(sqlite3, "connect", counting_connect)
     build([str(SEED)], tmp_path / "out", jobs=2)
     assert workers_at_connect and workers_at_connect[0] == 2
+
+
+def test_a_one_job_build_answers_windows_from_the_kept_ones(tmp_path: Path) -> None:
+    """A --jobs 1 build keeps the segmenter's answers in the cache directory, as `extract`
+    does: the next build of the same corpus loads no segmenter and writes the same bytes.
+    The first build on a machine answers its windows with the engine rather than building
+    the dictionary index (~0.9 s)."""
+    from extractors import segment
+    from extractors.jieba_index import FILE_NAME as INDEX_FILE
+    from extractors.window_cache import FILE_NAME as WINDOWS_FILE
+
+    cache = tmp_path / "cache"
+    code = "\n".join([
+        "import sys",
+        "from pipeline.build import build",
+        "assert build(sys.argv[1:2], sys.argv[2], jobs=1).written",
+        "print(','.join(m for m in ('rjieba', 'jieba') if m in sys.modules))",
+    ])
+    runs, hashes = [], []
+    for n in range(2):
+        out = tmp_path / f"out{n}"
+        runs.append(subprocess.run(
+            [sys.executable, "-c", code, str(SEED), str(out)], capture_output=True, text=True,
+            cwd=ROOT, check=True, env={**os.environ, segment.CACHE_ENV: str(cache)},
+        ).stdout.strip())
+        hashes.append(_hashes(out))
+        if n == 0:
+            assert sorted(p.name for p in cache.iterdir()) == [WINDOWS_FILE]
+            assert not (cache / INDEX_FILE).exists()
+    assert runs[0] != ""  # the first build did ask a segmenter
+    assert runs[1] == ""
+    assert hashes[0] == hashes[1]
