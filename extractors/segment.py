@@ -229,6 +229,14 @@ def _index_engine(build: bool = True) -> Engine | None:
         return None
 
 
+# The connection to the dictionary index is closed before this process forks (a build's
+# pool workers may open the index themselves): a connection carried across a fork is one
+# SQLite warns against (sqlite.org/howtocorrupt.html). It opens again on the next window
+# that needs it.
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(before=_index_engine.cache_clear)
+
+
 def _miss_engine() -> Engine:
     """The engine for a window a persisted run's kept answers lack (see INDEX_WINDOWS)."""
     global _misses

@@ -328,3 +328,39 @@ def test_a_one_job_build_answers_windows_from_the_kept_ones(tmp_path: Path) -> N
     assert runs[0] != ""  # the first build did ask a segmenter
     assert runs[1] == ""
     assert hashes[0] == hashes[1]
+
+
+def test_a_pool_build_keeps_its_workers_windows(tmp_path: Path) -> None:
+    """--jobs 2: each worker answers from the kept answers and adds its new ones when the
+    pool ends, so the next build of the same corpus asks no engine, in a worker or in the
+    build itself (the audit's title windows), and writes the same bytes."""
+    import json
+    import multiprocessing
+
+    from extractors import segment
+    from extractors.window_cache import FILE_NAME as WINDOWS_FILE
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must inherit the engine that refuses")
+    cache = tmp_path / "cache"
+    code = textwrap.dedent("""
+        import sys
+        from extractors import segment
+        from pipeline.build import build
+
+        if sys.argv[3] == "warm":
+            def no_engine():
+                raise AssertionError("a window missed the kept answers")
+
+            segment.engine = no_engine  # forked workers inherit it
+        assert build(sys.argv[1:2], sys.argv[2], jobs=2, strict=True).written
+    """)
+    hashes = []
+    for n, state in enumerate(("cold", "warm")):
+        out = tmp_path / f"out{n}"
+        subprocess.run([sys.executable, "-c", code, str(SEED), str(out), state],
+                       cwd=ROOT, check=True, env={**os.environ, segment.CACHE_ENV: str(cache)})
+        hashes.append(_hashes(out))
+        windows = json.loads((cache / WINDOWS_FILE).read_bytes())["windows"]
+        assert any(key.startswith("tag:") for key in windows)  # the workers' own
+    assert hashes[0] == hashes[1]

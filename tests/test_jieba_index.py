@@ -170,3 +170,21 @@ def test_without_build_missing_only_a_built_index_answers(tmp_path) -> None:
     with pytest.raises(ValueError):
         IndexEngine(path, dictionary, build_missing=False)
     assert path.read_bytes() == built
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_fork_leaves_no_index_connection_open_across_it(tmp_path, monkeypatch) -> None:
+    """A build's pool workers may open the index themselves: what this process opened is
+    closed before it forks, and opened again when a window needs it."""
+    monkeypatch.setenv(segment.CACHE_ENV, str(tmp_path))
+    segment._index_engine.cache_clear()
+    try:
+        assert segment._index_engine(False) is None  # none built here: the engine answers
+        assert segment._index_engine.cache_info().currsize == 1
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert segment._index_engine.cache_info().currsize == 0
+    finally:
+        segment._index_engine.cache_clear()

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -204,6 +205,31 @@ def test_runs_saving_one_after_another_merge(tmp_path) -> None:
     second.put("cut", "五个人", ["五个", "人"])
     first.save()
     second.save()  # reads what the first saved before replacing the file
+    merged = _cache(path)
+    assert merged.get("cut", "三个人") == ["三个", "人"]
+    assert merged.get("cut", "五个人") == ["五个", "人"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_save_waits_its_turn_and_merges_the_save_before_it(tmp_path) -> None:
+    """A build's pool workers end together and save at once: a save that comes while
+    another holds the directory waits for it and merges what it wrote, so neither's
+    windows are lost (without the turn, the one saved first would be replaced)."""
+    from extractors.window_cache import _turn
+
+    path = tmp_path / FILE_NAME
+    script = ("import sys\nfrom pathlib import Path\n"
+              "from extractors.window_cache import WindowCache\n"
+              "cache = WindowCache(Path(sys.argv[1]), 'engine A', 100)\n"
+              "cache.put('cut', '五个人', ['五个', '人'])\ncache.save()\n")
+    with _turn(tmp_path):
+        other = subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=ROOT)
+        time.sleep(1.5)  # time enough to save, were it not waiting
+        assert other.poll() is None and not path.exists()
+        mine = _cache(path)
+        mine.put("cut", "三个人", ["三个", "人"])
+        mine._merge_and_write()  # as save does within its turn (the turn is held here)
+    assert other.wait(timeout=60) == 0
     merged = _cache(path)
     assert merged.get("cut", "三个人") == ["三个", "人"]
     assert merged.get("cut", "五个人") == ["五个", "人"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import replace
 from heapq import heappop, heappush
 
@@ -36,6 +37,13 @@ def prepare() -> None:
     """Load what extraction loads on first use (the segmenter's dictionary), so that
     worker processes forked afterwards share it instead of each building its own."""
     segment.engine()
+
+
+def kept_windows() -> AbstractContextManager[None]:
+    """Within it, the segmenter answers from the answers earlier runs kept and keeps its
+    new ones (``segment.persisted``), asking jieba's dictionary index only where an earlier
+    run built it: for a build, whose many new windows would not win its build back."""
+    return segment.persisted(build_index=False)
 
 
 def extract_one(spec: str, publisher: str | None = None) -> Bulletin:
