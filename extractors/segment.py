@@ -15,7 +15,8 @@ A one-file `extract` loads neither when it can (``persisted``, issue 16: start-u
 the answers earlier runs kept in the cache directory (extractors/window_cache.py), and asks
 its first other windows of jieba's route over an index of its dictionary
 (extractors/jieba_index.py, tests/test_jieba_index.py), which reads only the words a window
-can hold.
+can hold. A build takes the kept answers too, in each of its processes, but asks the index
+only where an earlier run built it.
 """
 
 from __future__ import annotations
