@@ -150,7 +150,7 @@ class WindowCache:
 def _turn(directory: Path) -> Iterator[None]:
     """This process's turn to write in ``directory``: an exclusive ``flock`` on it, held
     until the block ends (released by the kernel if the process dies); no wait where
-    there is no flock."""
+    there is no flock, or where the file system refuses one (some network mounts)."""
     try:
         import fcntl
     except ImportError:  # not POSIX
@@ -159,7 +159,8 @@ def _turn(directory: Path) -> Iterator[None]:
     directory.mkdir(parents=True, exist_ok=True)
     fd = os.open(directory, os.O_RDONLY)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
         yield
     finally:
         os.close(fd)  # closing the descriptor releases the lock

@@ -235,6 +235,20 @@ def test_a_save_waits_its_turn_and_merges_the_save_before_it(tmp_path) -> None:
     assert merged.get("cut", "五个人") == ["五个", "人"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_file_system_without_flock_still_saves(tmp_path, monkeypatch) -> None:
+    import fcntl
+
+    def refused(fd: int, operation: int) -> None:
+        raise OSError("flock refused")
+
+    monkeypatch.setattr(fcntl, "flock", refused)
+    cache = _cache(tmp_path / FILE_NAME)
+    cache.put("cut", "三个人", ["三个", "人"])
+    cache.save()
+    assert _cache(tmp_path / FILE_NAME).get("cut", "三个人") == ["三个", "人"]
+
+
 def test_the_cache_directory_follows_the_environment(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(segment.CACHE_ENV, str(tmp_path / "override"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
