@@ -209,6 +209,12 @@ def persisted(build_index: bool = True) -> Iterator[None]:
             kept.save()
 
 
+def answers_kept() -> bool:
+    """Whether this persisted run found answers kept by earlier runs (False outside one):
+    a run that found none is likely a machine's first, whose windows all go to the engine."""
+    return bool(_kept)
+
+
 @lru_cache(maxsize=2)
 def _index_engine(build: bool = True) -> Engine | None:
     """jieba's cut over the index of its dictionary in the cache directory (built on first

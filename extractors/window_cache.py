@@ -73,6 +73,12 @@ class WindowCache:
         self._used: dict[str, Answer] = {}  # answered in this run, hits and misses
         self._added = False  # a save is needed only when the engine answered something
 
+    def __len__(self) -> int:
+        """How many windows the file holds (read now if it was not yet)."""
+        if self._kept is None:
+            self._kept = self._read()
+        return len(self._kept)
+
     def get(self, kind: str, text: str) -> Answer | None:
         if self._kept is None:
             self._kept = self._read()

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pipeline.audit.issues import Audit, Issues, audit_issues
 from pipeline.audit.linking import series_of
 from pipeline.errors import UnreadableInput, UsageError
-from pipeline.read.document import extract, kept_windows
+from pipeline.read.document import extract, kept_windows, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
 from pipeline.records import Bulletin, Link, Page, Problem, Source
 from pipeline.store import tables
@@ -784,15 +784,21 @@ def _mapper(
     # and in every worker (``_start_worker``): a build whose windows were all met before
     # never loads rjieba (its import builds its whole dictionary, ~0.12 s, a twentieth of a
     # 1,000-document build). Without an index of jieba's dictionary built already, a missed
-    # window goes to the engine, loaded then, in the process that missed it.
+    # window goes to the engine, loaded then, in the process that missed it (or before the
+    # pool forks: ``prepare``).
     with kept_windows():
         if jobs == 1:
             yield (lambda fn, batch: (fn(page) for page in batch)), None  # lazy: one batch
             return
-        # Here, not at the top: the pool takes 10 ms to import, a fiftieth of a small
-        # --jobs 1 build's start-up, which has no use for it.
+        # Here, not at the top: multiprocessing and the pool take 10 ms to import, a
+        # fiftieth of a small --jobs 1 build's start-up, which has no use for them.
+        import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
+        if multiprocessing.get_start_method() == "fork":
+            # Where no answers are kept, once here, copied into every worker, rather than
+            # once per worker and once more for the audit.
+            prepare()
         with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
                                  initargs=(os.getpid(),)) as pool:
             # Every worker now, before the build opens a database: a process forked while

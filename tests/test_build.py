@@ -354,13 +354,19 @@ def test_a_pool_build_keeps_its_workers_windows(tmp_path: Path) -> None:
 
             segment.engine = no_engine  # forked workers inherit it
         assert build(sys.argv[1:2], sys.argv[2], jobs=2, strict=True).written
+        print(",".join(m for m in ("rjieba", "jieba") if m in sys.modules))
     """)
-    hashes = []
+    hashes, loaded = [], []
     for n, state in enumerate(("cold", "warm")):
         out = tmp_path / f"out{n}"
-        subprocess.run([sys.executable, "-c", code, str(SEED), str(out), state],
-                       cwd=ROOT, check=True, env={**os.environ, segment.CACHE_ENV: str(cache)})
+        loaded.append(subprocess.run(
+            [sys.executable, "-c", code, str(SEED), str(out), state], cwd=ROOT, check=True,
+            capture_output=True, text=True, env={**os.environ, segment.CACHE_ENV: str(cache)},
+        ).stdout.strip())
         hashes.append(_hashes(out))
         windows = json.loads((cache / WINDOWS_FILE).read_bytes())["windows"]
         assert any(key.startswith("tag:") for key in windows)  # the workers' own
+    # With nothing kept, the build loads the engine once before it forks, for its
+    # workers and its audit alike; with the answers kept, nowhere.
+    assert loaded[0] != "" and loaded[1] == ""
     assert hashes[0] == hashes[1]

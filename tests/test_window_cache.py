@@ -275,3 +275,34 @@ def test_no_cache_directory_means_no_cache(tmp_path, monkeypatch) -> None:
 
 def test_the_documents_exist() -> None:
     assert len(DOCS) == 5
+
+
+def test_a_cache_counts_the_windows_its_file_holds(tmp_path) -> None:
+    path = tmp_path / FILE_NAME
+    assert len(_cache(path)) == 0
+    cache = _cache(path)
+    cache.put("cut", "三个人", ["三个", "人"])
+    cache.save()
+    assert len(_cache(path)) == 1
+    assert len(_cache(path, identity="engine B")) == 0  # another engine's answers are none
+
+
+def test_prepare_loads_the_engine_only_where_no_answers_are_kept(cache_dir, monkeypatch) -> None:
+    """A build's pool loads the engine before it forks only on a first run (nothing kept),
+    where every worker and the audit would otherwise each load their own."""
+    from pipeline.read.document import kept_windows, prepare
+
+    _clear_caches()
+    with segment.persisted():
+        segment.words("共举办3场对接活动")  # kept for the next runs
+    loads: list[int] = []
+    monkeypatch.setattr(segment, "engine", lambda: loads.append(1))
+    with kept_windows():
+        prepare()
+    assert loads == []
+    (cache_dir / FILE_NAME).unlink()
+    with kept_windows():
+        prepare()
+    assert loads == [1]
+    prepare()  # outside a persisted run, as before
+    assert loads == [1, 1]

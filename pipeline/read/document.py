@@ -35,8 +35,11 @@ def extract(page: Page) -> Bulletin:
 
 def prepare() -> None:
     """Load what extraction loads on first use (the segmenter's dictionary), so that
-    worker processes forked afterwards share it instead of each building its own."""
-    segment.engine()
+    worker processes forked afterwards share it instead of each building its own; within
+    ``kept_windows``, only where no answers are kept (a first run: its windows all go to
+    the engine, in every worker and in the build's audit)."""
+    if not segment.answers_kept():
+        segment.engine()
 
 
 def kept_windows() -> AbstractContextManager[None]:
