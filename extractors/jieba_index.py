@@ -94,13 +94,16 @@ class IndexEngine(BlockEngine):
 
     name = "jieba-index"
 
-    def __init__(self, index: Path, dictionary: Path) -> None:
+    def __init__(self, index: Path, dictionary: Path, *, build_missing: bool = True) -> None:
         """Open ``index``, built from ``dictionary`` first when it is missing, stale or
-        unreadable. Raises OSError or sqlite3.Error when it cannot be built or read."""
+        unreadable. Raises OSError or sqlite3.Error when it cannot be built or read, and
+        ValueError when it would have to be built and ``build_missing`` is False."""
         super().__init__()
         try:
             self._db, self._log_total, self._longest = _open(index, source_of(dictionary))
-        except (sqlite3.Error, ValueError, KeyError):
+        except (sqlite3.Error, ValueError, KeyError) as exc:
+            if not build_missing:
+                raise ValueError(f"{index} is not built from {dictionary}") from exc
             build(dictionary, index)
             self._db, self._log_total, self._longest = _open(index, source_of(dictionary))
         self._known: dict[str, tuple[int, str | None]] = {}

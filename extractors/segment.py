@@ -15,7 +15,8 @@ A one-file `extract` loads neither when it can (``persisted``, issue 16: start-u
 the answers earlier runs kept in the cache directory (extractors/window_cache.py), and asks
 its first other windows of jieba's route over an index of its dictionary
 (extractors/jieba_index.py, tests/test_jieba_index.py), which reads only the words a window
-can hold.
+can hold. A build takes the kept answers too, in each of its processes, but asks the index
+only where an earlier run built it.
 """
 
 from __future__ import annotations
@@ -166,6 +167,9 @@ INDEX_WINDOWS = 1500
 # The modules whose code decides the answers besides the engines' own packages.
 RULE_MODULES = ("segment", "jieba_blocks", "jieba_index")
 _misses = 0
+# Whether this persisted run may build the dictionary index when there is none (see
+# ``persisted``).
+_build_index = True
 
 
 def _package_dir(module: str) -> Path | None:
@@ -175,12 +179,16 @@ def _package_dir(module: str) -> Path | None:
 
 
 @contextlib.contextmanager
-def persisted() -> Iterator[None]:
+def persisted(build_index: bool = True) -> Iterator[None]:
     """Within it, a window is answered from the answers earlier runs kept in the cache
     directory when it is there, else by jieba's dictionary index or the engine (loaded only
     then); on leaving, the new answers are merged into the file. Without a usable cache
-    directory the engine answers every window, as outside."""
-    global _kept, _misses
+    directory the engine answers every window, as outside.
+
+    ``build_index=False`` (a build): the index answers only when an earlier run built it,
+    the engine otherwise. A run that may ask hundreds of new windows would not win back
+    the index's first build (~0.9 s) over loading rjieba (~0.12 s) when it has none."""
+    global _kept, _misses, _build_index
     try:
         name = engine_name()
         modules = ["rjieba", "jieba"] if name == NativeEngine.name else ["jieba"]
@@ -191,18 +199,27 @@ def persisted() -> Iterator[None]:
     except OSError as exc:
         log.debug("no segmenter window cache: %s", exc)
     _misses = 0
+    _build_index = build_index
     try:
         yield
     finally:
+        _build_index = True
         kept, _kept = _kept, None
         if kept is not None:
             kept.save()
 
 
-@lru_cache(maxsize=1)
-def _index_engine() -> Engine | None:
+def answers_kept() -> bool:
+    """Whether this persisted run found answers kept by earlier runs (False outside one):
+    a run that found none is likely a machine's first, whose windows all go to the engine."""
+    return bool(_kept)
+
+
+@lru_cache(maxsize=2)
+def _index_engine(build: bool = True) -> Engine | None:
     """jieba's cut over the index of its dictionary in the cache directory (built on first
-    use), or None when jieba's dictionary or the cache directory cannot be had."""
+    use unless ``build`` is False), or None when jieba's dictionary, the cache directory
+    or, without ``build``, an index built already cannot be had."""
     import sqlite3
 
     from extractors.jieba_index import FILE_NAME as INDEX_FILE
@@ -212,10 +229,19 @@ def _index_engine() -> Engine | None:
     if jieba_dir is None:
         return None
     try:
-        return IndexEngine(cache_dir() / INDEX_FILE, jieba_dir / "dict.txt")
+        return IndexEngine(cache_dir() / INDEX_FILE, jieba_dir / "dict.txt",
+                           build_missing=build)
     except (OSError, ValueError, sqlite3.Error) as exc:
         log.debug("no jieba dictionary index: %s", exc)
         return None
+
+
+# The connection to the dictionary index is closed before this process forks (a build's
+# pool workers may open the index themselves): a connection carried across a fork is one
+# SQLite warns against (sqlite.org/howtocorrupt.html). It opens again on the next window
+# that needs it.
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(before=_index_engine.cache_clear)
 
 
 def _miss_engine() -> Engine:
@@ -223,7 +249,7 @@ def _miss_engine() -> Engine:
     global _misses
     _misses += 1
     if _misses <= INDEX_WINDOWS:
-        index = _index_engine()
+        index = _index_engine(_build_index)
         if index is not None:
             return index
     elif _misses == INDEX_WINDOWS + 1:

@@ -10,8 +10,10 @@ names the same engine build and the same segmenting rules; an answer is used onl
 words put together give back its window exactly. Anything else is a miss, answered by the
 engine as if there were no file. It is written to a temporary file and renamed over the
 old one (``os.replace``), after merging what the file holds by then, so a reader sees the
-old file or the new one and never half of either; when two runs save at once the last one
-wins, and a window either dropped is asked again later.
+old file or the new one and never half of either. Saves take turns where the system can lock
+the cache directory (``flock``, POSIX): each merges what the one before it wrote, as a
+build's pool workers do when they end together; elsewhere, when two runs save at once the
+last one wins, and a window either dropped is asked again later.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
@@ -71,6 +73,12 @@ class WindowCache:
         self._used: dict[str, Answer] = {}  # answered in this run, hits and misses
         self._added = False  # a save is needed only when the engine answered something
 
+    def __len__(self) -> int:
+        """How many windows the file holds (read now if it was not yet)."""
+        if self._kept is None:
+            self._kept = self._read()
+        return len(self._kept)
+
     def get(self, kind: str, text: str) -> Answer | None:
         if self._kept is None:
             self._kept = self._read()
@@ -92,6 +100,13 @@ class WindowCache:
         ``limit`` and replace the file in one rename. Failing to write loses only time."""
         if not self._added:
             return
+        try:
+            with _turn(self.path.parent):
+                self._merge_and_write()
+        except OSError as exc:  # the directory went away, say: only time is lost
+            log.debug("segmenter window cache not saved to %s: %s", self.path, exc)
+
+    def _merge_and_write(self) -> None:
         merged: dict[str, object] = dict(self._read())  # as it stands now: others may have saved
         for key, answer in self._used.items():
             merged.pop(key, None)
@@ -135,6 +150,26 @@ class WindowCache:
                 or not isinstance(data.get("windows"), dict)):
             return {}
         return data["windows"]
+
+
+@contextlib.contextmanager
+def _turn(directory: Path) -> Iterator[None]:
+    """This process's turn to write in ``directory``: an exclusive ``flock`` on it, held
+    until the block ends (released by the kernel if the process dies); no wait where
+    there is no flock, or where the file system refuses one (some network mounts)."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        yield
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def _valid(kind: str, text: str, raw: object) -> Answer | None:

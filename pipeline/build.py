@@ -29,7 +29,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import closing, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import islice
@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from pipeline.audit.issues import Audit, Issues, audit_issues
 from pipeline.audit.linking import series_of
 from pipeline.errors import UnreadableInput, UsageError
-from pipeline.read.document import extract, prepare
+from pipeline.read.document import extract, kept_windows, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
 from pipeline.records import Bulletin, Link, Page, Problem, Source
 from pipeline.store import tables
@@ -780,33 +780,57 @@ def _mapper(
             yield map_pages, None
         return
     jobs = jobs or os.cpu_count() or 1
-    if jobs == 1:
-        yield (lambda fn, batch: (fn(page) for page in batch)), None  # lazy: one batch alive
-        return
-    # Here, not at the top: multiprocessing and the pool take 10 ms to import, a fiftieth
-    # of a small --jobs 1 build's start-up, which has no use for them.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    # The segmenter's answers kept by earlier runs, as `extract` takes them, in this process
+    # and in every worker (``_start_worker``): a build whose windows were all met before
+    # never loads rjieba (its import builds its whole dictionary, ~0.12 s, a twentieth of a
+    # 1,000-document build). Without an index of jieba's dictionary built already, a missed
+    # window goes to the engine, loaded then, in the process that missed it (or before the
+    # pool forks: ``prepare``).
+    with kept_windows():
+        if jobs == 1:
+            yield (lambda fn, batch: (fn(page) for page in batch)), None  # lazy: one batch
+            return
+        # Here, not at the top: multiprocessing and the pool take 10 ms to import, a
+        # fiftieth of a small --jobs 1 build's start-up, which has no use for them.
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    if multiprocessing.get_start_method() == "fork":
-        prepare()  # once here, copied into every worker, rather than once per worker
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_die_with_build,
-                             initargs=(os.getpid(),)) as pool:
-        # Every worker now, before the build opens a database: a process forked while this
-        # one holds a SQLite connection inherits SQLite's record of that file's locks but
-        # not the locks (sqlite.org/howtocorrupt.html, "carrying an open database
-        # connection across a fork"), and a worker's own connection to the staging database
-        # then failed now and then ("disk I/O error": about one 1,000-document build in 60).
-        # Under fork the pool starts all its workers at its first task.
-        pool.submit(os.getpid).result()
-        # a few chunks per worker: one document per message made the pool slower than none
-        yield (lambda fn, batch: pool.map(fn, batch, chunksize=max(1, len(batch) // (4 * jobs))),
-               pool)
+        if multiprocessing.get_start_method() == "fork":
+            # Where no answers are kept, once here, copied into every worker, rather than
+            # once per worker and once more for the audit.
+            prepare()
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                 initargs=(os.getpid(),)) as pool:
+            # Every worker now, before the build opens a database: a process forked while
+            # this one holds a SQLite connection inherits SQLite's record of that file's
+            # locks but not the locks (sqlite.org/howtocorrupt.html, "carrying an open
+            # database connection across a fork"), and a worker's own connection to the
+            # staging database then failed now and then ("disk I/O error": about one
+            # 1,000-document build in 60). Under fork the pool starts all its workers at
+            # its first task.
+            pool.submit(os.getpid).result()
+            # a few chunks per worker: one document per message made the pool slower than
+            # none
+            yield (lambda fn, batch: pool.map(fn, batch,
+                                              chunksize=max(1, len(batch) // (4 * jobs))),
+                   pool)
+
+
+def _start_worker(build_pid: int) -> None:
+    """Pool worker set-up: die with the build; answer windows from the kept answers, and
+    merge the worker's new ones into them when it ends (a worker's work has no end of its
+    own: multiprocessing runs its finalizers when the pool shuts it down)."""
+    _die_with_build(build_pid)
+    from multiprocessing.util import Finalize
+
+    kept = ExitStack()
+    kept.enter_context(kept_windows())
+    Finalize(None, kept.close, exitpriority=0)
 
 
 def _die_with_build(build_pid: int) -> None:
-    """Pool worker set-up: a build killed with SIGKILL cannot stop its workers itself, so
-    each asks the kernel to kill it with its parent (Linux), or watches for that itself."""
+    """A build killed with SIGKILL cannot stop its workers itself, so each asks the kernel
+    to kill it with its parent (Linux), or watches for that itself."""
     if sys.platform.startswith("linux"):
         import ctypes  # in the workers only
 

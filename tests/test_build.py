@@ -296,3 +296,77 @@ def test_pool_workers_fork_before_the_build_opens_a_database(
     monkeypatch.setattr(sqlite3, "connect", counting_connect)
     build([str(SEED)], tmp_path / "out", jobs=2)
     assert workers_at_connect and workers_at_connect[0] == 2
+
+
+def test_a_one_job_build_answers_windows_from_the_kept_ones(tmp_path: Path) -> None:
+    """A --jobs 1 build keeps the segmenter's answers in the cache directory, as `extract`
+    does: the next build of the same corpus loads no segmenter and writes the same bytes.
+    The first build on a machine answers its windows with the engine rather than building
+    the dictionary index (~0.9 s)."""
+    from extractors import segment
+    from extractors.jieba_index import FILE_NAME as INDEX_FILE
+    from extractors.window_cache import FILE_NAME as WINDOWS_FILE
+
+    cache = tmp_path / "cache"
+    code = "\n".join([
+        "import sys",
+        "from pipeline.build import build",
+        "assert build(sys.argv[1:2], sys.argv[2], jobs=1).written",
+        "print(','.join(m for m in ('rjieba', 'jieba') if m in sys.modules))",
+    ])
+    runs, hashes = [], []
+    for n in range(2):
+        out = tmp_path / f"out{n}"
+        runs.append(subprocess.run(
+            [sys.executable, "-c", code, str(SEED), str(out)], capture_output=True, text=True,
+            cwd=ROOT, check=True, env={**os.environ, segment.CACHE_ENV: str(cache)},
+        ).stdout.strip())
+        hashes.append(_hashes(out))
+        if n == 0:
+            assert sorted(p.name for p in cache.iterdir()) == [WINDOWS_FILE]
+            assert not (cache / INDEX_FILE).exists()
+    assert runs[0] != ""  # the first build did ask a segmenter
+    assert runs[1] == ""
+    assert hashes[0] == hashes[1]
+
+
+def test_a_pool_build_keeps_its_workers_windows(tmp_path: Path) -> None:
+    """--jobs 2: each worker answers from the kept answers and adds its new ones when the
+    pool ends, so the next build of the same corpus asks no engine, in a worker or in the
+    build itself (the audit's title windows), and writes the same bytes."""
+    import json
+    import multiprocessing
+
+    from extractors import segment
+    from extractors.window_cache import FILE_NAME as WINDOWS_FILE
+
+    if multiprocessing.get_start_method() != "fork":
+        pytest.skip("the workers must inherit the engine that refuses")
+    cache = tmp_path / "cache"
+    code = textwrap.dedent("""
+        import sys
+        from extractors import segment
+        from pipeline.build import build
+
+        if sys.argv[3] == "warm":
+            def no_engine():
+                raise AssertionError("a window missed the kept answers")
+
+            segment.engine = no_engine  # forked workers inherit it
+        assert build(sys.argv[1:2], sys.argv[2], jobs=2, strict=True).written
+        print(",".join(m for m in ("rjieba", "jieba") if m in sys.modules))
+    """)
+    hashes, loaded = [], []
+    for n, state in enumerate(("cold", "warm")):
+        out = tmp_path / f"out{n}"
+        loaded.append(subprocess.run(
+            [sys.executable, "-c", code, str(SEED), str(out), state], cwd=ROOT, check=True,
+            capture_output=True, text=True, env={**os.environ, segment.CACHE_ENV: str(cache)},
+        ).stdout.strip())
+        hashes.append(_hashes(out))
+        windows = json.loads((cache / WINDOWS_FILE).read_bytes())["windows"]
+        assert any(key.startswith("tag:") for key in windows)  # the workers' own
+    # With nothing kept, the build loads the engine once before it forks, for its
+    # workers and its audit alike; with the answers kept, nowhere.
+    assert loaded[0] != "" and loaded[1] == ""
+    assert hashes[0] == hashes[1]

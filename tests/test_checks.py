@@ -197,6 +197,22 @@ def test_whole_copies_match_as_the_matcher_finds_them(
     assert comparable([a, b]) == [a, b]
 
 
+def test_paragraphs_kept_between_reads_give_the_findings_of_fresh_reads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A section's paragraphs are read once and kept for its next reads (checks.
+    _text_paragraphs): the findings are those of reading them afresh each time."""
+    from pipeline.audit import checks
+
+    _, bulletins, links = extracted("planted")
+    checks._text_paragraphs.cache_clear()
+    kept = run_checks(bulletins, links)
+    assert checks._text_paragraphs.cache_info().hits > 0
+    assert any(c.check == "recycled_text" for c in kept)
+    monkeypatch.setattr(checks, "_text_paragraphs", checks._text_paragraphs.__wrapped__)
+    assert run_checks(bulletins, links) == kept
+
+
 def test_only_issues_of_one_report_series_are_compared() -> None:
     from dataclasses import replace
 

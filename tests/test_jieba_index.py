@@ -153,3 +153,38 @@ def test_no_index_means_the_engine_answers(tmp_path, monkeypatch) -> None:
     finally:
         segment._index_engine.cache_clear()
     assert blocker.read_text(encoding="utf-8") == "not a directory"
+
+
+def test_without_build_missing_only_a_built_index_answers(tmp_path) -> None:
+    """A build asks the index only when an earlier run built it (segment.persisted's
+    build_index=False): a missing or stale one is refused and left as it was."""
+    dictionary, path = tmp_path / "dict.txt", tmp_path / FILE_NAME
+    dictionary.write_text(SMALL, encoding="utf-8")
+    with pytest.raises(ValueError):
+        IndexEngine(path, dictionary, build_missing=False)
+    assert not path.exists()
+    IndexEngine(path, dictionary)  # built by a run that may build it
+    assert IndexEngine(path, dictionary, build_missing=False).cut("三个人") == ["三", "个人"]
+    dictionary.write_text(SMALL + "三个人 9999 n\n", encoding="utf-8")
+    built = path.read_bytes()
+    with pytest.raises(ValueError):
+        IndexEngine(path, dictionary, build_missing=False)
+    assert path.read_bytes() == built
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="POSIX fork")
+def test_a_fork_leaves_no_index_connection_open_across_it(tmp_path, monkeypatch) -> None:
+    """A build's pool workers may open the index themselves: what this process opened is
+    closed before it forks, and opened again when a window needs it."""
+    monkeypatch.setenv(segment.CACHE_ENV, str(tmp_path))
+    segment._index_engine.cache_clear()
+    try:
+        assert segment._index_engine(False) is None  # none built here: the engine answers
+        assert segment._index_engine.cache_info().currsize == 1
+        pid = os.fork()
+        if pid == 0:
+            os._exit(0)
+        os.waitpid(pid, 0)
+        assert segment._index_engine.cache_info().currsize == 0
+    finally:
+        segment._index_engine.cache_clear()

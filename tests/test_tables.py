@@ -258,6 +258,43 @@ def test_parquet_row_groups_end_at_a_byte_budget_with_every_row_kept(tmp_path: P
     assert pq.read_table(capped).equals(pq.read_table(plain))
 
 
+def test_parquet_gives_arrows_memory_back_after_every_row_group(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Arrow keeps the buffers a group was encoded in for the next one: each group's are
+    given back before the next group is gathered, not once at the end (a 10,000-document
+    build's export peaked 9 MB higher), and the file is the same."""
+    rows = _long_bulletin_rows(6 * 200, 40, 3)
+    batches = [rows[i:i + 200] for i in range(0, len(rows), 200)]
+    one_batch = len(TEXT.encode()) * 42 * 200
+    plain = tmp_path / "plain.parquet"
+    tables.write_parquet(plain, tables.BULLETINS, batches, row_group=10_000,
+                         row_group_bytes=2 * one_batch)
+    calls: list[str] = []
+    pool = pa.default_memory_pool()
+
+    class Pool:
+        def release_unused(self) -> None:
+            calls.append("release")
+            pool.release_unused()
+
+    write_table = pq.ParquetWriter.write_table
+
+    def logged_write(self: pq.ParquetWriter, *args: object, **kwargs: object) -> None:
+        calls.append("write")
+        write_table(self, *args, **kwargs)
+
+    monkeypatch.setattr(pa, "default_memory_pool", Pool)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", logged_write)
+    logged = tmp_path / "logged.parquet"
+    tables.write_parquet(logged, tables.BULLETINS, batches, row_group=10_000,
+                         row_group_bytes=2 * one_batch)
+    groups = pq.ParquetFile(logged).num_row_groups
+    assert groups >= 2
+    assert calls == ["write", "release"] * groups + ["release"]
+    assert logged.read_bytes() == plain.read_bytes()
+
+
 
 def test_csv_written_a_batch_at_a_time_is_the_csv_written_row_by_row(tmp_path: Path) -> None:
     """The plain definition: one csv writer on the file, a row at a time, with cells that

@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -209,6 +210,45 @@ def test_runs_saving_one_after_another_merge(tmp_path) -> None:
     assert merged.get("cut", "五个人") == ["五个", "人"]
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_save_waits_its_turn_and_merges_the_save_before_it(tmp_path) -> None:
+    """A build's pool workers end together and save at once: a save that comes while
+    another holds the directory waits for it and merges what it wrote, so neither's
+    windows are lost (without the turn, the one saved first would be replaced)."""
+    from extractors.window_cache import _turn
+
+    path = tmp_path / FILE_NAME
+    script = ("import sys\nfrom pathlib import Path\n"
+              "from extractors.window_cache import WindowCache\n"
+              "cache = WindowCache(Path(sys.argv[1]), 'engine A', 100)\n"
+              "cache.put('cut', '五个人', ['五个', '人'])\ncache.save()\n")
+    with _turn(tmp_path):
+        other = subprocess.Popen([sys.executable, "-c", script, str(path)], cwd=ROOT)
+        time.sleep(1.5)  # time enough to save, were it not waiting
+        assert other.poll() is None and not path.exists()
+        mine = _cache(path)
+        mine.put("cut", "三个人", ["三个", "人"])
+        mine._merge_and_write()  # as save does within its turn (the turn is held here)
+    assert other.wait(timeout=60) == 0
+    merged = _cache(path)
+    assert merged.get("cut", "三个人") == ["三个", "人"]
+    assert merged.get("cut", "五个人") == ["五个", "人"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="flock is POSIX")
+def test_a_file_system_without_flock_still_saves(tmp_path, monkeypatch) -> None:
+    import fcntl
+
+    def refused(fd: int, operation: int) -> None:
+        raise OSError("flock refused")
+
+    monkeypatch.setattr(fcntl, "flock", refused)
+    cache = _cache(tmp_path / FILE_NAME)
+    cache.put("cut", "三个人", ["三个", "人"])
+    cache.save()
+    assert _cache(tmp_path / FILE_NAME).get("cut", "三个人") == ["三个", "人"]
+
+
 def test_the_cache_directory_follows_the_environment(tmp_path, monkeypatch) -> None:
     monkeypatch.setenv(segment.CACHE_ENV, str(tmp_path / "override"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
@@ -235,3 +275,34 @@ def test_no_cache_directory_means_no_cache(tmp_path, monkeypatch) -> None:
 
 def test_the_documents_exist() -> None:
     assert len(DOCS) == 5
+
+
+def test_a_cache_counts_the_windows_its_file_holds(tmp_path) -> None:
+    path = tmp_path / FILE_NAME
+    assert len(_cache(path)) == 0
+    cache = _cache(path)
+    cache.put("cut", "三个人", ["三个", "人"])
+    cache.save()
+    assert len(_cache(path)) == 1
+    assert len(_cache(path, identity="engine B")) == 0  # another engine's answers are none
+
+
+def test_prepare_loads_the_engine_only_where_no_answers_are_kept(cache_dir, monkeypatch) -> None:
+    """A build's pool loads the engine before it forks only on a first run (nothing kept),
+    where every worker and the audit would otherwise each load their own."""
+    from pipeline.read.document import kept_windows, prepare
+
+    _clear_caches()
+    with segment.persisted():
+        segment.words("共举办3场对接活动")  # kept for the next runs
+    loads: list[int] = []
+    monkeypatch.setattr(segment, "engine", lambda: loads.append(1))
+    with kept_windows():
+        prepare()
+    assert loads == []
+    (cache_dir / FILE_NAME).unlink()
+    with kept_windows():
+        prepare()
+    assert loads == [1]
+    prepare()  # outside a persisted run, as before
+    assert loads == [1, 1]

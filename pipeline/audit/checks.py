@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -337,8 +338,8 @@ def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator
 
 
 def _recycled(
-    b: Bulletin, mine: list[Paragraph], o: Bulletin, theirs: list[Paragraph], key: str | None,
-    why: str,
+    b: Bulletin, mine: Sequence[Paragraph], o: Bulletin, theirs: Sequence[Paragraph],
+    key: str | None, why: str,
 ) -> Iterator[Check]:
     """One finding per paragraph of a section of ``b`` (``mine``), spanning every paragraph
     of a section of ``o`` (``theirs``) it repeats."""
@@ -355,9 +356,24 @@ def _recycled(
             _Span(o, min(m.b_start for m in matches), max(m.b_end for m in matches)))
 
 
-def _paragraphs(b: Bulletin, s: Section) -> list[Paragraph]:
+def _paragraphs(b: Bulletin, s: Section) -> tuple[Paragraph, ...]:
     """The section's paragraphs that can be found copied (``comparable``)."""
-    return comparable(paragraphs(b.text, s, _own_end(b, s)))
+    return _text_paragraphs(b.text, s.title_end, _own_end(b, s))
+
+
+# A bulletin's sections are read three times: for copies within it, as the current issue
+# and as the previous one (``recycled_since``). The last 1,024 sections' paragraphs are
+# kept (more than two issues hold), with their masked texts (``Paragraph.masked``). The
+# bulletin's text is one object between those reads: a key's text hashes once and is
+# found by identity, not compared character by character.
+PARAGRAPHS_KEPT = 1024
+
+
+@lru_cache(maxsize=PARAGRAPHS_KEPT)
+def _text_paragraphs(text: str, title_end: int, own_end: int) -> tuple[Paragraph, ...]:
+    """``paragraphs`` reads of a section only its bounds: where its heading ends, where
+    its own text does."""
+    return tuple(comparable(paragraphs(text, title_end, own_end)))
 
 
 def _own_end(b: Bulletin, s: Section) -> int:
@@ -428,7 +444,9 @@ def part_exceeds_whole(b: Bulletin, links: dict[tuple[str, str], Link]) -> Itera
     """In one sentence, a part (`通过评审130家`) above the whole just before it (`评审122家`)."""
     facts = sorted(b.facts, key=lambda f: f.start)
     for whole, part in pairwise(facts):
-        if not _whole_and_part(b.text, whole, part) or part.value <= whole.value:
+        # the values first: a comparison, where the clause test reads sentences and
+        # clauses (both are tests without side effects, so the order changes nothing)
+        if part.value <= whole.value or not _whole_and_part(b.text, whole, part):
             continue
         link = links.get((b.sha256, part.section or ""))
         yield _check(

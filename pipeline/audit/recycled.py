@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
 
-from pipeline.records import Section
-
 # Share of the shorter paragraph's characters that lie in runs shared with the other.
 # 0.9 reports the seed's paragraph repeated under tasks 148 and 152 (1.0) and a paragraph
 # copied with new numbers (0.95–1.0); unrelated monthly prose of one task scores below 0.5.
@@ -59,10 +57,11 @@ class Match:
     b_end: int
 
 
-def paragraphs(text: str, section: Section, own_end: int) -> list[Paragraph]:
-    """The lines of a section's own text after its heading, whitespace trimmed."""
+def paragraphs(text: str, title_end: int, own_end: int) -> list[Paragraph]:
+    """The lines of a section's own text (its heading ends at ``title_end``, its own text at
+    ``own_end``) after its heading, whitespace trimmed."""
     out = []
-    pos = section.title_end
+    pos = title_end
     while pos < own_end:
         nl = text.find("\n", pos, own_end)
         stop = own_end if nl < 0 else nl

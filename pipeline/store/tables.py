@@ -331,9 +331,19 @@ def write_parquet(
     page breaks of long texts)."""
     schema = arrow_schema(table)
     gathered: list[pa.RecordBatch] = []
+    pool = pa.default_memory_pool()
     # Fixed options and metadata: equal rows give equal bytes.
     with pq.ParquetWriter(path, schema, compression="zstd",
                           write_batch_size=WRITE_BATCH) as writer:
+
+        def write(group: pa.Table) -> None:
+            writer.write_table(group)
+            # Arrow keeps the buffers a group was encoded and compressed in for the next
+            # group: given back after each, they are not kept in the process on top of the
+            # next group's. A 10,000-document build peaked 9 MB higher in its bulletins
+            # export without it (137 against 128 MB, where 1,000 documents take 114).
+            pool.release_unused()
+
         for batch in batches:
             columns = zip(*batch, strict=True)
             gathered.append(pa.RecordBatch.from_arrays(
@@ -343,17 +353,17 @@ def write_parquet(
             while sum(map(len, gathered)) >= (row_group or 1):
                 group = pa.Table.from_batches(gathered, schema)
                 size = row_group or len(group)
-                writer.write_table(group.slice(0, size))
+                write(group.slice(0, size))
                 gathered = [b for b in group.slice(size).to_batches() if len(b)]
             # After the row count's cut, so that no group holds more than ``row_group`` rows.
             if row_group_bytes is not None and sum(b.nbytes for b in gathered) >= row_group_bytes:
-                writer.write_table(pa.Table.from_batches(gathered, schema))
+                write(pa.Table.from_batches(gathered, schema))
                 gathered = []
         if gathered:
-            writer.write_table(pa.Table.from_batches(gathered, schema))
-    # Arrow keeps freed buffers in its own pool for the next table: give them back, or
-    # each export's largest group stays in the process until the build ends.
-    pa.default_memory_pool().release_unused()
+            write(pa.Table.from_batches(gathered, schema))
+    # ... and what the writer itself held, or each export's largest group stays in the
+    # process until the build ends.
+    pool.release_unused()
 
 
 # The Python classes whose values an Arrow type's buffers are laid out from directly
