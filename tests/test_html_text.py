@@ -121,7 +121,11 @@ def _plain_walk(node, watch=frozenset()):
     """_walk as it was before it skipped the subtrees it drops: every event visited."""
     parts, tables, starts, spans, slots = [], [], {}, {}, []
     skipped = None
-    for event, el in lxml.etree.iterwalk(node, events=("start", "end")):
+    for event, el in lxml.etree.iterwalk(node, events=("start", "end", "comment", "pi")):
+        if event in ("comment", "pi"):  # no start or end: in place, its tail is text
+            if skipped is None and el.tail and el is not node:
+                parts.append(html_text._inline(el.tail))
+            continue
         tag = el.tag.lower() if isinstance(el.tag, str) else None
         if skipped is None and event == "start" and tag == "table" and el is not node:
             grid = html_text.data_table(el)
@@ -177,6 +181,16 @@ def test_walk_that_skips_dropped_subtrees_gives_the_plain_walk(seed):
                 == _plain_walk(root.find("body"), containers))
         compared += len(walk.tables) + len(walk.spans)
     assert compared > 10
+
+
+def test_text_after_a_comment_or_processing_instruction_is_kept():
+    """CMS templates mark the article with comments (`<!--正文开始-->`) and leave server
+    code as processing instructions; the text after either is the page's, while a comment
+    inside a dropped element goes with it."""
+    page = ("<html><body><div class=\"TRS_Editor\"><p>前文<!--正文开始-->后文</p>"
+            "<p>一<?php echo 1 ?>二</p><script>var a;<!--x-->y</script><p><!--c-->三</p>"
+            "</div></body></html>")
+    assert html_text.html_to_text(page).text == "前文后文\n一二\n三"
 
 
 def test_str_split_cuts_where_regex_whitespace_does():

@@ -340,10 +340,9 @@ def _walk(node: etree._Element,
                     parts.append(TABLE_SLOT)
                     tables.append(serialise(grid))
                     end = None
-                if end is None:  # left out whole: only its tail is read
-                    # but for a comment's or processing instruction's, which the event walk
-                    # this replaces never saw (iterwalk reports no start or end of either)
-                    if isinstance(tag, str) and (tail := el.tail):
+                if end is None:  # left out whole: only its tail is read, a comment's or
+                    # processing instruction's too (`<!--正文开始-->正文…`: page text)
+                    if tail := el.tail:
                         parts.append(tail if "\n" not in tail else _inline(tail))
                     continue
             start = len(parts)
