@@ -21,6 +21,7 @@ from extractors.buckets import (
 )
 from extractors.numerals import whole_number
 from extractors.units import TALLY_UNITS
+from pipeline.read.lazy_pattern import LazyPattern, Pattern
 from pipeline.records import Summary
 
 HAN = r"\u3400-\u9fff"
@@ -79,19 +80,21 @@ TOTAL_IN = "中"
 TOTAL_PATTERNS = (
     # `共10项任务`, `承担的46项整改任务中`, `涉及9项`: a total only where the clause ends there
     re.compile(rf"(?:共(?:有|计)?|承担(?:的)?|涉及){NUM}项{TASK}(?=[,，。;；、:：]|中|$)"),
-    # `纳入调度的220项目标任务中`
-    re.compile(rf"{NUM_FIRST}{NUM}项{TASK}{TOTAL_IN}"),
+    # `纳入调度的220项目标任务中` (lazy, as it is guarded: see GUARDS)
+    LazyPattern(rf"{NUM_FIRST}{NUM}项{TASK}{TOTAL_IN}"),
     # `我局负责重点任务9项`; `牵头负责` is the lead's. The look-behind stands after `负责`, which re
     # finds fast as the pattern's literal prefix, not before it, where re tries it at every
     # character; `负责` not after `牵头` is `负责` not ending `牵头负责`.
     re.compile(rf"负责(?<!牵头负责)(?:的)?{GAP}{NUM}项(?=[,，。;；:：]|$)"),
 )
 # What every match of a pattern holds, for one that re tries at every character (it opens
-# with a number): a header without it is not searched.
-GUARDS: dict[re.Pattern[str], str] = {TOTAL_PATTERNS[1]: TOTAL_IN}
+# with a number): a header without it is not searched, and a run whose headers never hold it
+# never compiles the pattern.
+GUARDS: dict[Pattern, str] = {TOTAL_PATTERNS[1]: TOTAL_IN}
 
 # Any count of tasks or items the header states (`共涉及28个子项目`, `45项`).
-STATED_COUNT = re.compile(rf"{NUM}\s*[项个件]")
+# (Lazy: read only where a header's total disagrees with its buckets.)
+STATED_COUNT = LazyPattern(rf"{NUM}\s*[项个件]")
 
 # The number of tasks the header says the bulletin covers, in weaker phrasings read only when
 # the patterns above find no total and every such phrase in the header gives one number:
@@ -137,7 +140,7 @@ def find_summary(text: str) -> Summary:
     return Summary(**found)
 
 
-def _first_value(header: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
+def _first_value(header: str, patterns: tuple[Pattern, ...]) -> int | None:
     hits = [m for p in patterns if GUARDS.get(p, "") in header for m in p.finditer(header)]
     return whole_number(min(hits, key=lambda m: m.start()).group(1)) if hits else None
 
