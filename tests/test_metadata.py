@@ -338,6 +338,31 @@ def test_place_names_found_in_one_scan_are_those_str_count_finds(monkeypatch):
                 (name for name in rank if name in text), None), text
 
 
+def test_opening_line_is_that_of_the_plain_split(monkeypatch):
+    """_opening cuts the body's lines one at a time; it returns the line the plain reading
+    (the first non-blank, non-metadata line of `body.split("\\n")`) gives, on every page and
+    on random texts of blank, metadata and prose lines, with and without a final line break."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    def plain(text: str, title: str | None) -> str:
+        for line in md._body_start(text, title).split("\n"):
+            if line.strip() and not md._is_meta_line(line):
+                return line.lstrip()
+        return ""
+
+    rng = random.Random(9)
+    pieces = ["", " ", "\u3000", "\t", "来源:某局", "发布日期:2023-01-02", "首页>>公开",
+              "某局关于2023年工作情况的报告", "  2023年,某局坚持…。", "一、总体情况"]
+    cases = [(args[0], find_title(*args[:3])) for args in _metadata_calls(monkeypatch)] + [
+        ("\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))),
+         rng.choice([None, "某局关于2023年工作情况的报告"])) for _ in range(3000)]
+    assert sum(plain(text, title) == "" for text, title in cases) > 100
+    for text, title in cases:
+        assert md._opening(text, title) == plain(text, title), (text, title)
+
+
 def test_head_lines_are_the_first_non_blank_lines():
     """_head_lines splits only the head of a long text, and reads as far as the plain
     definition on texts with runs of blank lines."""

@@ -252,9 +252,12 @@ def find_metadata(text: str, page_text: str | None = None, meta: Mapping[str, st
 
 def find_title(text: str, page_text: str, meta: Mapping[str, str],
                html_title: str | None = None) -> str | None:
-    for key in META_TITLE_KEYS:
-        if meta.get(key, "").strip():
-            return _squeeze(_untagged(meta[key]))
+    # `if meta`, here and in the other readers of <meta>: most pages (every text file) have
+    # none, and a lookup per key finds nothing in an empty dict.
+    if meta:
+        for key in META_TITLE_KEYS:
+            if meta.get(key, "").strip():
+                return _squeeze(_untagged(meta[key]))
     for pattern in (GRID_TITLE, CHROME_TITLE):
         m = pattern.search(page_text) if _may_match(pattern, page_text) else None
         if m and _title_like(_untagged(m.group(1))):
@@ -300,7 +303,8 @@ def _is_meta_line(line: str) -> bool:
 def _title_candidates(first_line: str, head: list[str], page_text: str) -> Iterator[str]:
     """The title's candidates in order of trust, each read only once those before it fail."""
     yield first_line
-    yield first_line.split(" ", 1)[0]
+    if " " in first_line:  # else the part before a space is first_line, already read
+        yield first_line.split(" ", 1)[0]
     yield from _title_lines(head)
     yield from _lines_above_body(head, page_text)
 
@@ -367,9 +371,10 @@ def _lines_above_body(head: list[str], page_text: str) -> list[str]:
 
 
 def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
-    for key in META_DATE_KEYS:
-        if (value := meta.get(key)) and (m := DATE_START.match(value.strip())):
-            return _iso(*m.groups())
+    if meta:
+        for key in META_DATE_KEYS:
+            if (value := meta.get(key)) and (m := DATE_START.match(value.strip())):
+                return _iso(*m.groups())
     if _may_match(PUBLISHED_LABEL, page_text) and (m := PUBLISHED_LABEL.search(page_text)):
         return _iso(*m.groups())
     first_sentence = page_text.find("。")
@@ -523,10 +528,17 @@ def _body_start(text: str, title: str | None) -> str:
 
 def _opening(text: str, title: str | None) -> str:
     """The body's first prose line: without the title and the metadata lines under it."""
-    for line in _body_start(text, title).split("\n"):
+    # The lines of `body.split("\n")` in turn, cut one at a time: the first prose line is
+    # nearly always the first or second, and splitting the whole body made a string per line.
+    body = _body_start(text, title)
+    start = 0
+    while (end := body.find("\n", start)) >= 0:
+        line = body[start:end]
         if line.strip() and not _is_meta_line(line):
             return line.lstrip()
-    return ""
+        start = end + 1
+    line = body[start:]
+    return line.lstrip() if line.strip() and not _is_meta_line(line) else ""
 
 
 def _period_in(s: str, *, in_title: bool, year_hint: str | None,
@@ -611,7 +623,7 @@ def _yearless(year: str, m: re.Match[str], published: str | None) -> str:
 def _site_place(meta: Mapping[str, str], html_title: str | None) -> str | None:
     """The place of the government whose site the page is on: its SiteName meta, else the
     last part of its <title>."""
-    names = [meta.get(k, "").strip() for k in SITE_KEYS]
+    names = [meta.get(k, "").strip() for k in SITE_KEYS] if meta else []
     if html_title and SITE_GOVERNMENT_WORD in html_title:
         names.append(HTML_TITLE_SPLIT.split(html_title.strip())[-1])
     for name in names:
@@ -623,7 +635,7 @@ def _site_place(meta: Mapping[str, str], html_title: str | None) -> str | None:
 def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
                     title: str | None) -> list[str]:
     """Issuer names in order of trust: meta, `来源:`, title, opening sentence, sign-off."""
-    found = [meta[k].strip() for k in META_SOURCE_KEYS if meta.get(k, "").strip()]
+    found = [meta[k].strip() for k in META_SOURCE_KEYS if meta.get(k, "").strip()] if meta else []
     if _may_match(SOURCE_FIELD, page_text) and (m := SOURCE_FIELD.search(page_text)):
         found.append(m.group(1))
     if title and (m := TITLE_ORG.match(title)):

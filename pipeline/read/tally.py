@@ -10,6 +10,7 @@ NFKC-normalised text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from extractors.buckets import (
@@ -111,6 +112,9 @@ TOTAL_WEAK = (
 SUBSET_CUE = re.compile(r"其中[^,，。;；]{0,6}$")
 
 
+# A page's header is asked for three times (its period, its publisher's `我厅`, its tally),
+# of the same text or of that text without its title line: the last two answers are kept.
+@functools.lru_cache(maxsize=2)
 def header_of(text: str) -> str:
     m = FIRST_HEADING.search(text, 0, HEADER_MAX)
     return text[: m.start()] if m else text[:HEADER_MAX]
