@@ -59,6 +59,7 @@ META_FIELDS = ("索引号", "索 引 号", "发布机构", "发布日期", "发�
                "时间", "日期")
 META_FIELD = re.compile(r"\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})\s*[:：]")
 CRUMB_SEPARATOR = re.compile(r">>|»|->|→|>\s*\S+\s*>")
+CRUMB_MARKS = (">", "»", "→")  # one of them is in every CRUMB_SEPARATOR match
 # A title stands among the page's first lines: at most this many metadata lines above it.
 TITLE_LINES_MAX = 6
 # Pieces the text is first split into for those lines; a head with blank lines among them
@@ -296,6 +297,8 @@ def _is_meta_line(line: str) -> bool:
     at every character back from the line's end."""
     if META_FIELD.match(line):
         return True
+    if not any(map(line.__contains__, CRUMB_MARKS)):
+        return False
     m = CRUMB_SEPARATOR.search(line)
     return m is not None and "\n" not in line[: m.start()]
 
