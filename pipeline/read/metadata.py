@@ -476,6 +476,8 @@ def _most_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> 
     found = names.findall(text)
     if not found:
         return None
+    if found.count(found[0]) == len(found):
+        return found[0]  # one name, however often: no tie to settle
     counts = Counter(found)
     return min(counts, key=lambda name: (-counts[name], order[name]))
 
@@ -662,7 +664,8 @@ def _publisher(orgs: list[str], text: str, region: str | None) -> str | None:
                                rf"{m.group(1)}", header_of(text)))
     if not named:
         return None
-    return _full_name(named.most_common(1)[0][0], region)
+    # most_common(1)'s answer (the first named of those named most), without its heap
+    return _full_name(max(named, key=named.__getitem__), region)
 
 
 def _full_name(org: str, region: str | None) -> str:
