@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 import re
 
-from pipeline.read.lazy_pattern import LazyPattern
+import pytest
+
+from pipeline.read.lazy_pattern import METHODS, LazyPattern
 
 SOURCE = r"(?m)^[ \t]*(\S+?)局[ \t]+(\d{4})年$|截至(\d{1,2})月"
 TEXTS = ["", "某某局 2023年\n截至7月底", "截至12月,截至3月", "\n  甲局\t1999年\n乙局 2000年"]
@@ -12,9 +15,20 @@ TEXTS = ["", "某某局 2023年\n截至7月底", "截至12月,截至3月", "\n  
 
 def test_compiles_on_first_use_only():
     lazy = LazyPattern(SOURCE)
-    assert lazy._compiled is None
-    compiled = lazy.compiled
+    assert "compiled" not in vars(lazy) and not set(METHODS) & set(vars(lazy))
+    assert lazy.search("截至7月") is not None
+    compiled = vars(lazy)["compiled"]
     assert compiled.pattern == SOURCE and lazy.compiled is compiled
+    # every method is now the compiled pattern's own, called with nothing in between
+    assert all(getattr(lazy, name) == getattr(compiled, name) for name in METHODS)
+
+
+def test_other_names_stay_missing():
+    lazy = LazyPattern(SOURCE)
+    with pytest.raises(AttributeError):
+        _ = lazy.groupindex
+    assert "compiled" not in vars(lazy)
+    assert copy.copy(lazy).pattern == SOURCE  # copy asks for names it may lack
 
 
 def test_answers_as_the_compiled_pattern():

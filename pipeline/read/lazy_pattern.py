@@ -11,44 +11,42 @@ does compiles it once, as re.compile would have at import.
 
 from __future__ import annotations
 
+import functools
 import re
-import sys
 from collections.abc import Callable, Iterator
-from typing import TypeAlias
+from typing import Any, TypeAlias
+
+# The methods of re.Pattern that the readers call.
+METHODS = ("search", "match", "finditer", "findall", "sub")
 
 
 class LazyPattern:
-    """``re.compile(pattern, flags)`` on first use, with the methods of re.Pattern that the
-    readers call; each answers as the compiled pattern's own method does."""
+    """``re.compile(pattern, flags)`` on first use. The first call of one of its METHODS
+    compiles the pattern and sets the compiled pattern's own methods on this object, so that
+    call and every later one is re's method itself, with no Python call in between."""
 
-    __slots__ = ("_compiled", "flags", "pattern")
+    search: Callable[..., re.Match[str] | None]
+    match: Callable[..., re.Match[str] | None]
+    finditer: Callable[..., Iterator[re.Match[str]]]
+    findall: Callable[..., list[Any]]
+    sub: Callable[..., str]
 
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.pattern = pattern
         self.flags = flags
-        self._compiled: re.Pattern[str] | None = None
 
-    @property
+    @functools.cached_property
     def compiled(self) -> re.Pattern[str]:
-        if self._compiled is None:
-            self._compiled = re.compile(self.pattern, self.flags)
-        return self._compiled
+        return re.compile(self.pattern, self.flags)
 
-    def search(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.search(string, pos, endpos)
-
-    def match(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> re.Match[str] | None:
-        return self.compiled.match(string, pos, endpos)
-
-    def finditer(self, string: str, pos: int = 0,
-                 endpos: int = sys.maxsize) -> Iterator[re.Match[str]]:
-        return self.compiled.finditer(string, pos, endpos)
-
-    def findall(self, string: str, pos: int = 0, endpos: int = sys.maxsize) -> list[str]:
-        return self.compiled.findall(string, pos, endpos)
-
-    def sub(self, repl: str | Callable[[re.Match[str]], str], string: str, count: int = 0) -> str:
-        return self.compiled.sub(repl, string, count)
+    def __getattr__(self, name: str) -> Any:
+        # Python asks here only for an attribute the object does not have: one of METHODS
+        # before the first use (or a name that is none of them, which stays missing).
+        if name not in METHODS:
+            raise AttributeError(name)
+        for method in METHODS:
+            setattr(self, method, getattr(self.compiled, method))
+        return getattr(self.compiled, name)
 
 
 # What a reader may be handed where it runs a pattern: one compiled at import or lazily.
