@@ -110,7 +110,8 @@ META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
 # --- periods ----------------------------------------------------------------------------
 MONTH = rf"(\d{{1,2}}|{CN_NUM}{{1,3}})"
 # A year that starts a period: not the second year of a range (`2021-2025`, `2017—2020年`).
-YEAR = r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年(?:度)?\s*"
+YEAR_NOT_AFTER = r"[\d\-—–~至到]"
+YEAR = rf"(?<!{YEAR_NOT_AFTER})((?:19|20)\d{{2}})\s*年(?:度)?\s*"
 # What follows a year or stands alone: `1-7月`/`1—7月` (cumulative to July), `七月份`, `第四季度`,
 # `前三季度` (cumulative to September), `上半年`; a month followed by a day is a date.
 QUARTERS = (r"前(?P<upto>[一二三四1-4])\s*季度|第?(?P<quarter>[一二三四1-4])\s*季度"
@@ -129,8 +130,11 @@ YEARLESS = re.compile(
 )
 # `截止2019年8月29日`: a cut-off date gives the month reported on.
 CUT_OFF = re.compile(r"截[至止]\s*$")
-YEAR_FIRST = "(?=[12])"
-YEAR_RE = re.compile(YEAR_FIRST + YEAR)
+# YEAR with its look-behind moved after the century's two digits, which `..` steps back
+# over (they are never a line break): a pattern that opens with `19|20` lets re jump from one
+# `1` or `2` to the next in C, where one that opens with a look-around is tried at every
+# position. The matches are YEAR's (a test checks); on a page's opening, twice as fast.
+YEAR_RE = re.compile(rf"((?:19|20)(?<!{YEAR_NOT_AFTER}..)\d{{2}})\s*年(?:度)?\s*")
 # In the body a bare year is the period only where it opens the text or says "since"/"annual"
 # (`2022年来,我局…`, `2022年以来`, `2022年度`, `2022年工作总结`); elsewhere it is a date.
 BODY_YEAR_CUE = re.compile(r"(?:以)?来|度|[^,，。]{0,8}?工作(?:总结|情况|报告)|,")
