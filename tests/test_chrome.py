@@ -252,3 +252,26 @@ def test_tidy_equals_its_line_by_line_regex_definition(monkeypatch):
     assert sum(cut in t for t in texts) > 1000
     for text in texts:
         assert chrome._tidy(text) == plain(text), text
+
+
+def test_overlaps_read_from_a_prefix_table_are_those_of_every_pair():
+    """_overlapped_by finds, from a table of proper prefixes, the pairs a test of every pair
+    of words at every length finds: a proper suffix of one is a proper prefix of the other;
+    on the guard words and on random small vocabularies where such pairs abound."""
+    import random
+
+    from pipeline.read import chrome
+
+    def plain(words: list[str]) -> dict[str, frozenset[str]]:
+        def overlaps(word: str, before: str) -> bool:
+            return before != word and any(before.endswith(word[:i])
+                                          for i in range(1, min(len(word), len(before))))
+        return {v: by for v in words if (by := frozenset(w for w in words if overlaps(v, w)))}
+
+    rng = random.Random(13)
+    vocabularies = [chrome.GUARD_WORDS] + [
+        sorted({"".join(rng.choice("相关阅读次") for _ in range(rng.randint(1, 5)))
+                for _ in range(rng.randint(1, 12))}) for _ in range(500)]
+    assert sum(bool(plain(words)) for words in vocabularies) > 300
+    for words in vocabularies:
+        assert list(chrome._overlapped_by(words).items()) == list(plain(words).items()), words

@@ -338,6 +338,31 @@ def test_place_names_found_in_one_scan_are_those_str_count_finds(monkeypatch):
                 (name for name in rank if name in text), None), text
 
 
+def test_opening_line_is_that_of_the_plain_split(monkeypatch):
+    """_opening cuts the body's lines one at a time; it returns the line the plain reading
+    (the first non-blank, non-metadata line of `body.split("\\n")`) gives, on every page and
+    on random texts of blank, metadata and prose lines, with and without a final line break."""
+    import random
+
+    from pipeline.read import metadata as md
+
+    def plain(text: str, title: str | None) -> str:
+        for line in md._body_start(text, title).split("\n"):
+            if line.strip() and not md._is_meta_line(line):
+                return line.lstrip()
+        return ""
+
+    rng = random.Random(9)
+    pieces = ["", " ", "\u3000", "\t", "来源:某局", "发布日期:2023-01-02", "首页>>公开",
+              "某局关于2023年工作情况的报告", "  2023年,某局坚持…。", "一、总体情况"]
+    cases = [(args[0], find_title(*args[:3])) for args in _metadata_calls(monkeypatch)] + [
+        ("\n".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))),
+         rng.choice([None, "某局关于2023年工作情况的报告"])) for _ in range(3000)]
+    assert sum(plain(text, title) == "" for text, title in cases) > 100
+    for text, title in cases:
+        assert md._opening(text, title) == plain(text, title), (text, title)
+
+
 def test_head_lines_are_the_first_non_blank_lines():
     """_head_lines splits only the head of a long text, and reads as far as the plain
     definition on texts with runs of blank lines."""
@@ -354,9 +379,9 @@ def test_head_lines_are_the_first_non_blank_lines():
 
 
 def test_first_character_lookaheads_change_no_match(monkeypatch):
-    """The patterns led by a look-ahead for their first character (for speed only) match
-    what they match without it, on every page find_metadata is given and on random text
-    dense in their words."""
+    """The patterns led by a look-ahead for their first character, and YEAR_RE with its
+    look-behind after its first two digits (for speed only), match what their plain forms
+    match, on every page find_metadata is given and on random text dense in their words."""
     import random
     import re
 
@@ -367,13 +392,14 @@ def test_first_character_lookaheads_change_no_match(monkeypatch):
               "日期", "发布", "信息", "来源", "某局", "2023", "1999", "年", "度", "月", "份", "日",
               "-", "—", "至", "10", "3", "一", "十二", "前", "第", "三", "季度", "上", "下", "半年",
               "截至", "截止", "底", "报告", "。", "位置:首页>>公开 某局的工作报告 时间:",
-              " 日期:2023-10-1", " 来源:某局 "]
+              " 日期:2023-10-1", " 来源:某局 ", "19", "20", "~", "到", "–", "\t"]
     texts = [t for args in _metadata_calls(monkeypatch) for t in args[:2]] + [
         "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30))) for _ in range(3000)]
-    for pattern, lead in ((md.CHROME_TITLE, md.BREADCRUMB_FIRST), (md.BARE_LABEL, md.LABEL_FIRST),
-                          (md.YEARLESS, md.PERIOD_FIRST), (md.YEAR_RE, md.YEAR_FIRST),
-                          (md.SOURCE_FIELD, md.SOURCE_FIRST)):
-        plain = re.compile(pattern.pattern.replace(lead, "", 1), pattern.flags)
+    led = ((md.CHROME_TITLE, md.BREADCRUMB_FIRST), (md.BARE_LABEL, md.LABEL_FIRST),
+           (md.YEARLESS, md.PERIOD_FIRST), (md.SOURCE_FIELD, md.SOURCE_FIRST))
+    plain_forms = [(p, p.pattern.replace(lead, "", 1)) for p, lead in led] + [(md.YEAR_RE, md.YEAR)]
+    for pattern, plain_form in plain_forms:
+        plain = re.compile(plain_form, pattern.flags)
         assert plain.pattern != pattern.pattern
         found = [[(m.span(), m.groups()) for m in plain.finditer(t)] for t in texts]
         assert sum(map(len, found)) > 50, pattern.pattern

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from extractors.numerals import whole_number
+from pipeline.read.lazy_pattern import LazyPattern, Pattern
 from pipeline.read.tally import header_of
 
 HAN = r"\u3400-\u9fff"
@@ -38,11 +39,11 @@ BREADCRUMB = rf"(?:您)?(?:当前|现在)?(?:所在)?(?:的)?{BREADCRUMB_WORD}"
 # words or a look-behind: re tries those at every position, each branch in turn, where one
 # test of the character rejects most positions; the matches are the same (a test checks).
 BREADCRUMB_FIRST = "(?=[您当现所的位])"
-CHROME_TITLE = re.compile(rf"{BREADCRUMB_FIRST}{BREADCRUMB}[:：]?\s*[^\s。,，]+"
+CHROME_TITLE = LazyPattern(rf"{BREADCRUMB_FIRST}{BREADCRUMB}[:：]?\s*[^\s。,，]+"
                           r"(?:\s*(?:>>|>|»|->|→)\s*[^\s。,，]+)*\s+(\S.{2,118}?)\s+"
                           r"(?:来源[:：]\S*\s+)?(?:发布)?时间[:：]")
 # Disclosure grid field `标 题: …` (Anhui platforms, Pingtan's 2015 template).
-GRID_TITLE = re.compile(r"(?:标\s*题|名\s*称)[:：]\s*(\S{6,100})")
+GRID_TITLE = LazyPattern(r"(?:标\s*题|名\s*称)[:：]\s*(\S{6,100})")
 GRID_TITLE_WORDS = ("题", "称")
 # `附件:区公安局2023年第四季度…抽查情况表`: short inspection bulletins whose page names the
 # attachment after the bulletin; the title is the attachment's name without `表`.
@@ -58,6 +59,7 @@ META_FIELDS = ("索引号", "索 引 号", "发布机构", "发布日期", "发�
                "时间", "日期")
 META_FIELD = re.compile(r"\s*(?:" + "|".join(META_FIELDS) + rf"|{BREADCRUMB})\s*[:：]")
 CRUMB_SEPARATOR = re.compile(r">>|»|->|→|>\s*\S+\s*>")
+CRUMB_MARKS = (">", "»", "→")  # one of them is in every CRUMB_SEPARATOR match
 # A title stands among the page's first lines: at most this many metadata lines above it.
 TITLE_LINES_MAX = 6
 # Pieces the text is first split into for those lines; a head with blank lines among them
@@ -78,22 +80,23 @@ ABOVE_BODY_LINES = 3
 DATE = r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})"
 DATE_START = re.compile(DATE)
 PUBLISHED_LABELS = ("发布时间", "发布日期", "发文日期", "公开日期")
-PUBLISHED_LABEL = re.compile(rf"(?:{'|'.join(PUBLISHED_LABELS)})[:：]\s*{DATE}")
+PUBLISHED_LABEL = LazyPattern(rf"(?:{'|'.join(PUBLISHED_LABELS)})[:：]\s*{DATE}")
 # Bare `时间:`/`日期:` count only before the body's first sentence: after it they date a table
 # (`填报时间`, `举报时间`) or an event; `成文日期` is the signing, not the publishing.
 LABEL_FIRST = "(?=[时日])"
-BARE_LABEL = re.compile(rf"{LABEL_FIRST}(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
+# (Lazy, as the sign-offs below: read only on pages without a labelled date.)
+BARE_LABEL = LazyPattern(rf"{LABEL_FIRST}(?<![{HAN}])(?:时间|日期)[:：]\s*{DATE}")
 # Sign-off: an issuing body then a date, at the end or before the attachment list.
 ORG_SUFFIX = r"(?:局|厅|委员会|管委会|委|办公室|办|政府|中心|院|署|部|室|会|公司)"
 SIGN_OFF_END = r"日(?=\s*(?:$|附件|\(此件|联系人|联系电话))"
-SIGN_OFF = re.compile(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}}){SIGN_OFF_END}")
+SIGN_OFF = LazyPattern(rf"{ORG_SUFFIX}\s*(\d{{4}})年(\d{{1,2}})月(\d{{1,2}}){SIGN_OFF_END}")
 CN_YEAR = "[〇零一二三四五六七八九]{4}"
-SIGN_OFF_CN = re.compile(rf"{ORG_SUFFIX}\s*({CN_YEAR})年({CN_NUM}{{1,3}})月"
+SIGN_OFF_CN = LazyPattern(rf"{ORG_SUFFIX}\s*({CN_YEAR})年({CN_NUM}{{1,3}})月"
                          rf"({CN_NUM}{{1,3}}){SIGN_OFF_END}")
 # A sign-off line of its own, anywhere: the issuing body, a gap, an unlabelled ISO or
 # Chinese date (`某市民生实事工作领导小组办公室    2023-10-16`, often right under the title).
-SIGN_OFF_LINE = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+{DATE}日?[ \t]*$")
-SIGN_OFF_LINE_CN = re.compile(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+"
+SIGN_OFF_LINE = LazyPattern(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+{DATE}日?[ \t]*$")
+SIGN_OFF_LINE_CN = LazyPattern(rf"(?m)^[ \t]*[{HAN}]{{2,30}}?{ORG_SUFFIX}[ \t]+"
                               rf"({CN_YEAR})年({CN_NUM}{{1,3}})月"
                               rf"({CN_NUM}{{1,3}})日[ \t]*$")
 # The end of a text scanned first for its last sign-off (on the real and gold pages nine in
@@ -107,7 +110,8 @@ META_DATE_KEYS = ("pubdate", "publishdate", "firstpublishedtime", "dc.date")
 # --- periods ----------------------------------------------------------------------------
 MONTH = rf"(\d{{1,2}}|{CN_NUM}{{1,3}})"
 # A year that starts a period: not the second year of a range (`2021-2025`, `2017—2020年`).
-YEAR = r"(?<![\d\-—–~至到])((?:19|20)\d{2})\s*年(?:度)?\s*"
+YEAR_NOT_AFTER = r"[\d\-—–~至到]"
+YEAR = rf"(?<!{YEAR_NOT_AFTER})((?:19|20)\d{{2}})\s*年(?:度)?\s*"
 # What follows a year or stands alone: `1-7月`/`1—7月` (cumulative to July), `七月份`, `第四季度`,
 # `前三季度` (cumulative to September), `上半年`; a month followed by a day is a date.
 QUARTERS = (r"前(?P<upto>[一二三四1-4])\s*季度|第?(?P<quarter>[一二三四1-4])\s*季度"
@@ -126,8 +130,11 @@ YEARLESS = re.compile(
 )
 # `截止2019年8月29日`: a cut-off date gives the month reported on.
 CUT_OFF = re.compile(r"截[至止]\s*$")
-YEAR_FIRST = "(?=[12])"
-YEAR_RE = re.compile(YEAR_FIRST + YEAR)
+# YEAR with its look-behind moved after the century's two digits, which `..` steps back
+# over (they are never a line break): a pattern that opens with `19|20` lets re jump from one
+# `1` or `2` to the next in C, where one that opens with a look-around is tried at every
+# position. The matches are YEAR's (a test checks); on a page's opening, twice as fast.
+YEAR_RE = re.compile(rf"((?:19|20)(?<!{YEAR_NOT_AFTER}..)\d{{2}})\s*年(?:度)?\s*")
 # In the body a bare year is the period only where it opens the text or says "since"/"annual"
 # (`2022年来,我局…`, `2022年以来`, `2022年度`, `2022年工作总结`); elsewhere it is a date.
 BODY_YEAR_CUE = re.compile(r"(?:以)?来|度|[^,，。]{0,8}?工作(?:总结|情况|报告)|,")
@@ -155,7 +162,7 @@ REGION_NAMES = re.compile("|".join(REGION_PARENTS))
 REGION_RANK = {name: i for i, name in enumerate(REGION_PARENTS)}
 # Time and scope words are never in a place name (`1-9月份县…`, `2023年省市…`, `全县`).
 CITY_LEVELS = "市州盟县"
-CITY = re.compile(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}[{CITY_LEVELS}]")
+CITY = LazyPattern(rf"(?:(?![年月份全本该各我省])[{HAN}]){{2,4}}[{CITY_LEVELS}]")
 # Abbreviated department names as bulletins write them (`省科技厅`) → the full official name.
 ABBREVIATIONS = {
     "科技厅": "科学技术厅", "科技局": "科学技术局", "发改委": "发展和改革委员会",
@@ -171,7 +178,7 @@ ORG_END = re.compile(rf"{ORG_SUFFIX}$")
 META_SOURCE_KEYS = ("contentsource", "source", "author")
 SOURCE_WORD = "来源"
 SOURCE_FIRST = "(?=[信来])"
-SOURCE_FIELD = re.compile(rf"{SOURCE_FIRST}(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*"
+SOURCE_FIELD = LazyPattern(rf"{SOURCE_FIRST}(?<![{HAN}])(?:信息)?{SOURCE_WORD}[:：]\s*"
                           r"([^\s:：,，。;；]{2,40})")
 # `平潭综合实验区行政审批局2022年工作总结…`, `…管理局关于…的通报`: the issuer opens the title.
 TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
@@ -180,7 +187,7 @@ TITLE_ORG = re.compile(rf"^({ORG})(?=关于|\d{{4}}年|\s)")
 OPENING_ORG = re.compile(rf"^(?:[一二三四五六七八九十]+、)?(?:\d{{4}}年[,，]?)?({ORG})"
                          r"(?=坚持|在|以|围绕|紧扣|深入|会同|联合|组织|对)")
 # Sign-off org, bounded on the left by a space, sentence end or an attachment name's `表`.
-SIGN_OFF_ORG = re.compile(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
+SIGN_OFF_ORG = LazyPattern(rf"(?:^|(?<=[\s。;；:：,，)）》”表]))([{HAN}]{{2,30}}?{ORG_SUFFIX})\s*"
                           rf"(?:\d{{4}}|{CN_YEAR})年[^年]{{2,6}}?{SIGN_OFF_END}")
 SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
 # What every match of a slow pattern holds. A pattern that opens with a look-behind or optional
@@ -188,7 +195,9 @@ SELF_REFERENCE = re.compile(r"我(厅|局|委|办)")
 # matches contains (which re finds fast) skips it on the texts that cannot match. Where a
 # match holds one of several words, `str.find` looks for each: re's scan for a set of first
 # characters tests each character against the set, several times slower than a find.
-GUARDS: dict[re.Pattern[str], re.Pattern[str] | tuple[str, ...]] = {
+# Every guarded pattern is a LazyPattern (pipeline/read/lazy_pattern.py): one whose guard no
+# page of a run passes is never compiled.
+GUARDS: dict[Pattern, Pattern | tuple[str, ...]] = {
     GRID_TITLE: GRID_TITLE_WORDS,
     PUBLISHED_LABEL: PUBLISHED_LABELS,
     CHROME_TITLE: re.compile(BREADCRUMB_WORD),
@@ -196,8 +205,8 @@ GUARDS: dict[re.Pattern[str], re.Pattern[str] | tuple[str, ...]] = {
     SIGN_OFF_ORG: re.compile(SIGN_OFF_END),
     SIGN_OFF: re.compile(SIGN_OFF_END),
     SIGN_OFF_CN: re.compile(SIGN_OFF_END),
-    SIGN_OFF_LINE: re.compile(rf"{ORG_SUFFIX}[ \t]+\d{{4}}"),
-    SIGN_OFF_LINE_CN: re.compile(rf"{ORG_SUFFIX}[ \t]+{CN_YEAR}年"),
+    SIGN_OFF_LINE: LazyPattern(rf"{ORG_SUFFIX}[ \t]+\d{{4}}"),
+    SIGN_OFF_LINE_CN: LazyPattern(rf"{ORG_SUFFIX}[ \t]+{CN_YEAR}年"),
     CITY: tuple(CITY_LEVELS),
 }
 # The site that hosts the page is a government's (FORMATS: TRS templates print
@@ -205,7 +214,8 @@ GUARDS: dict[re.Pattern[str], re.Pattern[str] | tuple[str, ...]] = {
 # own words name only `区发展和改革局` when nothing closer names the region.
 SITE_KEYS = ("sitename", "site_name", "og:site_name")
 SITE_GOVERNMENT_WORD = "人民政府"  # what every SITE_GOVERNMENT match holds
-SITE_GOVERNMENT = re.compile(
+# (Lazy: asked only of a site name that holds that word.)
+SITE_GOVERNMENT = LazyPattern(
     rf"^((?:(?![年月份全本该各我])[{HAN}]){{2,12}}?(?:省|市|州|盟|县|区|旗)){SITE_GOVERNMENT_WORD}"
     r"(?:门户网站|网站|网)?$")
 LEVEL_PREFIX = "省市区县"
@@ -247,9 +257,12 @@ def find_metadata(text: str, page_text: str | None = None, meta: Mapping[str, st
 
 def find_title(text: str, page_text: str, meta: Mapping[str, str],
                html_title: str | None = None) -> str | None:
-    for key in META_TITLE_KEYS:
-        if meta.get(key, "").strip():
-            return _squeeze(_untagged(meta[key]))
+    # `if meta`, here and in the other readers of <meta>: most pages (every text file) have
+    # none, and a lookup per key finds nothing in an empty dict.
+    if meta:
+        for key in META_TITLE_KEYS:
+            if meta.get(key, "").strip():
+                return _squeeze(_untagged(meta[key]))
     for pattern in (GRID_TITLE, CHROME_TITLE):
         m = pattern.search(page_text) if _may_match(pattern, page_text) else None
         if m and _title_like(_untagged(m.group(1))):
@@ -267,7 +280,7 @@ def find_title(text: str, page_text: str, meta: Mapping[str, str],
     return m.group(1) if m else None
 
 
-def _may_match(pattern: re.Pattern[str], text: str) -> bool:
+def _may_match(pattern: Pattern, text: str) -> bool:
     guard = GUARDS.get(pattern)
     if guard is None:
         return True
@@ -288,6 +301,8 @@ def _is_meta_line(line: str) -> bool:
     at every character back from the line's end."""
     if META_FIELD.match(line):
         return True
+    if not any(map(line.__contains__, CRUMB_MARKS)):
+        return False
     m = CRUMB_SEPARATOR.search(line)
     return m is not None and "\n" not in line[: m.start()]
 
@@ -295,7 +310,8 @@ def _is_meta_line(line: str) -> bool:
 def _title_candidates(first_line: str, head: list[str], page_text: str) -> Iterator[str]:
     """The title's candidates in order of trust, each read only once those before it fail."""
     yield first_line
-    yield first_line.split(" ", 1)[0]
+    if " " in first_line:  # else the part before a space is first_line, already read
+        yield first_line.split(" ", 1)[0]
     yield from _title_lines(head)
     yield from _lines_above_body(head, page_text)
 
@@ -362,9 +378,10 @@ def _lines_above_body(head: list[str], page_text: str) -> list[str]:
 
 
 def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | None:
-    for key in META_DATE_KEYS:
-        if (value := meta.get(key)) and (m := DATE_START.match(value.strip())):
-            return _iso(*m.groups())
+    if meta:
+        for key in META_DATE_KEYS:
+            if (value := meta.get(key)) and (m := DATE_START.match(value.strip())):
+                return _iso(*m.groups())
     if _may_match(PUBLISHED_LABEL, page_text) and (m := PUBLISHED_LABEL.search(page_text)):
         return _iso(*m.groups())
     first_sentence = page_text.find("。")
@@ -382,7 +399,7 @@ def find_published(text: str, page_text: str, meta: Mapping[str, str]) -> str | 
     return None
 
 
-def _last(pattern: re.Pattern[str], text: str) -> re.Match[str] | None:
+def _last(pattern: Pattern, text: str) -> re.Match[str] | None:
     """The last match of ``pattern`` (a sign-off pattern) in ``text``, as the last of its
     ``finditer`` is: sign-offs close the text, so its tail is scanned first, from a full stop
     no match runs across (then the matches from there are those of the whole scan from there
@@ -463,6 +480,8 @@ def _most_named(names: re.Pattern[str], order: Mapping[str, int], text: str) -> 
     found = names.findall(text)
     if not found:
         return None
+    if found.count(found[0]) == len(found):
+        return found[0]  # one name, however often: no tie to settle
     counts = Counter(found)
     return min(counts, key=lambda name: (-counts[name], order[name]))
 
@@ -518,10 +537,17 @@ def _body_start(text: str, title: str | None) -> str:
 
 def _opening(text: str, title: str | None) -> str:
     """The body's first prose line: without the title and the metadata lines under it."""
-    for line in _body_start(text, title).split("\n"):
+    # The lines of `body.split("\n")` in turn, cut one at a time: the first prose line is
+    # nearly always the first or second, and splitting the whole body made a string per line.
+    body = _body_start(text, title)
+    start = 0
+    while (end := body.find("\n", start)) >= 0:
+        line = body[start:end]
         if line.strip() and not _is_meta_line(line):
             return line.lstrip()
-    return ""
+        start = end + 1
+    line = body[start:]
+    return line.lstrip() if line.strip() and not _is_meta_line(line) else ""
 
 
 def _period_in(s: str, *, in_title: bool, year_hint: str | None,
@@ -606,7 +632,7 @@ def _yearless(year: str, m: re.Match[str], published: str | None) -> str:
 def _site_place(meta: Mapping[str, str], html_title: str | None) -> str | None:
     """The place of the government whose site the page is on: its SiteName meta, else the
     last part of its <title>."""
-    names = [meta.get(k, "").strip() for k in SITE_KEYS]
+    names = [meta.get(k, "").strip() for k in SITE_KEYS] if meta else []
     if html_title and SITE_GOVERNMENT_WORD in html_title:
         names.append(HTML_TITLE_SPLIT.split(html_title.strip())[-1])
     for name in names:
@@ -618,7 +644,7 @@ def _site_place(meta: Mapping[str, str], html_title: str | None) -> str | None:
 def _org_candidates(text: str, page_text: str, meta: Mapping[str, str],
                     title: str | None) -> list[str]:
     """Issuer names in order of trust: meta, `来源:`, title, opening sentence, sign-off."""
-    found = [meta[k].strip() for k in META_SOURCE_KEYS if meta.get(k, "").strip()]
+    found = [meta[k].strip() for k in META_SOURCE_KEYS if meta.get(k, "").strip()] if meta else []
     if _may_match(SOURCE_FIELD, page_text) and (m := SOURCE_FIELD.search(page_text)):
         found.append(m.group(1))
     if title and (m := TITLE_ORG.match(title)):
@@ -642,7 +668,8 @@ def _publisher(orgs: list[str], text: str, region: str | None) -> str | None:
                                rf"{m.group(1)}", header_of(text)))
     if not named:
         return None
-    return _full_name(named.most_common(1)[0][0], region)
+    # most_common(1)'s answer (the first named of those named most), without its heap
+    return _full_name(max(named, key=named.__getitem__), region)
 
 
 def _full_name(org: str, region: str | None) -> str:

@@ -10,6 +10,7 @@ NFKC-normalised text.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from extractors.buckets import (
@@ -21,10 +22,12 @@ from extractors.buckets import (
 )
 from extractors.numerals import whole_number
 from extractors.units import TALLY_UNITS
+from pipeline.read.lazy_pattern import LazyPattern, Pattern
 from pipeline.records import Summary
 
 HAN = r"\u3400-\u9fff"
-NUM = r"(\d+|[〇零一二两三四五六七八九十百千]+)"
+CN_NUMERALS = "〇零一二两三四五六七八九十百千"
+NUM = rf"(\d+|[{CN_NUMERALS}]+)"
 
 # Headers are a paragraph or two; the seed's runs to about 300 characters.
 HEADER_MAX = 600
@@ -55,12 +58,16 @@ NOT_NEGATED = r"(?<![未不欠超尚])"
 # test of the first character rejects most positions (several times faster), and the
 # matches are the same.
 BUCKET_FIRST = f"(?=[{re.escape(''.join(sorted({w[0] for w in TALLY_PHRASES})))}])"
-NUM_FIRST = r"(?=[\d〇零一二两三四五六七八九十百千])"
+# NUM read as its first character, then the rest of a run of that kind (`\d+` once a digit
+# opened it, a Chinese numeral run once one of those did): a pattern that opens with a
+# character set lets re jump between such characters in C, where a look-ahead first makes it
+# try every position. The runs, and the lengths tried, are NUM's (a test checks).
+NUM_RUN = rf"[\d{CN_NUMERALS}](?:(?<=\d)\d*|(?<=[{CN_NUMERALS}])[{CN_NUMERALS}]*)"
 WORD_THEN_COUNT = re.compile(rf"{BUCKET_FIRST}{NOT_NEGATED}{BUCKET}{GAP}{HAS}"
                              rf"(?P<n>{NUM[1:-1]}){UNIT}")
 # The gap is tried at each length up to its bound, each time with every bucket word: the
 # look-ahead there rejects the lengths after which no bucket word can start.
-COUNT_THEN_WORD = re.compile(rf"{NUM_FIRST}(?P<n>{NUM[1:-1]}){UNIT}{GAP}{BUCKET_FIRST}"
+COUNT_THEN_WORD = re.compile(rf"(?P<n>{NUM_RUN}){UNIT}{GAP}{BUCKET_FIRST}"
                              rf"{NOT_NEGATED}{BUCKET}(?!{GAP}{HAS}{NUM}{UNIT})")
 # `其余9项任务完成计划月度任务` (seed): the rest, said to follow the plan.
 REST_ON_PLAN = re.compile(rf"其余(?P<n>{NUM[1:-1]}){UNIT}(?:任务)?(?:均|都|仍|正在?)?完成计划")
@@ -79,19 +86,21 @@ TOTAL_IN = "中"
 TOTAL_PATTERNS = (
     # `共10项任务`, `承担的46项整改任务中`, `涉及9项`: a total only where the clause ends there
     re.compile(rf"(?:共(?:有|计)?|承担(?:的)?|涉及){NUM}项{TASK}(?=[,，。;；、:：]|中|$)"),
-    # `纳入调度的220项目标任务中`
-    re.compile(rf"{NUM_FIRST}{NUM}项{TASK}{TOTAL_IN}"),
+    # `纳入调度的220项目标任务中` (lazy, as it is guarded: see GUARDS)
+    LazyPattern(rf"({NUM_RUN})项{TASK}{TOTAL_IN}"),
     # `我局负责重点任务9项`; `牵头负责` is the lead's. The look-behind stands after `负责`, which re
     # finds fast as the pattern's literal prefix, not before it, where re tries it at every
     # character; `负责` not after `牵头` is `负责` not ending `牵头负责`.
     re.compile(rf"负责(?<!牵头负责)(?:的)?{GAP}{NUM}项(?=[,，。;；:：]|$)"),
 )
 # What every match of a pattern holds, for one that re tries at every character (it opens
-# with a number): a header without it is not searched.
-GUARDS: dict[re.Pattern[str], str] = {TOTAL_PATTERNS[1]: TOTAL_IN}
+# with a number): a header without it is not searched, and a run whose headers never hold it
+# never compiles the pattern.
+GUARDS: dict[Pattern, str] = {TOTAL_PATTERNS[1]: TOTAL_IN}
 
 # Any count of tasks or items the header states (`共涉及28个子项目`, `45项`).
-STATED_COUNT = re.compile(rf"{NUM}\s*[项个件]")
+# (Lazy: read only where a header's total disagrees with its buckets.)
+STATED_COUNT = LazyPattern(rf"{NUM}\s*[项个件]")
 
 # The number of tasks the header says the bulletin covers, in weaker phrasings read only when
 # the patterns above find no total and every such phrase in the header gives one number:
@@ -108,6 +117,9 @@ TOTAL_WEAK = (
 SUBSET_CUE = re.compile(r"其中[^,，。;；]{0,6}$")
 
 
+# A page's header is asked for three times (its period, its publisher's `我厅`, its tally),
+# of the same text or of that text without its title line: the last two answers are kept.
+@functools.lru_cache(maxsize=2)
 def header_of(text: str) -> str:
     m = FIRST_HEADING.search(text, 0, HEADER_MAX)
     return text[: m.start()] if m else text[:HEADER_MAX]
@@ -137,7 +149,7 @@ def find_summary(text: str) -> Summary:
     return Summary(**found)
 
 
-def _first_value(header: str, patterns: tuple[re.Pattern[str], ...]) -> int | None:
+def _first_value(header: str, patterns: tuple[Pattern, ...]) -> int | None:
     hits = [m for p in patterns if GUARDS.get(p, "") in header for m in p.finditer(header)]
     return whole_number(min(hits, key=lambda m: m.start()).group(1)) if hits else None
 
