@@ -10,7 +10,7 @@ documents/s per core, and --jobs 2 beats --jobs 1 at 1,000 documents too.
 
 A build keeps the segmenter's answers for the text windows it met in the cache directory
 (extractors/window_cache.py) and asks jieba only for new ones, as every build after the
-first on a machine does. The builds above run in a cache directory of their own, filled
+first on a machine does. The builds timed here run in a cache directory of their own, filled
 by one untimed build of each size first; the first build on a machine is timed apart, at
 1,000 documents with --jobs 1, each run with the cache directory emptied first.
 

@@ -210,7 +210,8 @@ def write_results(info: dict, durations: dict, load: tuple) -> str:
                                                          ex.get("formats")), ""]
     if bu:
         lines += ["## Build scaling and parallel speed-up", "",
-                  bench_build.__doc__.split("\n\n")[1].replace("\n", " "), "",
+                  *[f"{par.replace(chr(10), ' ')}\n"
+                    for par in bench_build.__doc__.split("\n\n")[1:3]],
                   bench_build.report(bu["runs"], bu["analysis"]), ""]
     if ac:
         lines += ["## Accuracy against the peers", "",
