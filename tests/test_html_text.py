@@ -67,7 +67,7 @@ def _plain_text(walk) -> str:
 
 
 def _plain_inline(text: str) -> str:
-    return html_text.SPACES.sub(" ", html_text.cjk_wrap().sub("", text))
+    return html_text.SPACES.sub(" ", html_text.CJK_WRAP.sub("", text))
 
 
 @pytest.mark.parametrize("seed", range(6))

@@ -11,7 +11,6 @@ heading and most of the prose; otherwise the whole body is used and chrome.py cl
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
 import threading
@@ -22,6 +21,7 @@ from typing import cast
 from lxml import etree
 
 from pipeline.read.grid import Cell, Grid, resolve, serialise
+from pipeline.read.lazy_pattern import LazyPattern
 
 # A handful of tags is enough to tell a page from plain text that merely mentions "<": two
 # of them in the page's first HTML_TAG_WINDOW characters (the scan stops at the second).
@@ -96,16 +96,11 @@ LINE_SPACES = re.compile(f"[{SPACE_CHARS.replace(chr(10), '')}]+")
 # What LINE_SPACES may change besides a run of plain spaces.
 ODD_SPACES = SPACE_CHARS.replace(" ", "").replace("\n", "")
 # A source line break between two Chinese characters is layout, not a space (`发展\n计划`).
-CJK_WRAP = (r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
-            r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
-
-
-@functools.cache
-def cjk_wrap() -> re.Pattern[str]:
-    """CJK_WRAP compiled when a text first needs it, not at import: sre fills its two classes
-    of 27,000 characters one by one in Python (about 6 ms of a process's start), and many
-    pages have no text node with a line break inside (the synthetic corpus none)."""
-    return re.compile(CJK_WRAP)
+# Lazy: sre fills its two classes of 27,000 characters one by one in Python (about 6 ms of
+# a process's start), and many pages have no text node with a line break inside (the
+# synthetic corpus none).
+CJK_WRAP = LazyPattern(r"(?<=[\u3400-\u9fff，。；：、“”《》（）])[ \t\r\n]*\n[ \t\r\n]*"
+                       r"(?=[\u3400-\u9fff，。；：、“”《》（）])")
 
 
 # A data table stands as this line among the pieces while the text is cleaned line by
@@ -531,7 +526,7 @@ def _inline(text: str) -> str:
         return text
     if not text.strip(SPACE_CHARS):  # the layout between two tags
         return " "
-    return SPACES.sub(" ", cjk_wrap().sub("", text))
+    return SPACES.sub(" ", CJK_WRAP.sub("", text))
 
 
 def _collapse_spaces(text: str) -> str:

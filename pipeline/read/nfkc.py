@@ -33,18 +33,15 @@ import functools
 import re
 import unicodedata
 
+from pipeline.read.lazy_pattern import LazyPattern
+
 # Characters known inert without a look (ASCII, CJK Unified Ideographs and Extension A, the
 # commonest CJK punctuation): the scan for the others is one regex pass in C.
-PLAIN = ("[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a\u300b"
-         "\u201c\u201d\u2018\u2019]+")
-
-
-@functools.cache
-def not_plain() -> re.Pattern[str]:
-    """PLAIN compiled when a text first needs it, not at import: sre fills its class of
-    27,000 characters one by one in Python (about 1 ms of a process's start), and the quick
-    path (wide_forms_replaced) answers for most texts without it."""
-    return re.compile(PLAIN)
+# Lazy: sre fills its class of 27,000 characters one by one in Python (about 1 ms of a
+# process's start), and the quick path (wide_forms_replaced) answers for most texts
+# without it.
+NOT_PLAIN = LazyPattern("[^\x00-\x7f\u3400-\u4dbf\u4e00-\u9fff\u3001\u3002\u300a\u300b"
+                        "\u201c\u201d\u2018\u2019]+")
 # The ideographic space and the full-width forms of ASCII (，：（）％０-９): NFKC maps each
 # to one ASCII character.
 WIDE = re.compile("[\u3000\uff01-\uff5e]")
@@ -65,7 +62,7 @@ def is_inert(char: str) -> bool:
             and not combines_backwards(char))
 
 
-@functools.cache  # a character seen outside PLAIN is classified once
+@functools.cache  # a character seen outside the plain ones is classified once
 def classify(char: str) -> str | None:
     """``char`` itself when inert, its NFKC when simple, None otherwise."""
     if is_inert(char):
@@ -91,7 +88,7 @@ def nfkc(text: str, keep: re.Pattern[str] | None = None) -> str | None:
     wide = wide_forms_replaced(text)
     if wide is not None:
         return wide
-    odd = {c for run in not_plain().findall(text) for c in run}
+    odd = {c for run in NOT_PLAIN.findall(text) for c in run}
     for char in odd:
         mapped = classify(char)
         if mapped is None:

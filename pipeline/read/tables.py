@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
 from extractors.basis import column_basis, column_thing
 from extractors.buckets import alternation
@@ -28,6 +27,7 @@ from extractors.numerals import ARABIC, SCALES, arabic_value, chinese_value, sca
 from extractors.records import Claim
 from extractors.units import RATE_UNITS, UNITS
 from pipeline.read.grid import CELL_BAR
+from pipeline.read.lazy_pattern import LazyPattern
 from pipeline.read.status import STATUS_OF_PHRASE
 from pipeline.records import Section
 
@@ -268,19 +268,17 @@ def _is_header_word(label: str) -> bool:
     return any(word in label for word in OTHER_HEADER_WORDS) or bool(BRACKET_UNIT.search(label))
 
 
-@cache
-def _status_phrase_prefix() -> re.Pattern[str]:
-    """The status phrases, longest first, so that 未完成 is never read as 完成: the first
-    alternative that matches is the longest phrase the cell starts with, in one call instead
-    of a startswith per phrase. Compiled on first use: only a task table's cells are read
-    with it, and sre's compiler takes 1-2 ms per process over the phrases."""
-    return re.compile(alternation(STATUS_OF_PHRASE))
+# The status phrases, longest first, so that 未完成 is never read as 完成: the first
+# alternative that matches is the longest phrase the cell starts with, in one call instead
+# of a startswith per phrase. Lazy: only a task table's cells are read with it, and sre's
+# compiler takes 1-2 ms per process over the phrases.
+STATUS_PHRASE_PREFIX = LazyPattern(alternation(STATUS_OF_PHRASE))
 
 
 def status_of_cell(text: str) -> str | None:
     """The status a status cell states: a status phrase, alone or before a bracketed note
     (`已完成（市级民生实事）`); None for a cell that says something else."""
-    found = _status_phrase_prefix().match(text)
+    found = STATUS_PHRASE_PREFIX.match(text)
     if found is None:
         return None
     rest = text[found.end():].strip(" 。.")
