@@ -323,6 +323,7 @@ def _walk(node: etree._Element,
     stack: list[tuple[Iterator[etree._Element], etree._Element, str, int]] = []
     children: Iterator[etree._Element] = iter(node)
     while True:
+        closing = None  # the element to close now: a leaf just read, or one read through
         for el in children:
             end = BLOCK_OR_CELL_END.get(el.tag)
             if end is None:
@@ -349,22 +350,20 @@ def _walk(node: etree._Element,
                 stack.append((children, el, end, start))
                 children = iter(el)
                 break
-            # a leaf closes at once, as below (not pushed: most elements are leaves)
-            if end:
-                parts.append(end)
-            if watch and el in watch:
-                spans[el] = (start, len(parts))
-            if tail := el.tail:
-                parts.append(tail if "\n" not in tail else " " if tail == "\n" else _inline(tail))
+            # a leaf closes at once, below, and the loop goes on with its siblings (not
+            # pushed: most elements are leaves)
+            closing = el
+            break
         else:
             if not stack:
                 break
-            children, el, end, start = stack.pop()
+            children, closing, end, start = stack.pop()
+        if closing is not None:
             if end:
                 parts.append(end)
-            if watch and el in watch:
-                spans[el] = (start, len(parts))
-            if tail := el.tail:
+            if watch and closing in watch:
+                spans[closing] = (start, len(parts))
+            if tail := closing.tail:
                 parts.append(tail if "\n" not in tail else " " if tail == "\n" else _inline(tail))
     if node_end:
         parts.append(node_end)
