@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import sqlite3
 import weakref
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import replace
+from itertools import product
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +22,7 @@ from pipeline.audit.linking import ordered, period_order, series_of
 from pipeline.audit.run import derive_tables
 from pipeline.audit.series import SeriesLines
 from pipeline.audit.versions import current
-from pipeline.build import build
+from pipeline.build import _series_plan, build
 from pipeline.records import Bulletin, Check, Link, Page, SeriesRow
 from pipeline.store import tables
 from tests.helpers import archive_pages
@@ -104,6 +108,31 @@ def test_issue_by_issue_audit_holds_a_few_bulletins_not_the_series() -> None:
     _streamed(bulletins, read, lambda _: count())
     assert min(sum(series_of(b) == s for b in bulletins) for s in map(series_of, bulletins)) >= 12
     assert 2 <= most <= 3
+
+
+def test_series_planned_from_rows_sqlite_sorts_as_sorted_keys() -> None:
+    """The build plans its series from rows SQLite sorts by series (``_series_plan``): the
+    same series with the same issues, in the order ``sorted`` gives their keys, as grouping
+    the heads in Python, on keys where an order of bytes could part from the order of
+    ``str``: unknown publishers, one name the prefix of another, characters beyond the
+    Basic Multilingual Plane beside ones just below it, titles whose dates are left out."""
+    publishers = [None, "", "a", "ab", "a\U0001F600", "a\uffff", "é", "辽宁省科学技术厅", "辽宁"]
+    titles = [None, "", "2017年7月工作完成情况", "2017年8月工作完成情况", "工作推进情况",
+              "x\U00020000", "x\ufffd"]
+    heads = [Bulletin(source=f"s{i}", sha256=hashlib.sha256(bytes([i])).hexdigest(), text="",
+                      url=f"http://x/{i % 3}", title=title, publisher=publisher,
+                      period=f"2017-{1 + i % 12:02d}", published=None, fetched=None)
+             for i, (publisher, title) in enumerate(product(publishers, titles))]
+    by_series: dict[tuple[str, str], list[Bulletin]] = {}
+    for b in heads:
+        by_series.setdefault(series_of(b), []).append(b)
+    assert max(map(len, by_series.values())) >= 2
+    with closing(sqlite3.connect(":memory:")) as conn:
+        tables.create_sqlite_tables(conn)
+        tables.insert_rows(conn, tables.BULLETINS,
+                           [tables.BULLETINS.to_row(b, extractor_version="v") for b in heads])
+        planned = list(_series_plan(conn))
+    assert planned == [(key, Issues.of(by_series[key])) for key in sorted(by_series)]
 
 
 def test_a_measure_restated_every_period_keeps_one_wording() -> None:

@@ -49,9 +49,12 @@ def group_of(bulletin: Bulletin) -> str:
     Guessing from them linked unrelated bureaus' tasks and changed keys from run to run, so
     a bulletin of unknown publisher links with nothing; its bytes name it, stably.
     """
-    if bulletin.publisher:
-        return bulletin.publisher
-    return f"{UNKNOWN_PUBLISHER}{bulletin.sha256[:12]}"
+    return publisher_group(bulletin.publisher, bulletin.sha256)
+
+
+def publisher_group(publisher: str | None, sha256: str) -> str:
+    """``group_of`` from the two fields it reads (the build's audit orders rows by it)."""
+    return publisher or f"{UNKNOWN_PUBLISHER}{sha256[:12]}"
 
 
 def series_of(bulletin: Bulletin) -> tuple[str, str]:
@@ -60,7 +63,12 @@ def series_of(bulletin: Bulletin) -> tuple[str, str]:
     One publisher may issue several series (monthly progress, rectification reports, audit
     notices); only issues of one series are linked and compared with each other.
     """
-    return group_of(bulletin), TITLE_DATES.sub("", bulletin.title or "")
+    return group_of(bulletin), series_title(bulletin.title)
+
+
+def series_title(title: str | None) -> str:
+    """A series' part of ``series_of`` from the issue's title: the title without dates."""
+    return TITLE_DATES.sub("", title or "")
 
 
 Series = Callable[[Bulletin], tuple[str, str]]
