@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from functools import cached_property, lru_cache
@@ -46,6 +47,11 @@ class Paragraph:
     def masked(self) -> str:
         """The text with its digits masked, once: a paragraph is compared with many."""
         return NONZERO_DIGIT.sub("0", self.text)
+
+    @cached_property
+    def grams(self) -> frozenset[str]:
+        """The masked text's distinct 4-grams (``compare``'s first test)."""
+        return _grams(self.masked)
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,18 @@ def compare(a: Paragraph, b: Paragraph) -> Match | None:
     first, last = blocks[0], blocks[-1]
     return Match(score, a.start + first.a, a.start + last.a + last.size,
                  b.start + first.b, b.start + last.b + last.size)
+
+
+def may_match(a: Paragraph, others: Sequence[Paragraph]) -> list[Paragraph]:
+    """The paragraphs of ``others`` that ``compare`` with ``a`` may find copied: those
+    that pass its cheap tests (the same masked text, or enough shared 4-grams), tested
+    in one pass rather than a call per pair. A bulletin's sections are compared pair by
+    pair and nine pairs in ten fail there; ``compare`` then runs on the rest and applies
+    the same tests first, so it finds the matches it would find on every pair."""
+    masked, grams = a.masked, a.grams
+    need = NGRAM_PREFILTER * len(grams)
+    return [b for b in others if b.masked == masked or len(grams & b.grams) >= (
+        need if len(masked) <= len(b.masked) else NGRAM_PREFILTER * len(b.grams))]
 
 
 def same_numbers(a: Paragraph, b: Paragraph) -> bool:
