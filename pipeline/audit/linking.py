@@ -66,6 +66,13 @@ def series_of(bulletin: Bulletin) -> tuple[str, str]:
     return group_of(bulletin), series_title(bulletin.title)
 
 
+# Ordering a series reads each issue's series key several times (its issues sorted, then
+# their versions told apart: ``Issues.of``), and the checks once more per issue; a title
+# recurs across those reads, while the series are planned, and in every re-posted issue.
+SERIES_TITLES_KEPT = 1024
+
+
+@lru_cache(maxsize=SERIES_TITLES_KEPT)
 def series_title(title: str | None) -> str:
     """A series' part of ``series_of`` from the issue's title: the title without dates."""
     return TITLE_DATES.sub("", title or "")
@@ -79,6 +86,12 @@ PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
 PERIOD_FORMS = "YYYY-MM (2017-06), YYYY-Qn (2017-Q2), YYYY-Hn (2017-H1) or YYYY (2017)"
 
 
+# Every issue's period is read again and again (ordering, versions, the checks' year and
+# order, series rows): its key is worked out once for the last few hundred periods met.
+PERIODS_KEPT = 1024
+
+
+@lru_cache(maxsize=PERIODS_KEPT)
 def period_order(period: str | None, published: str | None = None) -> tuple[int, int, int, str]:
     """Sort key of a period by its end: 2017-06 < 2017-Q2 (same end, longer) < 2017-07."""
     if period and PERIOD.fullmatch(period):
