@@ -149,6 +149,8 @@ class _Task:
     titles: list[str]
 
     def similarity(self, title: str) -> float:
+        if title in self.titles:  # a title scores 1.0 with itself, the most any title can
+            return 1.0
         return max(title_similarity(title, t) for t in self.titles)
 
 

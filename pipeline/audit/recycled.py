@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 # Share of the shorter paragraph's characters that lie in runs shared with the other.
 # 0.9 reports the seed's paragraph repeated under tasks 148 and 152 (1.0) and a paragraph
@@ -42,16 +42,16 @@ class Paragraph:
     start: int
     end: int
     text: str
+    # What comparisons read, worked out as the paragraph is made: a paragraph is compared
+    # with many, and nearly every one is compared at least once (made on first use, they
+    # cost a lock per attribute: functools.cached_property before Python 3.12).
+    masked: str = field(init=False, repr=False, compare=False)  # digits masked
+    grams: frozenset[str] = field(init=False, repr=False, compare=False)  # compare's first test
 
-    @cached_property
-    def masked(self) -> str:
-        """The text with its digits masked, once: a paragraph is compared with many."""
-        return NONZERO_DIGIT.sub("0", self.text)
-
-    @cached_property
-    def grams(self) -> frozenset[str]:
-        """The masked text's distinct 4-grams (``compare``'s first test)."""
-        return _grams(self.masked)
+    def __post_init__(self) -> None:
+        masked = NONZERO_DIGIT.sub("0", self.text)
+        object.__setattr__(self, "masked", masked)
+        object.__setattr__(self, "grams", _grams(masked))
 
 
 @dataclass(frozen=True)
