@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.audit.issues import Audit, Issues, audit_issues
-from pipeline.audit.linking import publisher_group, series_title
+from pipeline.audit.linking import period_order, publisher_group, series_title
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract, kept_windows, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
@@ -610,29 +610,30 @@ def _audit(conn: sqlite3.Connection) -> None:
     rows.insert(conn)
 
 
-# What ordering a series' issues and telling their versions apart read (``Issues.of``).
-HEAD = ("source", "url", "title", "publisher", "published", "period", "fetched")
-
-
 def _series_plan(conn: sqlite3.Connection) -> Iterator[tuple[tuple[str, str], Issues]]:
-    """Each report series' key (``series_of``) and its issues in order (``Issues.of``),
-    series by series in the order of their keys, from one query SQLite sorts by series:
-    memory holds one series' metadata at a time, not every bulletin's (SQLite's sorter
-    spills to a temporary file past its cache). The query's two sort keys are the two
-    parts of ``series_of``, by the functions it calls; SQLite orders text by its UTF-8
-    bytes, which is code point order, the order of Python's ``str``: the series come in
-    the order ``sorted`` gives their keys."""
+    """Each report series' key (``series_of``) and its issues (``Issues.of``), series by
+    series in the order of their keys, from one query whose rows SQLite sorts as
+    ``ordered`` sorts bulletins: by series, then by period, publication, archiving and
+    bytes (its sorter spills to a temporary file past its cache). Memory holds one
+    series' doc ids at a time, not every bulletin's metadata, nor a series' (one series
+    may be most of a corpus). Each sort key is a part of ``ordered``'s, by the functions
+    it calls; SQLite orders text by its UTF-8 bytes, which is code point order, the
+    order of Python's ``str``, and its integers as Python does."""
     conn.create_function("series_group", 2, publisher_group, deterministic=True)
     conn.create_function("series_title", 1, series_title, deterministic=True)
-    rows = conn.execute("select series_group(publisher, doc_id), series_title(title), "
-                        f"doc_id, {', '.join(HEAD)} from bulletins order by 1, 2")
+    conn.create_function("period_key", 3, _period_key, deterministic=True)
+    period = [f"period_key(period, published, {i})" for i in range(4)]
+    rows = conn.execute(
+        "select series_group(publisher, doc_id), series_title(title), doc_id, url, period "
+        f"from bulletins order by 1, 2, {', '.join(period)}, coalesce(published, ''), "
+        "coalesce(fetched, ''), doc_id")
     for key, issues in groupby(rows, key=itemgetter(0, 1)):
-        yield key, Issues.of(_head(row[2:]) for row in issues)
+        yield key, Issues.in_order(row[2:] for row in issues)
 
 
-def _head(row: tuple[Any, ...]) -> Bulletin:
-    """A bulletin's metadata as ``Issues.of`` takes it, from (doc_id, *HEAD), text unread."""
-    return Bulletin(sha256=row[0], text="", **dict(zip(HEAD, row[1:], strict=True)))
+def _period_key(period: str | None, published: str | None, part: int) -> int | str:
+    """One part of ``period_order``, as SQL sorts by it."""
+    return period_order(period, published)[part]
 
 
 class _ReadAhead:
