@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pipeline.audit.checks import Checker, run_checks
 from pipeline.audit.linking import TaskLinker, link_tasks, ordered
 from pipeline.audit.series import FactId, SeriesLines, build_series
-from pipeline.audit.versions import current, current_and_revisions
+from pipeline.audit.versions import current, revisions
 from pipeline.records import Bulletin, Check, Link, SeriesRow
 
 
@@ -47,9 +47,8 @@ class Issues:
         """From each bulletin's source, sha256, url, title, publisher, published, period
         and fetched: what ordering and telling versions apart read."""
         heads = ordered(heads)
-        counted, revised = current_and_revisions(heads)
-        return cls([h.sha256 for h in heads], frozenset(h.sha256 for h in counted),
-                   {new.sha256: old.sha256 for old, new in revised})
+        return cls([h.sha256 for h in heads], frozenset(h.sha256 for h in current(heads)),
+                   {new.sha256: old.sha256 for old, new in revisions(heads)})
 
     @classmethod
     def in_order(cls, issues: Iterable[tuple[str, str | None, str | None]]) -> Issues:

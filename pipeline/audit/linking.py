@@ -66,9 +66,9 @@ def series_of(bulletin: Bulletin) -> tuple[str, str]:
     return group_of(bulletin), series_title(bulletin.title)
 
 
-# Ordering a series reads each issue's series key several times (its issues sorted, then
-# their versions told apart: ``Issues.of``), and the checks once more per issue; a title
-# recurs across those reads, while the series are planned, and in every re-posted issue.
+# Each issue's series key is read as the series are planned, as it is linked and as it is
+# checked, and a series' titles recur (every re-posted issue, every issue of a series
+# whose titles hold no date).
 SERIES_TITLES_KEPT = 1024
 
 
@@ -86,8 +86,8 @@ PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
 PERIOD_FORMS = "YYYY-MM (2017-06), YYYY-Qn (2017-Q2), YYYY-Hn (2017-H1) or YYYY (2017)"
 
 
-# Every issue's period is read again and again (ordering, versions, the checks' year and
-# order, series rows): its key is worked out once for the last few hundred periods met.
+# Every issue's period is read again and again (planning the series, linking, the checks'
+# year and order): its key is worked out once for the last thousand periods met.
 PERIODS_KEPT = 1024
 
 

@@ -35,28 +35,7 @@ def current(bulletins: Iterable[Bulletin]) -> list[Bulletin]:
     """The bulletins that count for their period: each address and period's newest version,
     and every bulletin without an address; each document once, in input order."""
     bulletins = list(bulletins)
-    return _current(bulletins, _versions(bulletins))
-
-
-def revisions(bulletins: Iterable[Bulletin]) -> list[tuple[Bulletin, Bulletin]]:
-    """(earlier, later) for each pair of consecutive versions of one address and period."""
-    return _revisions(_versions(bulletins))
-
-
-def current_and_revisions(
-    bulletins: Iterable[Bulletin],
-) -> tuple[list[Bulletin], list[tuple[Bulletin, Bulletin]]]:
-    """``current`` and ``revisions`` of the same bulletins, their versions told apart once
-    (the build plans every report series this way)."""
-    bulletins = list(bulletins)
-    found = _versions(bulletins)
-    return _current(bulletins, found), _revisions(found)
-
-
-def _current(
-    bulletins: list[Bulletin], found: dict[tuple[str, str], list[Bulletin]]
-) -> list[Bulletin]:
-    superseded = {v.sha256 for versions in found.values() for v in versions[:-1]}
+    superseded = {v.sha256 for found in _versions(bulletins).values() for v in found[:-1]}
     seen: set[str] = set()
     out = []
     for b in bulletins:
@@ -66,5 +45,7 @@ def _current(
     return out
 
 
-def _revisions(found: dict[tuple[str, str], list[Bulletin]]) -> list[tuple[Bulletin, Bulletin]]:
-    return [pair for key, versions in sorted(found.items()) for pair in pairwise(versions)]
+def revisions(bulletins: Iterable[Bulletin]) -> list[tuple[Bulletin, Bulletin]]:
+    """(earlier, later) for each pair of consecutive versions of one address and period."""
+    return [pair for key, found in sorted(_versions(bulletins).items())
+            for pair in pairwise(found)]
