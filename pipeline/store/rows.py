@@ -178,9 +178,11 @@ class Table:
                  for head, cells in nested.items()]
         source = ("def read(row, **more):\n"
                   f"    return record({', '.join([*flat, *parts, '**more'])})\n")
-        namespace = {"record": self.record, "factories": factories, "cell": _cell}
+        namespace: dict[str, Any] = {"record": self.record, "factories": factories,
+                                     "cell": _cell}
         exec(compile(source, f"<{self.name} reader>", "exec"), namespace)
-        return namespace["read"]  # type: ignore[no-any-return]
+        reader: Callable[..., Any] = namespace["read"]
+        return reader
 
     @cached_property
     def _record_plan(self) -> tuple[tuple[tuple[str, str, str, str], ...], dict[str, Any]]:
