@@ -32,12 +32,13 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import islice
+from itertools import groupby, islice, tee
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pipeline.audit.issues import Audit, Issues, audit_issues
-from pipeline.audit.linking import series_of
+from pipeline.audit.linking import period_order, publisher_group, series_title
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.document import extract, kept_windows, prepare
 from pipeline.read.inputs import iter_pages, with_publisher
@@ -585,20 +586,15 @@ def _audit(conn: sqlite3.Connection) -> None:
 
     Tasks are linked and checked within one report series (a publisher's monthly bulletins,
     say), so the series are audited one at a time, and each issue by issue in period order
-    (``audit_issues``): memory holds every series' order (doc ids; every bulletin's
-    metadata while the orders are worked out), the few dozen bulletins read ahead and the
-    state the audit carries from one issue to the next, not a series.
+    (``audit_issues``): memory holds the series planned (``_series_plan``) as far as the
+    few dozen bulletins read ahead of the audit, those bulletins, and the state the audit
+    carries from one issue to the next, not a series, nor every series' order.
     """
-    # Each bulletin's metadata in one query: what its series and its place in it read.
-    heads = conn.execute(f"select doc_id, {', '.join(HEAD)} from bulletins")
-    by_series: dict[tuple[str, str], list[tuple[Any, ...]]] = {}
-    for row in heads:
-        by_series.setdefault(series_of(_head(row)), []).append(row)
-    # Every series' order first (doc ids, no texts), so that the bulletins can be read
-    # ahead in the order the audit takes them, across series.
-    plan = [(key, Issues.of(map(_head, sorted(by_series.pop(key)))))
-            for key in sorted(by_series)]
-    read = _ReadAhead(conn, [doc_id for _, issues in plan for doc_id in issues.order])
+    # Every series is planned before it is audited, and its bulletins read ahead in the
+    # order the audit takes them, across series: the two walks share the plan (``tee``
+    # holds the series planned by the one ahead and not yet taken by the other).
+    plan, ahead = tee(_series_plan(conn))
+    read = _ReadAhead(conn, (doc_id for _, issues in ahead for doc_id in issues.order))
     taken: set[str] = set()
     publisher = None
     rows = _Unwritten()
@@ -614,13 +610,30 @@ def _audit(conn: sqlite3.Connection) -> None:
     rows.insert(conn)
 
 
-# What ordering a series' issues and telling their versions apart read (``Issues.of``).
-HEAD = ("source", "url", "title", "publisher", "published", "period", "fetched")
+def _series_plan(conn: sqlite3.Connection) -> Iterator[tuple[tuple[str, str], Issues]]:
+    """Each report series' key (``series_of``) and its issues (``Issues.of``), series by
+    series in the order of their keys, from one query whose rows SQLite sorts as
+    ``ordered`` sorts bulletins: by series, then by period, publication, archiving and
+    bytes (its sorter spills to a temporary file past its cache). Memory holds one
+    series' doc ids at a time, and no bulletin's metadata, not even the series' (one
+    series may be most of a corpus). Each sort key is a part of ``ordered``'s, by the functions
+    it calls; SQLite orders text by its UTF-8 bytes, which is code point order, the
+    order of Python's ``str``, and its integers as Python does."""
+    conn.create_function("series_group", 2, publisher_group, deterministic=True)
+    conn.create_function("series_title", 1, series_title, deterministic=True)
+    conn.create_function("period_key", 3, _period_key, deterministic=True)
+    period = [f"period_key(period, published, {i})" for i in range(4)]
+    rows = conn.execute(
+        "select series_group(publisher, doc_id), series_title(title), doc_id, url, period "
+        f"from bulletins order by 1, 2, {', '.join(period)}, coalesce(published, ''), "
+        "coalesce(fetched, ''), doc_id")
+    for key, issues in groupby(rows, key=itemgetter(0, 1)):
+        yield key, Issues.in_order(row[2:] for row in issues)
 
 
-def _head(row: tuple[Any, ...]) -> Bulletin:
-    """A bulletin's metadata as ``Issues.of`` takes it, from (doc_id, *HEAD), text unread."""
-    return Bulletin(sha256=row[0], text="", **dict(zip(HEAD, row[1:], strict=True)))
+def _period_key(period: str | None, published: str | None, part: int) -> int | str:
+    """One part of ``period_order``, as SQL sorts by it."""
+    return period_order(period, published)[part]
 
 
 class _ReadAhead:

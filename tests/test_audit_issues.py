@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import gc
+import hashlib
+import sqlite3
 import weakref
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import replace
+from itertools import product
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +22,7 @@ from pipeline.audit.linking import ordered, period_order, series_of
 from pipeline.audit.run import derive_tables
 from pipeline.audit.series import SeriesLines
 from pipeline.audit.versions import current
-from pipeline.build import build
+from pipeline.build import _series_plan, build
 from pipeline.records import Bulletin, Check, Link, Page, SeriesRow
 from pipeline.store import tables
 from tests.helpers import archive_pages
@@ -104,6 +108,54 @@ def test_issue_by_issue_audit_holds_a_few_bulletins_not_the_series() -> None:
     _streamed(bulletins, read, lambda _: count())
     assert min(sum(series_of(b) == s for b in bulletins) for s in map(series_of, bulletins)) >= 12
     assert 2 <= most <= 3
+
+
+def test_series_planned_from_rows_sqlite_sorts_as_sorted_keys() -> None:
+    """The build plans its series from rows SQLite sorts as ``ordered`` sorts bulletins
+    (``_series_plan``): the same series with the same issues, in the order ``sorted``
+    gives their keys, as ``Issues.of`` of the heads grouped in Python, on keys where an
+    order of bytes could part from the order of ``str`` (unknown publishers, one name the
+    prefix of another, characters beyond the Basic Multilingual Plane beside ones just
+    below it), titles whose dates are left out, periods of every form or none (ordered by
+    publication date then), and versions of one address and period told apart by when
+    they were archived."""
+    publishers = [None, "", "a", "ab", "a\U0001F600", "a\uffff", "é", "辽宁省科学技术厅", "辽宁"]
+    titles = [None, "", "2017年7月工作完成情况", "2017年8月工作完成情况", "工作推进情况",
+              "x\U00020000", "x\ufffd"]
+    periods = [None, "2017", "2017-06", "2017-Q2", "2017-H1", "2016-12", "17年6月"]
+    heads = [Bulletin(source=f"s{i}", sha256=hashlib.sha256(bytes([i, copy])).hexdigest(),
+                      text="", url=None if i % 5 == 0 else f"http://x/{i % 3}", title=title,
+                      publisher=publisher, period=periods[(i + i // 7) % len(periods)],
+                      published=[None, "2017-07-03", "2017-06-30"][i % 3],
+                      fetched=[None, "2017-07-04T00:00:00Z", f"2017-08-0{1 + copy}"][copy])
+             for i, (publisher, title) in enumerate(product(publishers, titles))
+             for copy in range(1 + i % 3)]
+    by_series: dict[tuple[str, str], list[Bulletin]] = {}
+    for b in heads:
+        by_series.setdefault(series_of(b), []).append(b)
+    expected = [(key, Issues.of(by_series[key])) for key in sorted(by_series)]
+    assert max(len(issues.order) for _, issues in expected) >= 5
+    assert sum(len(issues.earlier) for _, issues in expected) >= 10
+    with closing(sqlite3.connect(":memory:")) as conn:
+        tables.create_sqlite_tables(conn)
+        tables.insert_rows(conn, tables.BULLETINS,
+                           [tables.BULLETINS.to_row(b, extractor_version="v") for b in heads])
+        assert list(_series_plan(conn)) == expected
+
+
+@pytest.mark.parametrize("kind", ["clean", "planted"])
+def test_issues_in_order_of_their_ids_are_issues_of_their_heads(kind: str) -> None:
+    """``Issues.in_order`` (one pass, doc ids given in order) against ``Issues.of``, which
+    tells versions apart from the heads (``versions``): re-published bulletins too."""
+    bulletins = _built(kind)
+    by_series: dict[tuple[str, str], list[Bulletin]] = {}
+    for b in bulletins:
+        by_series.setdefault(series_of(b), []).append(_head(b))
+    for heads in by_series.values():
+        streamed = Issues.in_order((h.sha256, h.url, h.period) for h in ordered(heads))
+        assert streamed == Issues.of(heads)
+    if kind == "planted":
+        assert any(Issues.of(heads).earlier for heads in by_series.values())
 
 
 def test_a_measure_restated_every_period_keeps_one_wording() -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 from difflib import SequenceMatcher
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from corpus.anomalies import PLANTS
@@ -21,9 +21,10 @@ from pipeline.audit.recycled import (
     Paragraph,
     comparable,
     compare,
+    may_match,
 )
 from pipeline.read.document import extract
-from pipeline.records import Bulletin, Page, Summary
+from pipeline.records import Bulletin, Page, Section, Summary
 from tests.test_linking import extracted, identities, seed
 
 
@@ -195,6 +196,47 @@ def test_whole_copies_match_as_the_matcher_finds_them(
                                   a.start + blocks[-1].a + blocks[-1].size,
                                   b.start + blocks[0].b, b.start + blocks[-1].b + blocks[-1].size)
     assert comparable([a, b]) == [a, b]
+
+
+@given(st.text(alphabet="科技成果对接活动共举办场0123456789,。", min_size=20, max_size=80),
+       st.lists(st.integers(0, 79), max_size=40), st.text(alphabet="创新大会", max_size=30))
+@example("0" * 30, [0], "")  # one length, one 4-gram against two: the shorter is the first
+def test_may_match_keeps_every_pair_compare_finds_copied(
+    text: str, edits: list[int], tail: str
+) -> None:
+    """``may_match``, the one-pass first test of a paragraph against a section's, keeps
+    every paragraph ``compare`` finds copied, from a whole copy to one edited past
+    recognition."""
+    other = list(text)
+    for at in edits:
+        other[at % len(other)] = "新"
+    a = Paragraph(0, len(text), text)
+    b = Paragraph(0, len(other) + len(tail), "".join(other) + tail)
+    assert a in may_match(a, [b, a])
+    # both ways: of two paragraphs of one length, compare takes its first as the shorter
+    for x, y in ((a, b), (b, a)):
+        if compare(x, y) is not None:
+            assert y in may_match(x, [y])
+
+
+def test_may_match_leaves_out_unrelated_prose() -> None:
+    prose = "组织东北大学、中科院沈阳自动化所等单位的专家,赴荣科科技公司开展科技成果对接活动。"
+    old = Paragraph(0, 60, f"{prose}截至6月底共举办42场对接活动。")
+    other = Paragraph(0, 60, "召开全省科技创新大会,出台实施意见,对今后一个时期的工作进行部署。")
+    assert may_match(other, [old]) == [] and may_match(old, [other, old]) == [old]
+
+
+@given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 30)), max_size=8))
+def test_own_ends_in_one_pass_are_each_sections_own_end(spans: list[tuple[int, int]]) -> None:
+    """``checks._own_ends`` (a bisection over the sorted starts) against ``_own_end``'s scan
+    of every section, on nested, overlapping and equal spans."""
+    from pipeline.audit import checks
+
+    sections = tuple(Section(i, str(i), 1, "", start, start + length, start, start)
+                     for i, (start, length) in enumerate(spans))
+    b = Bulletin("x", "0" * 64, "", sections=sections)
+    ordered = sorted(sections, key=checks.START)
+    assert checks._own_ends(ordered) == [checks._own_end(b, s) for s in ordered]
 
 
 def test_paragraphs_kept_between_reads_give_the_findings_of_fresh_reads(

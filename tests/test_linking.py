@@ -125,3 +125,14 @@ def test_seed_sections_are_each_a_task() -> None:
     assert sorted(link.task_key for link in links.values())[:2] == [
         "辽宁省科学技术厅/2017/146", "辽宁省科学技术厅/2017/148"]
     assert len({link.task_key for link in links.values()}) == 10
+
+
+@pytest.mark.parametrize("title", ["推进科技成果转化", "", "  ", "的和与", "一、", "加快推进 成果"])
+def test_a_task_scores_a_title_it_was_given_as_its_every_title_would(title: str) -> None:
+    """``_Task.similarity`` answers 1.0 for one of its own titles without comparing: the
+    most any comparison gives, and what comparing with itself gives, with words or none."""
+    from pipeline.audit.linking import _Task
+
+    titles = ["推进科技成果转化工作", title, "开展专家对接活动"]
+    assert _Task("k", titles).similarity(title) == 1.0
+    assert max(title_similarity(title, t) for t in titles) == 1.0

@@ -10,11 +10,13 @@ compared within one year only, because each year's task list starts afresh.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from itertools import pairwise
+from operator import attrgetter
 from typing import Any
 
 from extractors.sentences import CLAUSE_ENDS, clause_start, sentence_span
@@ -22,7 +24,14 @@ from extractors.units import TALLY_UNITS
 from pipeline.audit.changes import value_changes
 from pipeline.audit.clauses import clause_of
 from pipeline.audit.linking import group_of, ordered, period_order, series_of, year_of
-from pipeline.audit.recycled import Paragraph, comparable, compare, paragraphs, same_numbers
+from pipeline.audit.recycled import (
+    Paragraph,
+    comparable,
+    compare,
+    may_match,
+    paragraphs,
+    same_numbers,
+)
 from pipeline.audit.versions import current, revisions
 from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 
@@ -31,6 +40,7 @@ from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 WHOLE_WORDS = re.compile(r"共|累计|合计|总计|申报|受理|评审|上报|报名|参评|参加|申请|征集|推荐")
 PART_WORDS = re.compile(r"其中|通过|获批|入选|立项|办结|录取|合格|达标|认定")
 NO_MARKER = "no status marker"
+START = attrgetter("start")  # a fact's or section's place in the text, as a sort key
 
 @dataclass(frozen=True)
 class _Span:
@@ -286,7 +296,7 @@ def _count_decreases(
     """
     year = year_of(b)
     stated: dict[tuple[str, str], Fact] = {}
-    for fact in sorted(b.facts, key=lambda f: f.start):
+    for fact in sorted(b.facts, key=START):
         link = links.get((b.sha256, fact.section or ""))
         if link is not None and fact.basis == "cumulative" and fact.measure:
             stated.setdefault((link.task_key, fact.measure), fact)
@@ -324,9 +334,10 @@ def recycled_since(
 @REGISTRY.finder("document", RECYCLED)
 def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
     """A paragraph repeated under another task of the same bulletin; the later one is reported."""
-    sections = sorted(b.sections, key=lambda s: s.start)
+    sections = sorted(b.sections, key=START)
     # each section's paragraphs once: every section is compared with each one before it
-    own = [_paragraphs(b, s) for s in sections]
+    own = [_text_paragraphs(b.text, s.title_end, end)
+           for s, end in zip(sections, _own_ends(sections), strict=True)]
     for j, s in enumerate(sections):
         if not own[j]:
             continue  # nothing in it long enough to be a copy (``comparable``)
@@ -345,7 +356,7 @@ def _recycled(
     of a section of ``o`` (``theirs``) it repeats."""
     for para in mine:
         # a paragraph repeated with its numbers changed is an update, not recycling
-        matches = [m for q in theirs
+        matches = [m for q in may_match(para, theirs)
                    if (m := compare(para, q)) is not None and same_numbers(para, q)]
         if not matches:
             continue
@@ -380,6 +391,15 @@ def _own_end(b: Bulletin, s: Section) -> int:
     """Where a section's own text ends: at its first subsection, if it has one."""
     children = [c.start for c in b.sections if s.start < c.start < s.end]
     return min(children) if children else s.end
+
+
+def _own_ends(sections: list[Section]) -> list[int]:
+    """``_own_end`` of each of a bulletin's sections, given sorted by start, in one pass
+    rather than a scan of them all for each: the first subsection of a section is the
+    first section after it in that order to start later, if it starts inside it."""
+    starts = [s.start for s in sections]
+    return [starts[k] if (k := bisect_right(starts, s.start)) < len(starts)
+            and starts[k] < s.end else s.end for s in sections]
 
 
 # --------------------------------------------------------------------- re-publications
@@ -442,7 +462,7 @@ def _when(b: Bulletin) -> str:
 )
 def part_exceeds_whole(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator[Check]:
     """In one sentence, a part (`通过评审130家`) above the whole just before it (`评审122家`)."""
-    facts = sorted(b.facts, key=lambda f: f.start)
+    facts = sorted(b.facts, key=START)
     for whole, part in pairwise(facts):
         # the values first: a comparison, where the clause test reads sentences and
         # clauses (both are tests without side effects, so the order changes nothing)

@@ -50,6 +50,25 @@ class Issues:
         return cls([h.sha256 for h in heads], frozenset(h.sha256 for h in current(heads)),
                    {new.sha256: old.sha256 for old, new in revisions(heads)})
 
+    @classmethod
+    def in_order(cls, issues: Iterable[tuple[str, str | None, str | None]]) -> Issues:
+        """``of`` from each bulletin's doc id, address and period, given in ``ordered``
+        order and each doc id once (as a build's are), in one pass that keeps no bulletin:
+        a version of an address and period is the previous one's re-publication
+        (``revisions``, consecutive), and one re-published is not counted (``current``)."""
+        order: list[str] = []
+        earlier: dict[str, str] = {}
+        newest: dict[tuple[str, str], str] = {}  # each address and period's latest version
+        for doc_id, url, period in issues:
+            order.append(doc_id)
+            if url is None:  # a file without an address is a document of its own
+                continue
+            was = newest.get((url, period or ""))
+            if was is not None:
+                earlier[doc_id] = was
+            newest[(url, period or "")] = doc_id
+        return cls(order, frozenset(order).difference(earlier.values()), earlier)
+
 
 def audit_issues(
     issues: Issues, read: Callable[[str], Bulletin], fact_id: FactId,

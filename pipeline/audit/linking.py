@@ -49,9 +49,12 @@ def group_of(bulletin: Bulletin) -> str:
     Guessing from them linked unrelated bureaus' tasks and changed keys from run to run, so
     a bulletin of unknown publisher links with nothing; its bytes name it, stably.
     """
-    if bulletin.publisher:
-        return bulletin.publisher
-    return f"{UNKNOWN_PUBLISHER}{bulletin.sha256[:12]}"
+    return publisher_group(bulletin.publisher, bulletin.sha256)
+
+
+def publisher_group(publisher: str | None, sha256: str) -> str:
+    """``group_of`` from the two fields it reads (the build's audit orders rows by it)."""
+    return publisher or f"{UNKNOWN_PUBLISHER}{sha256[:12]}"
 
 
 def series_of(bulletin: Bulletin) -> tuple[str, str]:
@@ -60,7 +63,19 @@ def series_of(bulletin: Bulletin) -> tuple[str, str]:
     One publisher may issue several series (monthly progress, rectification reports, audit
     notices); only issues of one series are linked and compared with each other.
     """
-    return group_of(bulletin), TITLE_DATES.sub("", bulletin.title or "")
+    return group_of(bulletin), series_title(bulletin.title)
+
+
+# Each issue's series key is read as the series are planned, as it is linked and as it is
+# checked, and a series' titles recur (every re-posted issue, every issue of a series
+# whose titles hold no date).
+SERIES_TITLES_KEPT = 1024
+
+
+@lru_cache(maxsize=SERIES_TITLES_KEPT)
+def series_title(title: str | None) -> str:
+    """A series' part of ``series_of`` from the issue's title: the title without dates."""
+    return TITLE_DATES.sub("", title or "")
 
 
 Series = Callable[[Bulletin], tuple[str, str]]
@@ -71,6 +86,12 @@ PERIOD = re.compile(r"\d{4}(-(0[1-9]|1[0-2]|Q[1-4]|H[12]))?")
 PERIOD_FORMS = "YYYY-MM (2017-06), YYYY-Qn (2017-Q2), YYYY-Hn (2017-H1) or YYYY (2017)"
 
 
+# Every issue's period is read again and again (planning the series, linking, the checks'
+# year and order): its key is worked out once for the last thousand periods met.
+PERIODS_KEPT = 1024
+
+
+@lru_cache(maxsize=PERIODS_KEPT)
 def period_order(period: str | None, published: str | None = None) -> tuple[int, int, int, str]:
     """Sort key of a period by its end: 2017-06 < 2017-Q2 (same end, longer) < 2017-07."""
     if period and PERIOD.fullmatch(period):
@@ -128,6 +149,8 @@ class _Task:
     titles: list[str]
 
     def similarity(self, title: str) -> float:
+        if title in self.titles:  # a title scores 1.0 with itself, the most any title can
+            return 1.0
         return max(title_similarity(title, t) for t in self.titles)
 
 

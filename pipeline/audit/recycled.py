@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
-from functools import cached_property, lru_cache
+from functools import lru_cache
 
 # Share of the shorter paragraph's characters that lie in runs shared with the other.
 # 0.9 reports the seed's paragraph repeated under tasks 148 and 152 (1.0) and a paragraph
@@ -41,11 +42,16 @@ class Paragraph:
     start: int
     end: int
     text: str
+    # What comparisons read, worked out as the paragraph is made: a paragraph is compared
+    # with many, and nearly every one is compared at least once (made on first use, they
+    # cost a lock per attribute: functools.cached_property before Python 3.12).
+    masked: str = field(init=False, repr=False, compare=False)  # digits masked
+    grams: frozenset[str] = field(init=False, repr=False, compare=False)  # compare's first test
 
-    @cached_property
-    def masked(self) -> str:
-        """The text with its digits masked, once: a paragraph is compared with many."""
-        return NONZERO_DIGIT.sub("0", self.text)
+    def __post_init__(self) -> None:
+        masked = NONZERO_DIGIT.sub("0", self.text)
+        object.__setattr__(self, "masked", masked)
+        object.__setattr__(self, "grams", _grams(masked))
 
 
 @dataclass(frozen=True)
@@ -103,6 +109,18 @@ def compare(a: Paragraph, b: Paragraph) -> Match | None:
     first, last = blocks[0], blocks[-1]
     return Match(score, a.start + first.a, a.start + last.a + last.size,
                  b.start + first.b, b.start + last.b + last.size)
+
+
+def may_match(a: Paragraph, others: Sequence[Paragraph]) -> list[Paragraph]:
+    """The paragraphs of ``others`` that ``compare`` with ``a`` may find copied: those
+    that pass its cheap tests (the same masked text, or enough shared 4-grams), tested
+    in one pass rather than a call per pair. A bulletin's sections are compared pair by
+    pair and nine pairs in ten fail there; ``compare`` then runs on the rest and applies
+    the same tests first, so it finds the matches it would find on every pair."""
+    masked, grams = a.masked, a.grams
+    need = NGRAM_PREFILTER * len(grams)
+    return [b for b in others if b.masked == masked or len(grams & b.grams) >= (
+        need if len(masked) <= len(b.masked) else NGRAM_PREFILTER * len(b.grams))]
 
 
 def same_numbers(a: Paragraph, b: Paragraph) -> bool:

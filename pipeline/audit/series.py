@@ -15,11 +15,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from pipeline.audit.linking import group_of, ordered, period_order
 from pipeline.records import Bulletin, Fact, Link, SeriesRow
 
 FactId = Callable[[str, Fact], str]
+SPAN = attrgetter("start", "end")  # a fact's place in the text, as a sort key
 # Brackets and spaces are no words: `职业技能培训(补贴性)` and `补贴性职业技能培训` compare alike.
 ASIDE_MARKS = re.compile(r"[\s()（）“”]")
 
@@ -129,7 +131,7 @@ def task_facts(b: Bulletin, links: dict[tuple[str, str], Link]) -> dict[str, lis
     """The bulletin's facts that measure something, by task, in text order (header counts
     and facts without a basis belong to no series)."""
     by_task: dict[str, list[Fact]] = {}
-    for fact in sorted(b.facts, key=lambda f: (f.start, f.end)):
+    for fact in sorted(b.facts, key=SPAN):
         link = links.get((b.sha256, fact.section or ""))
         if link is not None and fact.basis is not None:
             by_task.setdefault(link.task_key, []).append(fact)
