@@ -261,12 +261,16 @@ def _collect(
                 _add_problem(stage, Problem(source, "input", getattr(item, "reason", str(item))),
                              None, summary)
                 continue
-            tables.insert_rows(stage, tables.SOURCES, [tables.SOURCES.to_row(
-                Source(item.source, item.sha256, item.url), doc_id=item.sha256)])
-            if stage.execute("insert or ignore into seen values (?)", (item.sha256,)).rowcount == 0:
+            doc_id = item.sha256  # hashed once: the property hashes the bytes at each call
+            # Every input's source row, inserted with the batch's rows (``_Unwritten``).
+            rows.add({tables.SOURCES.name: [tables.SOURCES.to_row(
+                Source(item.source, doc_id, item.url), doc_id=doc_id)]})
+            if stage.execute("insert or ignore into seen values (?)", (doc_id,)).rowcount == 0:
                 summary.duplicates += 1
+                if rows.documents >= batch_size:  # a run of copies stages only sources
+                    rows.insert(stage)
                 continue
-            old = tables.read_bulletin(previous, item.sha256) if previous else None
+            old = tables.read_bulletin(previous, doc_id) if previous else None
             # A publisher given from outside now, other than the one stored, is read again.
             if old is not None and item.publisher in (None, old.publisher):
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
@@ -313,11 +317,11 @@ def _store_batch(
 
 @dataclass
 class _Unwritten:
-    """Staged rows not yet inserted, a document's (or an audited issue's) at a time: a
-    batch's go in with one statement per table, not one per table and document (a
-    statement's fixed cost was most of a small bulletin's insert). Staging is scratch,
-    copied out sorted, so when the rows go in changes nothing built, as long as they are
-    in before the staging is read."""
+    """Staged rows not yet inserted, a document's (or an input's source row, or an audited
+    issue's) at a time: a batch's go in with one statement per table, not one per table
+    and document (a statement's fixed cost was most of a small bulletin's insert). Staging
+    is scratch, copied out sorted, so when the rows go in changes nothing built, as long as
+    they are in before the staging is read."""
 
     by_table: dict[str, list[tables.Row]] = field(default_factory=dict)
     documents: int = 0

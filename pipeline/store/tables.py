@@ -142,26 +142,31 @@ def fact_id(doc_id: str, fact: Fact) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+# A section's and a fact's row, made for every one a build stages (``Table.row_maker``).
+_section_row = SECTIONS.row_maker("doc_id", "period", "publisher", "text")
+_fact_row = FACTS.row_maker("fact_id", "doc_id", "period", "publisher", "sentence",
+                            "extractor_version")
+
+
 def bulletin_rows(bulletin: Bulletin) -> dict[str, list[Row]]:
     """Rows of every table that one bulletin contributes to, warnings as problems."""
     b = bulletin
+    doc_id, text, period, publisher = b.sha256, b.text, b.period, b.publisher
     return {
         "bulletins": [BULLETINS.to_row(b, extractor_version=EXTRACTOR_VERSION)],
-        "sections": [SECTIONS.to_row(s, doc_id=b.sha256, period=b.period, publisher=b.publisher,
-                                     text=b.text[s.start:s.end])
+        "sections": [_section_row(s, doc_id, period, publisher, text[s.start:s.end])
                      for s in b.sections],
-        "facts": [fact_row(b.sha256, f, period=b.period, publisher=b.publisher,
-                           sentence=b.text[slice(*sentence_span(b.text, f.start, f.end))])
+        "facts": [_fact_row(f, fact_id(doc_id, f), doc_id, period, publisher,
+                            text[slice(*sentence_span(text, f.start, f.end))], EXTRACTOR_VERSION)
                   for f in b.facts],
-        "problems": [problem_row(Problem(b.source, "warning", w), b.sha256) for w in b.warnings],
+        "problems": [problem_row(Problem(b.source, "warning", w), doc_id) for w in b.warnings],
     }
 
 
 def fact_row(doc_id: str, f: Fact, *, period: str | None, publisher: str | None,
              sentence: str) -> Row:
-    return FACTS.to_row(f, fact_id=fact_id(doc_id, f), doc_id=doc_id, period=period,
-                        publisher=publisher, sentence=sentence,
-                        extractor_version=EXTRACTOR_VERSION)
+    return _fact_row(f, fact_id(doc_id, f), doc_id, period, publisher, sentence,
+                     EXTRACTOR_VERSION)
 
 
 def problem_row(problem: Problem, doc_id: str | None) -> Row:
