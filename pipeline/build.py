@@ -80,8 +80,10 @@ STAGED = {**tables.TABLES, LINKS.name: LINKS}
 
 @dataclass(frozen=True)
 class Staged:
-    """A bulletin as staging takes it: its rows of every table, made where it was extracted
-    (in a pool's worker, in parallel, rather than in the one process that stores them)."""
+    """A bulletin as staging takes it: its rows of every table (``tables.staged_rows``: a
+    section's and a fact's without the columns the audit fills), made where it was
+    extracted (in a pool's worker, in parallel, rather than in the one process that stores
+    them)."""
 
     doc_id: str
     text_key: str  # see ``text_key``: which copies are one bulletin
@@ -89,7 +91,7 @@ class Staged:
 
     @classmethod
     def of(cls, bulletin: Bulletin) -> Staged:
-        return cls(bulletin.sha256, text_key(bulletin.text), tables.bulletin_rows(bulletin))
+        return cls(bulletin.sha256, text_key(bulletin.text), tables.staged_rows(bulletin))
 
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
@@ -333,7 +335,8 @@ class _Unwritten:
 
     def insert(self, stage: sqlite3.Connection) -> None:
         for name, rows in self.by_table.items():
-            tables.insert_rows(stage, STAGED[name], rows)
+            # a bulletin's sections and facts as staged, every other table's rows whole
+            tables.insert_rows(stage, STAGED[name], rows, tables.STAGED_COLUMNS.get(name))
         self.by_table.clear()
         self.documents = 0
 
