@@ -256,14 +256,13 @@ def _collect(
     pending: tuple[list[Page], Iterable[Staged | Problem]] | None = None
     rows = _Unwritten()
     with _bar(progress, desc="build", unit="doc") as bar:
-        for item in pages:
+        for item, doc_id, old in _with_previous(pages, previous, batch_size):
             bar.update()
             if isinstance(item, Exception):
                 source = getattr(item, "source", "?")
                 _add_problem(stage, Problem(source, "input", getattr(item, "reason", str(item))),
                              None, summary)
                 continue
-            doc_id = item.sha256  # hashed once: the property hashes the bytes at each call
             # Every input's source row, inserted with the batch's rows (``_Unwritten``).
             rows.add({tables.SOURCES.name: [tables.SOURCES.to_row(
                 Source(item.source, doc_id, item.url), doc_id=doc_id)]})
@@ -272,7 +271,6 @@ def _collect(
                 if rows.documents >= batch_size:  # a run of copies stages only sources
                     rows.insert(stage)
                 continue
-            old = tables.read_bulletin(previous, doc_id) if previous else None
             # A publisher given from outside now, other than the one stored, is read again.
             if old is not None and item.publisher in (None, old.publisher):
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
@@ -299,6 +297,26 @@ def _collect(
         if pending:
             _store_batch(stage, *pending, summary, rows)
         rows.insert(stage)
+
+
+def _with_previous(
+    pages: Iterable[Page | Exception], previous: sqlite3.Connection | None, size: int
+) -> Iterator[tuple[Page | Exception, str, Bulletin | None]]:
+    """Each input in its order with its doc_id ("" for an unreadable one: no bytes) and the
+    previous build's bulletin of those bytes, if that holds one. Read back ``size`` inputs'
+    at a time (``tables.read_bulletins``, four queries for them all, where each bulletin
+    took four: most of an incremental build's staging), reading as many inputs ahead."""
+    if previous is None:
+        # hashed once here: ``Page.sha256`` hashes the bytes at each call
+        yield from ((item, "" if isinstance(item, Exception) else item.sha256, None)
+                    for item in pages)
+        return
+    inputs = iter(pages)
+    while chunk := list(islice(inputs, size)):
+        ids = ["" if isinstance(item, Exception) else item.sha256 for item in chunk]
+        found = tables.read_bulletins(previous, [doc_id for doc_id in ids if doc_id])
+        yield from ((item, doc_id, found.get(doc_id))
+                    for item, doc_id in zip(chunk, ids, strict=True))
 
 
 def _store_batch(
