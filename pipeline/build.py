@@ -81,8 +81,10 @@ STAGED = {**tables.TABLES, LINKS.name: LINKS}
 
 @dataclass(frozen=True)
 class Staged:
-    """A bulletin as staging takes it: its rows of every table, made where it was extracted
-    (in a pool's worker, in parallel, rather than in the one process that stores them)."""
+    """A bulletin as staging takes it: its rows of every table (``tables.staged_rows``: a
+    section's and a fact's without the columns the audit fills), made where it was
+    extracted (in a pool's worker, in parallel, rather than in the one process that stores
+    them)."""
 
     doc_id: str
     text_key: str  # see ``text_key``: which copies are one bulletin
@@ -90,7 +92,7 @@ class Staged:
 
     @classmethod
     def of(cls, bulletin: Bulletin) -> Staged:
-        return cls(bulletin.sha256, text_key(bulletin.text), tables.bulletin_rows(bulletin))
+        return cls(bulletin.sha256, text_key(bulletin.text), tables.staged_rows(bulletin))
 
 
 # An order-keeping ``map(fn, pages)``: in-process, a process pool, or Dask.
@@ -255,19 +257,21 @@ def _collect(
     pending: tuple[list[Page], Iterable[Staged | Problem]] | None = None
     rows = _Unwritten()
     with _bar(progress, desc="build", unit="doc") as bar:
-        for item in pages:
+        for item, doc_id, old in _with_previous(pages, previous, batch_size):
             bar.update()
             if isinstance(item, Exception):
                 source = getattr(item, "source", "?")
                 _add_problem(stage, Problem(source, "input", getattr(item, "reason", str(item))),
                              None, summary)
                 continue
-            tables.insert_rows(stage, tables.SOURCES, [tables.SOURCES.to_row(
-                Source(item.source, item.sha256, item.url), doc_id=item.sha256)])
-            if stage.execute("insert or ignore into seen values (?)", (item.sha256,)).rowcount == 0:
+            # Every input's source row, inserted with the batch's rows (``_Unwritten``).
+            rows.add({tables.SOURCES.name: [tables.SOURCES.to_row(
+                Source(item.source, doc_id, item.url), doc_id=doc_id)]})
+            if stage.execute("insert or ignore into seen values (?)", (doc_id,)).rowcount == 0:
                 summary.duplicates += 1
+                if rows.documents >= batch_size:  # a run of copies stages only sources
+                    rows.insert(stage)
                 continue
-            old = tables.read_bulletin(previous, item.sha256) if previous else None
             # A publisher given from outside now, other than the one stored, is read again.
             if old is not None and item.publisher in (None, old.publisher):
                 # same bytes, maybe found elsewhere now: where it was read is the new input's
@@ -296,6 +300,26 @@ def _collect(
         rows.insert(stage)
 
 
+def _with_previous(
+    pages: Iterable[Page | Exception], previous: sqlite3.Connection | None, size: int
+) -> Iterator[tuple[Page | Exception, str, Bulletin | None]]:
+    """Each input in its order with its doc_id ("" for an unreadable one: no bytes) and the
+    previous build's bulletin of those bytes, if that holds one. Read back ``size`` inputs'
+    at a time (``tables.read_bulletins``, four queries for them all, where each bulletin
+    took four: most of an incremental build's staging), reading as many inputs ahead."""
+    if previous is None:
+        # hashed once here: ``Page.sha256`` hashes the bytes at each call
+        yield from ((item, "" if isinstance(item, Exception) else item.sha256, None)
+                    for item in pages)
+        return
+    inputs = iter(pages)
+    while chunk := list(islice(inputs, size)):
+        ids = ["" if isinstance(item, Exception) else item.sha256 for item in chunk]
+        found = tables.read_bulletins(previous, [doc_id for doc_id in ids if doc_id])
+        yield from ((item, doc_id, found.get(doc_id))
+                    for item, doc_id in zip(chunk, ids, strict=True))
+
+
 def _store_batch(
     stage: sqlite3.Connection, batch: list[Page], results: Iterable[Staged | Problem],
     summary: BuildSummary, rows: _Unwritten,
@@ -314,11 +338,11 @@ def _store_batch(
 
 @dataclass
 class _Unwritten:
-    """Staged rows not yet inserted, a document's (or an audited issue's) at a time: a
-    batch's go in with one statement per table, not one per table and document (a
-    statement's fixed cost was most of a small bulletin's insert). Staging is scratch,
-    copied out sorted, so when the rows go in changes nothing built, as long as they are
-    in before the staging is read."""
+    """Staged rows not yet inserted, a document's (or an input's source row, or an audited
+    issue's) at a time: a batch's go in with one statement per table, not one per table
+    and document (a statement's fixed cost was most of a small bulletin's insert). Staging
+    is scratch, copied out sorted, so when the rows go in changes nothing built, as long as
+    they are in before the staging is read."""
 
     by_table: dict[str, list[tables.Row]] = field(default_factory=dict)
     documents: int = 0
@@ -330,7 +354,8 @@ class _Unwritten:
 
     def insert(self, stage: sqlite3.Connection) -> None:
         for name, rows in self.by_table.items():
-            tables.insert_rows(stage, STAGED[name], rows)
+            # a bulletin's sections and facts as staged, every other table's rows whole
+            tables.insert_rows(stage, STAGED[name], rows, tables.STAGED_COLUMNS.get(name))
         self.by_table.clear()
         self.documents = 0
 

@@ -131,6 +131,22 @@ def test_rebuild_is_byte_identical_and_incremental(built: Path, tmp_path: Path) 
     assert _hashes(out) == _hashes(built)
 
 
+
+def test_an_incremental_build_reads_back_a_batch_of_inputs_at_a_time(tmp_path: Path) -> None:
+    """The previous build's bulletins are read back a batch of inputs at a time
+    (``_with_previous``): in batches of two, among copies (a page and its .txt), an
+    unreadable input and a document the previous build lacks, the rebuild reuses every
+    bulletin it holds and writes what a fresh build of the same inputs writes."""
+    inputs = [*_corpus(), str(tmp_path / "missing.txt")]
+    out = tmp_path / "out"
+    first = build([str(REAL)], out, jobs=1, batch_size=2)
+    again = build(inputs, out, jobs=1, batch_size=2)
+    assert (again.extracted, again.reused, again.problems) == (1, first.documents, 1)
+    fresh = build(inputs, tmp_path / "fresh", jobs=1)
+    assert again.duplicates == fresh.duplicates > 0
+    assert _hashes(out) == _hashes(tmp_path / "fresh")
+
+
 def test_reused_document_takes_the_new_inputs_source(tmp_path: Path) -> None:
     first = tmp_path / "a" / "bulletin.txt"
     moved = tmp_path / "b" / "bulletin.txt"

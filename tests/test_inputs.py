@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -14,7 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from pipeline.errors import UnreadableInput
-from pipeline.read.inputs import fetch_page, iter_pages
+from pipeline.read.inputs import fetch_page, iter_pages, sorted_files
 from pipeline.read.page import read_page
 from pipeline.records import Page
 from tests.helpers import SHARED, needs_shared
@@ -71,6 +72,27 @@ def test_folder_is_recursive_sorted_and_filtered(tmp_path):
     assert names == ["a.txt", "attachment.pdf", "2.html", "c.shtml", "a.txt"]
     assert isinstance(items[1], UnreadableInput) and "PDF" in items[1].reason
     assert "corrupt or truncated" in items[1].reason
+
+
+
+def test_folder_walk_lists_what_sorted_rglob_lists(tmp_path):
+    """The walk one folder at a time gives the files of ``sorted(rglob)``, in its order,
+    where names of folders and files interleave and symlinks point anywhere."""
+    tree = tmp_path / "in"
+    for rel in ("a/z.txt", "a/b/c.html", "a.txt", "a-b/x.txt", "a b.txt", "A.TXT", ".hidden.txt",
+                "ä/甲.html", "z/a/a/a.txt", "notes.json", "x.txt/inside.txt"):
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text("一")
+    (tree / "empty").mkdir()
+    (tree / "link-to-file.txt").symlink_to(tree / "a.txt")
+    (tree / "link-to-folder").symlink_to(tree / "a")
+    (tree / "broken.txt").symlink_to(tree / "gone.txt")
+    # a name that is no UTF-8, as a Windows zip leaves one
+    (tree / os.fsdecode(b"\xd6\xd0.txt")).write_text("一")
+    expected = sorted(p for p in tree.rglob("*") if p.is_file())
+    assert list(sorted_files(tree)) == expected
+    assert [str(p) for p in sorted_files(tree)] == [str(p) for p in expected]
+    assert tree / "a" / "b" / "c.html" in expected and tree / "link-to-file.txt" in expected
 
 
 def _warc_record(writer: WARCWriter, url: str, body: bytes, status: str = "200 OK") -> None:

