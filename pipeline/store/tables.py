@@ -395,7 +395,7 @@ def arrow_array(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
     valid = pa.py_buffer(_validity(values)) if nulls else None
     # A null's slot holds what Arrow puts there: no bytes, a zero. ``dict.get(v, v)`` is
     # that substitution in C (every value is hashable: str, int, float or None).
-    filled = list(map(_NULL_SLOT[code].get, values, values)) if nulls else values
+    filled: Sequence[Any] = list(map(_NULL_SLOT[code].get, values, values)) if nulls else values
     try:
         if code is None:
             if (text := "".join(filled)).isascii():
