@@ -500,7 +500,8 @@ def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Columns], None]]:
 
 # What makes the csv module's default dialect (excel: QUOTE_MINIMAL) quote a cell: its
 # delimiter, its quote character or a character of its line terminator "\r\n".
-_CSV_QUOTED = re.compile('[,"\r\n]')
+_CSV_SPECIAL = ',"\r\n'
+_CSV_QUOTED = re.compile(f"[{_CSV_SPECIAL}]")
 _NULL_CELL: dict[Any, str] = {None: ""}
 _TEXT_CLASSES = frozenset({str, type(None)})
 _NUMBER_CLASSES = frozenset({int, float, type(None)})
@@ -525,7 +526,9 @@ def _csv_lines(columns: Columns) -> str | None:
             return None
         texts: Sequence[str] = (list(map(_NULL_CELL.get, values, values))
                                 if type(None) in kinds else values)
-        if _CSV_QUOTED.search("".join(texts)):
+        # (each character looked for on its own: a memchr over the column's text, where
+        # the pattern steps through every character)
+        if any(map("".join(texts).__contains__, _CSV_SPECIAL)):
             # quoted, with its quote characters doubled, where a cell holds one of them
             texts = ['"' + t.replace('"', '""') + '"' if _CSV_QUOTED.search(t) else t
                      for t in texts]
