@@ -19,7 +19,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
-from itertools import accumulate, repeat
+from itertools import accumulate, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -488,7 +488,10 @@ def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Columns], None]]:
 
         def write(columns: Columns) -> None:
             if (lines := _csv_lines(columns)) is not None:
-                fh.write(lines)
+                # a few hundred lines at a time: a batch of whole bulletins' texts, quoted,
+                # is not held twice more (its lines, their text), only a slice of it
+                while chunk := "".join(islice(lines, CSV_CHUNK)):
+                    fh.write(chunk)
                 return
             writer.writerows(zip(*columns, strict=True))
             fh.write(text.getvalue())
@@ -501,13 +504,14 @@ def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Columns], None]]:
 # What makes the csv module's default dialect (excel: QUOTE_MINIMAL) quote a cell: its
 # delimiter, its quote character or a character of its line terminator "\r\n".
 _CSV_SPECIAL = ',"\r\n'
+CSV_CHUNK = 256  # CSV lines joined into one write
 _CSV_QUOTED = re.compile(f"[{_CSV_SPECIAL}]")
 _NULL_CELL: dict[Any, str] = {None: ""}
 _TEXT_CLASSES = frozenset({str, type(None)})
 _NUMBER_CLASSES = frozenset({int, float, type(None)})
 
 
-def _csv_lines(columns: Columns) -> str | None:
+def _csv_lines(columns: Columns) -> Iterator[str] | None:
     """The batch's lines as ``csv.writer`` writes them, made a column at a time with C-level
     joins and maps rather than by its character-by-character scan of every cell (two
     fifths of the export's work); None where a column holds something else than text,
@@ -515,7 +519,7 @@ def _csv_lines(columns: Columns) -> str | None:
     tests/test_tables.py holds it to ``csv.writer`` for any cells."""
     if len(columns) < 2:
         return None
-    cells: list[Sequence[str]] = []
+    cells: list[Iterable[str]] = []
     for values in columns:
         kinds = set(map(type, values))
         if kinds <= _NUMBER_CLASSES:
@@ -524,17 +528,17 @@ def _csv_lines(columns: Columns) -> str | None:
             continue
         if not kinds <= _TEXT_CLASSES:
             return None
-        texts: Sequence[str] = (list(map(_NULL_CELL.get, values, values))
+        texts: Iterable[str] = (list(map(_NULL_CELL.get, values, values))
                                 if type(None) in kinds else values)
         # (each character looked for on its own: a memchr over the column's text, where
         # the pattern steps through every character)
         if any(map("".join(texts).__contains__, _CSV_SPECIAL)):
-            # quoted, with its quote characters doubled, where a cell holds one of them
-            texts = ['"' + t.replace('"', '""') + '"' if _CSV_QUOTED.search(t) else t
-                     for t in texts]
+            # quoted, with its quote characters doubled, where a cell holds one of them;
+            # as the lines are taken, not all at once
+            texts = ('"' + t.replace('"', '""') + '"' if _CSV_QUOTED.search(t) else t
+                     for t in texts)
         cells.append(texts)
-    lines = "\r\n".join(map(",".join, zip(*cells, strict=True)))
-    return lines + "\r\n" if lines else ""
+    return map("{}\r\n".format, map(",".join, zip(*cells, strict=True)))
 
 
 def datapackage() -> dict[str, Any]:
