@@ -488,8 +488,9 @@ def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Columns], None]]:
 
         def write(columns: Columns) -> None:
             if (lines := _csv_lines(columns)) is not None:
-                # a few hundred lines at a time: a batch of whole bulletins' texts, quoted,
-                # is not held twice more (its lines, their text), only a slice of it
+                # a few hundred lines a write: the batch's text is never made whole (a
+                # batch of bulletins is their whole texts, quoted: MBs, held next to the
+                # export's largest row group)
                 while chunk := "".join(islice(lines, CSV_CHUNK)):
                     fh.write(chunk)
                 return
@@ -512,11 +513,11 @@ _NUMBER_CLASSES = frozenset({int, float, type(None)})
 
 
 def _csv_lines(columns: Columns) -> Iterator[str] | None:
-    """The batch's lines as ``csv.writer`` writes them, made a column at a time with C-level
-    joins and maps rather than by its character-by-character scan of every cell (two
-    fifths of the export's work); None where a column holds something else than text,
-    numbers and nulls, or the table has a single column (csv quotes a lone empty cell).
-    tests/test_tables.py holds it to ``csv.writer`` for any cells."""
+    """The batch's lines, one by one, as ``csv.writer`` writes them, made a column at a
+    time with C-level joins and maps rather than by its character-by-character scan of
+    every cell (two fifths of the export's work); None where a column holds something else
+    than text, numbers and nulls, or the table has a single column (csv quotes a lone
+    empty cell). tests/test_tables.py holds it to ``csv.writer`` for any cells."""
     if len(columns) < 2:
         return None
     cells: list[Iterable[str]] = []
