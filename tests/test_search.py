@@ -20,7 +20,12 @@ from pipeline.errors import UsageError
 from pipeline.read.document import extract
 from pipeline.records import Bulletin, Fact, Page
 from pipeline.store import tables
-from pipeline.store.search_index import char_split, create_search_index, fts_query
+from pipeline.store.search_index import (
+    LONG_TEXT,
+    char_split,
+    create_search_index,
+    fts_query,
+)
 from pipeline.views.search import period_months, period_range, search
 
 SEED = Path(__file__).parent / "fixtures" / "liaoning-kjt-2017-07.txt"
@@ -35,6 +40,16 @@ SPACES = " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2028\u2029\u3000\
 def test_char_split_keeps_every_character_that_is_not_a_space(text: str) -> None:
     # what each index token is: one non-space character, whatever Unicode calls a space
     assert char_split(text) == " ".join(ch for ch in text if not ch.isspace())
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from(SPACES)
+               | st.just("\ud800"), min_size=LONG_TEXT, max_size=3 * LONG_TEXT))
+def test_char_split_of_a_long_text_is_the_join_of_its_characters(text: str) -> None:
+    # texts this long (a bulletin's) take their own path, code units copied in C; lone
+    # surrogates, characters past the BMP and spaces of every kind included
+    assert char_split(text) == " ".join(ch for ch in text if not ch.isspace())
+    long = "众创\U0001F600\ud800a" * LONG_TEXT
+    assert char_split(long) == " ".join(long)
 
 
 def write_db(path: Path, bulletins: list[Bulletin]) -> Path:

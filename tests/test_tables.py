@@ -332,6 +332,44 @@ def test_csv_written_a_batch_at_a_time_is_the_csv_written_row_by_row(tmp_path: P
     assert (tmp_path / "batched.csv").read_bytes() == (tmp_path / "plain.csv").read_bytes()
 
 
+# Cells of every kind a CSV cell is made from, the characters csv quotes for among them,
+# and a few that take the writer's own path (a bool, bytes).
+_CSV_CELLS = st.one_of(
+    st.none(), st.text(st.sampled_from(',"\r\n \t\x00a众\u2028\ufeff'), max_size=6),
+    st.integers(), st.floats(), st.sampled_from([True, b"a,b"]),
+)
+
+
+@given(width=st.integers(1, 4), data=st.data())
+@settings(max_examples=200, deadline=None)
+def test_csv_made_by_columns_is_the_csv_writer_s(
+    tmp_path_factory: pytest.TempPathFactory, width: int, data: st.DataObject
+) -> None:
+    """The CSV made a column at a time (``_csv_lines``) against ``csv.writer`` itself, a
+    row at a time, on batches of any cells: the same bytes, whichever path a batch took."""
+    row = st.tuples(*[_CSV_CELLS] * width)
+    batches = data.draw(st.lists(st.lists(row, max_size=8), max_size=3))
+    tmp = tmp_path_factory.mktemp("csv")
+    tables.write_csv(tmp / "columns.csv", tables.SOURCES, batches)
+    with (tmp / "plain.csv").open("w", encoding="utf-8-sig", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(tables.SOURCES.names)
+        for batch in batches:
+            for cells in batch:
+                writer.writerow(cells)
+    assert (tmp / "columns.csv").read_bytes() == (tmp / "plain.csv").read_bytes()
+
+
+def test_csv_lines_take_text_numbers_and_nulls() -> None:
+    """The column path is the one the exports take (text, numbers, nulls), so that the
+    test above holds the path that runs."""
+    rows = [("a,b", 1, None, 2.5), (None, None, 'say "hi"', 0.1), ("", -3, "x", None)]
+    lines = tables._csv_lines(tables._columns(rows))
+    assert lines is not None and "".join(lines) == (
+        '"a,b",1,,2.5\r\n,,"say ""hi""",0.1\r\n,-3,x,\r\n')
+    assert tables._csv_lines(tables._columns([(True, "a")])) is None  # a bool: csv's path
+
+
 _ARROW_VALUES = {
     "string": st.one_of(st.none(), st.text(max_size=5), st.just("\ud800")),  # a lone surrogate
     # columns of ids and dates: ASCII, no null (their own fast path); now and then not
@@ -364,6 +402,19 @@ def test_arrow_array_is_pa_array(kind: str, data: st.DataObject) -> None:
     assert repr(got.to_pylist()) == repr(expected.to_pylist())  # repr: NaN equals NaN
     assert got.nbytes == expected.nbytes
     assert _parquet_bytes(got) == _parquet_bytes(expected)
+
+
+@given(st.lists(st.sampled_from([None, 0, "", "x", 1.5]), max_size=5000))
+@settings(max_examples=60, deadline=None)
+def test_validity_is_the_bit_by_bit_bitmap(values: list[object]) -> None:
+    """The bitmap made in C against its definition: bit i, least significant first, of
+    byte i // 8 set where value i is not None (lengths past int()'s 4,300-digit limit
+    for decimal strings included: a binary numeral has none)."""
+    bitmap = bytearray((len(values) + 7) // 8)
+    for i, v in enumerate(values):
+        if v is not None:
+            bitmap[i >> 3] |= 1 << (i & 7)
+    assert tables._validity(values) == bytes(bitmap)
 
 
 def _parquet_bytes(column: pa.Array) -> bytes:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from array import array
 from collections.abc import Iterable
 
 # A query term: a "quoted phrase" or a run of non-space characters.
@@ -32,11 +33,29 @@ TRIGRAM_TABLES = {"facts": ("facts_fts", ("sentence", "object")),
                   "bulletins": ("bulletins_fts", ("title", "text"))}
 
 
+# Texts of at least this many characters are spaced out as UTF-32 code units (see
+# ``char_split``); below it ``str.join``'s smaller set-up wins (about even at a synthetic
+# section's 65 characters, a third faster at a fact's sentence's 31).
+LONG_TEXT = 100
+# The array code of a 4-byte item, one UTF-32 code unit (None on a platform without one).
+_UNIT = "I" if array("I").itemsize == 4 else None
+
+
 def char_split(text: str) -> str:
     """``众创空间`` → ``众 创 空 间``: one FTS token per character."""
-    # str.split() cuts at exactly the characters str.isspace() calls space; joining a
-    # string joins its characters, in C rather than a generator step per character.
-    return " ".join("".join(text.split()))
+    # str.split() cuts at exactly the characters str.isspace() calls space.
+    chars = "".join(text.split())
+    if len(chars) < LONG_TEXT or _UNIT is None:
+        # joining a string joins its characters, in C rather than a generator step each
+        return " ".join(chars)
+    # A long text is spaced out as its UTF-32 code units (a character each, lone surrogates
+    # passed through), a space's unit between every two: copies in C, where str.join made
+    # a one-character string of every Chinese character (2.5 times as fast on synthetic
+    # bulletins; tests/test_search.py holds it to the join). Only bytes are copied, never
+    # read as numbers, so the machine's byte order does not matter.
+    spaced = array(_UNIT, " ".encode("utf-32-le")) * (2 * len(chars) - 1)
+    spaced[::2] = array(_UNIT, chars.encode("utf-32-le", "surrogatepass"))
+    return spaced.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def fts_query(query: str) -> str:

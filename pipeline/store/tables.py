@@ -12,12 +12,14 @@ import csv
 import hashlib
 import io
 import json
+import operator
+import re
 import sqlite3
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import fields
-from itertools import accumulate
+from itertools import accumulate, islice, repeat
 from pathlib import Path
 from typing import Any
 
@@ -359,6 +361,21 @@ def write_parquet(
     the start of each chunk it is given: batches of that size, ending on row-group
     boundaries, give the bytes of one contiguous array per group (other sizes move the
     page breaks of long texts)."""
+    _write_parquet_columns(path, table, map(_columns, batches), row_group, row_group_bytes)
+
+
+Columns = list[tuple[Any, ...]]  # a batch of rows given as its columns
+
+
+def _columns(batch: Sequence[Row]) -> Columns:
+    return list(zip(*batch, strict=True))
+
+
+def _write_parquet_columns(
+    path: Path, table: Table, batches: Iterable[Columns], row_group: int | None,
+    row_group_bytes: int | None,
+) -> None:
+    """``write_parquet`` of batches given as their columns."""
     schema = arrow_schema(table)
     gathered: list[pa.RecordBatch] = []
     pool = pa.default_memory_pool()
@@ -374,8 +391,7 @@ def write_parquet(
             # export without it (137 against 128 MB, where 1,000 documents take 114).
             pool.release_unused()
 
-        for batch in batches:
-            columns = zip(*batch, strict=True)
+        for columns in batches:
             gathered.append(pa.RecordBatch.from_arrays(
                 [arrow_array(col, f.type) for col, f in zip(columns, schema, strict=True)],
                 schema=schema,
@@ -422,33 +438,45 @@ def arrow_array(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
     nulls = values.count(None)
     # no validity bitmap without nulls, as Arrow lays out its own arrays
     valid = pa.py_buffer(_validity(values)) if nulls else None
+    # A null's slot holds what Arrow puts there: no bytes, a zero. ``dict.get(v, v)`` is
+    # that substitution in C (every value is hashable: str, int, float or None).
+    filled: Sequence[Any] = list(map(_NULL_SLOT[code].get, values, values)) if nulls else values
     try:
         if code is None:
-            if not nulls and (text := "".join(values)).isascii():
+            if (text := "".join(filled)).isascii():
                 # Ids, dates, periods, paths: in ASCII a character is a byte, so the
                 # column's bytes are one encode and its offsets the strings' lengths.
-                offsets = array("i", accumulate(map(len, values), initial=0))
-                return pa.Array.from_buffers(
-                    type_, n, [None, pa.py_buffer(offsets), pa.py_buffer(text.encode())], 0)
-            data = [b"" if v is None else v.encode() for v in values]
-            offsets = array("i", accumulate(map(len, data), initial=0))
+                data, lengths = text.encode(), map(len, filled)
+            else:
+                encoded = list(map(str.encode, filled))
+                data, lengths = b"".join(encoded), map(len, encoded)
+            # from a list: ``array`` takes a list item by item in C, an iterator through
+            # its own extend, a third slower
+            offsets = array("i", list(accumulate(lengths, initial=0)))
             return pa.Array.from_buffers(
-                type_, n, [valid, pa.py_buffer(offsets), pa.py_buffer(b"".join(data))], nulls)
-        fixed = array(code, [0 if v is None else v for v in values] if nulls else values)
+                type_, n, [valid, pa.py_buffer(offsets), pa.py_buffer(data)], nulls)
+        fixed = array(code, filled)
     except (ValueError, OverflowError):  # unencodable text, an int past 64 bits
         return pa.array(values, type=type_)
     return pa.Array.from_buffers(type_, n, [valid, pa.py_buffer(fixed)], nulls)
 
 
+# What a null's slot holds in each kind of buffer (by the ``array`` code, None for text).
+_NULL_SLOT: dict[str | None, dict[None, Any]] = {None: {None: ""}, "q": {None: 0},
+                                                  "d": {None: 0.0}}
+# A validity byte per value, 0 or 1, as the digit of a binary numeral.
+_DIGITS = bytes.maketrans(b"\0\1", b"01")
+
+
 def _validity(values: Sequence[Any]) -> bytes:
     """Arrow's validity bitmap: bit i (least significant first) set where value i is not
-    None. Set byte by byte: one growing int (``bits |= 1 << i``) copies itself at every
-    value, quadratic in a batch's length."""
-    bitmap = bytearray((len(values) + 7) // 8)
-    for i, v in enumerate(values):
-        if v is not None:
-            bitmap[i >> 3] |= 1 << (i & 7)
-    return bytes(bitmap)
+    None. Made in C, not a Python step per value: a byte 0 or 1 per value, read backwards
+    as a binary numeral, is the int whose bit i is value i's, and its little-endian bytes
+    are the bitmap (tests/test_tables.py holds it to the bit-by-bit definition)."""
+    if not values:
+        return b""
+    flags = bytes(map(operator.is_not, values, repeat(None)))
+    return int(flags[::-1].translate(_DIGITS), 2).to_bytes((len(values) + 7) // 8, "little")
 
 
 def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
@@ -458,7 +486,7 @@ def read_parquet_rows(path: Path) -> Iterator[dict[str, Any]]:
 def write_csv(path: Path, table: Table, batches: Iterable[Sequence[Row]]) -> None:
     with _csv_rows(path, table) as write:
         for batch in batches:
-            write(batch)
+            write(_columns(batch))
 
 
 def write_parquet_and_csv(
@@ -467,18 +495,19 @@ def write_parquet_and_csv(
 ) -> None:
     """Both files from one pass over the rows, each batch written to the CSV on its way to
     the Parquet writer: the same bytes as ``write_parquet`` and ``write_csv`` given the
-    batches twice, for one read of the table instead of two."""
+    batches twice, for one read of the table instead of two (and one cut into columns)."""
     with _csv_rows(csv_path, table) as write:
-        def passing() -> Iterator[Sequence[Row]]:
+        def passing() -> Iterator[Columns]:
             for batch in batches:
-                write(batch)
-                yield batch
-        write_parquet(parquet, table, passing(), row_group=row_group,
-                      row_group_bytes=row_group_bytes)
+                columns = _columns(batch)
+                write(columns)
+                yield columns
+        _write_parquet_columns(parquet, table, passing(), row_group, row_group_bytes)
 
 
 @contextmanager
-def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Iterable[Row]], None]]:
+def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Columns], None]]:
+    """A function that writes a batch, given as its columns, to the CSV file ``path``."""
     # utf-8-sig: the BOM makes spreadsheet programs read the Chinese as UTF-8.
     with path.open("w", encoding="utf-8-sig", newline="") as fh:
         csv.writer(fh).writerow(table.names)
@@ -487,13 +516,60 @@ def _csv_rows(path: Path, table: Table) -> Iterator[Callable[[Iterable[Row]], No
         text = io.StringIO(newline="")
         writer = csv.writer(text)
 
-        def write(rows: Iterable[Row]) -> None:
-            writer.writerows(rows)
+        def write(columns: Columns) -> None:
+            if (lines := _csv_lines(columns)) is not None:
+                # a few hundred lines a write: the batch's text is never made whole (a
+                # batch of bulletins is their whole texts, quoted: MBs, held next to the
+                # export's largest row group)
+                while chunk := "".join(islice(lines, CSV_CHUNK)):
+                    fh.write(chunk)
+                return
+            writer.writerows(zip(*columns, strict=True))
             fh.write(text.getvalue())
             text.seek(0)
             text.truncate()
 
         yield write
+
+
+# What makes the csv module's default dialect (excel: QUOTE_MINIMAL) quote a cell: its
+# delimiter, its quote character or a character of its line terminator "\r\n".
+_CSV_SPECIAL = ',"\r\n'
+CSV_CHUNK = 256  # CSV lines joined into one write
+_CSV_QUOTED = re.compile(f"[{_CSV_SPECIAL}]")
+_NULL_CELL: dict[Any, str] = {None: ""}
+_TEXT_CLASSES = frozenset({str, type(None)})
+_NUMBER_CLASSES = frozenset({int, float, type(None)})
+
+
+def _csv_lines(columns: Columns) -> Iterator[str] | None:
+    """The batch's lines, one by one, as ``csv.writer`` writes them, made a column at a
+    time with C-level joins and maps rather than by its character-by-character scan of
+    every cell (two fifths of the export's work); None where a column holds something else
+    than text, numbers and nulls, or the table has a single column (csv quotes a lone
+    empty cell). tests/test_tables.py holds it to ``csv.writer`` for any cells."""
+    if len(columns) < 2:
+        return None
+    cells: list[Iterable[str]] = []
+    for values in columns:
+        kinds = set(map(type, values))
+        if kinds <= _NUMBER_CLASSES:
+            # csv writes ``str(v)`` (a float's repr) and nothing for None
+            cells.append(list(map(_NULL_CELL.get, values, map(str, values))))
+            continue
+        if not kinds <= _TEXT_CLASSES:
+            return None
+        texts: Iterable[str] = (list(map(_NULL_CELL.get, values, values))
+                                if type(None) in kinds else values)
+        # (each character looked for on its own: a memchr over the column's text, where
+        # the pattern steps through every character)
+        if any(map("".join(texts).__contains__, _CSV_SPECIAL)):
+            # quoted, with its quote characters doubled, where a cell holds one of them;
+            # as the lines are taken, not all at once
+            texts = ('"' + t.replace('"', '""') + '"' if _CSV_QUOTED.search(t) else t
+                     for t in texts)
+        cells.append(texts)
+    return map("{}\r\n".format, map(",".join, zip(*cells, strict=True)))
 
 
 def datapackage() -> dict[str, Any]:
