@@ -266,8 +266,8 @@ def create_table_sql(table: Table, keys: bool = True) -> str:
     """The table's CREATE statement, worded as sqlite-utils words it (its ``create_table``
     made these tables before): the same schema text in every database, old or new.
     Written here because importing sqlite-utils imports pandas with it, a third of a
-    second before the build's first document (pyarrow still imports pandas later, when
-    the exports make their first arrays).
+    second before the build's first document, in a build that otherwise never imports
+    pandas (``arrow_array`` lays the exports' arrays out without it).
 
     ``keys=False`` leaves the primary key out (a scratch table filled in random key order,
     whose rows reach a keyed table later)."""
