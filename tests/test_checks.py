@@ -24,6 +24,7 @@ from pipeline.audit.recycled import (
     may_match,
 )
 from pipeline.read.document import extract
+from pipeline.read.sections import own_ends
 from pipeline.records import Bulletin, Page, Section, Summary
 from tests.test_linking import extracted, identities, seed
 
@@ -228,7 +229,7 @@ def test_may_match_leaves_out_unrelated_prose() -> None:
 
 @given(st.lists(st.tuples(st.integers(0, 30), st.integers(1, 30)), max_size=8))
 def test_own_ends_in_one_pass_are_each_sections_own_end(spans: list[tuple[int, int]]) -> None:
-    """``checks._own_ends`` (a bisection over the sorted starts) against ``_own_end``'s scan
+    """``sections.own_ends`` (a bisection over the sorted starts) against ``_own_end``'s scan
     of every section, on nested, overlapping and equal spans."""
     from pipeline.audit import checks
 
@@ -236,7 +237,7 @@ def test_own_ends_in_one_pass_are_each_sections_own_end(spans: list[tuple[int, i
                      for i, (start, length) in enumerate(spans))
     b = Bulletin("x", "0" * 64, "", sections=sections)
     ordered = sorted(sections, key=checks.START)
-    assert checks._own_ends(ordered) == [checks._own_end(b, s) for s in ordered]
+    assert own_ends(ordered) == [checks._own_end(b, s) for s in ordered]
 
 
 def test_paragraphs_kept_between_reads_give_the_findings_of_fresh_reads(

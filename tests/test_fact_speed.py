@@ -38,6 +38,7 @@ from extractors.units import UNITS, UNITS_BY_FIRST_CHAR
 from pipeline.read import document
 from pipeline.read.document import extract
 from pipeline.read.inputs import iter_pages
+from pipeline.read.sections import own_ends
 from pipeline.records import Fact, Page, Section
 from tests.hostile_helpers import ROOT, SEED
 
@@ -302,7 +303,7 @@ SPANS = st.lists(st.tuples(st.integers(0, 60), st.integers(0, 30), st.integers(1
 def test_section_nesting_is_found_as_a_scan_of_every_section_finds_it(
     spans: list[tuple[int, int, int]], positions: list[int]
 ) -> None:
-    """_own_ends and _innermost (a bisection, a sweep) against the scans they replace, on
+    """own_ends and _innermost (a bisection, a sweep) against the scans they replace, on
     any spans: overlapping, equal, empty, in any order."""
     sections = tuple(Section(no=i + 1, path=str(i), level=level, title="", start=start,
                              end=start + length, title_start=start, title_end=start)
@@ -316,7 +317,7 @@ def test_section_nesting_is_found_as_a_scan_of_every_section_finds_it(
         holders = [s for s in sections if s.start <= pos < s.end]
         return max(holders, key=lambda s: s.level).path if holders else None
 
-    assert document._own_ends(sections) == [own_end(sec) for sec in sections]
+    assert own_ends(sections) == [own_end(sec) for sec in sections]
     assert document._innermost(sections, positions) == [innermost(p) for p in positions]
 
 

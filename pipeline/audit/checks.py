@@ -10,7 +10,6 @@ compared within one year only, because each year's task list starts afresh.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, fields
@@ -33,6 +32,7 @@ from pipeline.audit.recycled import (
     same_numbers,
 )
 from pipeline.audit.versions import current, revisions
+from pipeline.read.sections import own_ends
 from pipeline.records import Bulletin, Check, Fact, Link, Section, Summary
 
 # A clause that counts a whole (`共上会评审122家`, `受理申报45项`) and one that counts a part
@@ -337,7 +337,7 @@ def recycled_within(b: Bulletin, links: dict[tuple[str, str], Link]) -> Iterator
     sections = sorted(b.sections, key=START)
     # each section's paragraphs once: every section is compared with each one before it
     own = [_text_paragraphs(b.text, s.title_end, end)
-           for s, end in zip(sections, _own_ends(sections), strict=True)]
+           for s, end in zip(sections, own_ends(sections), strict=True)]
     for j, s in enumerate(sections):
         if not own[j]:
             continue  # nothing in it long enough to be a copy (``comparable``)
@@ -391,15 +391,6 @@ def _own_end(b: Bulletin, s: Section) -> int:
     """Where a section's own text ends: at its first subsection, if it has one."""
     children = [c.start for c in b.sections if s.start < c.start < s.end]
     return min(children) if children else s.end
-
-
-def _own_ends(sections: list[Section]) -> list[int]:
-    """``_own_end`` of each of a bulletin's sections, given sorted by start, in one pass
-    rather than a scan of them all for each: the first subsection of a section is the
-    first section after it in that order to start later, if it starts inside it."""
-    starts = [s.start for s in sections]
-    return [starts[k] if (k := bisect_right(starts, s.start)) < len(starts)
-            and starts[k] < s.end else s.end for s in sections]
 
 
 # --------------------------------------------------------------------- re-publications

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
 from contextlib import AbstractContextManager
 from heapq import heappop, heappush
@@ -13,7 +12,7 @@ from extractors.counts import read_stretch
 from extractors.records import Claim, frozen_record
 from pipeline.errors import UnreadableInput, UsageError
 from pipeline.read.page import read_page
-from pipeline.read.sections import split_sections
+from pipeline.read.sections import own_ends, split_sections
 from pipeline.read.tables import Table, find_tables, table_facts
 from pipeline.records import Bulletin, Fact, Page, Section
 
@@ -86,7 +85,7 @@ def _facts(bulletin: Bulletin, sections: tuple[Section, ...], tables: list[Table
     spans: list[tuple[int, int, str | None, int | None]] = []
     gaps: list[int] = []
     cursor = 0
-    for sec, own_end in zip(sections, _own_ends(sections), strict=True):
+    for sec, own_end in zip(sections, own_ends(sections), strict=True):
         if sec.start > cursor:
             gaps.append(len(spans))
             spans.append((cursor, sec.start, None, None))
@@ -155,19 +154,6 @@ def _outside(tables: list[Table], start: int, end: int) -> list[tuple[int, int]]
     if end > start:
         parts.append((start, end))
     return parts
-
-
-def _own_ends(sections: Sequence[Section]) -> list[int]:
-    """Where each section's own text ends: at the first start of another section inside its
-    span (its first child), else at its end. By bisection in the sorted starts, not a scan
-    of every section for each."""
-    starts = sorted(s.start for s in sections)
-    ends = []
-    for sec in sections:
-        after = bisect_right(starts, sec.start)
-        ends.append(starts[after] if after < len(starts) and starts[after] < sec.end
-                    else sec.end)
-    return ends
 
 
 def _innermost(sections: Sequence[Section], positions: list[int]) -> list[str | None]:

@@ -24,6 +24,8 @@ Input is NFKC-normalised text with the page chrome stripped.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -293,3 +295,17 @@ def _title_end(text: str, title_start: int, limit: int) -> int:
     if found is None:
         return limit
     return found.end() if text[found.start()] in TITLE_STOPS else found.start()
+
+
+def own_ends(sections: Sequence[Section]) -> list[int]:
+    """Where each section's own text ends: at the first start of another section inside its
+    span (its first child), else at its end. By bisection in the sorted starts, not a scan
+    of every section for each. Facts (``document``) and the audit's paragraphs read a
+    section's own text by it."""
+    starts = sorted(s.start for s in sections)
+    ends = []
+    for sec in sections:
+        after = bisect_right(starts, sec.start)
+        ends.append(starts[after] if after < len(starts) and starts[after] < sec.end
+                    else sec.end)
+    return ends
