@@ -124,9 +124,7 @@ def report(runs: list[dict], analysis: dict) -> str:
     for r in runs:
         per_core = r["docs"] / r["wall_s"] / min(r["jobs"], cores)
         lines.append(f"\n{r['docs']:,} documents, --jobs {r['jobs']}, {_answers(r)}: "
-                     f"{per_core:.0f} documents/s "
-                     f"per core (goal ≥ {DOCS_PER_CORE_GOAL}: "
-                     f"{'met' if per_core >= DOCS_PER_CORE_GOAL else 'missed'}).")
+                     f"{per_core:.0f} documents/s per core ({per_core_goal(r, per_core)}).")
     for s in analysis["scaling"]:
         lines.append(
             f"\n--jobs {s['jobs']}: {s['docs_ratio']:.0f}× the documents took "
@@ -141,6 +139,16 @@ def report(runs: list[dict], analysis: dict) -> str:
         lines.append(f"\n{s['docs']:,} documents: --jobs {s['jobs']} is {s['speedup']:.2f}× "
                      f"as fast as --jobs 1.")
     return "\n".join(lines)
+
+
+def per_core_goal(run: dict, per_core: float) -> str:
+    """The per-core goal is judged on --jobs 1, the build as one process on one core. With
+    --jobs N the N workers extract while the build's own process stages, audits and writes,
+    so N + 1 processes share the N cores of this machine: that rate is reported beside it,
+    and the goal of --jobs N is to be faster than --jobs 1."""
+    if run["jobs"] != 1:
+        return f"reported; the goal of ≥ {DOCS_PER_CORE_GOAL} is judged with --jobs 1"
+    return f"goal ≥ {DOCS_PER_CORE_GOAL}: {'met' if per_core >= DOCS_PER_CORE_GOAL else 'missed'}"
 
 
 def _answers(run: dict) -> str:
