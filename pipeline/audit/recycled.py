@@ -95,9 +95,9 @@ def compare(a: Paragraph, b: Paragraph) -> Match | None:
         # Most copies are whole: the matcher would find one block of every character
         # (longer than MATCH_MIN_BLOCK, as the paragraphs are), covering all of both.
         return Match(1.0, a.start, a.end, b.start, b.end)
-    short, long_ = (ma, mb) if len(ma) <= len(mb) else (mb, ma)
-    if len(_grams(short) & _grams(long_)) < NGRAM_PREFILTER * len(_grams(short)):
+    if not _may_copy(a, b):
         return None
+    short = ma if len(ma) <= len(mb) else mb
     blocks = [
         m for m in SequenceMatcher(None, ma, mb, autojunk=False).get_matching_blocks()
         if m.size >= MATCH_MIN_BLOCK
@@ -113,14 +113,18 @@ def compare(a: Paragraph, b: Paragraph) -> Match | None:
 
 def may_match(a: Paragraph, others: Sequence[Paragraph]) -> list[Paragraph]:
     """The paragraphs of ``others`` that ``compare`` with ``a`` may find copied: those
-    that pass its cheap tests (the same masked text, or enough shared 4-grams), tested
-    in one pass rather than a call per pair. A bulletin's sections are compared pair by
-    pair and nine pairs in ten fail there; ``compare`` then runs on the rest and applies
-    the same tests first, so it finds the matches it would find on every pair."""
-    masked, grams = a.masked, a.grams
-    need = NGRAM_PREFILTER * len(grams)
-    return [b for b in others if b.masked == masked or len(grams & b.grams) >= (
-        need if len(masked) <= len(b.masked) else NGRAM_PREFILTER * len(b.grams))]
+    that pass its cheap tests (``_may_copy``), before its other work. A bulletin's
+    sections are compared pair by pair and nine pairs in ten fail there."""
+    return [b for b in others if _may_copy(a, b)]
+
+
+def _may_copy(a: Paragraph, b: Paragraph) -> bool:
+    """``compare``'s cheap tests: the same masked text, or enough of the shorter one's
+    4-grams in the other."""
+    if a.masked == b.masked:
+        return True
+    short, long_ = (a, b) if len(a.masked) <= len(b.masked) else (b, a)
+    return len(short.grams & long_.grams) >= NGRAM_PREFILTER * len(short.grams)
 
 
 def same_numbers(a: Paragraph, b: Paragraph) -> bool:
@@ -136,5 +140,6 @@ def _figures(text: str) -> Counter[str]:
 
 @lru_cache(maxsize=4096)
 def _grams(text: str) -> frozenset[str]:
-    """The text's distinct 4-grams; a bulletin's paragraphs are each compared many times."""
+    """The text's distinct 4-grams (``Paragraph.grams``): kept for the last few thousand
+    texts, since a series repeats its paragraphs from issue to issue."""
     return frozenset(text[i:i + NGRAM] for i in range(len(text) - NGRAM + 1))
