@@ -61,7 +61,9 @@ def _unique(fact_list: list[Fact]) -> list[Fact]:
 
 
 def _rows(fact_list: list[Fact]) -> list[tables.Row]:
-    return [tables.fact_row("d" * 64, f, period="2017-07", publisher="厅", sentence=f.text)
+    return [tables.FACTS.to_row(f, fact_id=tables.fact_id("d" * 64, f), doc_id="d" * 64,
+                                period="2017-07", publisher="厅", sentence=f.text,
+                                extractor_version=tables.EXTRACTOR_VERSION)
             for f in fact_list]
 
 

@@ -186,12 +186,6 @@ def _rows_of(b: Bulletin, section_row: Callable[..., Row], fact_row: Callable[..
     }
 
 
-def fact_row(doc_id: str, f: Fact, *, period: str | None, publisher: str | None,
-             sentence: str) -> Row:
-    return _fact_row(f, fact_id(doc_id, f), doc_id, period, publisher, sentence,
-                     EXTRACTOR_VERSION)
-
-
 def problem_row(problem: Problem, doc_id: str | None) -> Row:
     return PROBLEMS.to_row(problem, doc_id=doc_id)
 
