@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pipeline.audit.checks import Checker, run_checks
 from pipeline.audit.linking import TaskLinker, link_tasks, ordered
 from pipeline.audit.series import FactId, SeriesLines, build_series
-from pipeline.audit.versions import current, revisions
+from pipeline.audit.versions import current, revisions, version_of
 from pipeline.records import Bulletin, Check, Link, SeriesRow
 
 
@@ -61,12 +61,11 @@ class Issues:
         newest: dict[tuple[str, str], str] = {}  # each address and period's latest version
         for doc_id, url, period in issues:
             order.append(doc_id)
-            if url is None:  # a file without an address is a document of its own
+            if (key := version_of(url, period)) is None:
                 continue
-            was = newest.get((url, period or ""))
-            if was is not None:
+            if (was := newest.get(key)) is not None:
                 earlier[doc_id] = was
-            newest[(url, period or "")] = doc_id
+            newest[key] = doc_id
         return cls(order, frozenset(order).difference(earlier.values()), earlier)
 
 

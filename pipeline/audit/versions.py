@@ -19,13 +19,19 @@ from pipeline.audit.linking import ordered
 from pipeline.records import Bulletin
 
 
+def version_of(url: str | None, period: str | None) -> tuple[str, str] | None:
+    """What a document is a version of: its address and period; None for a file without an
+    address, a document of its own."""
+    return None if url is None else (url, period or "")
+
+
 def _versions(bulletins: Iterable[Bulletin]) -> dict[tuple[str, str], list[Bulletin]]:
     """Each address and period's distinct versions, oldest first (see ``ordered``)."""
     out: dict[tuple[str, str], list[Bulletin]] = {}
     for b in ordered(bulletins):
-        if b.url is None:  # a file without an address is a document of its own
+        if (key := version_of(b.url, b.period)) is None:
             continue
-        mine = out.setdefault((b.url, b.period or ""), [])
+        mine = out.setdefault(key, [])
         if not any(v.sha256 == b.sha256 for v in mine):  # the same bytes read twice
             mine.append(b)
     return out
